@@ -1,0 +1,35 @@
+#!/bin/sh
+# Installs the Debian 12 packages yizhan needs to build, run and test.
+# Idempotent and quick when everything is present: it asks dpkg first and only
+# calls apt-get for what is missing. `make` runs it; run it by hand as root too.
+set -eu
+
+# Build and run.
+BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
+libsodium-dev libinih-dev liboath-dev libcurl4-openssl-dev libmagic-dev"
+# Tests: unit framework, sanitizer runtimes, the sqlite3 shell (tamper tests),
+# curl (smoke checks), valgrind (leak checks).
+TEST="libcmocka-dev sqlite3 curl valgrind"
+
+want="$BUILD"
+[ "${1:-}" = "--test" ] && want="$BUILD $TEST"
+
+missing=""
+for p in $want; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: not root; install these packages first:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,137 @@
+/* Civil-date arithmetic (Howard Hinnant's days_from_civil) and UTC/Shanghai formatting. */
+#include "core/clock.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static _Atomic int64_t fake_now;
+
+void yz_time_set_fake(int64_t ms)
+{
+    atomic_store(&fake_now, ms);
+}
+
+int64_t yz_time_now_ms(void)
+{
+    int64_t fake = atomic_load(&fake_now);
+    if (fake)
+        return fake;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t yz_time_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t yz_date_to_days(struct yz_date d)
+{
+    int64_t y = d.year - (d.month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t mp = (d.month + 9) % 12;
+    int64_t doy = (153 * mp + 2) / 5 + d.day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+struct yz_date yz_date_from_days(int64_t z)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    struct yz_date d;
+    d.day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    d.month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    d.year = (int)(yoe + era * 400 + (d.month <= 2));
+    return d;
+}
+
+int yz_date_weekday(struct yz_date d)
+{
+    int64_t z = yz_date_to_days(d);
+    return (int)(z >= -4 ? (z + 4) % 7 : (z + 5) % 7 + 6);
+}
+
+bool yz_date_valid(int year, int month, int day)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1)
+        return false;
+    int max = mdays[month - 1];
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && leap)
+        max = 29;
+    return day <= max;
+}
+
+bool yz_date_parse(const char *s, struct yz_date *out)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    int v[3] = {0, 0, 0};
+    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < len[i]; j++) {
+            char c = s[start[i] + j];
+            if (c < '0' || c > '9')
+                return false;
+            v[i] = v[i] * 10 + (c - '0');
+        }
+    if (!yz_date_valid(v[0], v[1], v[2]))
+        return false;
+    out->year = v[0];
+    out->month = v[1];
+    out->day = v[2];
+    return true;
+}
+
+void yz_date_format(struct yz_date d, char *out, size_t size)
+{
+    snprintf(out, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
+
+static void split(int64_t ms, struct yz_date *d, int *h, int *m, int *s, int *milli)
+{
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    int64_t rem = ms - days * 86400000;
+    *d = yz_date_from_days(days);
+    *h = (int)(rem / 3600000);
+    *m = (int)(rem / 60000 % 60);
+    *s = (int)(rem / 1000 % 60);
+    *milli = (int)(rem % 1000);
+}
+
+void yz_time_format_utc(int64_t ms, char *out, size_t size)
+{
+    struct yz_date d;
+    int h, m, s, milli;
+    split(ms, &d, &h, &m, &s, &milli);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year, d.month, d.day, h, m, s,
+             milli);
+}
+
+void yz_time_format_shanghai(int64_t ms, char *out, size_t size)
+{
+    struct yz_date d;
+    int h, m, s, milli;
+    split(ms + YZ_SHANGHAI_OFFSET_MS, &d, &h, &m, &s, &milli);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", d.year, d.month, d.day, h, m, s);
+}
+
+struct yz_date yz_date_of_shanghai(int64_t ms)
+{
+    struct yz_date d;
+    int h, m, s, milli;
+    split(ms + YZ_SHANGHAI_OFFSET_MS, &d, &h, &m, &s, &milli);
+    return d;
+}

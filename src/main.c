@@ -1,0 +1,50 @@
+/* yizhan: the command-line entry point; dispatches to src/cli/cmd_*.c. */
+#include "cli/commands.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"serve", yz_cmd_serve, "serve the HTTP API and the browser UI"},
+    {"init", yz_cmd_init, "create a data directory (keys, database); --demo adds the demo courts and accounts"},
+    {"user", yz_cmd_user, "manage accounts (user add)"},
+    {"audit", yz_cmd_audit, "verify the tamper-evident history; export signed checkpoints"},
+    {"workflow", yz_cmd_workflow, "check the workflow definitions in data/workflows"},
+    {"deadline", yz_cmd_deadline, "compute a legal deadline on the holiday calendar"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: yizhan <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'yizhan <command> --help' describes a command.\n"
+                 "exit codes: 0 ok, 1 a negative answer, 2 bad usage or input\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return YZ_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return YZ_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("yizhan %s\n", YZ_VERSION);
+        return YZ_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "yizhan: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return YZ_EXIT_USAGE;
+}

@@ -1,0 +1,91 @@
+/*
+ * The storage interface. Areas never see a backend: they run a function inside
+ * a read or write transaction and use statements from their own static SQL
+ * definitions. Backends (store_sqlite.c now, store_pg.c later) implement the
+ * table in store_backend.h.
+ *
+ * Writes: yz_store_write() runs fn inside one write transaction and returns
+ * only after the commit is durable (SQLite WAL + synchronous=FULL). fn must
+ * not keep pointers from the transaction after it returns, and must not
+ * depend on running on the caller's thread: a group-commit writer may run
+ * several callers' functions in one transaction (each in its own savepoint).
+ * When fn returns an error everything it did is rolled back.
+ *
+ * SQL: each statement is a static struct yz_sql_def holding portable SQL with
+ * `?` placeholders (backends rewrite them as needed, e.g. $1 for PostgreSQL),
+ * optionally a PostgreSQL variant. Statements are prepared once per connection
+ * and cached; yz_sql() hands one back reset with its bindings cleared.
+ * Inserts that need the new id use RETURNING (SQLite >= 3.35, PostgreSQL).
+ */
+#ifndef YZ_STORE_STORE_H
+#define YZ_STORE_STORE_H
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct yz_store;
+struct yz_tx;
+struct yz_stmt;
+
+struct yz_sql_def {
+    const char *sql;    /* portable SQL, `?` placeholders */
+    const char *pg_sql; /* PostgreSQL text when it differs, else NULL */
+    int slot;           /* per-process cache slot; 0 until first use, set by the store */
+};
+#define YZ_SQL(text) {text, NULL, 0}
+
+struct yz_store_options {
+    const char *path;     /* SQLite: database file */
+    int busy_timeout_ms;  /* how long a writer waits for the lock */
+    int max_rows;         /* cap on rows any list query may return */
+};
+
+/* Opens (creating if needed) and migrates the database. Refuses a database
+ * whose schema is newer than this binary (YZ_ERR_CONFIG, message in err). */
+enum yz_err yz_store_open(const struct yz_store_options *opt, struct yz_store **out,
+                          struct yz_buf *err);
+/* Closes every connection; NULL is harmless. */
+void yz_store_close(struct yz_store *s);
+
+typedef enum yz_err (*yz_tx_fn)(struct yz_tx *tx, void *ctx);
+
+/* Runs fn in a read-only snapshot. */
+enum yz_err yz_store_read(struct yz_store *s, yz_tx_fn fn, void *ctx);
+/* Runs fn in a write transaction; returns after a durable commit (see above). */
+enum yz_err yz_store_write(struct yz_store *s, yz_tx_fn fn, void *ctx);
+
+/* The schema version the database is at, and the newest this binary knows. */
+int yz_store_schema_version(struct yz_store *s);
+int yz_store_schema_latest(void);
+
+/* Statement use inside a transaction. */
+struct yz_stmt *yz_sql(struct yz_tx *tx, struct yz_sql_def *def);
+void yz_bind_i64(struct yz_stmt *st, int idx, int64_t v);
+void yz_bind_text(struct yz_stmt *st, int idx, const char *s); /* NULL binds NULL */
+void yz_bind_textn(struct yz_stmt *st, int idx, const char *s, size_t n);
+void yz_bind_blob(struct yz_stmt *st, int idx, const void *p, size_t n);
+void yz_bind_null(struct yz_stmt *st, int idx);
+/* Steps: *row is true when a row is available. Errors are mapped:
+ * unique/primary-key violation -> ALREADY_EXISTS, other constraints -> CONFLICT,
+ * disk full -> STORAGE_FULL, I/O -> STORAGE_IO, busy -> UNAVAILABLE. */
+enum yz_err yz_step(struct yz_stmt *st, bool *row);
+/* Steps a statement that returns no rows (or ignores them). */
+enum yz_err yz_exec(struct yz_stmt *st);
+/* Column access for the current row; pointers are valid until the next step. */
+bool yz_col_null(struct yz_stmt *st, int col);
+int64_t yz_col_i64(struct yz_stmt *st, int col);
+const char *yz_col_text(struct yz_stmt *st, int col); /* "" for NULL */
+const void *yz_col_blob(struct yz_stmt *st, int col, size_t *n);
+/* Rows changed by the last statement in this transaction. */
+int64_t yz_tx_changes(struct yz_tx *tx);
+/* Cap on rows a list query may return (from the options). */
+int yz_tx_max_rows(struct yz_tx *tx);
+
+/* Runs a SQLite-format online backup into path (consistent while serving). */
+enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf *err);
+
+#endif

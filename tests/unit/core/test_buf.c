@@ -1,0 +1,89 @@
+/* Unit tests for src/core/buf.c, utf8.c, num.c, clock.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/num.h"
+#include "core/utf8.h"
+
+static void buf_respects_max(void **state)
+{
+    struct yz_buf b = YZ_BUF_INIT(8);
+    assert_string_equal(b.data, "");
+    assert_true(yz_buf_adds(&b, "abcd"));
+    assert_true(yz_buf_addf(&b, "%d", 123));
+    assert_string_equal(b.data, "abcd123");
+    assert_false(yz_buf_adds(&b, "xy")); /* would be 9 > 8 */
+    assert_string_equal(b.data, "abcd123");
+    assert_true(yz_buf_addc(&b, 'z'));
+    assert_int_equal(b.len, 8);
+    yz_buf_release(&b);
+    assert_string_equal(b.data, "");
+}
+
+static void utf8_validation(void **state)
+{
+    assert_true(yz_utf8_valid("重庆市渝中区", strlen("重庆市渝中区")));
+    assert_int_equal(yz_utf8_count("重庆a", strlen("重庆a")), 3);
+    assert_false(yz_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(yz_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(yz_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(yz_utf8_valid("\xe9\x87", 2));         /* truncated */
+    assert_true(yz_utf8_has_control("a\x01", 2, true));
+    assert_false(yz_utf8_has_control("a\nb", 3, true));
+    assert_true(yz_utf8_has_control("a\nb", 3, false));
+}
+
+static void number_parsing(void **state)
+{
+    int64_t v;
+    assert_true(yz_parse_i64("42", 1, 100, &v));
+    assert_int_equal(v, 42);
+    assert_false(yz_parse_i64("042", 1, 100, &v));
+    assert_false(yz_parse_i64("101", 1, 100, &v));
+    assert_false(yz_parse_i64("4x", 1, 100, &v));
+    assert_false(yz_parse_i64(" 4", 1, 100, &v));
+    assert_false(yz_parse_i64("", 1, 100, &v));
+    assert_false(yz_parse_i64("99999999999999999999", 1, INT64_MAX, &v));
+    assert_true(yz_parse_i64("-5", -10, 10, &v));
+    assert_int_equal(v, -5);
+}
+
+static void dates_and_times(void **state)
+{
+    struct yz_date d;
+    assert_true(yz_date_parse("2024-02-29", &d));
+    assert_false(yz_date_parse("2025-02-29", &d));
+    assert_false(yz_date_parse("2025-13-01", &d));
+    assert_false(yz_date_parse("2025-1-01", &d));
+    assert_true(yz_date_parse("2026-11-29", &d));
+    assert_int_equal(yz_date_weekday(d), 0); /* a Sunday */
+    struct yz_date back = yz_date_from_days(yz_date_to_days(d));
+    assert_int_equal(back.year, 2026);
+    assert_int_equal(back.month, 11);
+    assert_int_equal(back.day, 29);
+    char out[40];
+    /* 2026-11-29T16:30:00Z is 2026-11-30 00:30 in Shanghai. */
+    int64_t ms = (yz_date_to_days(d) * 86400 + 16 * 3600 + 30 * 60) * 1000LL;
+    yz_time_format_utc(ms, out, sizeof out);
+    assert_string_equal(out, "2026-11-29T16:30:00.000Z");
+    yz_time_format_shanghai(ms, out, sizeof out);
+    assert_string_equal(out, "2026-11-30T00:30:00+08:00");
+    assert_int_equal(yz_date_of_shanghai(ms).day, 30);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buf_respects_max),
+        cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(number_parsing),
+        cmocka_unit_test(dates_and_times),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
