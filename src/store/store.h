@@ -42,6 +42,7 @@ struct yz_store_options {
     const char *path;     /* SQLite: database file */
     int busy_timeout_ms;  /* how long a writer waits for the lock */
     int max_rows;         /* cap on rows any list query may return */
+    int connections;      /* pool size: worker threads + a few (1..32) */
 };
 
 /* Opens (creating if needed) and migrates the database. Refuses a database

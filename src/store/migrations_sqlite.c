@@ -1,0 +1,159 @@
+/*
+ * The SQLite schema, as migrations. Conventions: times are UTC milliseconds
+ * (INTEGER, suffix _at); money is integer fen (suffix _fen); personal data is
+ * sealed (suffix _enc) and found through keyed hashes (suffix _hash);
+ * uniqueness lives in constraints so that races become conflicts.
+ */
+#include "store/migrations.h"
+
+static const struct yz_migration migrations[] = {
+    {1, "spine",
+     /* Courts: the hierarchy decides what a supervisor sees. */
+     "CREATE TABLE courts ("
+     " id INTEGER PRIMARY KEY,"
+     " code TEXT NOT NULL UNIQUE,"
+     " name TEXT NOT NULL UNIQUE,"
+     " level TEXT NOT NULL CHECK (level IN ('supreme','high','intermediate','basic')),"
+     " special INTEGER NOT NULL DEFAULT 0,"
+     " parent_id INTEGER REFERENCES courts(id),"
+     " local_id TEXT,"
+     " seat TEXT);"
+
+     /* Accounts. Parties and lawyers log in by phone (found by phone_hash),
+      * staff by username. Citizen IDs and phones are sealed. */
+     "CREATE TABLE users ("
+     " id INTEGER PRIMARY KEY,"
+     " role TEXT NOT NULL,"
+     " court_id INTEGER REFERENCES courts(id),"
+     " username TEXT UNIQUE,"
+     " phone_hash TEXT UNIQUE,"
+     " phone_enc TEXT,"
+     " name TEXT NOT NULL,"
+     " person_kind TEXT NOT NULL CHECK (person_kind IN ('natural','legal','other','staff')),"
+     " citizen_id_hash TEXT UNIQUE,"
+     " citizen_id_enc TEXT,"
+     " credit_code TEXT,"
+     " legal_rep TEXT,"
+     " licence_no TEXT UNIQUE,"
+     " firm TEXT,"
+     " password_hash TEXT NOT NULL,"
+     " totp_secret_enc TEXT,"
+     " totp_last_step INTEGER NOT NULL DEFAULT 0,"
+     " failed_logins INTEGER NOT NULL DEFAULT 0,"
+     " locked_until INTEGER NOT NULL DEFAULT 0,"
+     " status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','disabled')),"
+     " created_at INTEGER NOT NULL,"
+     " CHECK ((role IN ('party','lawyer')) = (court_id IS NULL)),"
+     " CHECK (username IS NOT NULL OR phone_hash IS NOT NULL));"
+
+     /* Sessions: only a hash of the token is stored. */
+     "CREATE TABLE sessions ("
+     " token_hash TEXT PRIMARY KEY,"
+     " user_id INTEGER NOT NULL REFERENCES users(id),"
+     " kind TEXT NOT NULL CHECK (kind IN ('cookie','bearer')),"
+     " csrf_token TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " last_seen_at INTEGER NOT NULL,"
+     " idle_ms INTEGER NOT NULL,"
+     " expires_at INTEGER NOT NULL,"
+     " reauth_at INTEGER NOT NULL,"
+     " revoked_at INTEGER);"
+     "CREATE INDEX sessions_user ON sessions(user_id);"
+
+     /* Matters: anything with a lifecycle. State and data are projections of
+      * the matter's events. */
+     "CREATE TABLE matters ("
+     " id INTEGER PRIMARY KEY,"
+     " kind TEXT NOT NULL,"
+     " state TEXT NOT NULL,"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " title TEXT NOT NULL,"
+     " channel TEXT NOT NULL,"
+     " created_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " version INTEGER NOT NULL,"
+     " data TEXT NOT NULL DEFAULT '{}');"
+     "CREATE INDEX matters_court ON matters(court_id, kind, state);"
+     "CREATE TABLE matter_participants ("
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " user_id INTEGER NOT NULL REFERENCES users(id),"
+     " capacity TEXT NOT NULL,"
+     " PRIMARY KEY (matter_id, user_id));"
+     "CREATE INDEX participants_user ON matter_participants(user_id);"
+     "CREATE TABLE deadlines ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " name TEXT NOT NULL,"
+     " start_date TEXT NOT NULL,"
+     " due_date TEXT NOT NULL,"
+     " unit TEXT NOT NULL,"
+     " n INTEGER NOT NULL,"
+     " beyond_calendar INTEGER NOT NULL DEFAULT 0,"
+     " stopped_at INTEGER,"
+     " UNIQUE (matter_id, name));"
+     "CREATE INDEX deadlines_due ON deadlines(stopped_at, due_date);"
+
+     /* The history: append-only and hash-chained. stream names what the event
+      * is about ('matter/12', 'user/3', 'security'). */
+     "CREATE TABLE events ("
+     " id INTEGER PRIMARY KEY,"
+     " stream TEXT NOT NULL,"
+     " stream_seq INTEGER NOT NULL,"
+     " type TEXT NOT NULL,"
+     " actor_id INTEGER,"
+     " on_behalf_of INTEGER,"
+     " channel TEXT NOT NULL,"
+     " at INTEGER NOT NULL,"
+     " payload TEXT NOT NULL,"
+     " prev_hash BLOB NOT NULL,"
+     " hash BLOB NOT NULL,"
+     " UNIQUE (stream, stream_seq));"
+     "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+     " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+     " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+     /* Signed checkpoints every N events, and the signed head of the chain
+      * after every write, so that removing the newest events is detected. */
+     "CREATE TABLE checkpoints ("
+     " id INTEGER PRIMARY KEY,"
+     " event_id INTEGER NOT NULL,"
+     " hash BLOB NOT NULL,"
+     " at INTEGER NOT NULL,"
+     " public_key BLOB NOT NULL,"
+     " signature BLOB NOT NULL);"
+     "CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints"
+     " BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+     "CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints"
+     " BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+     "CREATE TABLE chain_head ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " event_id INTEGER NOT NULL,"
+     " hash BLOB NOT NULL,"
+     " signature BLOB NOT NULL);"
+
+     /* Idempotency keys, scoped to the user. */
+     "CREATE TABLE idempotency ("
+     " user_id INTEGER NOT NULL,"
+     " key TEXT NOT NULL,"
+     " route TEXT NOT NULL,"
+     " request_hash TEXT NOT NULL,"
+     " status INTEGER NOT NULL,"
+     " response TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " PRIMARY KEY (user_id, key));"
+     "CREATE INDEX idempotency_age ON idempotency(created_at);"},
+};
+
+const struct yz_migration *yz_migrations_sqlite(size_t *count)
+{
+    *count = sizeof migrations / sizeof migrations[0];
+    return migrations;
+}
+
+int yz_store_schema_latest(void)
+{
+    size_t n;
+    const struct yz_migration *m = yz_migrations_sqlite(&n);
+    return m[n - 1].version;
+}
