@@ -11,12 +11,12 @@ static const struct yz_migration migrations[] = {
      /* Courts: the hierarchy decides what a supervisor sees. */
      "CREATE TABLE courts ("
      " id INTEGER PRIMARY KEY,"
-     " code TEXT NOT NULL UNIQUE,"
+     " local_id TEXT NOT NULL UNIQUE,"
+     " code TEXT UNIQUE," /* case-number code (渝0103); NULL until known */
      " name TEXT NOT NULL UNIQUE,"
      " level TEXT NOT NULL CHECK (level IN ('supreme','high','intermediate','basic')),"
      " special INTEGER NOT NULL DEFAULT 0,"
      " parent_id INTEGER REFERENCES courts(id),"
-     " local_id TEXT,"
      " seat TEXT);"
 
      /* Accounts. Parties and lawyers log in by phone (found by phone_hash),
@@ -43,7 +43,7 @@ static const struct yz_migration migrations[] = {
      " locked_until INTEGER NOT NULL DEFAULT 0,"
      " status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','disabled')),"
      " created_at INTEGER NOT NULL,"
-     " CHECK ((role IN ('party','lawyer')) = (court_id IS NULL)),"
+     " CHECK ((person_kind = 'staff') = (court_id IS NOT NULL)),"
      " CHECK (username IS NOT NULL OR phone_hash IS NOT NULL));"
 
      /* Sessions: only a hash of the token is stored. */
@@ -59,6 +59,13 @@ static const struct yz_migration migrations[] = {
      " reauth_at INTEGER NOT NULL,"
      " revoked_at INTEGER);"
      "CREATE INDEX sessions_user ON sessions(user_id);"
+     /* Login throttling by the keyed hash of the login name, known or not,
+      * so that lockout behaves the same for unknown accounts (no enumeration). */
+     "CREATE TABLE login_throttle ("
+     " login_hash TEXT PRIMARY KEY,"
+     " failures INTEGER NOT NULL,"
+     " locked_until INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
 
      /* Matters: anything with a lifecycle. State and data are projections of
       * the matter's events. */
@@ -108,6 +115,7 @@ static const struct yz_migration migrations[] = {
      " payload TEXT NOT NULL,"
      " prev_hash BLOB NOT NULL,"
      " hash BLOB NOT NULL,"
+     " sig BLOB NOT NULL,"
      " UNIQUE (stream, stream_seq));"
      "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
      " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"

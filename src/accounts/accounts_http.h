@@ -1,0 +1,17 @@
+/* HTTP adapters of the accounts area (the route table points at these). */
+#ifndef YZ_ACCOUNTS_ACCOUNTS_HTTP_H
+#define YZ_ACCOUNTS_ACCOUNTS_HTTP_H
+
+#include "http/request.h"
+
+extern const struct yz_field_spec yz_accounts_register_body[];
+extern const struct yz_field_spec yz_accounts_login_body[];
+extern const struct yz_field_spec yz_accounts_staff_body[];
+
+enum yz_err yz_accounts_http_register(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_login(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_logout(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_me(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_create_staff(struct yz_req *req, struct yz_resp *resp);
+
+#endif

@@ -1,0 +1,152 @@
+#include "accounts/session.h"
+#include "app/app.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "crypto/token.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LAST_SEEN_GRANULARITY_MS 60000
+
+static struct yz_sql_def q_resolve = YZ_SQL(
+    "SELECT s.user_id, s.kind, s.csrf_token, s.last_seen_at, s.idle_ms, s.expires_at,"
+    " s.revoked_at IS NOT NULL, s.reauth_at, u.role, coalesce(u.court_id, 0), u.name, u.status"
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+static struct yz_sql_def q_touch =
+    YZ_SQL("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
+static struct yz_sql_def q_open = YZ_SQL(
+    "INSERT INTO sessions(token_hash, user_id, kind, csrf_token, created_at, last_seen_at,"
+    " idle_ms, expires_at, reauth_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static struct yz_sql_def q_close = YZ_SQL(
+    "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND user_id = ? AND revoked_at IS NULL");
+
+struct resolve {
+    const char *hash;
+    bool bearer;
+    struct yz_principal *who;
+    char *csrf;
+    bool found;
+    bool touch;
+};
+
+static enum yz_err resolve_tx(struct yz_tx *tx, void *ctx)
+{
+    struct resolve *r = ctx;
+    struct yz_stmt *st = yz_sql(tx, &q_resolve);
+    yz_bind_text(st, 1, r->hash);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK || !row)
+        return e;
+    int64_t now = yz_time_now_ms();
+    bool is_bearer = strcmp(yz_col_text(st, 1), "bearer") == 0;
+    int64_t last_seen = yz_col_i64(st, 3), idle = yz_col_i64(st, 4), expires = yz_col_i64(st, 5);
+    int role = yz_role_parse(yz_col_text(st, 8));
+    if (is_bearer != r->bearer || yz_col_i64(st, 6) || now >= expires || now - last_seen > idle ||
+        strcmp(yz_col_text(st, 11), "active") != 0 || role < 0)
+        return YZ_OK;
+    r->found = true;
+    r->who->user_id = yz_col_i64(st, 0);
+    r->who->role = (enum yz_role)role;
+    r->who->court_id = yz_col_i64(st, 9);
+    r->who->reauth_at = yz_col_i64(st, 7);
+    r->who->bearer = is_bearer;
+    yz_strlcpy(r->who->name, yz_col_text(st, 10), sizeof r->who->name);
+    yz_strlcpy(r->csrf, yz_col_text(st, 2), 65);
+    r->touch = now - last_seen > LAST_SEEN_GRANULARITY_MS;
+    return YZ_OK;
+}
+
+static enum yz_err touch_tx(struct yz_tx *tx, void *ctx)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_touch);
+    yz_bind_i64(st, 1, yz_time_now_ms());
+    yz_bind_text(st, 2, ctx);
+    return yz_exec(st);
+}
+
+enum yz_err yz_session_resolve(struct yz_app *app, const char *token, bool bearer,
+                               struct yz_principal *who, char csrf[65], char token_hash[65])
+{
+    memset(who, 0, sizeof *who);
+    token_hash[0] = '\0';
+    if (!token || strlen(token) != YZ_TOKEN_SIZE - 1 || yz_token_hash(token, token_hash) != YZ_OK)
+        return YZ_ERR_UNAUTHENTICATED;
+    struct resolve r = {token_hash, bearer, who, csrf, false, false};
+    enum yz_err e = yz_store_read(app->store, resolve_tx, &r);
+    if (e != YZ_OK || !r.found) {
+        memset(who, 0, sizeof *who);
+        token_hash[0] = '\0';
+        return e != YZ_OK ? e : YZ_ERR_UNAUTHENTICATED;
+    }
+    if (r.touch && yz_store_write(app->store, touch_tx, token_hash) != YZ_OK)
+        yz_log_warn("could not record session activity");
+    return YZ_OK;
+}
+
+enum yz_err yz_session_open(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                            bool bearer, char token[48], char csrf[65], int64_t *expires_at,
+                            int64_t *max_age_s)
+{
+    const struct yz_config *c = &app->cfg;
+    bool staff = yz_role_is_staff(who->role);
+    int64_t idle_ms, abs_ms;
+    if (bearer) {
+        abs_ms = (int64_t)c->session.bearer_absolute_h * 3600000;
+        idle_ms = abs_ms;
+    } else if (staff) {
+        abs_ms = (int64_t)c->session.staff_absolute_h * 3600000;
+        idle_ms = (int64_t)c->session.staff_idle_min * 60000;
+    } else {
+        abs_ms = (int64_t)c->session.party_absolute_h * 3600000;
+        idle_ms = (int64_t)c->session.party_idle_min * 60000;
+    }
+    char hash[YZ_TOKEN_HASH_HEX];
+    yz_token_new(token);
+    yz_token_hash(token, hash);
+    yz_random_hex(32, csrf, 65);
+    int64_t now = yz_time_now_ms();
+    struct yz_stmt *st = yz_sql(tx, &q_open);
+    yz_bind_text(st, 1, hash);
+    yz_bind_i64(st, 2, who->user_id);
+    yz_bind_text(st, 3, bearer ? "bearer" : "cookie");
+    yz_bind_text(st, 4, csrf);
+    yz_bind_i64(st, 5, now);
+    yz_bind_i64(st, 6, now);
+    yz_bind_i64(st, 7, idle_ms);
+    yz_bind_i64(st, 8, now + abs_ms);
+    yz_bind_i64(st, 9, now);
+    *expires_at = now + abs_ms;
+    *max_age_s = abs_ms / 1000;
+    return yz_exec(st);
+}
+
+struct close_ctx {
+    const char *hash;
+    int64_t user_id;
+};
+
+static enum yz_err close_tx(struct yz_tx *tx, void *ctx)
+{
+    struct close_ctx *c = ctx;
+    struct yz_stmt *st = yz_sql(tx, &q_close);
+    yz_bind_i64(st, 1, yz_time_now_ms());
+    yz_bind_text(st, 2, c->hash);
+    yz_bind_i64(st, 3, c->user_id);
+    return yz_exec(st);
+}
+
+enum yz_err yz_session_close(struct yz_app *app, const char *token_hash, int64_t user_id)
+{
+    struct close_ctx c = {token_hash, user_id};
+    return yz_store_write(app->store, close_tx, &c);
+}
+
+void yz_session_cookie(char *out, size_t size, const char *token, int64_t max_age_s, bool tls)
+{
+    snprintf(out, size, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+             tls ? "__Host-yz_session" : "yz_session", token, (long long)(token[0] ? max_age_s : 0),
+             tls ? "; Secure" : "");
+}

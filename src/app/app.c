@@ -1,0 +1,89 @@
+/* Opening and closing the process-wide context. */
+#include "app/app.h"
+#include "audit/events.h"
+#include "core/calendar.h"
+#include "core/metrics.h"
+#include "crypto/keys.h"
+#include "crypto/password.h"
+#include "store/store.h"
+#include "workflow/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
+{
+    char path[4096];
+    enum yz_err e = yz_crypto_init();
+    if (e != YZ_OK) {
+        yz_buf_adds(err, "libsodium failed to initialise");
+        return e;
+    }
+    snprintf(app->db_path, sizeof app->db_path, "%s/yizhan.db", app->cfg.storage.dir);
+    snprintf(app->keys_dir, sizeof app->keys_dir, "%s/keys", app->cfg.storage.dir);
+    if ((e = yz_keys_load(app->cfg.storage.dir, &app->keys, err)) != YZ_OK)
+        goto fail;
+    struct yz_store_options so = {
+        .path = app->db_path,
+        .busy_timeout_ms = app->cfg.storage.busy_timeout_ms,
+        .max_rows = app->cfg.storage.max_list_rows,
+        .connections = app->cfg.server.threads + 2,
+    };
+    if ((e = yz_store_open(&so, &app->store, err)) != YZ_OK)
+        goto fail;
+    snprintf(path, sizeof path, "%s/workflows", app->cfg.data.dir);
+    if ((e = yz_workflows_load_dir(path, yz_known_effects, &app->workflows, err)) != YZ_OK)
+        goto fail;
+    snprintf(path, sizeof path, "%s/holidays_cn.json", app->cfg.data.dir);
+    if ((e = yz_calendar_load(path, &app->calendar, err)) != YZ_OK)
+        goto fail;
+    snprintf(path, sizeof path, "%s/common-passwords.txt", app->cfg.data.dir);
+    if ((e = yz_password_list_load(path, err)) != YZ_OK)
+        goto fail;
+    if ((e = yz_courts_load(app->store, &app->courts)) != YZ_OK) {
+        yz_buf_adds(err, "cannot load the courts");
+        goto fail;
+    }
+    return YZ_OK;
+fail:
+    yz_app_close(app);
+    return e;
+}
+
+void yz_app_close(struct yz_app *app)
+{
+    yz_courts_release(&app->courts);
+    yz_password_list_free();
+    yz_calendar_free(app->calendar);
+    app->calendar = NULL;
+    yz_workflows_free(app->workflows);
+    app->workflows = NULL;
+    yz_store_close(app->store);
+    app->store = NULL;
+    yz_keys_free(app->keys);
+    app->keys = NULL;
+}
+
+enum yz_err yz_app_record(struct yz_tx *tx, struct yz_app *app, const char *stream,
+                          const char *type, int64_t actor_id, int64_t on_behalf_of,
+                          const char *channel, json_t *payload, int64_t *event_id)
+{
+    char *text = yz_event_canonical_json(payload);
+    if (!text)
+        return YZ_ERR_INTERNAL;
+    struct yz_event ev = {
+        .stream = stream,
+        .type = type,
+        .actor_id = actor_id,
+        .on_behalf_of = on_behalf_of,
+        .channel = channel,
+        .payload = text,
+    };
+    enum yz_err e = yz_event_append(tx, app->keys, &ev, app->cfg.audit.checkpoint_every, event_id,
+                                    NULL);
+    free(text);
+    if (e == YZ_OK)
+        yz_metrics_event();
+    return e;
+}

@@ -1,0 +1,47 @@
+/*
+ * The application context: everything a request or a CLI command needs that
+ * lives for the whole process (configuration, store, keys, workflows, the
+ * holiday calendar). Opened once from a configuration; read-only afterwards
+ * except through the store.
+ */
+#ifndef YZ_APP_APP_H
+#define YZ_APP_APP_H
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "courts/courts.h"
+
+struct yz_store;
+struct yz_keys;
+struct yz_workflows;
+struct yz_calendar;
+
+struct yz_app {
+    struct yz_config cfg;
+    struct yz_store *store;
+    struct yz_keys *keys;
+    struct yz_workflows *workflows;
+    struct yz_calendar *calendar;
+    struct yz_courts courts; /* in-memory copy for the policy */
+    char db_path[4096];
+    char keys_dir[4096];
+};
+
+/* Opens the store, keys, workflows and calendar named by app->cfg (which the
+ * caller has filled). On error everything opened so far is closed. */
+enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err);
+/* Closes what yz_app_open opened (not the configuration: the caller owns it). */
+void yz_app_close(struct yz_app *app);
+
+/* Appends one event (payload canonicalised here, a new reference is not
+ * taken: the caller still owns payload) inside tx with the app's keys and
+ * checkpoint interval. event_id may be NULL. */
+struct yz_tx;
+#include <jansson.h>
+#include <stdint.h>
+enum yz_err yz_app_record(struct yz_tx *tx, struct yz_app *app, const char *stream,
+                          const char *type, int64_t actor_id, int64_t on_behalf_of,
+                          const char *channel, json_t *payload, int64_t *event_id);
+
+#endif

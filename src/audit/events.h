@@ -1,0 +1,172 @@
+/*
+ * The event log: the append-only, hash-chained, signed history of everything
+ * that happens (DESIGN.md "The history is tamper-evident").
+ *
+ * Every event is appended inside the caller's write transaction, together with
+ * the projection it goes with, so an event exists exactly when its effect does.
+ * Each row carries the hash of the previous row (a chain over all streams in id
+ * order), its own hash, and an Ed25519 signature of that hash. After every
+ * append the single row of chain_head names the newest event and is re-signed,
+ * so removing the newest rows is detected; every `checkpoint_every` events a
+ * signed checkpoint is added (these are what `yizhan audit export` hands to a
+ * third party). verify.h checks all of it.
+ *
+ * ---------------------------------------------------------------------------
+ * THE FORMAT, version 1 ("yizhan-event/1"). A third party can re-implement the
+ * check from this description alone: only BLAKE2b and Ed25519 are needed.
+ *
+ * Primitives:
+ *   I64(x)  8 bytes, big-endian two's complement.
+ *   STR(s)  4-byte big-endian unsigned byte length, then the bytes of s
+ *           (UTF-8, no terminating NUL).
+ *
+ * Row fields as stored in the events table. actor_id and on_behalf_of are
+ * stored as NULL when 0 (system / none); a NULL encodes as I64(0).
+ *
+ *   canonical(row) = STR("yizhan-event/1")
+ *                    || I64(id) || STR(stream) || I64(stream_seq) || STR(type)
+ *                    || I64(actor_id) || I64(on_behalf_of) || STR(channel)
+ *                    || I64(at) || STR(payload)
+ *
+ *   hash(row)      = BLAKE2b-256(prev_hash || canonical(row))
+ *                    unkeyed, 32-byte digest (libsodium crypto_generichash);
+ *                    prev_hash is the hash of event id-1, 32 zero bytes for id 1.
+ *
+ * Signatures are Ed25519 (detached, 64 bytes) with the audit key
+ * (keys.h: DIR/keys/audit_ed25519.pub), each over a domain-separated message
+ * so that no signature can be replayed as another kind:
+ *
+ *   events.sig            over STR("yizhan-event-sig/1") || hash
+ *   chain_head.signature  over STR("yizhan-head/1") || I64(event_id) || hash
+ *   checkpoints.signature over STR("yizhan-checkpoint/1") || I64(event_id)
+ *                              || hash || I64(at) || public_key (32 bytes)
+ *
+ * Invariants a verifier checks: ids are 1, 2, 3, ... without gaps; each row's
+ * prev_hash is the previous row's hash; within a stream, stream_seq is 1, 2, 3,
+ * ... in id order; chain_head names the last row and its hash; each checkpoint's
+ * hash is the hash of the row it names.
+ * ---------------------------------------------------------------------------
+ *
+ * Payloads are canonical JSON (yz_event_canonical_json): a JSON object, compact,
+ * keys sorted by byte order, UTF-8 kept as is, no floating-point numbers (money
+ * is integer fen), so the same content always has the same bytes. The stored
+ * payload bytes are what is hashed, so verification never re-serialises JSON.
+ */
+#ifndef YZ_AUDIT_EVENTS_H
+#define YZ_AUDIT_EVENTS_H
+
+#include "core/error.h"
+#include "crypto/keys.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define YZ_EVENT_FORMAT "yizhan-event/1"
+#define YZ_EVENT_HASH_BYTES 32
+
+#define YZ_EVENT_STREAM_MAX 128            /* bytes */
+#define YZ_EVENT_TYPE_MAX 64               /* bytes */
+#define YZ_EVENT_PAYLOAD_MAX (256 * 1024)  /* bytes of canonical JSON */
+#define YZ_EVENT_PAYLOAD_DEPTH 32          /* nesting of objects/arrays */
+#define YZ_EVENT_CHECKPOINT_EVERY_MAX 1000000
+
+struct yz_event {
+    const char *stream;  /* what it is about: "matter/12", "user/3", "security" */
+    const char *type;    /* e.g. "filing.submitted" */
+    int64_t actor_id;    /* users.id of who did it; 0 = the system */
+    int64_t on_behalf_of; /* users.id of whom it was done for (an agent's client); 0 = none */
+    const char *channel; /* hall | web | mobile | hotline | kiosk | circuit | system */
+    int64_t at;          /* UTC ms; 0 = now (yz_time_now_ms) */
+    const char *payload; /* canonical JSON object: produce with yz_event_canonical_json() */
+};
+
+/*
+ * Appends ev inside the caller's write transaction tx: assigns the next id and
+ * the stream's next stream_seq, chains, hashes and signs the row, re-signs
+ * chain_head, and when the new id is a multiple of checkpoint_every adds a
+ * signed checkpoint (so with 3: at events 3, 6, 9, ...). Nothing is kept in
+ * memory between calls: each call reads the newest row, so it is correct when
+ * several callers' functions share one transaction.
+ *
+ * Validation (nothing is written when it fails):
+ *   stream  1..YZ_EVENT_STREAM_MAX bytes of printable ASCII without spaces
+ *   type    1..YZ_EVENT_TYPE_MAX bytes of printable ASCII without spaces
+ *   channel one of the channels listed above
+ *   actor_id, on_behalf_of, at >= 0
+ *   payload non-NULL, at most YZ_EVENT_PAYLOAD_MAX bytes, valid UTF-8, a JSON
+ *           object without floating-point numbers, nested at most
+ *           YZ_EVENT_PAYLOAD_DEPTH deep, and byte-equal to its canonical form
+ * Returns YZ_ERR_VALIDATION (a caller bug: the reason is logged, never the
+ * payload), YZ_ERR_PAYLOAD_TOO_LARGE, YZ_ERR_INVALID_UTF8, or a storage error.
+ *
+ * Fails closed with YZ_ERR_INTERNAL (and an error log line) when chain_head
+ * does not name the newest event: someone removed rows, and appending would
+ * hide it. Writes stay refused until the history is repaired.
+ *
+ * checkpoint_every must be 1..YZ_EVENT_CHECKPOINT_EVERY_MAX (the config key
+ * audit.checkpoint_every is bounded so); anything else is a bug (YZ_BUG).
+ * On success *event_id_out and *stream_seq_out (each may be NULL) are set.
+ */
+enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const struct yz_event *ev,
+                            int64_t checkpoint_every, int64_t *event_id_out,
+                            int64_t *stream_seq_out);
+
+/*
+ * The canonical text of a JSON object: compact (no blanks), object keys sorted
+ * by byte order at every level, non-ASCII UTF-8 kept as is; '"', '\\' and
+ * control characters escaped as jansson does (\b \f \n \r \t, else \u00XX).
+ * Returns NULL when obj is not an object, holds a real number anywhere, is
+ * nested deeper than YZ_EVENT_PAYLOAD_DEPTH, or holds a string or key with a
+ * NUL or invalid UTF-8. The caller frees the result with free().
+ */
+char *yz_event_canonical_json(const json_t *obj);
+
+/*
+ * A stream's history for the API, oldest first: events of `stream` with
+ * stream_seq > after_seq, at most `limit` of them (limit <= 0 or above the
+ * store's cap means the cap, yz_tx_max_rows). *out_array (the caller's,
+ * json_decref) is an array of objects
+ *   {"event_id": int, "seq": int, "type": str, "actor_id": int|null,
+ *    "on_behalf_of": int|null, "channel": str, "at": int (UTC ms),
+ *    "payload": object}
+ * where null means system / none. Page on with after_seq = the last seq seen.
+ * YZ_ERR_VALIDATION for a malformed stream name or after_seq < 0;
+ * YZ_ERR_INTERNAL when a stored payload does not parse (a damaged row).
+ */
+enum yz_err yz_events_list(struct yz_tx *tx, const char *stream, int64_t after_seq, int limit,
+                           json_t **out_array);
+
+/*
+ * The format, exposed for verify.c and for tests that re-implement it. A row
+ * as read from the table; lengths are byte counts.
+ */
+struct yz_event_row {
+    int64_t id;
+    const char *stream;
+    size_t stream_len;
+    int64_t stream_seq;
+    const char *type;
+    size_t type_len;
+    int64_t actor_id;
+    int64_t on_behalf_of;
+    const char *channel;
+    size_t channel_len;
+    int64_t at;
+    const char *payload;
+    size_t payload_len;
+};
+/* hash(row) as defined above, with the given prev_hash. */
+void yz_event_hash(const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
+                   const struct yz_event_row *row, unsigned char out[YZ_EVENT_HASH_BYTES]);
+/* The signed messages defined above; each writes into msg and returns its length. */
+#define YZ_EVENT_SIGMSG_MAX 128
+size_t yz_event_sig_message(const unsigned char hash[YZ_EVENT_HASH_BYTES],
+                            unsigned char msg[YZ_EVENT_SIGMSG_MAX]);
+size_t yz_event_head_message(int64_t event_id, const unsigned char hash[YZ_EVENT_HASH_BYTES],
+                             unsigned char msg[YZ_EVENT_SIGMSG_MAX]);
+size_t yz_event_checkpoint_message(int64_t event_id, const unsigned char hash[YZ_EVENT_HASH_BYTES],
+                                   int64_t at, const unsigned char pub[YZ_SIGN_PUB_BYTES],
+                                   unsigned char msg[YZ_EVENT_SIGMSG_MAX]);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * Demo accounts. Staff work at 重庆市渝中区人民法院 (渝0103); the court admin
+ * there creates further staff; the supervisor sits at 重庆市第五中级人民法院,
+ * the court above it. Citizen IDs are synthetic numbers with valid check
+ * characters (region 500103, fictitious birth dates).
+ */
+#include "cli/demo.h"
+#include "accounts/accounts.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct demo_account {
+    const char *role, *person_kind, *name, *phone, *username, *citizen_id, *credit_code,
+        *legal_rep, *licence_no, *firm, *court;
+};
+
+/* clang-format off */
+static const struct demo_account accounts[] = {
+    {"party", "natural", "张三", "13800000001", NULL, "500103199001011232", NULL, NULL, NULL, NULL, NULL},
+    {"party", "natural", "李四", "13800000002", NULL, "500103198502022330", NULL, NULL, NULL, NULL, NULL},
+    {"party", "legal", "重庆示例商贸有限公司", "13800000003", NULL, NULL, "91500103MA5U0AAA0Q", "王五", NULL, NULL, NULL},
+    {"lawyer", "natural", "赵律师", "13800000004", NULL, "500103198003033334", NULL, NULL, "15001201010000001", "重庆示例律师事务所", NULL},
+    {"mediator", "natural", "钱调解员", "13800000005", NULL, "500103197004044444", NULL, NULL, NULL, NULL, NULL},
+    {"org_admin", "natural", "孙主任", "13800000006", NULL, "500103197505055555", NULL, NULL, NULL, NULL, NULL},
+    {"filing_clerk", NULL, "周立案", NULL, "filing_clerk", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"triage_officer", NULL, "吴分流", NULL, "triage_officer", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"judge", NULL, "郑法官", NULL, "judge", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"assistant", NULL, "冯助理", NULL, "assistant", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"clerk", NULL, "陈书记员", NULL, "clerk", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"service_officer", NULL, "褚送达", NULL, "service_officer", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"petition_officer", NULL, "卫信访", NULL, "petition_officer", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"hotline_agent", NULL, "蒋坐席", NULL, "hotline_agent", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"court_admin", NULL, "沈管理员", NULL, "court_admin", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"supervisor", NULL, "韩监督", NULL, "supervisor", NULL, NULL, NULL, NULL, NULL, "渝05"},
+    {"filing_clerk", NULL, "杨立案", NULL, "filing_clerk_jb", NULL, NULL, NULL, NULL, NULL, "渝0105"},
+};
+/* clang-format on */
+
+struct insert_ctx {
+    struct yz_app *app;
+    struct yz_account_prepared *p;
+    int64_t id;
+};
+
+static enum yz_err insert_tx(struct yz_tx *tx, void *p)
+{
+    struct insert_ctx *c = p;
+    struct yz_principal system = {0};
+    return yz_account_insert(tx, c->app, &system, "system", c->p, &c->id);
+}
+
+bool yz_demo_create(struct yz_app *app)
+{
+    printf("demo accounts (password %s):\n", YZ_DEMO_PASSWORD);
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
+        const struct demo_account *a = &accounts[i];
+        const struct yz_court *court = a->court ? yz_courts_find_code(&app->courts, a->court) : NULL;
+        struct yz_account_input in = {
+            .role = a->role, .person_kind = a->person_kind, .name = a->name, .phone = a->phone,
+            .username = a->username, .password = YZ_DEMO_PASSWORD, .citizen_id = a->citizen_id,
+            .credit_code = a->credit_code, .legal_rep = a->legal_rep, .licence_no = a->licence_no,
+            .firm = a->firm, .court_id = court ? court->id : 0,
+        };
+        struct yz_account_prepared p;
+        struct yz_field_errors fe = {0};
+        enum yz_err e = yz_account_prepare(app, &in, &p, &fe);
+        bool prepared = e == YZ_OK;
+        if (prepared) {
+            struct insert_ctx c = {app, &p, 0};
+            e = yz_store_write(app->store, insert_tx, &c);
+        }
+        if (e != YZ_OK) {
+            fprintf(stderr, "yizhan init: demo account %s: %s", a->name, yz_err_code(e));
+            for (int k = 0; k < fe.count; k++)
+                fprintf(stderr, " [%s: %s]", fe.items[k].field, fe.items[k].message);
+            fputc('\n', stderr);
+            if (prepared)
+                yz_account_prepared_release(&p);
+            return false;
+        }
+        printf("  %-16s %-22s login %-16s%s%s\n", a->role, a->name, a->phone ? a->phone : a->username,
+               p.totp_secret[0] ? " totp secret " : "", p.totp_secret);
+        yz_account_prepared_release(&p);
+    }
+    return true;
+}

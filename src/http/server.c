@@ -1,0 +1,278 @@
+/*
+ * libmicrohttpd glue. Per connection: a context that collects the body up to
+ * the configured limit (further bytes are drained, not stored) and, once the
+ * upload is complete, hands the request to the router. Responses are queued
+ * on a later callback than the first: queuing on the first silently loses
+ * keep-alive in libmicrohttpd 0.9.75 (../shared/stack-bench.md).
+ * The completion callback writes the access-log line and the metrics.
+ */
+#include "http/server.h"
+#include "core/metrics.h"
+#include "http/router.h"
+#include "core/clock.h"
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct yz_server {
+    struct MHD_Daemon *d;
+    struct yz_app *app;
+    struct yz_http_options opt;
+    int port;
+};
+
+struct conn_ctx {
+    struct yz_buf body;
+    bool too_large;
+    int64_t start_us;
+    int status;
+    int route_index;
+    int64_t user_id;
+    size_t bytes_out;
+    char request_id[33];
+    char method[8];
+};
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static bool peer_is_loopback(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return false;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    return false;
+}
+
+static void add_common_headers(struct MHD_Response *r, const struct yz_server *s,
+                               const char *request_id, const struct yz_rendered *out)
+{
+    MHD_add_response_header(r, "X-Request-Id", request_id);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    if (s->opt.tls_cert_pem)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+    if (out->is_static)
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                                "'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                                "frame-ancestors 'none'; form-action 'self'");
+    else
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'");
+    if (out->no_store)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (out->content_type)
+        MHD_add_response_header(r, "Content-Type", out->content_type);
+    if (out->allow[0])
+        MHD_add_response_header(r, "Allow", out->allow);
+    if (out->location[0])
+        MHD_add_response_header(r, "Location", out->location);
+    for (int i = 0; i < 2; i++)
+        if (out->set_cookie[i][0])
+            MHD_add_response_header(r, "Set-Cookie", out->set_cookie[i]);
+}
+
+static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c,
+                               struct conn_ctx *ctx, struct yz_rendered *out)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(out->len, out->body, MHD_RESPMEM_MUST_FREE);
+    out->body = NULL;
+    add_common_headers(r, s, ctx->request_id, out);
+    ctx->status = out->status;
+    ctx->route_index = out->route_index;
+    ctx->bytes_out = out->len;
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)out->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    size_t *n = cls;
+    *n += strlen(key) + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    struct yz_server *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+    if (!ctx) {
+        ctx = yz_calloc(1, sizeof *ctx);
+        yz_buf_init(&ctx->body, s->opt.max_body_bytes);
+        ctx->start_us = now_us();
+        ctx->route_index = -1;
+        ctx->status = 500;
+        unsigned char rnd[16];
+        randombytes_buf(rnd, sizeof rnd);
+        sodium_bin2hex(ctx->request_id, sizeof ctx->request_id, rnd, sizeof rnd);
+        yz_strlcpy(ctx->method, method, sizeof ctx->method);
+        *con_cls = ctx;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!ctx->too_large && !yz_buf_add(&ctx->body, upload_data, *upload_size))
+            ctx->too_large = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    struct yz_req req;
+    memset(&req, 0, sizeof req);
+    req.app = s->app;
+    req.conn = c;
+    req.tls = s->opt.tls_cert_pem != NULL;
+    req.peer_loopback = peer_is_loopback(c);
+    memcpy(req.request_id, ctx->request_id, sizeof req.request_id);
+    yz_buf_init(&req.detail, 1024);
+
+    /* MHD hands us the path; the query arrives as arguments. Count both. */
+    size_t uri_len = strlen(url);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &uri_len);
+    struct yz_raw_request raw = {
+        .method = method,
+        .url = url,
+        .body = ctx->body.data,
+        .body_len = ctx->body.len,
+        .body_too_large = ctx->too_large,
+        .uri_len = uri_len,
+    };
+    struct yz_rendered out;
+    memset(&out, 0, sizeof out);
+    yz_router_handle(&req, &s->opt, &raw, &out);
+    ctx->user_id = req.who.user_id;
+    yz_buf_release(&req.detail);
+    return respond(s, c, ctx, &out);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct yz_server *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+    if (!ctx)
+        return;
+    int64_t dur = now_us() - ctx->start_us;
+    yz_metrics_request(ctx->route_index, ctx->status, dur);
+    if (s->opt.access_log) {
+        size_t n;
+        const struct yz_route *routes = yz_routes(&n);
+        const char *route = ctx->route_index >= 0 ? routes[ctx->route_index].name : "-";
+        char ts[40];
+        yz_time_format_utc(yz_time_now_ms(), ts, sizeof ts);
+        struct yz_buf line = YZ_BUF_INIT(1024);
+        yz_buf_addf(&line,
+                    "{\"ts\":\"%s\",\"type\":\"access\",\"request_id\":\"%s\",\"method\":",
+                    ts, ctx->request_id);
+        yz_log_json_string(&line, ctx->method);
+        yz_buf_addf(&line,
+                    ",\"route\":\"%s\",\"status\":%d,\"duration_us\":%lld,\"bytes\":%zu,"
+                    "\"user\":%lld,\"completed\":%s}",
+                    route, ctx->status, (long long)dur, ctx->bytes_out, (long long)ctx->user_id,
+                    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "true" : "false");
+        yz_log_raw_line(line.data, line.len);
+        yz_buf_release(&line);
+    }
+    yz_buf_release(&ctx->body);
+    free(ctx);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    yz_log_warn("microhttpd: %s", msg);
+}
+
+enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *opt,
+                            struct yz_server **out, struct yz_buf *err)
+{
+    struct yz_server *s = yz_calloc(1, sizeof *s);
+    s->app = app;
+    s->opt = *opt;
+
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (inet_pton(AF_INET, opt->address, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+        struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+        in->sin_family = AF_INET;
+        in->sin_port = htons((uint16_t)opt->port);
+    } else if (inet_pton(AF_INET6, opt->address, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)opt->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        yz_buf_addf(err, "listen address %s is not an IP address", opt->address);
+        free(s);
+        return YZ_ERR_CONFIG;
+    }
+    if (opt->tls_cert_pem)
+        flags |= MHD_USE_TLS;
+
+    s->d = MHD_start_daemon(
+        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->timeout_s,
+        /* Headers, URI and MHD's own bookkeeping must fit this per connection. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opt->max_header_bytes + opt->max_uri_bytes + 8192),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opt->max_connections,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        NULL, opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
+        MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
+    if (!s->d) {
+        yz_buf_addf(err, "cannot listen on %s port %d", opt->address, opt->port);
+        free(s);
+        return YZ_ERR_CONFIG;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : opt->port;
+    *out = s;
+    return YZ_OK;
+}
+
+int yz_server_port(const struct yz_server *s)
+{
+    return s->port;
+}
+
+void yz_server_stop(struct yz_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->d);
+    free(s);
+}

@@ -1,0 +1,389 @@
+#include "matters/matters.h"
+#include "app/app.h"
+#include "audit/events.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "workflow/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct yz_sql_def q_insert = YZ_SQL(
+    "INSERT INTO matters(kind, state, court_id, title, channel, created_by, created_at, updated_at,"
+    " version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id");
+static struct yz_sql_def q_participant = YZ_SQL(
+    "INSERT INTO matter_participants(matter_id, user_id, capacity) VALUES (?, ?, ?)"
+    " ON CONFLICT DO NOTHING");
+static struct yz_sql_def q_load = YZ_SQL(
+    "SELECT m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
+    " m.version, m.data, m.created_by,"
+    " (SELECT capacity FROM matter_participants p WHERE p.matter_id = m.id AND p.user_id = ?)"
+    " FROM matters m WHERE m.id = ?");
+static struct yz_sql_def q_update = YZ_SQL(
+    "UPDATE matters SET state = ?, version = version + 1, data = ?, updated_at = ?"
+    " WHERE id = ? AND version = ?");
+static struct yz_sql_def q_deadline_start = YZ_SQL(
+    "INSERT INTO deadlines(matter_id, name, start_date, due_date, unit, n, beyond_calendar)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(matter_id, name) DO UPDATE SET start_date = excluded.start_date,"
+    " due_date = excluded.due_date, unit = excluded.unit, n = excluded.n,"
+    " beyond_calendar = excluded.beyond_calendar, stopped_at = NULL");
+static struct yz_sql_def q_deadline_stop = YZ_SQL(
+    "UPDATE deadlines SET stopped_at = ? WHERE matter_id = ? AND name = ? AND stopped_at IS NULL");
+static struct yz_sql_def q_deadlines = YZ_SQL(
+    "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
+    " FROM deadlines WHERE matter_id = ? ORDER BY id");
+
+static void stream_of(int64_t id, char *out, size_t size)
+{
+    snprintf(out, size, "matter/%lld", (long long)id);
+}
+
+static enum yz_err start_deadline(struct yz_tx *tx, struct yz_app *app, int64_t id,
+                                  const struct yz_wf_deadline *d)
+{
+    struct yz_date today = yz_date_of_shanghai(yz_time_now_ms());
+    struct yz_deadline dl;
+    enum yz_deadline_unit unit = d->unit == YZ_WF_DAYS       ? YZ_DEADLINE_DAYS
+                                 : d->unit == YZ_WF_WORKDAYS ? YZ_DEADLINE_WORKDAYS
+                                                             : YZ_DEADLINE_MONTHS;
+    enum yz_err e = yz_deadline_compute(app->calendar, today, unit, d->n, &dl);
+    if (e != YZ_OK)
+        return YZ_ERR_INTERNAL; /* the definition was checked at load: a bug */
+    char start[16], due[16];
+    yz_date_format(today, start, sizeof start);
+    yz_date_format(dl.end, due, sizeof due);
+    struct yz_stmt *st = yz_sql(tx, &q_deadline_start);
+    yz_bind_i64(st, 1, id);
+    yz_bind_text(st, 2, d->name);
+    yz_bind_text(st, 3, start);
+    yz_bind_text(st, 4, due);
+    yz_bind_text(st, 5, yz_wf_unit_name(d->unit));
+    yz_bind_i64(st, 6, d->n);
+    yz_bind_i64(st, 7, dl.beyond_calendar);
+    return yz_exec(st);
+}
+
+static enum yz_err stop_deadlines(struct yz_tx *tx, int64_t id, const struct yz_wf_event *ev)
+{
+    for (size_t i = 0; i < yz_wf_event_stop_count(ev); i++) {
+        struct yz_stmt *st = yz_sql(tx, &q_deadline_stop);
+        yz_bind_i64(st, 1, yz_time_now_ms());
+        yz_bind_i64(st, 2, id);
+        yz_bind_text(st, 3, yz_wf_event_stop_at(ev, i));
+        enum yz_err e = yz_exec(st);
+        if (e != YZ_OK)
+            return e;
+    }
+    return YZ_OK;
+}
+
+/* Events and projections share one transaction; a deadline and the event that started it too. */
+static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                          int64_t id, const struct yz_wf_event *ev, const char *from,
+                          const json_t *fields, const char *channel)
+{
+    char stream[32];
+    stream_of(id, stream, sizeof stream);
+    char type[96];
+    snprintf(type, sizeof type, "%s.%s", yz_workflow_kind(yz_wf_event_workflow(ev)),
+             yz_wf_event_name(ev));
+    json_t *payload = json_pack("{s:s, s:s, s:O}", "event", yz_wf_event_name(ev), "to",
+                                yz_wf_event_to(ev), "fields", fields);
+    json_object_set_new(payload, "from", from ? json_string(from) : json_null());
+    json_object_set_new(payload, "role", json_string(yz_role_code(who->role)));
+    enum yz_err e = yz_app_record(tx, app, stream, type, who->user_id, 0, channel, payload, NULL);
+    json_decref(payload);
+    if (e == YZ_OK)
+        e = stop_deadlines(tx, id, ev);
+    if (e == YZ_OK && yz_wf_event_deadline(ev))
+        e = start_deadline(tx, app, id, yz_wf_event_deadline(ev));
+    return e;
+}
+
+enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                             const struct yz_matter_new *m, struct yz_field_errors *fe,
+                             int64_t *id)
+{
+    const struct yz_workflow *wf = yz_workflow_find(app->workflows, m->kind);
+    if (!wf) {
+        yz_field_errors_add(fe, "kind", "not_found", "不支持该事项类型");
+        return YZ_ERR_VALIDATION;
+    }
+    const struct yz_wf_event *ev = yz_workflow_create_event(wf);
+    if (!yz_wf_event_role_may(ev, yz_role_code(who->role)))
+        return YZ_ERR_FORBIDDEN;
+    if (!yz_courts_find(&app->courts, m->court_id))
+        yz_field_errors_add(fe, "court_id", "not_found", "法院不存在");
+    else if (yz_role_is_staff(who->role) && m->court_id != who->court_id)
+        yz_field_errors_add(fe, "court_id", "not_allowed", "只能在本院登记事项");
+    yz_wf_validate_fields(ev, m->fields, fe);
+    if (fe->count)
+        return YZ_ERR_VALIDATION;
+
+    char *data = json_dumps(m->fields, JSON_COMPACT | JSON_SORT_KEYS);
+    int64_t now = yz_time_now_ms();
+    struct yz_stmt *st = yz_sql(tx, &q_insert);
+    yz_bind_text(st, 1, m->kind);
+    yz_bind_text(st, 2, yz_wf_event_to(ev));
+    yz_bind_i64(st, 3, m->court_id);
+    yz_bind_text(st, 4, m->title);
+    yz_bind_text(st, 5, m->channel);
+    yz_bind_i64(st, 6, who->user_id);
+    yz_bind_i64(st, 7, now);
+    yz_bind_i64(st, 8, now);
+    yz_bind_text(st, 9, data);
+    free(data);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK)
+        return e;
+    *id = yz_col_i64(st, 0);
+    yz_exec(st);
+    if (!yz_role_is_staff(who->role)) {
+        st = yz_sql(tx, &q_participant);
+        yz_bind_i64(st, 1, *id);
+        yz_bind_i64(st, 2, who->user_id);
+        yz_bind_text(st, 3, who->role == YZ_ROLE_LAWYER ? "agent" : "applicant");
+        if ((e = yz_exec(st)) != YZ_OK)
+            return e;
+    }
+    return record(tx, app, who, *id, ev, NULL, m->fields, m->channel);
+}
+
+struct loaded {
+    char kind[48], state[48], title[512], channel[16];
+    int64_t court_id, created_at, updated_at, version, created_by;
+    json_t *data;
+    bool participant;
+    char capacity[32];
+};
+
+static enum yz_err load(struct yz_tx *tx, const struct yz_principal *who, int64_t id,
+                        struct loaded *l)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_load);
+    yz_bind_i64(st, 1, who->user_id);
+    yz_bind_i64(st, 2, id);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK)
+        return e;
+    if (!row)
+        return YZ_ERR_NOT_FOUND;
+    yz_strlcpy(l->kind, yz_col_text(st, 0), sizeof l->kind);
+    yz_strlcpy(l->state, yz_col_text(st, 1), sizeof l->state);
+    l->court_id = yz_col_i64(st, 2);
+    yz_strlcpy(l->title, yz_col_text(st, 3), sizeof l->title);
+    yz_strlcpy(l->channel, yz_col_text(st, 4), sizeof l->channel);
+    l->created_at = yz_col_i64(st, 5);
+    l->updated_at = yz_col_i64(st, 6);
+    l->version = yz_col_i64(st, 7);
+    l->data = json_loads(yz_col_text(st, 8), 0, NULL);
+    l->created_by = yz_col_i64(st, 9);
+    l->participant = !yz_col_null(st, 10);
+    yz_strlcpy(l->capacity, yz_col_text(st, 10), sizeof l->capacity);
+    yz_exec(st);
+    if (!l->data)
+        return YZ_ERR_INTERNAL;
+    return YZ_OK;
+}
+
+enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                           int64_t id, const char *event, const json_t *fields,
+                           int64_t expected_version, const char *channel, const char *route,
+                           struct yz_field_errors *fe)
+{
+    struct loaded l = {0};
+    enum yz_err e = load(tx, who, id, &l);
+    if (e != YZ_OK)
+        goto out;
+    struct yz_matter_ref ref = {id, l.court_id, l.participant};
+    if ((e = yz_policy_matter(app, who, YZ_ACT_ACT, &ref, route)) != YZ_OK)
+        goto out;
+    const struct yz_workflow *wf = yz_workflow_find(app->workflows, l.kind);
+    const struct yz_wf_event *ev = wf ? yz_workflow_event(wf, event) : NULL;
+    if (!ev || yz_wf_event_creates(ev)) {
+        yz_field_errors_add(fe, "event", "not_found", "该事项没有这个操作");
+        e = YZ_ERR_VALIDATION;
+        goto out;
+    }
+    if (!yz_wf_event_role_may(ev, yz_role_code(who->role))) {
+        e = YZ_ERR_FORBIDDEN;
+        goto out;
+    }
+    if (!yz_wf_event_allowed_from(ev, l.state)) {
+        e = YZ_ERR_INVALID_TRANSITION;
+        goto out;
+    }
+    if (expected_version && expected_version != l.version) {
+        e = YZ_ERR_CONFLICT;
+        goto out;
+    }
+    if ((e = yz_wf_validate_fields(ev, fields, fe)) != YZ_OK || fe->count) {
+        e = YZ_ERR_VALIDATION;
+        goto out;
+    }
+    /* The projection keeps the latest value of every field any event set. */
+    json_object_update(l.data, (json_t *)fields);
+    char *data = json_dumps(l.data, JSON_COMPACT | JSON_SORT_KEYS);
+    struct yz_stmt *st = yz_sql(tx, &q_update);
+    yz_bind_text(st, 1, yz_wf_event_to(ev));
+    yz_bind_text(st, 2, data);
+    yz_bind_i64(st, 3, yz_time_now_ms());
+    yz_bind_i64(st, 4, id);
+    yz_bind_i64(st, 5, l.version);
+    free(data);
+    if ((e = yz_exec(st)) != YZ_OK)
+        goto out;
+    if (yz_tx_changes(tx) != 1) {
+        e = YZ_ERR_CONFLICT;
+        goto out;
+    }
+    e = record(tx, app, who, id, ev, l.state, fields, channel);
+out:
+    json_decref(l.data);
+    return e;
+}
+
+static json_t *deadlines_json(struct yz_tx *tx, int64_t id)
+{
+    json_t *arr = json_array();
+    struct yz_stmt *st = yz_sql(tx, &q_deadlines);
+    yz_bind_i64(st, 1, id);
+    bool row;
+    while (yz_step(st, &row) == YZ_OK && row)
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b}", "name", yz_col_text(st, 0),
+                           "start_date", yz_col_text(st, 1), "due_date", yz_col_text(st, 2),
+                           "unit", yz_col_text(st, 3), "n", (json_int_t)yz_col_i64(st, 4),
+                           "beyond_calendar", (int)yz_col_i64(st, 5), "stopped",
+                           (int)yz_col_i64(st, 6)));
+    return arr;
+}
+
+static json_t *actions_json(const struct yz_workflow *wf, const char *state,
+                            const struct yz_principal *who, bool may_act)
+{
+    json_t *arr = json_array();
+    if (!may_act)
+        return arr;
+    for (size_t i = 0; wf && i < yz_workflow_event_count(wf); i++) {
+        const struct yz_wf_event *ev = yz_workflow_event_at(wf, i);
+        if (yz_wf_event_creates(ev) || !yz_wf_event_allowed_from(ev, state) ||
+            !yz_wf_event_role_may(ev, yz_role_code(who->role)))
+            continue;
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "event", yz_wf_event_name(ev), "title",
+                                             yz_wf_event_title(ev)));
+    }
+    return arr;
+}
+
+static json_t *matter_json(struct yz_app *app, int64_t id, const struct loaded *l)
+{
+    const struct yz_workflow *wf = yz_workflow_find(app->workflows, l->kind);
+    const struct yz_wf_state *state = wf ? yz_workflow_state(wf, l->state) : NULL;
+    const struct yz_court *court = yz_courts_find(&app->courts, l->court_id);
+    char created[40], updated[40];
+    yz_time_format_utc(l->created_at, created, sizeof created);
+    yz_time_format_utc(l->updated_at, updated, sizeof updated);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:{s:I, s:s}, s:s, s:s, s:s, s:s, s:I}", "id",
+                     (json_int_t)id, "kind", l->kind, "kind_title", wf ? yz_workflow_title(wf) : "",
+                     "state", l->state, "state_title", state ? state->title : l->state, "final",
+                     state ? state->final : 0, "court", "id", (json_int_t)l->court_id, "name",
+                     court ? court->name : "", "title", l->title, "channel", l->channel,
+                     "created_at", created, "updated_at", updated, "version",
+                     (json_int_t)l->version);
+}
+
+enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                          int64_t id, const char *route, json_t **out)
+{
+    struct loaded l = {0};
+    enum yz_err e = load(tx, who, id, &l);
+    if (e == YZ_OK) {
+        struct yz_matter_ref ref = {id, l.court_id, l.participant};
+        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    }
+    if (e == YZ_OK) {
+        struct yz_matter_ref ref = {id, l.court_id, l.participant};
+        bool may_act = who->role != YZ_ROLE_SUPERVISOR &&
+                       (yz_role_is_staff(who->role) ? ref.court_id == who->court_id : l.participant);
+        json_t *o = matter_json(app, id, &l);
+        json_object_set(o, "data", l.data);
+        json_object_set_new(o, "deadlines", deadlines_json(tx, id));
+        json_object_set_new(o, "actions",
+                            actions_json(yz_workflow_find(app->workflows, l.kind), l.state, who,
+                                         may_act));
+        if (l.participant)
+            json_object_set_new(o, "my_capacity", json_string(l.capacity));
+        *out = o;
+    }
+    json_decref(l.data);
+    return e;
+}
+
+/* Parties see the matters they take part in; staff their court's; supervisors their
+ * court's and the courts' below. */
+static struct yz_sql_def q_list_mine = YZ_SQL(
+    "SELECT m.id, m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
+    " m.version FROM matters m JOIN matter_participants p ON p.matter_id = m.id"
+    " WHERE p.user_id = ? AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
+    " ORDER BY m.id DESC LIMIT ?");
+static struct yz_sql_def q_list_court = YZ_SQL(
+    "WITH RECURSIVE visible(id) AS (SELECT ? UNION SELECT c.id FROM courts c JOIN visible v"
+    " ON c.parent_id = v.id WHERE ?)"
+    " SELECT m.id, m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
+    " m.version FROM matters m WHERE m.court_id IN (SELECT id FROM visible)"
+    " AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
+    " ORDER BY m.id DESC LIMIT ?");
+
+enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                           const char *kind, const char *state, int64_t before_id, int limit,
+                           json_t **out)
+{
+    if (limit <= 0 || limit > yz_tx_max_rows(tx))
+        limit = yz_tx_max_rows(tx);
+    kind = kind ? kind : "";
+    state = state ? state : "";
+    struct yz_stmt *st;
+    int i = 1;
+    if (yz_role_is_staff(who->role)) {
+        st = yz_sql(tx, &q_list_court);
+        yz_bind_i64(st, i++, who->court_id);
+        yz_bind_i64(st, i++, who->role == YZ_ROLE_SUPERVISOR);
+    } else {
+        st = yz_sql(tx, &q_list_mine);
+        yz_bind_i64(st, i++, who->user_id);
+    }
+    yz_bind_text(st, i++, kind);
+    yz_bind_text(st, i++, kind);
+    yz_bind_text(st, i++, state);
+    yz_bind_text(st, i++, state);
+    yz_bind_i64(st, i++, before_id > 0 ? before_id : INT64_MAX);
+    yz_bind_i64(st, i++, limit);
+    json_t *items = json_array();
+    bool row;
+    enum yz_err e;
+    while ((e = yz_step(st, &row)) == YZ_OK && row) {
+        struct loaded l = {0};
+        yz_strlcpy(l.kind, yz_col_text(st, 1), sizeof l.kind);
+        yz_strlcpy(l.state, yz_col_text(st, 2), sizeof l.state);
+        l.court_id = yz_col_i64(st, 3);
+        yz_strlcpy(l.title, yz_col_text(st, 4), sizeof l.title);
+        yz_strlcpy(l.channel, yz_col_text(st, 5), sizeof l.channel);
+        l.created_at = yz_col_i64(st, 6);
+        l.updated_at = yz_col_i64(st, 7);
+        l.version = yz_col_i64(st, 8);
+        json_array_append_new(items, matter_json(app, yz_col_i64(st, 0), &l));
+    }
+    if (e != YZ_OK) {
+        json_decref(items);
+        return e;
+    }
+    *out = json_pack("{s:o, s:i}", "items", items, "limit", limit);
+    return YZ_OK;
+}

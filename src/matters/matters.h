@@ -1,0 +1,46 @@
+/*
+ * Matters: anything with a lifecycle, driven by the workflow definitions in
+ * data/workflows. Creating a matter and firing an event on it each run in one
+ * transaction that appends the event to the matter's history (stream
+ * "matter/<id>"), updates the projection (matters, participants, deadlines)
+ * and so can never drift from the history.
+ */
+#ifndef YZ_MATTERS_MATTERS_H
+#define YZ_MATTERS_MATTERS_H
+
+#include "core/error.h"
+#include "core/fielderr.h"
+#include "policy/principal.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct yz_app;
+struct yz_tx;
+
+struct yz_matter_new {
+    const char *kind;
+    int64_t court_id;
+    const char *title;
+    const json_t *fields;
+    const char *channel;
+};
+
+/* Creates a matter by the kind's creating event. Validation problems go to fe. */
+enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                             const struct yz_matter_new *m, struct yz_field_errors *fe,
+                             int64_t *id);
+/* Fires event on matter id. expected_version 0 = do not check. */
+enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                           int64_t id, const char *event, const json_t *fields,
+                           int64_t expected_version, const char *channel, const char *route,
+                           struct yz_field_errors *fe);
+/* The matter as the caller may see it (NOT_FOUND when the policy says no). */
+enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                          int64_t id, const char *route, json_t **out);
+/* Matters the caller may see, newest first; before_id 0 = from the newest. */
+enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                           const char *kind, const char *state, int64_t before_id, int limit,
+                           json_t **out);
+
+#endif

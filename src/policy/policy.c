@@ -1,0 +1,95 @@
+#include "policy/policy.h"
+#include "app/app.h"
+#include "audit/events.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+static bool handles_matters(enum yz_role r)
+{
+    return yz_role_is_staff(r) && r != YZ_ROLE_SUPERVISOR;
+}
+
+bool yz_policy_court_visible(const struct yz_app *app, const struct yz_principal *who,
+                             int64_t court_id)
+{
+    if (!yz_role_is_staff(who->role) || who->court_id == 0)
+        return false;
+    if (who->role == YZ_ROLE_SUPERVISOR)
+        return yz_courts_within(&app->courts, court_id, who->court_id);
+    return court_id == who->court_id;
+}
+
+bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
+                                int64_t court_id)
+{
+    return who->role == YZ_ROLE_COURT_ADMIN && who->court_id == court_id;
+}
+
+static bool decide(const struct yz_app *app, const struct yz_principal *who, enum yz_action action,
+                   const struct yz_matter_ref *m)
+{
+    if (who->user_id == 0)
+        return false;
+    if (!yz_role_is_staff(who->role)) /* parties, lawyers, mediators, organisations */
+        return m->participant;
+    if (who->role == YZ_ROLE_SUPERVISOR)
+        return action == YZ_ACT_READ && yz_policy_court_visible(app, who, m->court_id);
+    if (!handles_matters(who->role) || m->court_id != who->court_id)
+        return false;
+    if (action == YZ_ACT_UNMASK)
+        return who->role != YZ_ROLE_HOTLINE_AGENT && who->role != YZ_ROLE_PETITION_OFFICER;
+    return true;
+}
+
+enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
+                             enum yz_action action, const struct yz_matter_ref *m,
+                             const char *route)
+{
+    if (decide(app, who, action, m))
+        return YZ_OK;
+    static const char *names[] = {"read", "act", "unmask"};
+    yz_policy_record_denial(app, who, route, names[action], m->id);
+    return YZ_ERR_NOT_FOUND;
+}
+
+struct denial {
+    struct yz_app *app;
+    const struct yz_principal *who;
+    const char *route, *reason;
+    int64_t resource_id;
+};
+
+static enum yz_err denial_tx(struct yz_tx *tx, void *ctx)
+{
+    struct denial *d = ctx;
+    json_t *payload = json_pack("{s:s, s:s, s:I, s:s}", "route", d->route, "reason", d->reason,
+                                "resource_id", (json_int_t)d->resource_id, "role",
+                                yz_role_code(d->who->role) ? yz_role_code(d->who->role) : "");
+    char *text = yz_event_canonical_json(payload);
+    json_decref(payload);
+    struct yz_event ev = {
+        .stream = "security",
+        .type = "access_denied",
+        .actor_id = d->who->user_id,
+        .channel = "system",
+        .payload = text,
+    };
+    enum yz_err e = yz_event_append(tx, d->app->keys, &ev, d->app->cfg.audit.checkpoint_every,
+                                    NULL, NULL);
+    free(text);
+    return e;
+}
+
+void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,
+                             const char *route, const char *reason, int64_t resource_id)
+{
+    yz_metrics_denial();
+    struct denial d = {app, who, route ? route : "-", reason, resource_id};
+    enum yz_err e = yz_store_write(app->store, denial_tx, &d);
+    if (e != YZ_OK)
+        yz_log_error("cannot record access denial: %s", yz_err_code(e));
+}

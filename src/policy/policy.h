@@ -1,0 +1,53 @@
+/*
+ * The one access-policy module: every decision of the form (actor, action,
+ * resource) is made here, never ad hoc in handlers (ASVS 1.4.4, 4.1.x).
+ *
+ * Rules:
+ *  - parties and lawyers act only on matters they take part in;
+ *  - mediators and mediation-organisation admins likewise (delegated matters);
+ *  - court staff act on their own court's matters;
+ *  - supervisors read their court's matters and those of the courts below it;
+ *  - full personal data (unmasking) only for staff of the matter's court in a
+ *    handling role, and for the person it belongs to.
+ * A denied read of a specific resource must answer 404 exactly like a missing
+ * one, so callers turn YZ_ERR_NOT_FOUND into the response; every denial is
+ * recorded in the history (stream "security").
+ */
+#ifndef YZ_POLICY_POLICY_H
+#define YZ_POLICY_POLICY_H
+
+#include "policy/principal.h"
+#include "core/error.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct yz_app;
+
+enum yz_action {
+    YZ_ACT_READ,   /* see the matter and its history */
+    YZ_ACT_ACT,    /* fire a workflow event on it */
+    YZ_ACT_UNMASK, /* see full ID and phone numbers in it */
+};
+
+struct yz_matter_ref {
+    int64_t id;
+    int64_t court_id;
+    bool participant; /* the actor takes part in the matter */
+};
+
+/* YZ_OK, or YZ_ERR_NOT_FOUND (denied; recorded). route names the caller for the record. */
+enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
+                             enum yz_action action, const struct yz_matter_ref *m,
+                             const char *route);
+/* May who see court_id's data at all (lists, queues, dashboards)? */
+bool yz_policy_court_visible(const struct yz_app *app, const struct yz_principal *who,
+                             int64_t court_id);
+/* May who manage accounts of court_id (court admins of that court)? */
+bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
+                                int64_t court_id);
+/* Writes a denial record (its own transaction); failures are logged, never fatal. */
+void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,
+                             const char *route, const char *reason, int64_t resource_id);
+
+#endif

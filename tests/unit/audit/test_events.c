@@ -1,0 +1,531 @@
+/*
+ * Unit tests for src/audit/events.c: canonical JSON, input validation, seq and
+ * id assignment, the chain head, checkpoint cadence, the stream listing, and
+ * the fail-closed append after the newest rows were removed. Each test gets a
+ * fresh temporary data directory (keys + database).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit/events.h"
+#include "audit/verify.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "crypto/keys.h"
+#include "store/store.h"
+
+struct fx {
+    char dir[64];
+    char db[128];
+    struct yz_keys *keys;
+    struct yz_store *store;
+};
+
+static void rm_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        assert_non_null(d);
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char sub[PATH_MAX];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            rm_tree(sub);
+        }
+        closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    snprintf(f->dir, sizeof f->dir, "/tmp/yz-audit-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof f->db, "%s/yizhan.db", f->dir);
+    assert_int_equal(yz_keys_create(f->dir, &err), YZ_OK);
+    assert_int_equal(yz_keys_load(f->dir, &f->keys, &err), YZ_OK);
+    struct yz_store_options opt = {
+        .path = f->db, .busy_timeout_ms = 2000, .max_rows = 50, .connections = 1};
+    assert_int_equal(yz_store_open(&opt, &f->store, &err), YZ_OK);
+    yz_buf_release(&err);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    yz_store_close(f->store);
+    yz_keys_free(f->keys);
+    rm_tree(f->dir);
+    free(f);
+    yz_time_set_fake(0);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+struct app {
+    struct fx *f;
+    struct yz_event ev;
+    int64_t every;
+    int64_t id, seq;
+    bool fail_after; /* make the transaction fail after the append */
+};
+
+static enum yz_err app_fn(struct yz_tx *tx, void *ctx)
+{
+    struct app *a = ctx;
+    enum yz_err rc = yz_event_append(tx, a->f->keys, &a->ev, a->every, &a->id, &a->seq);
+    if (rc == YZ_OK && a->fail_after)
+        return YZ_ERR_CONFLICT;
+    return rc;
+}
+
+static enum yz_err append_ev(struct fx *f, const struct yz_event *ev, int64_t every, int64_t *id,
+                             int64_t *seq)
+{
+    struct app a = {.f = f, .ev = *ev, .every = every};
+    enum yz_err rc = yz_store_write(f->store, app_fn, &a);
+    if (id)
+        *id = a.id;
+    if (seq)
+        *seq = a.seq;
+    return rc;
+}
+
+static enum yz_err append(struct fx *f, const char *stream, const char *payload, int64_t *id,
+                          int64_t *seq)
+{
+    struct yz_event ev = {.stream = stream,
+                          .type = "test.event",
+                          .actor_id = 3,
+                          .channel = "web",
+                          .payload = payload};
+    return append_ev(f, &ev, 1000, id, seq);
+}
+
+static struct yz_sql_def sql_count = YZ_SQL("SELECT count(*) FROM events");
+static struct yz_sql_def sql_checkpoint_ids =
+    YZ_SQL("SELECT event_id, public_key FROM checkpoints ORDER BY event_id");
+static struct yz_sql_def sql_head = YZ_SQL("SELECT event_id FROM chain_head");
+static struct yz_sql_def sql_actor = YZ_SQL(
+    "SELECT actor_id IS NULL, on_behalf_of IS NULL, at FROM events WHERE id = ?");
+
+struct q {
+    int64_t v[32];
+    int n;
+    int64_t arg;
+    const unsigned char *pub;
+    bool pub_ok;
+};
+
+static enum yz_err count_fn(struct yz_tx *tx, void *ctx)
+{
+    struct q *q = ctx;
+    bool row;
+    struct yz_stmt *st = yz_sql(tx, &sql_count);
+    enum yz_err rc = yz_step(st, &row);
+    q->v[0] = row ? yz_col_i64(st, 0) : -1;
+    yz_exec(st);
+    return rc;
+}
+
+static int64_t count_events(struct fx *f)
+{
+    struct q q = {0};
+    assert_int_equal(yz_store_read(f->store, count_fn, &q), YZ_OK);
+    return q.v[0];
+}
+
+static enum yz_err checkpoints_fn(struct yz_tx *tx, void *ctx)
+{
+    struct q *q = ctx;
+    bool row;
+    enum yz_err rc;
+    struct yz_stmt *st = yz_sql(tx, &sql_checkpoint_ids);
+    q->pub_ok = true;
+    while ((rc = yz_step(st, &row)) == YZ_OK && row && q->n < 32) {
+        size_t n;
+        const void *p = yz_col_blob(st, 1, &n);
+        q->pub_ok = q->pub_ok && n == YZ_SIGN_PUB_BYTES && memcmp(p, q->pub, n) == 0;
+        q->v[q->n++] = yz_col_i64(st, 0);
+    }
+    return rc;
+}
+
+static enum yz_err head_fn(struct yz_tx *tx, void *ctx)
+{
+    struct q *q = ctx;
+    bool row;
+    struct yz_stmt *st = yz_sql(tx, &sql_head);
+    enum yz_err rc = yz_step(st, &row);
+    q->v[0] = row ? yz_col_i64(st, 0) : 0;
+    yz_exec(st);
+    return rc;
+}
+
+static enum yz_err actor_fn(struct yz_tx *tx, void *ctx)
+{
+    struct q *q = ctx;
+    bool row;
+    struct yz_stmt *st = yz_sql(tx, &sql_actor);
+    yz_bind_i64(st, 1, q->arg);
+    enum yz_err rc = yz_step(st, &row);
+    assert_true(row);
+    q->v[0] = yz_col_i64(st, 0);
+    q->v[1] = yz_col_i64(st, 1);
+    q->v[2] = yz_col_i64(st, 2);
+    yz_exec(st);
+    return rc;
+}
+
+/* ---- canonical JSON ---- */
+
+static void canonical_sorts_keys_and_keeps_utf8(void **state)
+{
+    json_error_t je;
+    json_t *j = json_loads("{ \"b\": 1, \"a\": {\"z\": true, \"y\": [null, \"重庆市\"]},"
+                           " \"c\": \"q\\\"\\n\\u0001/\", \"\\u00e9\": -7 }",
+                           0, &je);
+    assert_non_null(j);
+    char *s = yz_event_canonical_json(j);
+    assert_non_null(s);
+    assert_string_equal(s, "{\"a\":{\"y\":[null,\"重庆市\"],\"z\":true},\"b\":1,"
+                           "\"c\":\"q\\\"\\n\\u0001/\",\"é\":-7}");
+    /* Stable: the canonical text of the canonical text is itself. */
+    json_t *again = json_loads(s, 0, &je);
+    assert_non_null(again);
+    char *s2 = yz_event_canonical_json(again);
+    assert_string_equal(s, s2);
+    /* Insertion order does not matter. */
+    json_t *built = json_object();
+    json_object_set_new(built, "é", json_integer(-7));
+    json_object_set_new(built, "c", json_string("q\"\n\001/"));
+    json_t *inner = json_object();
+    json_object_set_new(inner, "z", json_true());
+    json_t *arr = json_array();
+    json_array_append_new(arr, json_null());
+    json_array_append_new(arr, json_string("重庆市"));
+    json_object_set_new(inner, "y", arr);
+    json_object_set_new(built, "a", inner);
+    json_object_set_new(built, "b", json_integer(1));
+    char *s3 = yz_event_canonical_json(built);
+    assert_string_equal(s, s3);
+    free(s);
+    free(s2);
+    free(s3);
+    json_decref(j);
+    json_decref(again);
+    json_decref(built);
+}
+
+static void canonical_rejects_floats_and_odd_input(void **state)
+{
+    json_error_t je;
+    json_t *j = json_loads("{\"fee_fen\": 100, \"ratio\": {\"x\": [1, 2.5]}}", 0, &je);
+    assert_non_null(j);
+    assert_null(yz_event_canonical_json(j));
+    json_decref(j);
+    j = json_loads("{\"a\": 1.0}", 0, &je);
+    assert_null(yz_event_canonical_json(j));
+    json_decref(j);
+
+    j = json_loads("[1, 2]", 0, &je); /* not an object */
+    assert_null(yz_event_canonical_json(j));
+    json_decref(j);
+    assert_null(yz_event_canonical_json(NULL));
+
+    j = json_object();
+    json_object_set_new(j, "s", json_stringn("a\0b", 3)); /* NUL in a string */
+    assert_null(yz_event_canonical_json(j));
+    json_decref(j);
+
+    /* Nesting: 32 levels pass, 33 do not. */
+    json_t *top = json_object(), *cur = top;
+    for (int depth = 2; depth <= YZ_EVENT_PAYLOAD_DEPTH; depth++) {
+        json_t *next = json_object();
+        json_object_set_new(cur, "k", next);
+        cur = next;
+    }
+    char *s = yz_event_canonical_json(top);
+    assert_non_null(s);
+    free(s);
+    json_object_set_new(cur, "k", json_array());
+    assert_null(yz_event_canonical_json(top));
+    json_decref(top);
+}
+
+/* ---- validation ---- */
+
+static void append_validates_input(void **state)
+{
+    struct fx *f = *state;
+    struct yz_event good = {.stream = "matter/1", .type = "filing.submitted", .channel = "hall",
+                            .payload = "{\"a\":1}"};
+    struct yz_event ev;
+    char long_stream[YZ_EVENT_STREAM_MAX + 2];
+    memset(long_stream, 'm', sizeof long_stream - 1);
+    long_stream[sizeof long_stream - 1] = '\0';
+
+#define REFUSED(field, value, err)                                                                 \
+    do {                                                                                           \
+        ev = good;                                                                                 \
+        ev.field = value;                                                                          \
+        assert_int_equal(append_ev(f, &ev, 10, NULL, NULL), err);                                 \
+    } while (0)
+
+    REFUSED(stream, "", YZ_ERR_VALIDATION);
+    REFUSED(stream, NULL, YZ_ERR_VALIDATION);
+    REFUSED(stream, "matter 1", YZ_ERR_VALIDATION);
+    REFUSED(stream, "案件/1", YZ_ERR_VALIDATION);
+    REFUSED(stream, long_stream, YZ_ERR_VALIDATION);
+    REFUSED(type, "", YZ_ERR_VALIDATION);
+    REFUSED(channel, "fax", YZ_ERR_VALIDATION);
+    REFUSED(channel, "", YZ_ERR_VALIDATION);
+    REFUSED(actor_id, -1, YZ_ERR_VALIDATION);
+    REFUSED(on_behalf_of, -5, YZ_ERR_VALIDATION);
+    REFUSED(at, -1, YZ_ERR_VALIDATION);
+    REFUSED(payload, NULL, YZ_ERR_VALIDATION);
+    REFUSED(payload, "", YZ_ERR_VALIDATION);
+    REFUSED(payload, "[1]", YZ_ERR_VALIDATION);
+    REFUSED(payload, "{\"b\":1,\"a\":2}", YZ_ERR_VALIDATION);  /* not sorted */
+    REFUSED(payload, "{\"a\": 1}", YZ_ERR_VALIDATION);         /* not compact */
+    REFUSED(payload, "{\"fee\":12.5}", YZ_ERR_VALIDATION);     /* float */
+    REFUSED(payload, "{\"fee\":1e3}", YZ_ERR_VALIDATION);      /* float */
+    REFUSED(payload, "{\"a\":1,\"a\":2}", YZ_ERR_VALIDATION);  /* duplicate key */
+    REFUSED(payload, "{\"a\":\"\xc0\xaf\"}", YZ_ERR_INVALID_UTF8);
+    REFUSED(payload, "{\"a\":1}x", YZ_ERR_VALIDATION);
+#undef REFUSED
+    assert_int_equal(count_events(f), 0);
+
+    /* Long stream names up to the limit are fine; one byte more is not. */
+    long_stream[YZ_EVENT_STREAM_MAX] = '\0';
+    ev = good;
+    ev.stream = long_stream;
+    assert_int_equal(append_ev(f, &ev, 10, NULL, NULL), YZ_OK);
+    assert_int_equal(count_events(f), 1);
+}
+
+/* {"a":"xx...x"} of exactly n bytes; the caller frees it. */
+static char *payload_of_size(size_t n)
+{
+    char *p = malloc(n + 1);
+    memcpy(p, "{\"a\":\"", 6);
+    memset(p + 6, 'x', n - 8);
+    memcpy(p + n - 2, "\"}", 3);
+    assert_int_equal(strlen(p), n);
+    return p;
+}
+
+static void payload_size_limit(void **state)
+{
+    struct fx *f = *state;
+    char *p = payload_of_size(YZ_EVENT_PAYLOAD_MAX);
+    struct yz_event ev = {.stream = "matter/9", .type = "t", .channel = "web", .payload = p};
+    assert_int_equal(append_ev(f, &ev, 10, NULL, NULL), YZ_OK);
+    free(p);
+    p = payload_of_size(YZ_EVENT_PAYLOAD_MAX + 1);
+    ev.payload = p;
+    assert_int_equal(append_ev(f, &ev, 10, NULL, NULL), YZ_ERR_PAYLOAD_TOO_LARGE);
+    assert_int_equal(count_events(f), 1);
+    free(p);
+}
+
+/* ---- appending ---- */
+
+static void seqs_ids_and_head(void **state)
+{
+    struct fx *f = *state;
+    const char *streams[] = {"matter/1", "matter/2", "matter/1", "security",
+                             "matter/2", "matter/1", "user/3"};
+    const int64_t want_seq[] = {1, 1, 2, 1, 2, 3, 1};
+    for (int i = 0; i < 7; i++) {
+        int64_t id, seq;
+        assert_int_equal(append(f, streams[i], "{}", &id, &seq), YZ_OK);
+        assert_int_equal(id, i + 1);
+        assert_int_equal(seq, want_seq[i]);
+        struct q q = {0};
+        assert_int_equal(yz_store_read(f->store, head_fn, &q), YZ_OK);
+        assert_int_equal(q.v[0], id); /* the head follows every append */
+    }
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+    assert_int_equal(r.events_checked, 7);
+}
+
+static void actor_zero_is_null_and_at_defaults_to_now(void **state)
+{
+    struct fx *f = *state;
+    yz_time_set_fake(1767225600000LL);
+    struct yz_event ev = {.stream = "security", .type = "login.failed", .channel = "system",
+                          .payload = "{\"n\":3}"};
+    int64_t id;
+    assert_int_equal(append_ev(f, &ev, 10, &id, NULL), YZ_OK);
+    struct q q = {.arg = id};
+    assert_int_equal(yz_store_read(f->store, actor_fn, &q), YZ_OK);
+    assert_int_equal(q.v[0], 1);
+    assert_int_equal(q.v[1], 1);
+    assert_int_equal(q.v[2], 1767225600000LL);
+
+    ev.actor_id = 42;
+    ev.on_behalf_of = 7;
+    ev.at = 1700000000123LL;
+    assert_int_equal(append_ev(f, &ev, 10, &id, NULL), YZ_OK);
+    q.arg = id;
+    assert_int_equal(yz_store_read(f->store, actor_fn, &q), YZ_OK);
+    assert_int_equal(q.v[0], 0);
+    assert_int_equal(q.v[1], 0);
+    assert_int_equal(q.v[2], 1700000000123LL);
+}
+
+static void checkpoints_every_three(void **state)
+{
+    struct fx *f = *state;
+    struct yz_event ev = {.stream = "matter/5", .type = "t", .channel = "kiosk", .payload = "{}"};
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(append_ev(f, &ev, 3, NULL, NULL), YZ_OK);
+    struct q q = {.pub = yz_keys_audit_pub(f->keys)};
+    assert_int_equal(yz_store_read(f->store, checkpoints_fn, &q), YZ_OK);
+    assert_int_equal(q.n, 3);
+    assert_int_equal(q.v[0], 3);
+    assert_int_equal(q.v[1], 6);
+    assert_int_equal(q.v[2], 9);
+    assert_true(q.pub_ok);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+    assert_int_equal(r.events_checked, 10);
+    assert_int_equal(r.checkpoints_checked, 3);
+}
+
+static void rolled_back_append_leaves_nothing(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    struct app a = {.f = f,
+                    .ev = {.stream = "matter/1", .type = "t", .channel = "web", .payload = "{}"},
+                    .every = 1,
+                    .fail_after = true};
+    assert_int_equal(yz_store_write(f->store, app_fn, &a), YZ_ERR_CONFLICT);
+    assert_int_equal(count_events(f), 1);
+    int64_t id, seq;
+    assert_int_equal(append(f, "matter/1", "{}", &id, &seq), YZ_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(seq, 2);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+}
+
+struct list_ctx {
+    const char *stream;
+    int64_t after;
+    int limit;
+    json_t *out;
+};
+
+static enum yz_err list_fn(struct yz_tx *tx, void *ctx)
+{
+    struct list_ctx *l = ctx;
+    return yz_events_list(tx, l->stream, l->after, l->limit, &l->out);
+}
+
+static void list_is_bounded_and_ordered(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 1; i <= 5; i++) {
+        char p[32];
+        snprintf(p, sizeof p, "{\"n\":%d}", i);
+        assert_int_equal(append(f, "matter/7", p, NULL, NULL), YZ_OK);
+        assert_int_equal(append(f, "matter/8", "{}", NULL, NULL), YZ_OK);
+    }
+    struct list_ctx l = {.stream = "matter/7", .after = 1, .limit = 3};
+    assert_int_equal(yz_store_read(f->store, list_fn, &l), YZ_OK);
+    assert_int_equal(json_array_size(l.out), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *e = json_array_get(l.out, i);
+        assert_int_equal(json_integer_value(json_object_get(e, "seq")), (int64_t)i + 2);
+        assert_int_equal(json_integer_value(json_object_get(e, "event_id")), 2 * ((int64_t)i + 2) - 1);
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "payload"), "n")),
+                         (int64_t)i + 2);
+        assert_string_equal(json_string_value(json_object_get(e, "type")), "test.event");
+        assert_string_equal(json_string_value(json_object_get(e, "channel")), "web");
+        assert_int_equal(json_integer_value(json_object_get(e, "actor_id")), 3);
+        assert_true(json_is_null(json_object_get(e, "on_behalf_of")));
+    }
+    json_decref(l.out);
+
+    /* limit 0 means the store's cap; past the end is an empty list. */
+    l = (struct list_ctx){.stream = "matter/7", .after = 0, .limit = 0};
+    assert_int_equal(yz_store_read(f->store, list_fn, &l), YZ_OK);
+    assert_int_equal(json_array_size(l.out), 5);
+    json_decref(l.out);
+    l = (struct list_ctx){.stream = "matter/7", .after = 5, .limit = 10};
+    assert_int_equal(yz_store_read(f->store, list_fn, &l), YZ_OK);
+    assert_int_equal(json_array_size(l.out), 0);
+    json_decref(l.out);
+    l = (struct list_ctx){.stream = "matter 7", .after = 0, .limit = 10};
+    assert_int_equal(yz_store_read(f->store, list_fn, &l), YZ_ERR_VALIDATION);
+    assert_null(l.out);
+}
+
+static void append_refuses_after_newest_removed(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "DROP TRIGGER events_no_delete;"
+                                  "DELETE FROM events WHERE id = 4;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    /* Appending would reuse id 4 and re-sign the head over the cut history. */
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_ERR_INTERNAL);
+    assert_int_equal(count_events(f), 3);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r),
+                     YZ_ERR_VERIFY_FAILED);
+    assert_int_equal(r.problem, YZ_AUDIT_HEAD);
+    assert_int_equal(r.event_id, 4);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(canonical_sorts_keys_and_keeps_utf8),
+        cmocka_unit_test(canonical_rejects_floats_and_odd_input),
+        cmocka_unit_test_setup_teardown(append_validates_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(payload_size_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(seqs_ids_and_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(actor_zero_is_null_and_at_defaults_to_now, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(checkpoints_every_three, setup, teardown),
+        cmocka_unit_test_setup_teardown(rolled_back_append_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_is_bounded_and_ordered, setup, teardown),
+        cmocka_unit_test_setup_teardown(append_refuses_after_newest_removed, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
