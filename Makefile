@@ -28,6 +28,7 @@ TLIB_OBJ  := $(TLIB_SRC:%.c=build/test/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 API_BIN   := $(API_SRC:tests/api/%.c=build/test/api/%)
 
+.SECONDARY:
 .PHONY: all deps test-deps run test unit api lint clean check-banned
 all: deps build/rel/yizhan
 

@@ -243,15 +243,15 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
         flags |= MHD_USE_TLS;
 
     s->d = MHD_start_daemon(
-        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->timeout_s,
         /* Headers, URI and MHD's own bookkeeping must fit this per connection. */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opt->max_header_bytes + opt->max_uri_bytes + 8192),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opt->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        NULL, opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
     if (!s->d) {
         yz_buf_addf(err, "cannot listen on %s port %d", opt->address, opt->port);

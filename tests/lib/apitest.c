@@ -870,6 +870,24 @@ static bool is_json_type(const char *ct)
     return n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0;
 }
 
+/* Prints the request, status and start of the body of r for a failure. */
+static void show(const struct yzt_response *r)
+{
+    print_error("    request: %s\n    status:  %ld\n    content-type: %s\n    body: %.*s%s\n",
+                r->what, r->status, r->content_type, BODY_SHOWN, r->body ? r->body : "(none)",
+                r->len > BODY_SHOWN ? "..." : "");
+}
+
+/* Shows r, releases it (the test is over, and a leak report would only bury
+ * the failure) and fails the test. */
+static _Noreturn void fail_response(const char *file, int line, struct yzt_response *r)
+{
+    show(r);
+    yzt_response_free(r);
+    _fail(file, line);
+    abort();
+}
+
 /*
  * The one request path. owned (may be NULL) is freed on every path, so a
  * failing test does not leak the body a wrapper built.
@@ -989,9 +1007,11 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
     yzt_header(r, "X-Request-Id", r->request_id, sizeof r->request_id);
     struct cookie_ctx ck = {c, false};
     each_header(r->headers, take_cookie, &ck);
-    if (ck.too_long)
-        failf(file, line, "%s: the session cookie is longer than the client keeps (%zu)", r->what,
-              sizeof c->cookie - 1);
+    if (ck.too_long) {
+        print_error("%s: the session cookie is longer than the client keeps (%zu)\n", r->what,
+                    sizeof c->cookie - 1);
+        fail_response(file, line, r);
+    }
     if (r->len > 0 && is_json_type(r->content_type)) {
         json_error_t je;
         r->json = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je);
@@ -1000,8 +1020,9 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
                 r->status = 0;
                 return -1;
             }
-            failf(file, line, "%s: Content-Type %s but the body is not JSON (%s, position %d): %.*s",
-                  r->what, r->content_type, je.text, je.position, BODY_SHOWN, r->body);
+            print_error("%s: the Content-Type is JSON but the body is not (%s, position %d)\n",
+                        r->what, je.text, je.position);
+            fail_response(file, line, r);
         }
     }
     return 0;
@@ -1046,14 +1067,6 @@ void yzt_response_free(struct yzt_response *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Prints the request, status and start of the body of r for a failure. */
-static void show(const struct yzt_response *r)
-{
-    print_error("    request: %s\n    status:  %ld\n    content-type: %s\n    body: %.*s%s\n",
-                r->what, r->status, r->content_type, BODY_SHOWN, r->body ? r->body : "(none)",
-                r->len > BODY_SHOWN ? "..." : "");
-}
-
 int yzt_login_at(const char *file, int line, struct yzt_client *c, const char *login,
                  const char *password, const char *totp_or_null)
 {
@@ -1076,10 +1089,7 @@ int yzt_login_at(const char *file, int line, struct yzt_client *c, const char *l
         why = "the csrf_token is longer than the client keeps";
     if (why) {
         print_error("yzt_login %s: %s\n", login, why);
-        show(&r);
-        yzt_response_free(&r);
-        _fail(file, line);
-        abort();
+        fail_response(file, line, &r);
     }
     yz_strlcpy(c->csrf, csrf, sizeof c->csrf);
     yzt_response_free(&r);
@@ -1125,7 +1135,7 @@ json_t *yzt_json_at(json_t *root, const char *path)
     return cur;
 }
 
-static json_t *must_get(const char *file, int line, const struct yzt_response *r, const char *path,
+static json_t *must_get(const char *file, int line, struct yzt_response *r, const char *path,
                         int type, const char *type_name)
 {
     json_t *v = yzt_json_at(r->json, path);
@@ -1133,25 +1143,23 @@ static json_t *must_get(const char *file, int line, const struct yzt_response *r
         print_error("%s: \"%s\" is %s, expected %s\n", r->what, path,
                     !r->json ? "unavailable (the body is not JSON)" : v ? "of another type" : "absent",
                     type_name);
-        show(r);
-        _fail(file, line);
-        abort();
+        fail_response(file, line, r);
     }
     return v;
 }
 
-const char *yzt_json_str_at(const char *file, int line, const struct yzt_response *r,
+const char *yzt_json_str_at(const char *file, int line, struct yzt_response *r,
                             const char *path)
 {
     return json_string_value(must_get(file, line, r, path, JSON_STRING, "a string"));
 }
 
-int64_t yzt_json_int_at(const char *file, int line, const struct yzt_response *r, const char *path)
+int64_t yzt_json_int_at(const char *file, int line, struct yzt_response *r, const char *path)
 {
     return (int64_t)json_integer_value(must_get(file, line, r, path, JSON_INTEGER, "an integer"));
 }
 
-bool yzt_json_bool_at(const char *file, int line, const struct yzt_response *r, const char *path)
+bool yzt_json_bool_at(const char *file, int line, struct yzt_response *r, const char *path)
 {
     json_t *v = yzt_json_at(r->json, path);
     if (!json_is_boolean(v))
@@ -1166,13 +1174,12 @@ bool yzt_json_has(const struct yzt_response *r, const char *path)
 
 /* ---- assertions ------------------------------------------------------------ */
 
-void yzt_assert_status_at(const char *file, int line, const struct yzt_response *r, long status)
+void yzt_assert_status_at(const char *file, int line, struct yzt_response *r, long status)
 {
     if (r->status == status)
         return;
     print_error("%s: expected status %ld, got %ld\n", r->what, status, r->status);
-    show(r);
-    _fail(file, line);
+    fail_response(file, line, r);
 }
 
 static bool is_nonempty_string(json_t *v)
@@ -1180,7 +1187,7 @@ static bool is_nonempty_string(json_t *v)
     return json_is_string(v) && json_string_length(v) > 0;
 }
 
-void yzt_assert_problem_at(const char *file, int line, const struct yzt_response *r, long status,
+void yzt_assert_problem_at(const char *file, int line, struct yzt_response *r, long status,
                            const char *code)
 {
     char why[300] = "";
@@ -1227,11 +1234,10 @@ void yzt_assert_problem_at(const char *file, int line, const struct yzt_response
     if (!why[0])
         return;
     print_error("%s: not the expected problem %ld %s: %s\n", r->what, status, code, why);
-    show(r);
-    _fail(file, line);
+    fail_response(file, line, r);
 }
 
-void yzt_assert_field_error_at(const char *file, int line, const struct yzt_response *r,
+void yzt_assert_field_error_at(const char *file, int line, struct yzt_response *r,
                                const char *field, const char *code_or_null)
 {
     json_t *errs = json_object_get(r->json, "errors"), *e;
@@ -1251,8 +1257,7 @@ void yzt_assert_field_error_at(const char *file, int line, const struct yzt_resp
                 code_or_null ? " with code " : "", code_or_null ? code_or_null : "",
                 seen.len ? seen.data : "none");
     yz_buf_release(&seen);
-    show(r);
-    _fail(file, line);
+    fail_response(file, line, r);
 }
 
 /* ---- the database ---------------------------------------------------------- */

@@ -235,20 +235,20 @@ void yzt_idem_key(char out[40]);
 json_t *yzt_json_at(json_t *root, const char *path);
 /* The string at path in r->json (owned by r); fails the test when absent or not a string. */
 #define yzt_json_str(r, path) yzt_json_str_at(__FILE__, __LINE__, (r), (path))
-const char *yzt_json_str_at(const char *file, int line, const struct yzt_response *r,
+const char *yzt_json_str_at(const char *file, int line, struct yzt_response *r,
                             const char *path);
 /* The integer at path in r->json; fails the test when absent or not an integer. */
 #define yzt_json_int(r, path) yzt_json_int_at(__FILE__, __LINE__, (r), (path))
-int64_t yzt_json_int_at(const char *file, int line, const struct yzt_response *r, const char *path);
+int64_t yzt_json_int_at(const char *file, int line, struct yzt_response *r, const char *path);
 /* The boolean at path in r->json; fails the test when absent or not a boolean. */
 #define yzt_json_bool(r, path) yzt_json_bool_at(__FILE__, __LINE__, (r), (path))
-bool yzt_json_bool_at(const char *file, int line, const struct yzt_response *r, const char *path);
+bool yzt_json_bool_at(const char *file, int line, struct yzt_response *r, const char *path);
 /* Whether path exists in r->json (a JSON null counts as existing). */
 bool yzt_json_has(const struct yzt_response *r, const char *path);
 
 /* Asserts r->status; on mismatch shows the request and the start of the body. */
 #define yzt_assert_status(r, status) yzt_assert_status_at(__FILE__, __LINE__, (r), (status))
-void yzt_assert_status_at(const char *file, int line, const struct yzt_response *r, long status);
+void yzt_assert_status_at(const char *file, int line, struct yzt_response *r, long status);
 
 /*
  * Asserts an RFC 9457 problem: the status, Content-Type application/problem+json,
@@ -259,14 +259,14 @@ void yzt_assert_status_at(const char *file, int line, const struct yzt_response 
  */
 #define yzt_assert_problem(r, status, code)                                                        \
     yzt_assert_problem_at(__FILE__, __LINE__, (r), (status), (code))
-void yzt_assert_problem_at(const char *file, int line, const struct yzt_response *r, long status,
+void yzt_assert_problem_at(const char *file, int line, struct yzt_response *r, long status,
                            const char *code);
 /* Asserts that the problem's "errors" names field (and, for the _code form, with that code). */
 #define yzt_assert_field_error(r, field)                                                           \
     yzt_assert_field_error_at(__FILE__, __LINE__, (r), (field), NULL)
 #define yzt_assert_field_error_code(r, field, code)                                                \
     yzt_assert_field_error_at(__FILE__, __LINE__, (r), (field), (code))
-void yzt_assert_field_error_at(const char *file, int line, const struct yzt_response *r,
+void yzt_assert_field_error_at(const char *file, int line, struct yzt_response *r,
                                const char *field, const char *code_or_null);
 
 /* ---- the database, read directly ------------------------------------------ */
