@@ -33,9 +33,9 @@ static struct yz_sql_def sql_last = YZ_SQL("SELECT id, hash FROM events ORDER BY
 static struct yz_sql_def sql_head = YZ_SQL("SELECT event_id, hash FROM chain_head WHERE id = 1");
 static struct yz_sql_def sql_stream_seq =
     YZ_SQL("SELECT max(stream_seq) FROM events WHERE stream = ?");
-static struct yz_sql_def sql_insert = YZ_SQL(
-    "INSERT INTO events(id, stream, stream_seq, type, actor_id, on_behalf_of, channel, at,"
-    " payload, prev_hash, hash, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static struct yz_sql_def sql_insert =
+    YZ_SQL("INSERT INTO events(id, stream, stream_seq, type, actor_id, on_behalf_of, channel, at,"
+           " payload, prev_hash, hash, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static struct yz_sql_def sql_upsert_head =
     YZ_SQL("INSERT INTO chain_head(id, event_id, hash, signature) VALUES (1, ?, ?, ?)"
            " ON CONFLICT(id) DO UPDATE SET event_id = excluded.event_id,"
@@ -84,8 +84,8 @@ static void h_str(crypto_generichash_state *h, const char *s, size_t n)
         crypto_generichash_update(h, (const unsigned char *)s, n);
 }
 
-void yz_event_hash(const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
-                   const struct yz_event_row *r, unsigned char out[YZ_EVENT_HASH_BYTES])
+void yz_event_hash(const unsigned char prev_hash[YZ_EVENT_HASH_BYTES], const struct yz_event_row *r,
+                   unsigned char out[YZ_EVENT_HASH_BYTES])
 {
     crypto_generichash_state h;
     if (yz_crypto_init() != YZ_OK)
@@ -515,6 +515,7 @@ enum yz_err yz_events_list(struct yz_tx *tx, const char *stream, int64_t after_s
         json_array_append_new(arr, o);
     }
     if (rc != YZ_OK) {
+        (void)yz_sql(tx, &sql_list); /* resets it: no cursor left open on the connection */
         json_decref(arr);
         return rc;
     }

@@ -65,20 +65,20 @@
 #define YZ_EVENT_FORMAT "yizhan-event/1"
 #define YZ_EVENT_HASH_BYTES 32
 
-#define YZ_EVENT_STREAM_MAX 128            /* bytes */
-#define YZ_EVENT_TYPE_MAX 64               /* bytes */
-#define YZ_EVENT_PAYLOAD_MAX (256 * 1024)  /* bytes of canonical JSON */
-#define YZ_EVENT_PAYLOAD_DEPTH 32          /* nesting of objects/arrays */
+#define YZ_EVENT_STREAM_MAX 128           /* bytes */
+#define YZ_EVENT_TYPE_MAX 64              /* bytes */
+#define YZ_EVENT_PAYLOAD_MAX (256 * 1024) /* bytes of canonical JSON */
+#define YZ_EVENT_PAYLOAD_DEPTH 32         /* nesting of objects/arrays */
 #define YZ_EVENT_CHECKPOINT_EVERY_MAX 1000000
 
 struct yz_event {
-    const char *stream;  /* what it is about: "matter/12", "user/3", "security" */
-    const char *type;    /* e.g. "filing.submitted" */
-    int64_t actor_id;    /* users.id of who did it; 0 = the system */
+    const char *stream;   /* what it is about: "matter/12", "user/3", "security" */
+    const char *type;     /* e.g. "filing.submitted" */
+    int64_t actor_id;     /* users.id of who did it; 0 = the system */
     int64_t on_behalf_of; /* users.id of whom it was done for (an agent's client); 0 = none */
-    const char *channel; /* hall | web | mobile | hotline | kiosk | circuit | system */
-    int64_t at;          /* UTC ms; 0 = now (yz_time_now_ms) */
-    const char *payload; /* canonical JSON object: produce with yz_event_canonical_json() */
+    const char *channel;  /* hall | web | mobile | hotline | kiosk | circuit | system */
+    int64_t at;           /* UTC ms; 0 = now (yz_time_now_ms) */
+    const char *payload;  /* canonical JSON object: produce with yz_event_canonical_json() */
 };
 
 /*

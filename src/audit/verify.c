@@ -239,8 +239,8 @@ static enum yz_err check_row(struct yz_tx *tx, struct vctx *v, struct yz_stmt *e
 
     if (id > want) {
         if (v->last_id == 0)
-            return problem(r, YZ_AUDIT_REMOVED, want,
-                           "missing (the history starts at event %lld)", (long long)id);
+            return problem(r, YZ_AUDIT_REMOVED, want, "missing (the history starts at event %lld)",
+                           (long long)id);
         return problem(r, YZ_AUDIT_REMOVED, want, "missing (ids jump from %lld to %lld)",
                        (long long)v->last_id, (long long)id);
     }
@@ -396,8 +396,7 @@ static enum yz_err walk(struct yz_tx *tx, struct vctx *v)
                        "the newest events were removed",
                        (long long)h->event_id, (long long)last);
     } else if (h->event_id != last || sodium_memcmp(h->hash, last_hash, HASH) != 0) {
-        return problem(r, YZ_AUDIT_HEAD, last,
-                       "the chain head does not hold this event's hash");
+        return problem(r, YZ_AUDIT_HEAD, last, "the chain head does not hold this event's hash");
     }
     if (ck_have) {
         int64_t named = int_col(ck, 0, false, &ck_id) ? ck_id : 0;
@@ -451,8 +450,8 @@ static enum yz_err write_export(struct yz_tx *tx, struct vctx *v)
         fprintf(out,
                 "%s{\"event_id\":%lld,\"hash\":\"%s\",\"at\":%lld,\"public_key\":\"%s\","
                 "\"signature\":\"%s\"}",
-                sep, (long long)yz_col_i64(ck, 0), hashhex, (long long)yz_col_i64(ck, 2),
-                pubhex, sighex);
+                sep, (long long)yz_col_i64(ck, 0), hashhex, (long long)yz_col_i64(ck, 2), pubhex,
+                sighex);
         sep = ",\n  ";
     }
     if (rc != YZ_OK)
@@ -470,8 +469,8 @@ static enum yz_err verify_tx(struct yz_tx *tx, void *ctx)
     /* The walk may stop with its cursors mid-table. Fetching a statement again
      * resets it; a statement left running would keep this pooled connection's
      * read snapshot alive into its next transaction. */
-    //X
-    //Y
+    (void)yz_sql(tx, &sql_events);
+    (void)yz_sql(tx, &sql_checkpoints);
     if (rc == YZ_OK && v->out)
         rc = write_export(tx, v);
     return rc;
@@ -603,7 +602,8 @@ enum yz_err yz_audit_document_check(const json_t *doc, const unsigned char *pub,
             !hex_field(head, "signature", sig, sizeof sig))
             return shape(r, 0, "head");
         if (!yz_sign_verify(dpub, msg, yz_event_head_message(head_id, hash, msg), sig))
-            return problem(r, YZ_AUDIT_DOCUMENT, head_id, "the exported head's signature is invalid");
+            return problem(r, YZ_AUDIT_DOCUMENT, head_id,
+                           "the exported head's signature is invalid");
     } else if (!json_is_null(head)) {
         return shape(r, 0, "head");
     }
@@ -663,8 +663,8 @@ static enum yz_err against_one(struct yz_tx *tx, struct vctx *v, int64_t id,
     finish(st);
     if (!same)
         return problem(r, is_head ? YZ_AUDIT_HEAD : YZ_AUDIT_CHECKPOINT, id,
-                       "differs from the exported %s: events %lld..%lld were rewritten "
-                       "(and re-signed) after the export",
+                       "differs from the exported %s: events %lld..%lld were rewritten and "
+                       "re-signed after the export",
                        is_head ? "head" : "checkpoint", (long long)matched_up_to + 1,
                        (long long)id);
     if (is_head)

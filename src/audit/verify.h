@@ -43,15 +43,27 @@
 #define YZ_AUDIT_EXPORT_FORMAT "yizhan-audit-export/1"
 #define YZ_AUDIT_DOCUMENT_MAX (64 * 1024 * 1024) /* bytes; ~150,000 checkpoints */
 
+/*
+ * What the first problem is. Per event, in this order: an id gap (REMOVED at
+ * the first missing id); a row after the signed head (INSERTED); a row whose
+ * content does not hash to its stored hash (REORDERED when it is a genuine
+ * signed row whose content hashes under a nearby id, i.e. rows were moved;
+ * otherwise CHANGED); a row that hashes correctly but whose signature fails
+ * (CHANGED: re-hashed without the key; a forged row looks the same); a row
+ * whose prev_hash is not the previous row's hash although it is itself intact
+ * (REORDERED); a stream seq gap (REMOVED) or repeat (INSERTED); then the
+ * checkpoints naming this event (CHECKPOINT). After the last event: the head
+ * (HEAD), then checkpoints naming events that are gone (REMOVED).
+ */
 enum yz_audit_problem {
     YZ_AUDIT_OK = 0,
-    YZ_AUDIT_CHANGED,    /* "changed": content does not match its hash or signature */
-    YZ_AUDIT_REMOVED,    /* "removed": an id gap, a stream gap, or anchored events gone */
-    YZ_AUDIT_INSERTED,   /* "inserted": rows after the signed head, or a duplicated stream seq */
-    YZ_AUDIT_REORDERED,  /* "reordered": a genuine row at the wrong place */
-    YZ_AUDIT_HEAD,       /* "head mismatch": chain head missing, unsigned, or past the end */
+    YZ_AUDIT_CHANGED,    /* "changed" */
+    YZ_AUDIT_REMOVED,    /* "removed" */
+    YZ_AUDIT_INSERTED,   /* "inserted" */
+    YZ_AUDIT_REORDERED,  /* "reordered" */
+    YZ_AUDIT_HEAD,       /* "head mismatch": head missing, unsigned, past the end, wrong hash */
     YZ_AUDIT_CHECKPOINT, /* "checkpoint mismatch": bad checkpoint, or differs from the export */
-    YZ_AUDIT_DOCUMENT,   /* "export document invalid": the export itself fails its signatures */
+    YZ_AUDIT_DOCUMENT,   /* "export document invalid": the export fails its own signatures */
 };
 
 struct yz_audit_report {

@@ -5,8 +5,10 @@
  *
  * The first line of stdout is the machine-readable answer, stable English
  * ("ok: ..." or "event 17: changed (...)"), for scripts and monitoring; the
- * second line says the same in Chinese for the operator. Exit codes: 0 ok,
- * 1 a problem found, 2 bad usage or an unreadable database, key or document.
+ * second line says the same in Chinese for the operator (export writes a
+ * problem to stderr instead: its stdout may be the document). Exit codes:
+ * 0 ok, 1 a problem found, 2 bad usage or an unreadable database, key or
+ * document.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,20 +33,19 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "用法：yizhan audit verify [--dir DIR] [--against FILE]\n"
-            "      yizhan audit export [--dir DIR] [--out FILE]\n"
-            "\n"
-            "校验防篡改的事件历史（全程留痕），或导出签名检查点供第三方留存。\n"
-            "\n"
-            "  verify   逐条重算每个事件的哈希并验证签名、前后链接、编号连续性、\n"
-            "           各事件流的序号、链头和每个检查点；指出第一处问题。\n"
-            "  export   先完成同样的校验，通过后导出检查点、链头和公钥（JSON），\n"
-            "           交给第三方保存；日后用 verify --against 比对，即使持有签名\n"
-            "           私钥的人在导出之后重写并重新签名历史，也能发现。\n"
-            "\n"
-            "各子命令的选项见 yizhan audit verify --help、yizhan audit export --help。\n"
-            "退出码：0 校验通过，1 发现问题，2 用法错误或无法读取数据库、密钥、文件。\n");
+    fprintf(out, "用法：yizhan audit verify [--dir DIR] [--against FILE]\n"
+                 "      yizhan audit export [--dir DIR] [--out FILE]\n"
+                 "\n"
+                 "校验防篡改的事件历史（全程留痕），或导出签名检查点供第三方留存。\n"
+                 "\n"
+                 "  verify   逐条重算每个事件的哈希并验证签名、前后链接、编号连续性、\n"
+                 "           各事件流的序号、链头和每个检查点；指出第一处问题。\n"
+                 "  export   先完成同样的校验，通过后导出检查点、链头和公钥（JSON），\n"
+                 "           交给第三方保存；日后用 verify --against 比对，即使持有签名\n"
+                 "           私钥的人在导出之后重写并重新签名历史，也能发现。\n"
+                 "\n"
+                 "各子命令的选项见 yizhan audit verify --help、yizhan audit export --help。\n"
+                 "退出码：0 校验通过，1 发现问题，2 用法错误或无法读取数据库、密钥、文件。\n");
 }
 
 static void usage_verify(FILE *out)
@@ -64,14 +65,13 @@ static void usage_verify(FILE *out)
 
 static void usage_export(FILE *out)
 {
-    fprintf(out,
-            "用法：yizhan audit export [--dir DIR] [--out FILE]\n"
-            "\n"
-            "  --dir DIR    数据目录（默认：环境变量 YIZHAN_STORAGE_DIR，未设置时为 var）\n"
-            "  --out FILE   写入 FILE（不覆盖已有文件）；默认写到标准输出\n"
-            "  -h, --help   显示本说明\n"
-            "\n"
-            "导出前先完整校验；校验未通过时不导出（退出码 1）。\n");
+    fprintf(out, "用法：yizhan audit export [--dir DIR] [--out FILE]\n"
+                 "\n"
+                 "  --dir DIR    数据目录（默认：环境变量 YIZHAN_STORAGE_DIR，未设置时为 var）\n"
+                 "  --out FILE   写入 FILE（不覆盖已有文件）；默认写到标准输出\n"
+                 "  -h, --help   显示本说明\n"
+                 "\n"
+                 "导出前先完整校验；校验未通过时不导出（退出码 1）。\n");
 }
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -86,7 +86,7 @@ static int bad_usage(const char *fmt, ...)
     return YZ_EXIT_USAGE;
 }
 
-static const char *problem_zh(enum yz_audit_problem p)
+static const char *problem_zh(enum yz_audit_problem p, bool against)
 {
     switch (p) {
     case YZ_AUDIT_OK:
@@ -94,30 +94,32 @@ static const char *problem_zh(enum yz_audit_problem p)
     case YZ_AUDIT_CHANGED:
         return "内容被篡改（与其哈希或签名不符）";
     case YZ_AUDIT_REMOVED:
-        return "被删除";
+        return against ? "已不在数据库中（导出文件中有此事件，导出之后被删除）" : "被删除";
     case YZ_AUDIT_INSERTED:
         return "是被插入的记录";
     case YZ_AUDIT_REORDERED:
         return "顺序被调换";
     case YZ_AUDIT_HEAD:
-        return "与签名链头不符（最新的事件可能被删除）";
+        return against ? "与导出文件中的链头不符（导出之后历史被重写并重新签名）"
+                       : "与签名链头不符（最新的事件可能被删除）";
     case YZ_AUDIT_CHECKPOINT:
-        return "与签名检查点不符";
+        return against ? "与导出文件中的检查点不符（导出之后历史被重写并重新签名，或检查点被删除）"
+                       : "与签名检查点不符";
     case YZ_AUDIT_DOCUMENT:
         return "导出文件本身未通过签名校验";
     }
     return "有问题";
 }
 
-static void print_problem(const struct yz_audit_report *r)
+static void print_problem(FILE *out, const struct yz_audit_report *r, bool against)
 {
     if (r->event_id > 0)
-        printf("event %lld: %s (%s)\n校验未通过：第 %lld 号事件%s。\n", (long long)r->event_id,
-               yz_audit_problem_name(r->problem), r->detail, (long long)r->event_id,
-               problem_zh(r->problem));
+        fprintf(out, "event %lld: %s (%s)\n校验未通过：第 %lld 号事件%s。\n",
+                (long long)r->event_id, yz_audit_problem_name(r->problem), r->detail,
+                (long long)r->event_id, problem_zh(r->problem, against));
     else
-        printf("%s (%s)\n校验未通过：%s。\n", yz_audit_problem_name(r->problem), r->detail,
-               problem_zh(r->problem));
+        fprintf(out, "%s (%s)\n校验未通过：%s。\n", yz_audit_problem_name(r->problem), r->detail,
+                problem_zh(r->problem, against));
 }
 
 struct opened {
@@ -189,8 +191,7 @@ static int parse(int argc, char **argv, bool is_export, const char **dir, const 
     *file = NULL;
     optind = 0; /* glibc: full re-initialisation, so commands can run more than once */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", is_export ? export_opts : verify_opts, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, ":h", is_export ? export_opts : verify_opts, NULL)) != -1) {
         switch (c) {
         case OPT_DIR:
             *dir = optarg;
@@ -224,8 +225,7 @@ static int parse(int argc, char **argv, bool is_export, const char **dir, const 
 
 static int storage_failure(enum yz_err e)
 {
-    fprintf(stderr, "yizhan audit：读取数据库失败（%s）：%s\n", yz_err_code(e),
-            yz_err_message(e));
+    fprintf(stderr, "yizhan audit：读取数据库失败（%s）：%s\n", yz_err_code(e), yz_err_message(e));
     return YZ_EXIT_USAGE;
 }
 
@@ -255,7 +255,7 @@ static int cmd_verify(int argc, char **argv)
 
     enum yz_err e = yz_audit_verify(o.store, o.pub, &r);
     if (e == YZ_ERR_VERIFY_FAILED) {
-        print_problem(&r);
+        print_problem(stdout, &r, false);
         rc = YZ_EXIT_NO;
         goto out;
     }
@@ -272,7 +272,7 @@ static int cmd_verify(int argc, char **argv)
 
     e = yz_audit_verify_against(o.store, o.pub, doc, &r);
     if (e == YZ_ERR_VERIFY_FAILED) {
-        print_problem(&r);
+        print_problem(stdout, &r, true);
         rc = YZ_EXIT_NO;
     } else if (e == YZ_ERR_BAD_REQUEST) {
         fprintf(stderr, "yizhan audit：导出文件格式不正确：%s\n", r.detail);
@@ -327,7 +327,7 @@ static int cmd_export(int argc, char **argv)
     if (e == YZ_OK && path && (fflush(out) != 0 || fsync(fileno(out)) != 0))
         e = YZ_ERR_STORAGE_IO;
     if (e == YZ_ERR_VERIFY_FAILED) {
-        print_problem(&r);
+        print_problem(stderr, &r, false); /* stdout may be the document */
         fputs("未导出：历史未通过校验。\n", stderr);
         rc = YZ_EXIT_NO;
     } else if (e == YZ_ERR_STORAGE_IO && path) {

@@ -82,10 +82,10 @@ static enum yz_err yz_sqlite_map(int rc)
     }
 }
 
-static enum yz_err exec_fixed(sqlite3 *db, const char *sql, struct yz_buf *err)
+static enum yz_err exec_fixed(sqlite3 *db, const char *sql_fixed, struct yz_buf *err)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    int rc = sqlite3_exec(db, sql_fixed, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         if (err)
             yz_buf_addf(err, "sqlite: %s", msg ? msg : sqlite3_errstr(rc));
@@ -294,6 +294,11 @@ static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
     enum yz_err e = exec_fixed(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", &err);
     if (e == YZ_OK) {
         e = fn((struct yz_tx *)&t, ctx);
+        /* A statement left mid-result would keep its read snapshot open into
+         * the next transaction on this pooled connection: reset them all. */
+        for (sqlite3_stmt *s = sqlite3_next_stmt(c->db, NULL); s; s = sqlite3_next_stmt(c->db, s))
+            if (sqlite3_stmt_busy(s))
+                sqlite3_reset(s);
         if (e == YZ_OK) {
             e = exec_fixed(c->db, "COMMIT", &err);
             if (e != YZ_OK) {

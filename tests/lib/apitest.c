@@ -97,9 +97,12 @@ static bool atexit_done;
 
 static bool reap_leftovers(void);
 
+static int release_abandoned(void);
+
 static void at_exit(void)
 {
     reap_leftovers();
+    release_abandoned();
     if (curl_ready)
         curl_global_cleanup();
     curl_ready = false;
@@ -209,10 +212,10 @@ static int wait_for(pid_t pid, int64_t timeout_ms, int *status)
 static void describe_status(int status, char *out, size_t n)
 {
     if (WIFEXITED(status))
-        snprintf(out, n, "exited with status %d%s", WEXITSTATUS(status),
-                 WEXITSTATUS(status) ? " (under ASan/UBSan usually a sanitizer report)" : "");
+        snprintf(out, n, "exited with status %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        snprintf(out, n, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        snprintf(out, n, "was killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
     else
         snprintf(out, n, "ended with wait status %d", status);
 }
@@ -239,6 +242,11 @@ static bool terminate(pid_t pid, char *why, size_t whyn)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return true;
     describe_status(status, why, whyn);
+    size_t used = strlen(why);
+    if (WIFEXITED(status))
+        snprintf(why + used, whyn - used,
+                 " (the test build runs under ASan/UBSan: look for a "
+                 "sanitizer report in the log)");
     return false;
 }
 
@@ -345,8 +353,8 @@ static int exit_code(int status)
     return 255;
 }
 
-int yzt_run_cli_at(const char *file, int line, const char *const *args, const char *const *extra_env,
-                   char *out, size_t outsize)
+int yzt_run_cli_at(const char *file, int line, const char *const *args,
+                   const char *const *extra_env, char *out, size_t outsize)
 {
     global_init();
     char *argv[YZT_MAX_CLI_ARGS + 2];
@@ -489,8 +497,9 @@ static bool serve(struct yz_test_server *s, const char *const *extra_set_args)
     argv[n++] = port_path;
     for (const char *const *a = extra_set_args; a && *a; a++) {
         if (++nset > YZT_MAX_SET_ARGS || !strchr(*a, '=')) {
-            print_error("apitest: extra_set_args: more than %d entries or \"%s\" is not key=value\n",
-                        YZT_MAX_SET_ARGS, *a);
+            print_error(
+                "apitest: extra_set_args: more than %d entries or \"%s\" is not key=value\n",
+                YZT_MAX_SET_ARGS, *a);
             return false;
         }
         argv[n++] = "--set";
@@ -552,7 +561,8 @@ static bool serve(struct yz_test_server *s, const char *const *extra_set_args)
     }
 }
 
-int yzt_server_start(struct yz_test_server *s, bool demo, const char *const *extra_set_args)
+int yzt_server_start_at(const char *file, int line, struct yz_test_server *s, bool demo,
+                        const char *const *extra_set_args)
 {
     global_init();
     memset(s, 0, sizeof *s);
@@ -563,18 +573,19 @@ int yzt_server_start(struct yz_test_server *s, bool demo, const char *const *ext
     if (!mkdtemp(s->dir)) {
         int e = errno;
         memset(s, 0, sizeof *s);
-        failf(__FILE__, __LINE__, "apitest: mkdtemp in %s: %s", tmp, strerror(e));
+        failf(file, line, "apitest: mkdtemp in %s: %s", tmp, strerror(e));
     }
     snprintf(s->db_path, sizeof s->db_path, "%s/yizhan.db", s->dir);
     snprintf(s->log_path, sizeof s->log_path, "%s/server.log", s->dir);
 
-    char *argv[] = {(char *)bin_path(), "init", "--dir", s->dir, "--data", (char *)data_path(),
-                    demo ? "--demo" : NULL, NULL};
+    char *argv[8] = {(char *)bin_path(), "init", "--dir", s->dir, "--data", (char *)data_path()};
+    argv[6] = demo ? "--demo" : NULL;
     char *out = yz_malloc(INIT_OUTPUT_MAX);
     char **env = child_env(NULL);
     char why[200];
     int status = 0;
-    int rc = run_capture(argv, env, out, INIT_OUTPUT_MAX, YZT_CLI_TIMEOUT_S, &status, why, sizeof why);
+    int rc =
+        run_capture(argv, env, out, INIT_OUTPUT_MAX, YZT_CLI_TIMEOUT_S, &status, why, sizeof why);
     free(env);
     if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         if (rc == 0)
@@ -591,7 +602,7 @@ int yzt_server_start(struct yz_test_server *s, bool demo, const char *const *ext
 fail:
     remove_dir(s->dir);
     memset(s, 0, sizeof *s);
-    failf(__FILE__, __LINE__, "apitest: the test server did not start (binary %s)", bin_path());
+    failf(file, line, "apitest: the test server did not start (binary %s)", bin_path());
 }
 
 void yzt_server_kill(struct yz_test_server *s)
@@ -608,11 +619,12 @@ void yzt_server_kill(struct yz_test_server *s)
     s->base[0] = '\0';
 }
 
-void yzt_server_restart(struct yz_test_server *s, const char *const *extra_set_args)
+void yzt_server_restart_at(const char *file, int line, struct yz_test_server *s,
+                           const char *const *extra_set_args)
 {
     global_init();
     if (!s->dir[0])
-        failf(__FILE__, __LINE__, "apitest: yzt_server_restart on a server that was never started");
+        failf(file, line, "apitest: yzt_server_restart on a server that was never started");
     if (s->pid > 0) {
         char why[200];
         pid_t pid = s->pid;
@@ -622,19 +634,19 @@ void yzt_server_restart(struct yz_test_server *s, const char *const *extra_set_a
         if (!ok) {
             print_error("apitest: yizhan serve (dir %s) %s\n", s->dir, why);
             print_log_tail(s->log_path, LOG_TAIL_LINES);
-            yzt_server_stop(s);
-            failf(__FILE__, __LINE__, "apitest: the test server did not stop cleanly");
+            yzt_server_stop_at(file, line, s);
+            failf(file, line, "apitest: the test server did not stop cleanly");
         }
     }
     s->port = 0;
     s->base[0] = '\0';
     if (!serve(s, extra_set_args)) {
-        yzt_server_stop(s);
-        failf(__FILE__, __LINE__, "apitest: the test server did not restart");
+        yzt_server_stop_at(file, line, s);
+        failf(file, line, "apitest: the test server did not restart");
     }
 }
 
-void yzt_server_stop(struct yz_test_server *s)
+void yzt_server_stop_at(const char *file, int line, struct yz_test_server *s)
 {
     char why[200] = "";
     bool ok = true;
@@ -651,7 +663,7 @@ void yzt_server_stop(struct yz_test_server *s)
         remove_dir(s->dir);
     memset(s, 0, sizeof *s);
     if (!ok)
-        failf(__FILE__, __LINE__, "apitest: the test server did not stop cleanly: %s", why);
+        failf(file, line, "apitest: the test server did not stop cleanly: %s", why);
 }
 
 /* Stops what failed tests left running; false when one of them ended badly. */
@@ -682,6 +694,7 @@ int yzt_global_setup(void **state)
 int yzt_global_teardown(void **state)
 {
     bool ok = reap_leftovers();
+    ok &= release_abandoned() == 0;
     if (curl_ready)
         curl_global_cleanup();
     curl_ready = false;
@@ -701,7 +714,7 @@ static int setup(void **state, bool demo)
     if (!s)
         failf(__FILE__, __LINE__, "apitest: more than %d fixture servers", MAX_LIVE);
     *state = s;
-    yzt_server_start(s, demo, NULL);
+    yzt_server_start_at(__FILE__, __LINE__, s, demo, NULL);
     return 0;
 }
 
@@ -720,7 +733,7 @@ int yzt_teardown_server(void **state)
     struct yz_test_server *s = *state;
     *state = NULL;
     if (s)
-        yzt_server_stop(s);
+        yzt_server_stop_at(__FILE__, __LINE__, s);
     return 0;
 }
 
@@ -765,8 +778,9 @@ static bool names_header(const char *const *headers, const char *name)
 
 /* Calls fn for each "Name: value" line of raw headers (status lines skipped);
  * stops when fn returns true. */
-static void each_header(const char *raw, bool (*fn)(const char *name, size_t nlen, const char *val,
-                                                   size_t vlen, void *ctx),
+static void each_header(const char *raw,
+                        bool (*fn)(const char *name, size_t nlen, const char *val, size_t vlen,
+                                   void *ctx),
                         void *ctx)
 {
     const char *p = raw;
@@ -889,6 +903,57 @@ static _Noreturn void fail_response(const char *file, int line, struct yzt_respo
 }
 
 /*
+ * Responses handed out and not yet freed, so that the ones a failed test
+ * abandons can be released quietly (apitest.h, struct yzt_response).
+ */
+struct tracked {
+    struct tracked *prev, *next;
+    char *body, *headers;
+    json_t *json;
+    const char *file;
+    int line;
+};
+static struct tracked *tracked_head;
+
+static void track(struct yzt_response *r, const char *file, int line)
+{
+    struct tracked *t = yz_calloc(1, sizeof *t);
+    t->body = r->body;
+    t->headers = r->headers;
+    t->json = r->json;
+    t->file = file;
+    t->line = line;
+    t->next = tracked_head;
+    if (tracked_head)
+        tracked_head->prev = t;
+    tracked_head = t;
+    r->tracking = t;
+}
+
+/* Releases abandoned responses; returns how many there were. */
+static int release_abandoned(void)
+{
+    int n = 0;
+    struct yz_buf sites = YZ_BUF_INIT(600);
+    while (tracked_head) {
+        struct tracked *t = tracked_head;
+        tracked_head = t->next;
+        if (n < 5)
+            yz_buf_addf(&sites, "%s%s:%d", n ? ", " : "", t->file, t->line);
+        n++;
+        free(t->body);
+        free(t->headers);
+        json_decref(t->json);
+        free(t);
+    }
+    if (n)
+        print_error("apitest: %d response(s) not released by yzt_response_free, made at %s%s\n", n,
+                    sites.data, n > 5 ? ", ..." : "");
+    yz_buf_release(&sites);
+    return n;
+}
+
+/*
  * The one request path. owned (may be NULL) is freed on every path, so a
  * failing test does not leak the body a wrapper built.
  */
@@ -901,8 +966,10 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
     snprintf(r->what, sizeof r->what, "%s %s", method ? method : "(null)", path ? path : "(null)");
     if (!c || !c->srv || c->srv->port == 0 || !method || !path || path[0] != '/') {
         free(owned);
-        failf(file, line, "yzt_request %s: needs a client with a running server and a path "
-                          "starting with '/'", r->what);
+        failf(file, line,
+              "yzt_request %s: needs a client with a running server and a path "
+              "starting with '/'",
+              r->what);
     }
     int nextra = 0;
     for (const char *const *h = extra; h && *h; h++)
@@ -989,7 +1056,8 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
         char msg[1024];
         snprintf(msg, sizeof msg, "%s: %s%s %s", r->what,
                  !ok ? "request too large to build" : curl_easy_strerror(rc),
-                 bsink.overflow || hsink.overflow ? " (response over the harness's size limit)" : "",
+                 bsink.overflow || hsink.overflow ? " (response over the harness's size limit)"
+                                                  : "",
                  errbuf[0] ? errbuf : "");
         if (c->transport_errors_ok && ok) {
             free(r->body);
@@ -997,6 +1065,7 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
             r->body = yz_strdup("");
             r->headers = yz_strdup("");
             r->len = 0;
+            track(r, file, line);
             return (int)rc;
         }
         yzt_response_free(r);
@@ -1018,6 +1087,7 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
         if (!r->json) {
             if (c->transport_errors_ok) {
                 r->status = 0;
+                track(r, file, line);
                 return -1;
             }
             print_error("%s: the Content-Type is JSON but the body is not (%s, position %d)\n",
@@ -1025,6 +1095,7 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
             fail_response(file, line, r);
         }
     }
+    track(r, file, line);
     return 0;
 }
 
@@ -1061,6 +1132,13 @@ int yzt_request_json_at(const char *file, int line, struct yzt_client *c, const 
 
 void yzt_response_free(struct yzt_response *r)
 {
+    struct tracked *t = r->tracking;
+    if (t) {
+        *(t->prev ? &t->prev->next : &tracked_head) = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        free(t);
+    }
     free(r->body);
     free(r->headers);
     json_decref(r->json);
@@ -1141,15 +1219,16 @@ static json_t *must_get(const char *file, int line, struct yzt_response *r, cons
     json_t *v = yzt_json_at(r->json, path);
     if (!v || (int)json_typeof(v) != type) {
         print_error("%s: \"%s\" is %s, expected %s\n", r->what, path,
-                    !r->json ? "unavailable (the body is not JSON)" : v ? "of another type" : "absent",
+                    !r->json ? "unavailable (the body is not JSON)"
+                    : v      ? "of another type"
+                             : "absent",
                     type_name);
         fail_response(file, line, r);
     }
     return v;
 }
 
-const char *yzt_json_str_at(const char *file, int line, struct yzt_response *r,
-                            const char *path)
+const char *yzt_json_str_at(const char *file, int line, struct yzt_response *r, const char *path)
 {
     return json_string_value(must_get(file, line, r, path, JSON_STRING, "a string"));
 }

@@ -44,7 +44,7 @@
 #define YZT_CLI_TIMEOUT_S 120
 #define YZT_MAX_RESPONSE (64u * 1024 * 1024)
 #define YZT_MAX_HEADERS (256u * 1024)
-#define YZT_MAX_SET_ARGS 32     /* entries in extra_set_args */
+#define YZT_MAX_SET_ARGS 32 /* entries in extra_set_args */
 #define YZT_MAX_EXTRA_HEADERS 32
 #define YZT_MAX_CLI_ARGS 64
 
@@ -55,7 +55,8 @@
  * entry point initialises lazily), but calling them keeps the order obvious:
  *   cmocka_run_group_tests(tests, yzt_global_setup, yzt_global_teardown)
  * yzt_global_teardown also stops any server a failed test left running and
- * returns -1 if one of them had exited abnormally.
+ * releases abandoned responses (see struct yzt_response); it returns -1 if
+ * a server had exited abnormally or a response had not been freed.
  */
 int yzt_global_setup(void **state);
 int yzt_global_teardown(void **state);
@@ -63,7 +64,7 @@ int yzt_global_teardown(void **state);
 /* ---- the server -------------------------------------------------------- */
 
 struct yz_test_server {
-    pid_t pid;          /* 0 when not running */
+    pid_t pid; /* 0 when not running */
     int port;
     char dir[256];      /* the temporary data directory ("" when none) */
     char base[64];      /* "http://127.0.0.1:PORT" */
@@ -79,7 +80,10 @@ struct yz_test_server {
  * the server, removes the directory), prints init's output or the tail of
  * server.log, and fails the test.
  */
-int yzt_server_start(struct yz_test_server *s, bool demo, const char *const *extra_set_args);
+#define yzt_server_start(s, demo, extra_set_args)                                                  \
+    yzt_server_start_at(__FILE__, __LINE__, (s), (demo), (extra_set_args))
+int yzt_server_start_at(const char *file, int line, struct yz_test_server *s, bool demo,
+                        const char *const *extra_set_args);
 
 /*
  * SIGTERM, wait up to YZT_STOP_TIMEOUT_S, then SIGKILL; removes the temporary
@@ -87,7 +91,8 @@ int yzt_server_start(struct yz_test_server *s, bool demo, const char *const *ext
  * server.log) if the server did not exit with status 0. Harmless on a server
  * that was zeroed, never started or already stopped.
  */
-void yzt_server_stop(struct yz_test_server *s);
+#define yzt_server_stop(s) yzt_server_stop_at(__FILE__, __LINE__, (s))
+void yzt_server_stop_at(const char *file, int line, struct yz_test_server *s);
 
 /*
  * cmocka fixtures, per test or per group: start a server (yzt_setup_demo_server
@@ -106,7 +111,10 @@ int yzt_teardown_server(void **state);
  * Both fail the test as yzt_server_start and yzt_server_stop do.
  */
 void yzt_server_kill(struct yz_test_server *s);
-void yzt_server_restart(struct yz_test_server *s, const char *const *extra_set_args);
+#define yzt_server_restart(s, extra_set_args)                                                      \
+    yzt_server_restart_at(__FILE__, __LINE__, (s), (extra_set_args))
+void yzt_server_restart_at(const char *file, int line, struct yz_test_server *s,
+                           const char *const *extra_set_args);
 
 /*
  * The last max_lines lines of the server log (at most 64 KiB; max_lines <= 0
@@ -122,11 +130,12 @@ void yzt_server_print_log(const struct yz_test_server *s, int max_lines);
  * the exit status, or 128+N when killed by signal N. Fails the test when the
  * program cannot be started or runs longer than YZT_CLI_TIMEOUT_S.
  */
-#define yzt_run_cli(args, out, outsize) yzt_run_cli_at(__FILE__, __LINE__, (args), NULL, (out), (outsize))
+#define yzt_run_cli(args, out, outsize)                                                            \
+    yzt_run_cli_at(__FILE__, __LINE__, (args), NULL, (out), (outsize))
 #define yzt_run_cli_env(args, extra_env, out, outsize)                                             \
     yzt_run_cli_at(__FILE__, __LINE__, (args), (extra_env), (out), (outsize))
-int yzt_run_cli_at(const char *file, int line, const char *const *args, const char *const *extra_env,
-                   char *out, size_t outsize);
+int yzt_run_cli_at(const char *file, int line, const char *const *args,
+                   const char *const *extra_env, char *out, size_t outsize);
 
 /* ---- HTTP ---------------------------------------------------------------- */
 
@@ -152,18 +161,25 @@ struct yzt_client {
  * One response. Owned by the caller: yzt_response_free() releases it. A
  * yzt_request* call frees whatever r held before, so r must start zeroed
  *   struct yzt_response r = {0};
- * and may then be reused for request after request.
+ * and may then be reused for request after request. The harness keeps a
+ * record of every response it filled until yzt_response_free: a response a
+ * test abandons (because an assertion failed, or by mistake) is released by
+ * yzt_global_teardown and at exit with a one-line note naming where it was
+ * made, rather than by a page of LeakSanitizer output that would bury the
+ * failure. yzt_global_teardown returns -1 when it found any, so a test that
+ * forgets yzt_response_free does not pass silently.
  */
 struct yzt_response {
-    long status;            /* 0 when no response arrived (transport error) */
-    char *body;             /* NUL-terminated (also when empty); len bytes */
+    long status; /* 0 when no response arrived (transport error) */
+    char *body;  /* NUL-terminated (also when empty); len bytes */
     size_t len;
     json_t *json;           /* the parsed body when the media type is JSON (application/json,
-                               *+json) and the body is not empty; else NULL */
+                             *+json) and the body is not empty; else NULL */
     char content_type[128]; /* the Content-Type header as sent, "" when none */
     char request_id[64];    /* the X-Request-Id header, "" when none */
     char *headers;          /* every response header line, raw ("Name: value\r\n"...) */
     char what[192];         /* "POST /api/v1/session" for failure messages */
+    void *tracking;         /* the harness's record of this response; do not touch */
 };
 
 /*
@@ -188,7 +204,7 @@ struct yzt_response {
     yzt_request_at(__FILE__, __LINE__, (c), (method), (path), (body), (extra_headers), (r))
 /* The same with arbitrary bytes (NULs, invalid UTF-8) as the body; body is not NULL. */
 #define yzt_request_raw(c, method, path, body, len, extra_headers, r)                              \
-    yzt_request_raw_at(__FILE__, __LINE__, (c), (method), (path), (body), (len), (extra_headers), \
+    yzt_request_raw_at(__FILE__, __LINE__, (c), (method), (path), (body), (len), (extra_headers),  \
                        (r))
 /* The same with a JSON body, which it takes over (json_decref'd; NULL = no body):
  *   yzt_request_json(&c, "POST", "/api/v1/x", json_pack("{ss}", "a", "b"), NULL, &r); */
@@ -227,6 +243,10 @@ void yzt_idem_key(char out[40]);
 
 /* ---- JSON getters and assertions ----------------------------------------- */
 
+/* When one of these fails the test, it first shows the request, status and
+ * body of r and then releases r, so the failure is not buried under a leak
+ * report at exit. */
+
 /*
  * Paths are member names joined by '.', with array indices as decimal
  * numbers: "items.0.case_no". "" is the root.
@@ -235,8 +255,7 @@ void yzt_idem_key(char out[40]);
 json_t *yzt_json_at(json_t *root, const char *path);
 /* The string at path in r->json (owned by r); fails the test when absent or not a string. */
 #define yzt_json_str(r, path) yzt_json_str_at(__FILE__, __LINE__, (r), (path))
-const char *yzt_json_str_at(const char *file, int line, struct yzt_response *r,
-                            const char *path);
+const char *yzt_json_str_at(const char *file, int line, struct yzt_response *r, const char *path);
 /* The integer at path in r->json; fails the test when absent or not an integer. */
 #define yzt_json_int(r, path) yzt_json_int_at(__FILE__, __LINE__, (r), (path))
 int64_t yzt_json_int_at(const char *file, int line, struct yzt_response *r, const char *path);

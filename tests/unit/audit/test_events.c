@@ -130,8 +130,8 @@ static struct yz_sql_def sql_count = YZ_SQL("SELECT count(*) FROM events");
 static struct yz_sql_def sql_checkpoint_ids =
     YZ_SQL("SELECT event_id, public_key FROM checkpoints ORDER BY event_id");
 static struct yz_sql_def sql_head = YZ_SQL("SELECT event_id FROM chain_head");
-static struct yz_sql_def sql_actor = YZ_SQL(
-    "SELECT actor_id IS NULL, on_behalf_of IS NULL, at FROM events WHERE id = ?");
+static struct yz_sql_def sql_actor =
+    YZ_SQL("SELECT actor_id IS NULL, on_behalf_of IS NULL, at FROM events WHERE id = ?");
 
 struct q {
     int64_t v[32];
@@ -282,7 +282,9 @@ static void canonical_rejects_floats_and_odd_input(void **state)
 static void append_validates_input(void **state)
 {
     struct fx *f = *state;
-    struct yz_event good = {.stream = "matter/1", .type = "filing.submitted", .channel = "hall",
+    struct yz_event good = {.stream = "matter/1",
+                            .type = "filing.submitted",
+                            .channel = "hall",
                             .payload = "{\"a\":1}"};
     struct yz_event ev;
     char long_stream[YZ_EVENT_STREAM_MAX + 2];
@@ -293,7 +295,7 @@ static void append_validates_input(void **state)
     do {                                                                                           \
         ev = good;                                                                                 \
         ev.field = value;                                                                          \
-        assert_int_equal(append_ev(f, &ev, 10, NULL, NULL), err);                                 \
+        assert_int_equal(append_ev(f, &ev, 10, NULL, NULL), err);                                  \
     } while (0)
 
     REFUSED(stream, "", YZ_ERR_VALIDATION);
@@ -310,11 +312,11 @@ static void append_validates_input(void **state)
     REFUSED(payload, NULL, YZ_ERR_VALIDATION);
     REFUSED(payload, "", YZ_ERR_VALIDATION);
     REFUSED(payload, "[1]", YZ_ERR_VALIDATION);
-    REFUSED(payload, "{\"b\":1,\"a\":2}", YZ_ERR_VALIDATION);  /* not sorted */
-    REFUSED(payload, "{\"a\": 1}", YZ_ERR_VALIDATION);         /* not compact */
-    REFUSED(payload, "{\"fee\":12.5}", YZ_ERR_VALIDATION);     /* float */
-    REFUSED(payload, "{\"fee\":1e3}", YZ_ERR_VALIDATION);      /* float */
-    REFUSED(payload, "{\"a\":1,\"a\":2}", YZ_ERR_VALIDATION);  /* duplicate key */
+    REFUSED(payload, "{\"b\":1,\"a\":2}", YZ_ERR_VALIDATION); /* not sorted */
+    REFUSED(payload, "{\"a\": 1}", YZ_ERR_VALIDATION);        /* not compact */
+    REFUSED(payload, "{\"fee\":12.5}", YZ_ERR_VALIDATION);    /* float */
+    REFUSED(payload, "{\"fee\":1e3}", YZ_ERR_VALIDATION);     /* float */
+    REFUSED(payload, "{\"a\":1,\"a\":2}", YZ_ERR_VALIDATION); /* duplicate key */
     REFUSED(payload, "{\"a\":\"\xc0\xaf\"}", YZ_ERR_INVALID_UTF8);
     REFUSED(payload, "{\"a\":1}x", YZ_ERR_VALIDATION);
 #undef REFUSED
@@ -379,8 +381,8 @@ static void actor_zero_is_null_and_at_defaults_to_now(void **state)
 {
     struct fx *f = *state;
     yz_time_set_fake(1767225600000LL);
-    struct yz_event ev = {.stream = "security", .type = "login.failed", .channel = "system",
-                          .payload = "{\"n\":3}"};
+    struct yz_event ev = {
+        .stream = "security", .type = "login.failed", .channel = "system", .payload = "{\"n\":3}"};
     int64_t id;
     assert_int_equal(append_ev(f, &ev, 10, &id, NULL), YZ_OK);
     struct q q = {.arg = id};
@@ -465,7 +467,8 @@ static void list_is_bounded_and_ordered(void **state)
     for (size_t i = 0; i < 3; i++) {
         json_t *e = json_array_get(l.out, i);
         assert_int_equal(json_integer_value(json_object_get(e, "seq")), (int64_t)i + 2);
-        assert_int_equal(json_integer_value(json_object_get(e, "event_id")), 2 * ((int64_t)i + 2) - 1);
+        assert_int_equal(json_integer_value(json_object_get(e, "event_id")),
+                         2 * ((int64_t)i + 2) - 1);
         assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "payload"), "n")),
                          (int64_t)i + 2);
         assert_string_equal(json_string_value(json_object_get(e, "type")), "test.event");
@@ -520,8 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(append_validates_input, setup, teardown),
         cmocka_unit_test_setup_teardown(payload_size_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(seqs_ids_and_head, setup, teardown),
-        cmocka_unit_test_setup_teardown(actor_zero_is_null_and_at_defaults_to_now, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(actor_zero_is_null_and_at_defaults_to_now, setup, teardown),
         cmocka_unit_test_setup_teardown(checkpoints_every_three, setup, teardown),
         cmocka_unit_test_setup_teardown(rolled_back_append_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(list_is_bounded_and_ordered, setup, teardown),

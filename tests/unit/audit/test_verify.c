@@ -219,12 +219,13 @@ static int rehash_from(struct fx *f, int64_t from, const unsigned char *sk)
         memcpy(prev, sqlite3_column_blob(sel, 0), 32);
         sqlite3_finalize(sel);
     }
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT id, stream, stream_seq, type, coalesce(actor_id, 0),"
-                                        " coalesce(on_behalf_of, 0), channel, at, payload, hash"
-                                        " FROM events WHERE id >= ? ORDER BY id",
-                                        -1, &sel, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "SELECT id, stream, stream_seq, type, coalesce(actor_id, 0),"
+                           " coalesce(on_behalf_of, 0), channel, at, payload, hash"
+                           " FROM events WHERE id >= ? ORDER BY id",
+                           -1, &sel, NULL),
+        SQLITE_OK);
     sqlite3_bind_int64(sel, 1, from);
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "UPDATE events SET prev_hash = ?, hash = ?,"
@@ -346,11 +347,10 @@ static void expect_problem(struct fx *f, enum yz_audit_problem p, int64_t event_
 {
     struct yz_audit_report r;
     assert_int_equal(yz_audit_verify(f->store, f->pub, &r), YZ_ERR_VERIFY_FAILED);
-    if (r.problem != p || r.event_id != event_id ||
-        (detail_has && !strstr(r.detail, detail_has)))
+    if (r.problem != p || r.event_id != event_id || (detail_has && !strstr(r.detail, detail_has)))
         fail_msg("want %s at %lld (\"%s\"), got %s at %lld: %s", yz_audit_problem_name(p),
-                 (long long)event_id, detail_has ? detail_has : "", yz_audit_problem_name(r.problem),
-                 (long long)r.event_id, r.detail);
+                 (long long)event_id, detail_has ? detail_has : "",
+                 yz_audit_problem_name(r.problem), (long long)r.event_id, r.detail);
 }
 
 static json_t *export_doc(struct fx *f, const char *name)
@@ -716,10 +716,8 @@ static void command_exit_codes(void **state)
     /* An anchor is never overwritten. */
     assert_int_equal(run("audit", "export", "--dir", f->dir, "--out", out_path), YZ_EXIT_USAGE);
     assert_int_equal(access(out_path, R_OK), 0);
-    assert_int_equal(run("audit", "verify", "--dir", f->dir, "--against", out_path),
-                     YZ_EXIT_OK);
-    assert_int_equal(run("audit", "verify", "--dir", f->dir, "--against", missing),
-                     YZ_EXIT_USAGE);
+    assert_int_equal(run("audit", "verify", "--dir", f->dir, "--against", out_path), YZ_EXIT_OK);
+    assert_int_equal(run("audit", "verify", "--dir", f->dir, "--against", missing), YZ_EXIT_USAGE);
 
     /* Re-signed with the key: the database verifies alone, not against the anchor. */
     unsigned char sk[64];
@@ -727,8 +725,7 @@ static void command_exit_codes(void **state)
     raw_exec(f, "UPDATE events SET type = 'test.other' WHERE id = 14");
     rehash_from(f, 14, sk);
     assert_int_equal(run("audit", "verify", "--dir", f->dir, NULL, NULL), YZ_EXIT_OK);
-    assert_int_equal(run("audit", "verify", "--dir", f->dir, "--against", out_path),
-                     YZ_EXIT_NO);
+    assert_int_equal(run("audit", "verify", "--dir", f->dir, "--against", out_path), YZ_EXIT_NO);
 
     /* Plain tampering. */
     raw_exec(f, "UPDATE events SET payload = '{}' WHERE id = 17");
