@@ -418,6 +418,7 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
         idem_begun = true;
     }
     e = req->route->handler(req, &resp);
+    yz_policy_flush_denial(req->app);
     if (e == YZ_OK)
         render_ok(&resp, req->route, out);
 out:

@@ -45,6 +45,18 @@ static bool decide(const struct yz_app *app, const struct yz_principal *who, enu
     return true;
 }
 
+/* Decisions are often taken inside a write transaction whose rollback would
+ * take a denial record with it (and whose writer lock a nested write would
+ * wait for forever), so a denial is parked per thread and recorded by
+ * yz_policy_flush_denial() once the transaction is over. */
+static _Thread_local struct {
+    bool set;
+    struct yz_principal who;
+    char route[64];
+    const char *reason;
+    int64_t resource_id;
+} pending;
+
 enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
                              enum yz_action action, const struct yz_matter_ref *m,
                              const char *route)
@@ -52,8 +64,21 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
     if (decide(app, who, action, m))
         return YZ_OK;
     static const char *names[] = {"read", "act", "unmask"};
-    yz_policy_record_denial(app, who, route, names[action], m->id);
+    pending.set = true;
+    pending.who = *who;
+    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
+    pending.reason = names[action];
+    pending.resource_id = m->id;
     return YZ_ERR_NOT_FOUND;
+}
+
+void yz_policy_flush_denial(struct yz_app *app)
+{
+    if (!pending.set)
+        return;
+    pending.set = false;
+    yz_policy_record_denial(app, &pending.who, pending.route, pending.reason,
+                            pending.resource_id);
 }
 
 struct denial {

@@ -46,7 +46,11 @@ bool yz_policy_court_visible(const struct yz_app *app, const struct yz_principal
 /* May who manage accounts of court_id (court admins of that court)? */
 bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
                                 int64_t court_id);
-/* Writes a denial record (its own transaction); failures are logged, never fatal. */
+/* Records the denial yz_policy_matter parked on this thread, if any. Call it
+ * outside any transaction once the request's work is done (the router does). */
+void yz_policy_flush_denial(struct yz_app *app);
+/* Writes a denial record (its own transaction; never call it inside one);
+ * failures are logged, never fatal. */
 void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,
                              const char *route, const char *reason, int64_t resource_id);
 

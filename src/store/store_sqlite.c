@@ -11,6 +11,7 @@
 #include "store/migrations.h"
 #include "core/log.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -315,6 +316,7 @@ static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
     release(st, c);
     if (write)
         pthread_mutex_unlock(&st->writer);
+    yz_metrics_db(write, e == YZ_OK);
     return e;
 }
 

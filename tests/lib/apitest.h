@@ -20,7 +20,10 @@
  * Failure model: every function here that can go wrong fails the running
  * cmocka test (print_error + _fail) after releasing what it allocated, so a
  * test reads as a straight line of requests and assertions. The ones that are
- * macros record the caller's file and line. Everything is bounded: the port
+ * macros record the caller's file and line. A process in which the harness
+ * reported any failure exits with status 1 (cmocka alone would exit 0 when
+ * only a group fixture failed, e.g. a server that crashed while stopping).
+ * Everything is bounded: the port
  * file is awaited at most YZT_START_TIMEOUT_S, a stop waits at most
  * YZT_STOP_TIMEOUT_S before SIGKILL, a request at most YZT_REQUEST_TIMEOUT_S
  * (per client overridable), a CLI run at most YZT_CLI_TIMEOUT_S, a response
@@ -173,8 +176,8 @@ struct yzt_response {
     long status; /* 0 when no response arrived (transport error) */
     char *body;  /* NUL-terminated (also when empty); len bytes */
     size_t len;
-    json_t *json;           /* the parsed body when the media type is JSON (application/json,
-                             *+json) and the body is not empty; else NULL */
+    json_t *json;           /* the parsed body when the media type is application/json or
+                               ends in +json and the body is not empty; else NULL */
     char content_type[128]; /* the Content-Type header as sent, "" when none */
     char request_id[64];    /* the X-Request-Id header, "" when none */
     char *headers;          /* every response header line, raw ("Name: value\r\n"...) */
@@ -305,7 +308,11 @@ int64_t yzt_db_count_at(const char *file, int line, const struct yz_test_server 
  * rows by rowid (all columns for WITHOUT ROWID tables), each value with its
  * type, except the sessions and idempotency tables, sqlite_stat* and, for the
  * _except form, the tables named in skip (NULL-terminated). Equal hashes
- * before and after a request mean it stored nothing.
+ * before and after a request mean it stored nothing. Note that the server
+ * records a request the policy denies as an access_denied event (stream
+ * "security"), which also moves chain_head and may write a checkpoint: for
+ * such a request skip events, chain_head and checkpoints and count the
+ * other events with yzt_db_count.
  */
 #define yzt_db_snapshot_hash(s, out) yzt_db_snapshot_hash_at(__FILE__, __LINE__, (s), NULL, (out))
 #define yzt_db_snapshot_hash_except(s, skip, out)                                                  \
