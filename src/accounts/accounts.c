@@ -233,6 +233,26 @@ enum yz_err yz_account_insert(struct yz_tx *tx, struct yz_app *app, const struct
     return e;
 }
 
+struct system_insert {
+    struct yz_app *app;
+    const struct yz_account_prepared *p;
+    int64_t *id;
+};
+
+static enum yz_err system_insert_tx(struct yz_tx *tx, void *ctx)
+{
+    struct system_insert *c = ctx;
+    struct yz_principal system = {0};
+    return yz_account_insert(tx, c->app, &system, "system", c->p, c->id);
+}
+
+enum yz_err yz_account_insert_as_system(struct yz_app *app, const struct yz_account_prepared *p,
+                                        int64_t *user_id)
+{
+    struct system_insert c = {app, p, user_id};
+    return yz_store_write(app->store, system_insert_tx, &c);
+}
+
 /* ---- login ---- */
 
 static struct yz_sql_def q_throttle_get =

@@ -69,6 +69,10 @@ enum yz_err yz_account_insert(struct yz_tx *tx, struct yz_app *app, const struct
                               const char *channel, const struct yz_account_prepared *p,
                               int64_t *user_id);
 
+/* yz_account_insert in its own write transaction, acting as the system (CLI use). */
+enum yz_err yz_account_insert_as_system(struct yz_app *app, const struct yz_account_prepared *p,
+                                        int64_t *user_id);
+
 struct yz_login_result {
     struct yz_principal who;
     char token[48];

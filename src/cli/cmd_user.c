@@ -27,19 +27,6 @@ static const char usage[] =
     "secret is printed once. code prints a staff member's current TOTP code.\n\n"
     "options:\n" YZ_CLI_COMMON_HELP "  --help            this text\n";
 
-struct insert_ctx {
-    struct yz_app *app;
-    struct yz_account_prepared *p;
-    int64_t id;
-};
-
-static enum yz_err insert_tx(struct yz_tx *tx, void *p)
-{
-    struct insert_ctx *c = p;
-    struct yz_principal system = {0};
-    return yz_account_insert(tx, c->app, &system, "system", c->p, &c->id);
-}
-
 static struct yz_sql_def q_totp = YZ_SQL("SELECT totp_secret_enc FROM users WHERE username = ?");
 
 struct code_ctx {
@@ -152,10 +139,10 @@ int yz_cmd_user(int argc, char **argv)
     struct yz_field_errors fe = {0};
     enum yz_err e = yz_account_prepare(&app, &in, &p, &fe);
     if (e == YZ_OK) {
-        struct insert_ctx ic = {&app, &p, 0};
-        e = yz_store_write(app.store, insert_tx, &ic);
+        int64_t id;
+        e = yz_account_insert_as_system(&app, &p, &id);
         if (e == YZ_OK) {
-            printf("created user %lld (%s)\n", (long long)ic.id, p.role);
+            printf("created user %lld (%s)\n", (long long)id, p.role);
             if (p.totp_secret[0])
                 printf("totp secret: %s\n", p.totp_secret);
             rc = YZ_EXIT_OK;

@@ -38,19 +38,6 @@ static const struct demo_account accounts[] = {
 };
 /* clang-format on */
 
-struct insert_ctx {
-    struct yz_app *app;
-    struct yz_account_prepared *p;
-    int64_t id;
-};
-
-static enum yz_err insert_tx(struct yz_tx *tx, void *p)
-{
-    struct insert_ctx *c = p;
-    struct yz_principal system = {0};
-    return yz_account_insert(tx, c->app, &system, "system", c->p, &c->id);
-}
-
 bool yz_demo_create(struct yz_app *app)
 {
     printf("demo accounts (password %s):\n", YZ_DEMO_PASSWORD);
@@ -68,8 +55,8 @@ bool yz_demo_create(struct yz_app *app)
         enum yz_err e = yz_account_prepare(app, &in, &p, &fe);
         bool prepared = e == YZ_OK;
         if (prepared) {
-            struct insert_ctx c = {app, &p, 0};
-            e = yz_store_write(app->store, insert_tx, &c);
+            int64_t id;
+            e = yz_account_insert_as_system(app, &p, &id);
         }
         if (e != YZ_OK) {
             fprintf(stderr, "yizhan init: demo account %s: %s", a->name, yz_err_code(e));
