@@ -563,3 +563,91 @@ enum yz_err yz_account_json(struct yz_app *app, int64_t user_id, json_t **out)
     *out = p.out;
     return e;
 }
+
+/* ---- unmasking ---- */
+
+static struct yz_sql_def q_secrets =
+    YZ_SQL("SELECT password_hash, phone_enc, citizen_id_enc FROM users WHERE id = ?");
+
+struct secrets {
+    int64_t id;
+    char password_hash[YZ_PASSWORD_HASH_SIZE];
+    char *phone_enc, *citizen_id_enc;
+};
+
+static enum yz_err secrets_tx(struct yz_tx *tx, void *ctx)
+{
+    struct secrets *s = ctx;
+    struct yz_stmt *st = yz_sql(tx, &q_secrets);
+    yz_bind_i64(st, 1, s->id);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK)
+        return e;
+    if (!row)
+        return YZ_ERR_NOT_FOUND;
+    yz_strlcpy(s->password_hash, yz_col_text(st, 0), sizeof s->password_hash);
+    if (!yz_col_null(st, 1))
+        s->phone_enc = yz_strdup(yz_col_text(st, 1));
+    if (!yz_col_null(st, 2))
+        s->citizen_id_enc = yz_strdup(yz_col_text(st, 2));
+    return YZ_OK;
+}
+
+struct viewed {
+    struct yz_app *app;
+    const struct yz_principal *who;
+    const char *channel;
+    json_t *fields;
+};
+
+static enum yz_err viewed_tx(struct yz_tx *tx, void *ctx)
+{
+    struct viewed *v = ctx;
+    char stream[32];
+    snprintf(stream, sizeof stream, "user/%lld", (long long)v->who->user_id);
+    json_t *payload = json_pack("{s:O}", "fields", v->fields);
+    enum yz_err e = yz_app_record(tx, v->app, stream, "personal_data.viewed", v->who->user_id, 0,
+                                  v->channel, payload, NULL);
+    json_decref(payload);
+    return e;
+}
+
+static void put_open(struct yz_app *app, json_t *out, json_t *names, const char *key,
+                     const char *enc, const char *context)
+{
+    char *plain = NULL;
+    if (enc && yz_pii_open(app->keys, enc, context, &plain) == YZ_OK) {
+        json_object_set_new(out, key, json_string(plain));
+        json_array_append_new(names, json_string(key));
+    }
+    yz_pii_free(plain);
+}
+
+enum yz_err yz_account_personal_data(struct yz_app *app, const struct yz_principal *who,
+                                     const char *password, const char *channel, json_t **out)
+{
+    struct secrets s = {.id = who->user_id};
+    enum yz_err e = yz_store_read(app->store, secrets_tx, &s);
+    if (e == YZ_OK && !yz_password_verify(s.password_hash, password, strlen(password)))
+        e = YZ_ERR_LOGIN_FAILED;
+    json_t *o = NULL, *names = NULL;
+    if (e == YZ_OK) {
+        o = json_object();
+        names = json_array();
+        put_open(app, o, names, "phone", s.phone_enc, "users.phone");
+        put_open(app, o, names, "citizen_id", s.citizen_id_enc, "users.citizen_id");
+        /* Recorded before anything is shown: no record, no data. */
+        struct viewed v = {app, who, channel, names};
+        e = yz_store_write(app->store, viewed_tx, &v);
+    }
+    if (e == YZ_OK)
+        *out = o;
+    else
+        json_decref(o);
+    json_decref(names);
+    sodium_memzero(s.password_hash, sizeof s.password_hash);
+    free(s.phone_enc);
+    free(s.citizen_id_enc);
+    return e;
+}

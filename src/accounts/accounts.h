@@ -88,6 +88,11 @@ enum yz_err yz_login(struct yz_app *app, const char *login, const char *password
                      const char *totp, const char *channel, bool bearer,
                      const char *previous_session_hash, struct yz_login_result *out);
 
+/* The caller's own full phone and citizen ID, after re-entering the password
+ * (ASVS 3.7.1); the viewing is recorded as an event, the values never are. */
+enum yz_err yz_account_personal_data(struct yz_app *app, const struct yz_principal *who,
+                                     const char *password, const char *channel, json_t **out);
+
 /* The account as JSON with personal data masked (never the full values). */
 enum yz_err yz_account_json(struct yz_app *app, int64_t user_id, json_t **out);
 

@@ -173,3 +173,17 @@ enum yz_err yz_accounts_http_me(struct yz_req *req, struct yz_resp *resp)
 {
     return yz_account_json(req->app, req->who.user_id, &resp->body);
 }
+
+const struct yz_field_spec yz_accounts_reauth_body[] = {
+    {"password", YZ_V_PASSWORD, true, 1, 128, NULL, "密码"},
+    YZ_FIELDS_END,
+};
+
+enum yz_err yz_accounts_http_personal_data(struct yz_req *req, struct yz_resp *resp)
+{
+    enum yz_err e = yz_account_personal_data(req->app, &req->who, s(req, "password"), req->channel,
+                                             &resp->body);
+    if (e == YZ_ERR_LOGIN_FAILED)
+        return YZ_ERR_REAUTH_REQUIRED;
+    return e;
+}

@@ -12,6 +12,8 @@ enum yz_err yz_accounts_http_register(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_accounts_http_login(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_accounts_http_logout(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_accounts_http_me(struct yz_req *req, struct yz_resp *resp);
+extern const struct yz_field_spec yz_accounts_reauth_body[];
+enum yz_err yz_accounts_http_personal_data(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_accounts_http_create_staff(struct yz_req *req, struct yz_resp *resp);
 
 #endif

@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "system/maintenance.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -105,6 +106,7 @@ int yz_cmd_serve(int argc, char **argv)
     int rc = YZ_EXIT_USAGE;
     char *cert = NULL, *key = NULL;
     struct yz_server *server = NULL;
+    struct yz_maintenance *maintenance = NULL;
     struct yz_buf err = YZ_BUF_INIT(8192);
     if (yz_app_open(&app, &err) != YZ_OK) {
         fprintf(stderr, "yizhan serve: %s\n", err.data);
@@ -144,12 +146,14 @@ int yz_cmd_serve(int argc, char **argv)
         fprintf(stderr, "yizhan serve: cannot write %s\n", port_file);
         goto close;
     }
+    maintenance = yz_maintenance_start(&app, 600);
     int sig = 0;
     sigwait(&stop, &sig);
     yz_log_info("stopping on signal %d", sig);
     rc = YZ_EXIT_OK;
 close:
     yz_server_stop(server);
+    yz_maintenance_stop(maintenance);
     yz_app_close(&app);
     yz_config_release(&app.cfg);
 out:

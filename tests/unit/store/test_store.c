@@ -1,0 +1,168 @@
+/* Unit tests for src/store: migrations, refusal of newer schemas, transactions, error mapping. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **state)
+{
+    snprintf(dir, sizeof dir, "/tmp/yz-store-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char p[160];
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return 0;
+}
+
+static struct yz_store *open_store(void)
+{
+    struct yz_store_options o = {.path = path, .busy_timeout_ms = 1000, .max_rows = 10, .connections = 2};
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    struct yz_store *s = NULL;
+    enum yz_err e = yz_store_open(&o, &s, &err);
+    if (e != YZ_OK)
+        fail_msg("open: %s", err.data);
+    yz_buf_release(&err);
+    return s;
+}
+
+static void migrates_and_records_version(void **state)
+{
+    struct yz_store *s = open_store();
+    assert_int_equal(yz_store_schema_version(s), yz_store_schema_latest());
+    yz_store_close(s);
+    /* Opening again applies nothing and keeps the version. */
+    s = open_store();
+    assert_int_equal(yz_store_schema_version(s), yz_store_schema_latest());
+    yz_store_close(s);
+}
+
+static void refuses_a_newer_database(void **state)
+{
+    yz_store_close(open_store());
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO schema_migrations(version, name, applied_at) VALUES (%d, 'future', 0)",
+             yz_store_schema_latest() + 1);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    struct yz_store_options o = {.path = path, .connections = 1};
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    struct yz_store *s = NULL;
+    assert_int_equal(yz_store_open(&o, &s, &err), YZ_ERR_CONFIG);
+    assert_null(s);
+    assert_non_null(strstr(err.data, "newer than this binary"));
+    yz_buf_release(&err);
+}
+
+static struct yz_sql_def q_court = YZ_SQL(
+    "INSERT INTO courts(local_id, code, name, level) VALUES (?, ?, ?, 'basic') RETURNING id");
+static struct yz_sql_def q_count = YZ_SQL("SELECT count(*) FROM courts");
+
+static enum yz_err insert_one(struct yz_tx *tx, void *ctx)
+{
+    const char *local = ctx;
+    struct yz_stmt *st = yz_sql(tx, &q_court);
+    yz_bind_text(st, 1, local);
+    yz_bind_text(st, 2, local);
+    yz_bind_text(st, 3, local);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e == YZ_OK && !row)
+        return YZ_ERR_INTERNAL;
+    return e;
+}
+
+static enum yz_err insert_then_fail(struct yz_tx *tx, void *ctx)
+{
+    enum yz_err e = insert_one(tx, ctx);
+    return e == YZ_OK ? YZ_ERR_VALIDATION : e;
+}
+
+static enum yz_err count(struct yz_tx *tx, void *ctx)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_count);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    *(int64_t *)ctx = row ? yz_col_i64(st, 0) : -1;
+    return e;
+}
+
+static void transactions_commit_or_roll_back(void **state)
+{
+    struct yz_store *s = open_store();
+    int64_t n = 0;
+    assert_int_equal(yz_store_write(s, insert_one, "A1"), YZ_OK);
+    assert_int_equal(yz_store_read(s, count, &n), YZ_OK);
+    assert_int_equal(n, 1);
+    /* A failing function leaves nothing behind. */
+    assert_int_equal(yz_store_write(s, insert_then_fail, "A2"), YZ_ERR_VALIDATION);
+    assert_int_equal(yz_store_read(s, count, &n), YZ_OK);
+    assert_int_equal(n, 1);
+    /* A unique violation is a conflict the caller can report, not a crash. */
+    assert_int_equal(yz_store_write(s, insert_one, "A1"), YZ_ERR_ALREADY_EXISTS);
+    assert_int_equal(yz_store_read(s, count, &n), YZ_OK);
+    assert_int_equal(n, 1);
+    yz_store_close(s);
+}
+
+static enum yz_err read_and_stop_early(struct yz_tx *tx, void *ctx)
+{
+    /* Leaves the statement mid-result on purpose. */
+    struct yz_stmt *st = yz_sql(tx, &q_count);
+    bool row;
+    return yz_step(st, &row);
+}
+
+static void unfinished_statements_do_not_pin_old_snapshots(void **state)
+{
+    struct yz_store_options o = {.path = path, .connections = 1};
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    struct yz_store *s = NULL;
+    assert_int_equal(yz_store_open(&o, &s, &err), YZ_OK);
+    yz_buf_release(&err);
+    assert_int_equal(yz_store_read(s, read_and_stop_early, NULL), YZ_OK);
+    assert_int_equal(yz_store_write(s, insert_one, "B1"), YZ_OK);
+    int64_t n = 0;
+    assert_int_equal(yz_store_read(s, count, &n), YZ_OK);
+    assert_int_equal(n, 1);
+    yz_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(migrates_and_records_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(refuses_a_newer_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(transactions_commit_or_roll_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(unfinished_statements_do_not_pin_old_snapshots, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
