@@ -151,6 +151,31 @@ static const struct yz_migration migrations[] = {
      " created_at INTEGER NOT NULL,"
      " PRIMARY KEY (user_id, key));"
      "CREATE INDEX idempotency_age ON idempotency(created_at);"},
+
+    {2, "filing",
+     /* Case numbers: one counter per court, year and type code, advanced in
+      * the registering transaction, so numbers are unique and gap-free. */
+     "CREATE TABLE case_sequences ("
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " year INTEGER NOT NULL,"
+     " type_code TEXT NOT NULL,"
+     " last INTEGER NOT NULL,"
+     " PRIMARY KEY (court_id, year, type_code));"
+     "CREATE TABLE cases ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL UNIQUE REFERENCES matters(id),"
+     " case_number TEXT NOT NULL UNIQUE,"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " year INTEGER NOT NULL,"
+     " type_code TEXT NOT NULL,"
+     " seq INTEGER NOT NULL,"
+     " cause_revision INTEGER,"
+     " cause_code TEXT,"
+     " query_code_hash TEXT NOT NULL,"
+     " fee_fen INTEGER,"
+     " registered_at INTEGER NOT NULL,"
+     " UNIQUE (court_id, year, type_code, seq));"
+     "CREATE INDEX matters_kind_state ON matters(kind, state, court_id, created_at);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)
