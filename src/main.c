@@ -16,6 +16,7 @@ static const struct {
     {"audit", yz_cmd_audit, "verify the tamper-evident history; export signed checkpoints"},
     {"workflow", yz_cmd_workflow, "check the workflow definitions in data/workflows"},
     {"deadline", yz_cmd_deadline, "compute a legal deadline on the holiday calendar"},
+    {"fee", yz_cmd_fee, "quote a litigation fee (诉讼费用交纳办法), as JSON"},
 };
 
 static void usage(FILE *out)

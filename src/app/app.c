@@ -1,9 +1,11 @@
 /* Opening and closing the process-wide context. */
 #include "app/app.h"
 #include "audit/events.h"
+#include "catalog/catalog.h"
 #include "core/calendar.h"
 #include "core/metrics.h"
 #include "crypto/keys.h"
+#include "matters/effects.h"
 #include "crypto/password.h"
 #include "store/store.h"
 #include "workflow/workflow.h"
@@ -38,9 +40,17 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
     snprintf(path, sizeof path, "%s/holidays_cn.json", app->cfg.data.dir);
     if ((e = yz_calendar_load(path, &app->calendar, err)) != YZ_OK)
         goto fail;
+    if ((e = yz_catalog_load_dir(app->cfg.data.dir, &app->catalog, err)) != YZ_OK)
+        goto fail;
     snprintf(path, sizeof path, "%s/common-passwords.txt", app->cfg.data.dir);
     if ((e = yz_password_list_load(path, err)) != YZ_OK)
         goto fail;
+    const char *missing = NULL;
+    if (!yz_effects_complete(&missing)) {
+        yz_buf_addf(err, "workflow effect %s has no implementation", missing);
+        e = YZ_ERR_CONFIG;
+        goto fail;
+    }
     if ((e = yz_courts_load(app->store, &app->courts)) != YZ_OK) {
         yz_buf_adds(err, "cannot load the courts");
         goto fail;
@@ -57,6 +67,8 @@ void yz_app_close(struct yz_app *app)
     yz_password_list_free();
     yz_calendar_free(app->calendar);
     app->calendar = NULL;
+    yz_catalog_free(app->catalog);
+    app->catalog = NULL;
     yz_workflows_free(app->workflows);
     app->workflows = NULL;
     yz_store_close(app->store);

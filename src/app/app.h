@@ -16,6 +16,7 @@ struct yz_store;
 struct yz_keys;
 struct yz_workflows;
 struct yz_calendar;
+struct yz_catalog;
 
 struct yz_app {
     struct yz_config cfg;
@@ -23,6 +24,7 @@ struct yz_app {
     struct yz_keys *keys;
     struct yz_workflows *workflows;
     struct yz_calendar *calendar;
+    struct yz_catalog *catalog; /* causes, case types, materials: read-only */
     struct yz_courts courts; /* in-memory copy for the policy */
     char db_path[4096];
     char keys_dir[4096];

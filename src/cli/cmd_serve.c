@@ -128,6 +128,7 @@ int yz_cmd_serve(int argc, char **argv)
         .max_connections = app.cfg.server.max_connections,
         .timeout_s = app.cfg.server.connection_timeout_s,
         .max_body_bytes = app.cfg.server.max_body_bytes,
+        .max_upload_bytes = app.cfg.server.max_upload_bytes,
         .max_header_bytes = app.cfg.server.max_header_bytes,
         .max_uri_bytes = app.cfg.server.max_uri_bytes,
         .max_json_depth = app.cfg.server.max_json_depth,

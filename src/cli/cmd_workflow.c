@@ -170,6 +170,9 @@ static void print_field(const struct yz_wf_field *f, bool first)
             printf("%s%s=%s", i ? ", " : " [", f->values[i], f->value_titles[i]);
         printf("]");
         break;
+    case YZ_WF_DOCUMENT:
+        printf(" schema %s", f->schema);
+        break;
     case YZ_WF_DATE:
     case YZ_WF_BOOL:
     case YZ_WF_ID:

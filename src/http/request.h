@@ -20,6 +20,7 @@
 
 struct yz_store;
 struct yz_tx;
+struct yz_upload;
 
 #define YZ_MAX_PATH_PARAMS 4
 
@@ -33,8 +34,11 @@ struct yz_req {
     char *path_values[YZ_MAX_PATH_PARAMS];
     int path_count;
     json_t *body;              /* validated JSON object, or NULL */
-    const char *raw_body;      /* the body bytes (for idempotency hashing) */
+    const char *raw_body;      /* the body bytes (for idempotency hashing); for
+                                  uploads, what identifies the upload */
     size_t raw_body_len;
+    struct yz_upload *upload;  /* YZ_ROUTE_UPLOAD: the received upload (attachments.h),
+                                  complete and without error; else NULL */
     struct yz_principal who;   /* who.user_id == 0 when anonymous */
     char session_hash[65];     /* hash of the session token in use, "" if none */
     bool tls;
@@ -53,7 +57,13 @@ struct yz_resp {
     json_t *body;              /* JSON body (the router frees it) */
     char *raw;                 /* YZ_ROUTE_RAW: body bytes (freed by the router) */
     size_t raw_len;
-    const char *content_type;  /* for raw bodies */
+    const char *content_type;  /* for raw bodies and files (a static string) */
+    /* A file body instead (downloads): the router hands file_fd to the server,
+     * which streams file_size bytes from it and closes it. */
+    bool file;
+    int file_fd;
+    uint64_t file_size;
+    char disposition[1024];    /* Content-Disposition, "" for none */
     char set_cookie[2][512];   /* up to two Set-Cookie values */
     char location[256];
 };

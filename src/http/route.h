@@ -63,6 +63,8 @@ enum yz_route_flags {
     YZ_ROUTE_NO_CSRF = 1 << 1,    /* state change allowed without a CSRF token (login) */
     YZ_ROUTE_LOOPBACK = 1 << 2,   /* answered only to loopback peers (metrics) */
     YZ_ROUTE_RAW = 1 << 3,        /* handler sets a non-JSON body */
+    YZ_ROUTE_UPLOAD = 1 << 4,     /* multipart/form-data body streamed to disk, not buffered
+                                     (attachments.h); the handler gets req->upload */
 };
 
 typedef enum yz_err (*yz_handler_fn)(struct yz_req *req, struct yz_resp *resp);

@@ -5,8 +5,16 @@
  * limits, Content-Type (415), UTF-8 and JSON depth, parse, parameter and body
  * validation (400 with every bad field), idempotency, then the handler. Only
  * this file writes error bodies, always as RFC 9457 problem+json.
+ *
+ * Upload routes (YZ_ROUTE_UPLOAD) take the same path with the body step
+ * replaced: the server has streamed the multipart body into a struct
+ * yz_upload (attachments.h), and the idempotency hash covers what identifies
+ * the upload (the file's SHA-256, size and name, and the form fields) rather
+ * than the raw bytes. Before streaming, yz_router_upload_check runs the
+ * body-free checks so that a request that will be refused writes nothing.
  */
 #include "http/router.h"
+#include "attachments/attachments.h"
 #include "http/idempotency.h"
 #include "http/validate.h"
 #include "accounts/session.h"
@@ -19,6 +27,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 const char *yz_method_name(enum yz_method m)
 {
@@ -241,7 +251,8 @@ static enum yz_err check_csrf(struct yz_req *req, const struct yz_http_options *
     return YZ_OK;
 }
 
-static enum yz_err check_access(struct yz_req *req)
+/* The route's auth policy; record says whether a role denial is recorded. */
+static enum yz_err check_access(struct yz_req *req, bool record)
 {
     const struct yz_route *r = req->route;
     if (r->auth == YZ_AUTH_PUBLIC)
@@ -249,7 +260,8 @@ static enum yz_err check_access(struct yz_req *req)
     if (req->who.user_id == 0)
         return YZ_ERR_UNAUTHENTICATED;
     if (r->auth == YZ_AUTH_ROLES && !(r->roles & (1u << req->who.role))) {
-        yz_policy_record_denial(req->app, &req->who, r->name, "role", 0);
+        if (record)
+            yz_policy_record_denial(req->app, &req->who, r->name, "role", 0);
         return YZ_ERR_FORBIDDEN;
     }
     return YZ_OK;
@@ -266,6 +278,20 @@ static bool json_content_type(const char *ct)
     while (*rest == ' ')
         rest++;
     return *rest == '\0' || *rest == ';';
+}
+
+/* multipart/form-data with a boundary parameter (MHD's post processor needs it). */
+static bool multipart_content_type(const char *ct)
+{
+    if (!ct)
+        return false;
+    size_t n = strlen("multipart/form-data");
+    if (strncasecmp(ct, "multipart/form-data", n) != 0)
+        return false;
+    const char *rest = ct + n;
+    while (*rest == ' ')
+        rest++;
+    return *rest == ';' && strstr(rest, "boundary=") != NULL;
 }
 
 struct query_check {
@@ -342,10 +368,52 @@ static enum yz_err parse_body(struct yz_req *req, const struct yz_http_options *
     return req->fields.count ? YZ_ERR_VALIDATION : YZ_OK;
 }
 
+/*
+ * The body step of an upload route: the multipart Content-Type (415), the
+ * upload's own problems (413 too large, 400 malformed, 503/507 storage), then
+ * what identifies it for the idempotency hash, into identity (which must
+ * outlive the request's use of req->raw_body).
+ */
+static enum yz_err parse_upload(struct yz_req *req, const struct yz_raw_request *raw,
+                                struct yz_buf *identity)
+{
+    if (!multipart_content_type(yz_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        yz_buf_adds(&req->detail, "请以 multipart/form-data 上传文件");
+        return YZ_ERR_UNSUPPORTED_MEDIA_TYPE;
+    }
+    if (!raw->upload) {
+        /* The pre-body checks refused it, but these passed: a session that
+         * appeared mid-request. Nothing was stored; the client may retry. */
+        return YZ_ERR_BAD_REQUEST;
+    }
+    const char *detail = NULL;
+    enum yz_err e = yz_upload_error(raw->upload, &detail);
+    if (e != YZ_OK) {
+        if (detail && *detail)
+            yz_buf_adds(&req->detail, detail);
+        return e;
+    }
+    if (!yz_upload_identity(raw->upload, identity))
+        return YZ_ERR_PAYLOAD_TOO_LARGE;
+    req->upload = raw->upload;
+    req->raw_body = identity->data;
+    req->raw_body_len = identity->len;
+    return YZ_OK;
+}
+
 static void render_ok(struct yz_resp *resp, const struct yz_route *r, struct yz_rendered *out)
 {
     out->status = resp->status ? resp->status : (r->ok_status ? r->ok_status : 200);
-    if (r->flags & YZ_ROUTE_RAW) {
+    if (resp->file) {
+        out->file = true;
+        out->file_fd = resp->file_fd;
+        out->file_size = resp->file_size;
+        resp->file = false;
+        out->body = yz_strdup("");
+        out->len = 0;
+        out->content_type = resp->content_type ? resp->content_type : "application/octet-stream";
+        memcpy(out->disposition, resp->disposition, sizeof out->disposition);
+    } else if (r->flags & YZ_ROUTE_RAW) {
         out->body = resp->raw ? resp->raw : yz_strdup("");
         out->len = resp->raw ? resp->raw_len : 0;
         resp->raw = NULL;
@@ -367,6 +435,7 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
     enum yz_err e = YZ_OK;
     char csrf[65] = "";
     bool idem_begun = false;
+    struct yz_buf identity = YZ_BUF_INIT(16 * 1024);
     out->route_index = -1;
     out->no_store = true;
     req->path = raw->url;
@@ -397,17 +466,22 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
         req->channel = channel[0] == 'm' ? "mobile" : "kiosk";
 
     authenticate(req, csrf);
-    if ((e = check_access(req)) != YZ_OK)
+    if ((e = check_access(req, true)) != YZ_OK)
         goto out;
     if (is_state_change(req->route->method) && (e = check_csrf(req, opt, csrf)) != YZ_OK)
         goto out;
-    if (raw->body_too_large) {
+    bool upload = (req->route->flags & YZ_ROUTE_UPLOAD) != 0;
+    if (raw->body_too_large && !upload) {
         e = YZ_ERR_PAYLOAD_TOO_LARGE;
         goto out;
     }
     if ((e = validate_params(req)) != YZ_OK)
         goto out;
-    if ((e = parse_body(req, opt, raw)) != YZ_OK)
+    if (upload)
+        e = parse_upload(req, raw, &identity);
+    else
+        e = parse_body(req, opt, raw);
+    if (e != YZ_OK)
         goto out;
     if (req->route->flags & YZ_ROUTE_IDEMPOTENT) {
         e = yz_idem_begin(req, out);
@@ -417,10 +491,13 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
             goto out;
         idem_begun = true;
     }
+    resp.file_fd = -1;
     e = req->route->handler(req, &resp);
     yz_policy_flush_denial(req->app);
     if (e == YZ_OK)
         render_ok(&resp, req->route, out);
+    if (resp.file) /* set, but the handler failed: nobody will stream it */
+        close(resp.file_fd);
 out:
     if (e != YZ_OK) {
         if (e == YZ_ERR_INTERNAL || yz_err_status(e) >= 500)
@@ -434,5 +511,47 @@ done:
     free(resp.raw);
     json_decref(req->body);
     req->body = NULL;
+    req->upload = NULL;
+    req->raw_body = NULL;
+    req->raw_body_len = 0;
+    yz_buf_release(&identity);
     free_params(req);
+}
+
+enum yz_router_upload yz_router_upload_check(struct yz_req *req, const struct yz_http_options *opt,
+                                             const struct yz_raw_request *raw, int *route_index)
+{
+    enum yz_router_upload r = YZ_ROUTER_NOT_UPLOAD;
+    char allow[64], csrf[65] = "";
+    *route_index = -1;
+    req->path = raw->url;
+    int idx = find_route(req, raw->method, raw->url, allow, sizeof allow);
+    if (idx < 0)
+        return r; /* 404/405: answered as usual */
+    size_t nroutes;
+    const struct yz_route *route = &yz_routes(&nroutes)[idx];
+    if (!(route->flags & YZ_ROUTE_UPLOAD))
+        goto out;
+    *route_index = idx;
+    req->route = route;
+    r = YZ_ROUTER_UPLOAD_REFUSE;
+    if (raw->uri_len > opt->max_uri_bytes)
+        goto out;
+    if ((route->flags & YZ_ROUTE_LOOPBACK) && !req->peer_loopback)
+        goto out;
+    authenticate(req, csrf);
+    if (check_access(req, false) != YZ_OK)
+        goto out;
+    if (is_state_change(route->method) && check_csrf(req, opt, csrf) != YZ_OK)
+        goto out;
+    if (validate_params(req) != YZ_OK)
+        goto out;
+    if (!multipart_content_type(yz_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE)))
+        goto out;
+    r = YZ_ROUTER_UPLOAD_ACCEPT;
+out:
+    free_params(req);
+    req->fields.count = 0;
+    req->fields.dropped = 0;
+    return r;
 }

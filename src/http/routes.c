@@ -4,7 +4,11 @@
  */
 #include "http/route.h"
 #include "accounts/accounts_http.h"
+#include "attachments/attachments_http.h"
+#include "catalog/catalog_http.h"
 #include "courts/courts_http.h"
+#include "fees/fees_http.h"
+#include "filing/filing_http.h"
 #include "matters/matters_http.h"
 #include "policy/roles.h"
 #include "system/system_http.h"
@@ -45,6 +49,20 @@ static const struct yz_route routes[] = {
     {"courts.get", YZ_GET, "/api/v1/courts/{id}", yz_courts_http_get, PUBLIC, yz_courts_id_params,
      NULL, 0, 200, "courts", "法院详情"},
 
+    {"catalog.causes", YZ_GET, "/api/v1/causes", yz_catalog_http_causes, PUBLIC,
+     yz_catalog_causes_params, NULL, 0, 200, "catalog",
+     "民事案由：按名称搜索（q），或列出下级案由（parent），或列出一级部分"},
+    {"catalog.cause", YZ_GET, "/api/v1/causes/{id}", yz_catalog_http_cause, PUBLIC,
+     yz_catalog_cause_params, NULL, 0, 200, "catalog", "案由详情：层级路径、下级案由及新旧版本对应"},
+    {"catalog.case_types", YZ_GET, "/api/v1/case-types", yz_catalog_http_case_types, PUBLIC,
+     yz_catalog_case_types_params, NULL, 0, 200, "catalog", "案件类型及其代字"},
+    {"catalog.materials", YZ_GET, "/api/v1/materials/{cause_id}", yz_catalog_http_materials,
+     PUBLIC, yz_catalog_materials_params, NULL, 0, 200, "catalog",
+     "立案材料公示清单；附 attached 时一次性告知缺少的材料"},
+
+    {"fees.quote", YZ_GET, "/api/v1/fees/quote", yz_fees_http_quote, PUBLIC, yz_fees_quote_params,
+     NULL, 0, 200, "fees", "诉讼费用计算"},
+
     {"workflows.list", YZ_GET, "/api/v1/workflows", yz_matters_http_workflows, SIGNED_IN, NULL,
      NULL, 0, 200, "matters", "事项流程定义"},
     {"matters.create", YZ_POST, "/api/v1/matters", yz_matters_http_create, SIGNED_IN, NULL,
@@ -58,6 +76,27 @@ static const struct yz_route routes[] = {
      "对事项执行操作（流程事件）"},
     {"matters.history", YZ_GET, "/api/v1/matters/{id}/events", yz_matters_http_history,
      SIGNED_IN, yz_matters_history_params, NULL, 0, 200, "matters", "事项全程留痕记录"},
+
+    {"attachments.upload", YZ_POST, "/api/v1/attachments", yz_attachments_http_upload, SIGNED_IN,
+     NULL, NULL, YZ_ROUTE_UPLOAD | YZ_ROUTE_IDEMPOTENT, 201, "attachments",
+     "上传材料文件（multipart/form-data：file，可选 matter_id、kind、title；仅 PDF、JPEG、PNG），"
+     "返回回执（SHA-256 与服务器时间）"},
+    {"attachments.download", YZ_GET, "/api/v1/attachments/{id}", yz_attachments_http_download,
+     SIGNED_IN, yz_attachments_id_params, NULL, YZ_ROUTE_RAW, 200, "attachments",
+     "下载材料文件（下载行为留痕）"},
+    {"attachments.meta", YZ_GET, "/api/v1/attachments/{id}/meta", yz_attachments_http_meta,
+     SIGNED_IN, yz_attachments_id_params, NULL, 0, 200, "attachments", "材料文件信息"},
+    {"attachments.list", YZ_GET, "/api/v1/matters/{id}/attachments", yz_attachments_http_list,
+     SIGNED_IN, yz_attachments_matter_params, NULL, 0, 200, "attachments", "事项的材料文件列表"},
+
+    {"filing.queue", YZ_GET, "/api/v1/filing/queue", yz_filing_http_queue,
+     ROLES(YZ_ROLE_BIT(FILING_CLERK) | YZ_ROLE_BIT(COURT_ADMIN)), yz_filing_queue_params, NULL, 0,
+     200, "filing", "本院立案审查队列（先到先审，含法定期限）"},
+    {"filing.overdue", YZ_GET, "/api/v1/filing/overdue", yz_filing_http_overdue,
+     ROLES(YZ_ROLE_BIT(SUPERVISOR) | YZ_ROLE_BIT(COURT_ADMIN)), NULL, NULL, 0, 200, "filing",
+     "各法院待审、超期、不予受理的立案申请数"},
+    {"filing.progress", YZ_GET, "/api/v1/progress", yz_filing_http_progress, PUBLIC,
+     yz_filing_progress_params, NULL, 0, 200, "filing", "案件进度查询（案号 + 查询码，免登录）"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

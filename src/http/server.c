@@ -5,18 +5,37 @@
  * on a later callback than the first: queuing on the first silently loses
  * keep-alive in libmicrohttpd 0.9.75 (../shared/stack-bench.md).
  * The completion callback writes the access-log line and the metrics.
+ *
+ * Upload routes (YZ_ROUTE_UPLOAD) are never buffered. On the first callback
+ * the router's body-free checks decide: accepted, the body runs through MHD's
+ * post processor into a struct yz_upload (attachments.h), which streams the
+ * file part to a temp file; refused, the body is drained unread and the router
+ * renders the refusal at the end. A body can be at most max_upload_bytes +
+ * YZ_ATTACH_MULTIPART_SLACK: a declared Content-Length above that is answered
+ * 413 at once (the one response queued on the first callback; the connection
+ * then closes, which is what an oversize upload deserves), and a chunked body
+ * that grows past it is cut off. Whatever the outcome, the temp file is gone
+ * before the response is queued, so a client that sees an error finds nothing
+ * left behind.
+ *
+ * Downloads: a response the router marks as a file is streamed from its
+ * descriptor (MHD_create_response_from_fd64, which closes it), with a CSP
+ * that sandboxes it should a browser ever render it.
  */
 #include "http/server.h"
+#include "attachments/attachments.h"
 #include "core/metrics.h"
 #include "http/router.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/num.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,6 +49,12 @@ struct yz_server {
 struct conn_ctx {
     struct yz_buf body;
     bool too_large;
+    /* Upload routes: */
+    bool upload_route;
+    bool responded;       /* a response was queued on the first callback */
+    struct yz_upload *upload;
+    struct MHD_PostProcessor *pp;
+    uint64_t body_seen;
     int64_t start_us;
     int status;
     int route_index;
@@ -75,7 +100,10 @@ static void add_common_headers(struct MHD_Response *r, const struct yz_server *s
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
     if (s->opt.tls_cert_pem)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-    if (out->is_static)
+    if (out->file)
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'; sandbox");
+    else if (out->is_static)
         MHD_add_response_header(r, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' "
                                 "'unsafe-inline'; object-src 'none'; base-uri 'none'; "
@@ -91,6 +119,8 @@ static void add_common_headers(struct MHD_Response *r, const struct yz_server *s
         MHD_add_response_header(r, "Allow", out->allow);
     if (out->location[0])
         MHD_add_response_header(r, "Location", out->location);
+    if (out->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", out->disposition);
     for (int i = 0; i < 2; i++)
         if (out->set_cookie[i][0])
             MHD_add_response_header(r, "Set-Cookie", out->set_cookie[i]);
@@ -99,13 +129,23 @@ static void add_common_headers(struct MHD_Response *r, const struct yz_server *s
 static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c,
                                struct conn_ctx *ctx, struct yz_rendered *out)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(out->len, out->body, MHD_RESPMEM_MUST_FREE);
-    out->body = NULL;
+    struct MHD_Response *r;
+    if (out->file) {
+        free(out->body);
+        out->body = NULL;
+        r = MHD_create_response_from_fd64(out->file_size, out->file_fd);
+        if (!r)
+            return MHD_NO; /* the caller still owns the fd */
+        out->file = false; /* MHD owns the fd now and closes it */
+        ctx->bytes_out = (size_t)out->file_size;
+    } else {
+        r = MHD_create_response_from_buffer(out->len, out->body, MHD_RESPMEM_MUST_FREE);
+        out->body = NULL;
+        ctx->bytes_out = out->len;
+    }
     add_common_headers(r, s, ctx->request_id, out);
     ctx->status = out->status;
     ctx->route_index = out->route_index;
-    ctx->bytes_out = out->len;
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)out->status, r);
     MHD_destroy_response(r);
     return ret;
@@ -118,9 +158,111 @@ static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
+static void init_req(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
+                     struct yz_req *req)
+{
+    memset(req, 0, sizeof *req);
+    req->app = s->app;
+    req->conn = c;
+    req->tls = s->opt.tls_cert_pem != NULL;
+    req->peer_loopback = peer_is_loopback(c);
+    memcpy(req->request_id, ctx->request_id, sizeof req->request_id);
+    yz_buf_init(&req->detail, 1024);
+}
+
+static size_t uri_length(struct MHD_Connection *c, const char *url)
+{
+    /* MHD hands us the path; the query arrives as arguments. Count both. */
+    size_t uri_len = strlen(url);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &uri_len);
+    return uri_len;
+}
+
+/* The largest body an upload route reads. */
+static uint64_t upload_cap(const struct yz_server *s)
+{
+    return (uint64_t)s->opt.max_upload_bytes + YZ_ATTACH_MULTIPART_SLACK;
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    struct conn_ctx *ctx = cls;
+    /* The part's own Content-Type is the client's claim: the content decides. */
+    return yz_upload_feed(ctx->upload, key, filename, transfer_encoding, data, off, size) ? MHD_YES
+                                                                                        : MHD_NO;
+}
+
+/*
+ * First callback of an upload route: refuse a declared oversize body at
+ * once, otherwise ask the router whether the body may be stored and set up
+ * the post processor. Returns false when a response was queued.
+ */
+static enum MHD_Result begin_upload(struct yz_server *s, struct MHD_Connection *c,
+                                    struct conn_ctx *ctx, enum yz_router_upload verdict,
+                                    int route_index)
+{
+    ctx->upload_route = true;
+    ctx->route_index = route_index;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    int64_t declared = 0;
+    if (cl && yz_parse_i64(cl, 0, INT64_MAX, &declared) && (uint64_t)declared > upload_cap(s)) {
+        struct yz_req req;
+        init_req(s, c, ctx, &req);
+        struct yz_rendered out;
+        memset(&out, 0, sizeof out);
+        yz_buf_addf(&req.detail, "文件不能超过 %zu 字节", s->opt.max_upload_bytes);
+        yz_router_problem(&req, YZ_ERR_PAYLOAD_TOO_LARGE, &out);
+        out.route_index = route_index;
+        yz_buf_release(&req.detail);
+        ctx->responded = true;
+        return respond(s, c, ctx, &out);
+    }
+    if (verdict != YZ_ROUTER_UPLOAD_ACCEPT)
+        return MHD_YES; /* drained; the router answers at the end */
+    ctx->upload = yz_upload_new(s->app->cfg.storage.dir, s->opt.max_upload_bytes);
+    ctx->pp = MHD_create_post_processor(c, 32 * 1024, on_part, ctx);
+    if (!ctx->pp)
+        yz_upload_fail(ctx->upload, YZ_ERR_BAD_REQUEST, "上传内容格式不正确（multipart 边界缺失）");
+    return MHD_YES;
+}
+
+static enum MHD_Result upload_data(struct yz_server *s, struct conn_ctx *ctx, const char *data,
+                                   size_t size)
+{
+    ctx->body_seen += size;
+    if (ctx->body_seen > upload_cap(s)) {
+        /* Only a chunked body gets here (a declared length was checked). */
+        yz_log_warn("request %s: upload body over %llu bytes, connection closed",
+                    ctx->request_id, (unsigned long long)upload_cap(s));
+        if (ctx->upload)
+            yz_upload_fail(ctx->upload, YZ_ERR_PAYLOAD_TOO_LARGE, NULL);
+        return MHD_NO;
+    }
+    if (ctx->pp && yz_upload_error(ctx->upload, NULL) == YZ_OK &&
+        MHD_post_process(ctx->pp, data, size) != MHD_YES)
+        yz_upload_fail(ctx->upload, YZ_ERR_BAD_REQUEST, "上传内容格式不正确");
+    return MHD_YES;
+}
+
+static void end_upload(struct conn_ctx *ctx)
+{
+    if (!ctx->upload)
+        return;
+    bool complete = true;
+    if (ctx->pp) {
+        complete = MHD_destroy_post_processor(ctx->pp) == MHD_YES;
+        ctx->pp = NULL;
+    }
+    yz_upload_finish(ctx->upload, complete);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *upload_data_, size_t *upload_size, void **con_cls)
 {
     struct yz_server *s = cls;
     struct conn_ctx *ctx = *con_cls;
@@ -135,41 +277,56 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         sodium_bin2hex(ctx->request_id, sizeof ctx->request_id, rnd, sizeof rnd);
         yz_strlcpy(ctx->method, method, sizeof ctx->method);
         *con_cls = ctx;
-        return MHD_YES;
+
+        struct yz_req pre;
+        init_req(s, c, ctx, &pre);
+        struct yz_raw_request raw = {.method = method, .url = url, .uri_len = uri_length(c, url)};
+        int route_index = -1;
+        enum yz_router_upload verdict = yz_router_upload_check(&pre, &s->opt, &raw, &route_index);
+        yz_buf_release(&pre.detail);
+        if (verdict == YZ_ROUTER_NOT_UPLOAD)
+            return MHD_YES;
+        return begin_upload(s, c, ctx, verdict, route_index);
     }
-    if (*upload_size) {
-        if (!ctx->too_large && !yz_buf_add(&ctx->body, upload_data, *upload_size))
-            ctx->too_large = true;
+    if (ctx->responded) {
         *upload_size = 0;
         return MHD_YES;
     }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (ctx->upload_route)
+            return upload_data(s, ctx, upload_data_, n);
+        if (!ctx->too_large && !yz_buf_add(&ctx->body, upload_data_, n))
+            ctx->too_large = true;
+        return MHD_YES;
+    }
 
+    if (ctx->upload_route)
+        end_upload(ctx);
     struct yz_req req;
-    memset(&req, 0, sizeof req);
-    req.app = s->app;
-    req.conn = c;
-    req.tls = s->opt.tls_cert_pem != NULL;
-    req.peer_loopback = peer_is_loopback(c);
-    memcpy(req.request_id, ctx->request_id, sizeof req.request_id);
-    yz_buf_init(&req.detail, 1024);
-
-    /* MHD hands us the path; the query arrives as arguments. Count both. */
-    size_t uri_len = strlen(url);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &uri_len);
+    init_req(s, c, ctx, &req);
     struct yz_raw_request raw = {
         .method = method,
         .url = url,
         .body = ctx->body.data,
         .body_len = ctx->body.len,
         .body_too_large = ctx->too_large,
-        .uri_len = uri_len,
+        .uri_len = uri_length(c, url),
+        .upload = ctx->upload,
     };
     struct yz_rendered out;
     memset(&out, 0, sizeof out);
     yz_router_handle(&req, &s->opt, &raw, &out);
     ctx->user_id = req.who.user_id;
     yz_buf_release(&req.detail);
-    return respond(s, c, ctx, &out);
+    /* Before the response leaves: no temp file outlives a request. */
+    if (ctx->upload)
+        yz_upload_discard(ctx->upload);
+    enum MHD_Result ret = respond(s, c, ctx, &out);
+    if (out.file) /* respond did not take it */
+        close(out.file_fd);
+    return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -200,6 +357,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         yz_log_raw_line(line.data, line.len);
         yz_buf_release(&line);
     }
+    if (ctx->pp)
+        MHD_destroy_post_processor(ctx->pp);
+    yz_upload_free(ctx->upload);
     yz_buf_release(&ctx->body);
     free(ctx);
     *con_cls = NULL;

@@ -18,6 +18,7 @@ struct yz_http_options {
     int max_connections;
     int timeout_s;
     size_t max_body_bytes;
+    size_t max_upload_bytes; /* a file on YZ_ROUTE_UPLOAD routes */
     size_t max_header_bytes;
     size_t max_uri_bytes;
     int max_json_depth;

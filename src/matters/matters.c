@@ -3,6 +3,8 @@
 #include "audit/events.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "matters/documents.h"
+#include "matters/effects.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "workflow/workflow.h"
@@ -33,6 +35,7 @@ static struct yz_sql_def q_deadline_start = YZ_SQL(
     " beyond_calendar = excluded.beyond_calendar, stopped_at = NULL");
 static struct yz_sql_def q_deadline_stop = YZ_SQL(
     "UPDATE deadlines SET stopped_at = ? WHERE matter_id = ? AND name = ? AND stopped_at IS NULL");
+static struct yz_sql_def q_data = YZ_SQL("UPDATE matters SET data = ? WHERE id = ?");
 static struct yz_sql_def q_deadlines = YZ_SQL(
     "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
     " FROM deadlines WHERE matter_id = ? ORDER BY id");
@@ -104,6 +107,78 @@ static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_
     return e;
 }
 
+/* A copy of the event's fields with every document replaced by its prepared
+ * form (validated in full, personal data sealed). */
+static enum yz_err prepare_fields(struct yz_app *app, const struct yz_wf_event *ev,
+                                  const json_t *fields, json_t **out, struct yz_field_errors *fe)
+{
+    json_t *copy = json_deep_copy(fields);
+    enum yz_err e = YZ_OK;
+    for (size_t i = 0; i < yz_wf_event_field_count(ev); i++) {
+        const struct yz_wf_field *f = yz_wf_event_field_at(ev, i);
+        const json_t *v = json_object_get(fields, f->name);
+        if (f->type != YZ_WF_DOCUMENT || !v)
+            continue;
+        char path[96];
+        snprintf(path, sizeof path, "fields/%s", f->name);
+        json_t *doc = NULL;
+        enum yz_err de = yz_document_prepare(app, f->schema, v, path, &doc, fe);
+        if (de == YZ_OK)
+            json_object_set_new(copy, f->name, doc);
+        else if (e == YZ_OK || e == YZ_ERR_VALIDATION)
+            e = de;
+    }
+    if (e != YZ_OK) {
+        json_decref(copy);
+        return e;
+    }
+    *out = copy;
+    return YZ_OK;
+}
+
+static enum yz_err write_data(struct yz_tx *tx, int64_t id, const json_t *data)
+{
+    char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    struct yz_stmt *st = yz_sql(tx, &q_data);
+    yz_bind_text(st, 1, text);
+    yz_bind_i64(st, 2, id);
+    free(text);
+    return yz_exec(st);
+}
+
+/* Runs the event's named effects in order; each result is an event of its own. */
+static enum yz_err run_effects(struct yz_tx *tx, struct yz_app *app,
+                               const struct yz_principal *who, int64_t id, int64_t court_id,
+                               const struct yz_wf_event *ev, const json_t *fields, json_t *data,
+                               const char *channel, struct yz_field_errors *fe)
+{
+    size_t n = yz_wf_event_effect_count(ev);
+    if (n == 0)
+        return YZ_OK;
+    const char *kind = yz_workflow_kind(yz_wf_event_workflow(ev));
+    enum yz_err e = YZ_OK;
+    for (size_t i = 0; i < n && e == YZ_OK; i++) {
+        const char *name = yz_wf_event_effect_at(ev, i);
+        yz_effect_fn fn = yz_effect_find(name);
+        if (!fn)
+            YZ_BUG("effect %s has no implementation", name);
+        struct yz_effect_ctx c = {
+            .tx = tx, .app = app, .who = who, .matter_id = id, .court_id = court_id,
+            .kind = kind, .event = yz_wf_event_name(ev), .event_title = yz_wf_event_title(ev),
+            .channel = channel, .fields = fields, .data = data, .result = json_object(), .fe = fe,
+        };
+        e = fn(&c);
+        if (e == YZ_OK && json_object_size(c.result)) {
+            char stream[32], type[96];
+            stream_of(id, stream, sizeof stream);
+            snprintf(type, sizeof type, "%s.%s", kind, name);
+            e = yz_app_record(tx, app, stream, type, who->user_id, 0, channel, c.result, NULL);
+        }
+        json_decref(c.result);
+    }
+    return e == YZ_OK ? write_data(tx, id, data) : e;
+}
+
 enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                              const struct yz_matter_new *m, struct yz_field_errors *fe,
                              int64_t *id)
@@ -123,8 +198,11 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
     yz_wf_validate_fields(ev, m->fields, fe);
     if (fe->count)
         return YZ_ERR_VALIDATION;
-
-    char *data = json_dumps(m->fields, JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *fields = NULL;
+    enum yz_err e = prepare_fields(app, ev, m->fields, &fields, fe);
+    if (e != YZ_OK)
+        return e;
+    char *data = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
     int64_t now = yz_time_now_ms();
     struct yz_stmt *st = yz_sql(tx, &q_insert);
     yz_bind_text(st, 1, m->kind);
@@ -138,9 +216,8 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
     yz_bind_text(st, 9, data);
     free(data);
     bool row;
-    enum yz_err e = yz_step(st, &row);
-    if (e != YZ_OK)
-        return e;
+    if ((e = yz_step(st, &row)) != YZ_OK)
+        goto out;
     *id = yz_col_i64(st, 0);
     yz_exec(st);
     if (!yz_role_is_staff(who->role)) {
@@ -149,9 +226,17 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
         yz_bind_i64(st, 2, who->user_id);
         yz_bind_text(st, 3, who->role == YZ_ROLE_LAWYER ? "agent" : "applicant");
         if ((e = yz_exec(st)) != YZ_OK)
-            return e;
+            goto out;
     }
-    return record(tx, app, who, *id, ev, NULL, m->fields, m->channel);
+    e = record(tx, app, who, *id, ev, NULL, fields, m->channel);
+    if (e == YZ_OK) {
+        json_t *projection = json_deep_copy(fields);
+        e = run_effects(tx, app, who, *id, m->court_id, ev, fields, projection, m->channel, fe);
+        json_decref(projection);
+    }
+out:
+    json_decref(fields);
+    return e;
 }
 
 struct loaded {
@@ -198,6 +283,7 @@ enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz
                            struct yz_field_errors *fe)
 {
     struct loaded l = {0};
+    json_t *prepared = NULL;
     enum yz_err e = load(tx, who, id, &l);
     if (e != YZ_OK)
         goto out;
@@ -227,8 +313,10 @@ enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz
         e = YZ_ERR_VALIDATION;
         goto out;
     }
+    if ((e = prepare_fields(app, ev, fields, &prepared, fe)) != YZ_OK)
+        goto out;
     /* The projection keeps the latest value of every field any event set. */
-    json_object_update(l.data, (json_t *)fields);
+    json_object_update(l.data, prepared);
     char *data = json_dumps(l.data, JSON_COMPACT | JSON_SORT_KEYS);
     struct yz_stmt *st = yz_sql(tx, &q_update);
     yz_bind_text(st, 1, yz_wf_event_to(ev));
@@ -243,8 +331,11 @@ enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz
         e = YZ_ERR_CONFLICT;
         goto out;
     }
-    e = record(tx, app, who, id, ev, l.state, fields, channel);
+    e = record(tx, app, who, id, ev, l.state, prepared, channel);
+    if (e == YZ_OK)
+        e = run_effects(tx, app, who, id, l.court_id, ev, prepared, l.data, channel, fe);
 out:
+    json_decref(prepared);
     json_decref(l.data);
     return e;
 }
@@ -313,7 +404,7 @@ enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_
         bool may_act = who->role != YZ_ROLE_SUPERVISOR &&
                        (yz_role_is_staff(who->role) ? ref.court_id == who->court_id : l.participant);
         json_t *o = matter_json(app, id, &l);
-        json_object_set(o, "data", l.data);
+        json_object_set_new(o, "data", yz_document_redact(l.data));
         json_object_set_new(o, "deadlines", deadlines_json(tx, id));
         json_object_set_new(o, "actions",
                             actions_json(yz_workflow_find(app->workflows, l.kind), l.state, who,

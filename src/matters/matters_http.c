@@ -1,6 +1,7 @@
 #include "matters/matters_http.h"
 #include "audit/events.h"
 #include "core/num.h"
+#include "matters/documents.h"
 #include "matters/matters.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -155,8 +156,11 @@ static enum yz_err history_tx(struct yz_tx *tx, void *p)
     if (limit > yz_tx_max_rows(tx))
         limit = yz_tx_max_rows(tx);
     e = yz_events_list(tx, stream, query_int(c->req, "after", 0), limit, &items);
-    if (e == YZ_OK)
-        c->resp->body = json_pack("{s:o}", "items", items);
+    if (e == YZ_OK) {
+        /* The history shows what happened, never sealed personal data. */
+        c->resp->body = json_pack("{s:o}", "items", yz_document_redact(items));
+        json_decref(items);
+    }
     return e;
 }
 

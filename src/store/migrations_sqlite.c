@@ -175,7 +175,46 @@ static const struct yz_migration migrations[] = {
      " fee_fen INTEGER,"
      " registered_at INTEGER NOT NULL,"
      " UNIQUE (court_id, year, type_code, seq));"
-     "CREATE INDEX matters_kind_state ON matters(kind, state, court_id, created_at);"},
+     "CREATE INDEX matters_kind_state ON matters(kind, state, court_id, created_at);"
+     /* Notifications go through an outbox written in the same transaction as
+      * the event that caused them; senders (inbox, SMS, e-mail) deliver later. */
+     "CREATE TABLE outbox ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER REFERENCES matters(id),"
+     " recipient_user_id INTEGER REFERENCES users(id),"
+     " recipient_court_id INTEGER REFERENCES courts(id),"
+     " channel TEXT NOT NULL CHECK (channel IN ('inbox','sms','email')),"
+     " template TEXT NOT NULL,"
+     " payload TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " sent_at INTEGER,"
+     " read_at INTEGER,"
+     " attempts INTEGER NOT NULL DEFAULT 0,"
+     " last_error TEXT,"
+     " CHECK (recipient_user_id IS NOT NULL OR recipient_court_id IS NOT NULL));"
+     "CREATE INDEX outbox_user ON outbox(recipient_user_id, id);"
+     "CREATE INDEX outbox_court ON outbox(recipient_court_id, id);"
+     "CREATE INDEX outbox_pending ON outbox(sent_at, channel);"},
+
+    {3, "attachments",
+     /* Uploaded files: the bytes live content-addressed on disk
+      * (uploads/sha256/<2>/<hex>); a row per upload says who, what, when and
+      * for which matter. name is the sanitised display name, never a path. */
+     "CREATE TABLE attachments ("
+     " id INTEGER PRIMARY KEY,"
+     " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+     " size INTEGER NOT NULL CHECK (size > 0),"
+     " mime TEXT NOT NULL,"
+     " name TEXT NOT NULL,"
+     " kind TEXT,"
+     " title TEXT,"
+     " uploader_id INTEGER NOT NULL REFERENCES users(id),"
+     " matter_id INTEGER REFERENCES matters(id),"
+     " channel TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX attachments_sha256 ON attachments(sha256);"
+     "CREATE INDEX attachments_matter ON attachments(matter_id, id) WHERE matter_id IS NOT NULL;"
+     "CREATE INDEX attachments_uploader ON attachments(uploader_id, created_at);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -292,7 +292,17 @@ static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
     t.tx.c = c;
 
     struct yz_buf err = YZ_BUF_INIT(512);
-    enum yz_err e = exec_fixed(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", &err);
+    /* SQLite answers BUSY at once, without its busy handler, in a few cases
+     * (WAL recovery by another process, a reader closing the last connection):
+     * retry for up to the busy timeout rather than fail the request. */
+    enum yz_err e;
+    for (int waited = 0;; waited += 10) {
+        yz_buf_reset(&err);
+        e = exec_fixed(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", &err);
+        if (e != YZ_ERR_UNAVAILABLE || waited >= st->busy_timeout_ms)
+            break;
+        sqlite3_sleep(10);
+    }
     if (e == YZ_OK) {
         e = fn((struct yz_tx *)&t, ctx);
         /* A statement left mid-result would keep its read snapshot open into

@@ -1,4 +1,5 @@
 #include "system/maintenance.h"
+#include "attachments/attachments.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "store/store.h"
@@ -59,6 +60,8 @@ enum yz_err yz_maintenance_pass(struct yz_app *app, int64_t *removed)
 {
     struct pass p = {app, 0};
     enum yz_err e = yz_store_write(app->store, pass_tx, &p);
+    if (e == YZ_OK)
+        e = yz_attachments_gc(app, &p.removed); /* orphaned upload files (attachments.h) */
     if (removed)
         *removed = p.removed;
     return e;

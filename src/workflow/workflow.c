@@ -31,9 +31,11 @@
 
 /* ---- Roles and effects ------------------------------------------------ */
 
+const char *const yz_known_documents[] = {"filing_application", "correction_notice", NULL};
+
 const char *const yz_known_effects[] = {
     "notify_court", "notify_parties",  "assign_case_number",
-    "compute_fee",  "start_mediation", "record_channel",
+    "compute_fee",  "record_channel",
     NULL,
 };
 
@@ -43,7 +45,8 @@ static int role_index(const char *role)
     return role ? yz_role_parse(role) : -1;
 }
 
-static const char *const type_names[] = {"text", "int", "money", "date", "bool", "enum", "id"};
+static const char *const type_names[] = {"text", "int",  "money",   "date",
+                                         "bool", "enum", "id",      "document"};
 static const char *const unit_names[] = {"days", "workdays", "months"};
 
 const char *yz_wf_type_name(enum yz_wf_type t)
@@ -437,11 +440,20 @@ static void parse_enum_values(struct loader *l, const char *ctx, json_t *o, stru
     }
 }
 
+/* The static copy of a known schema name, so fields never point into freed JSON. */
+static const char *schema_name(const char *name)
+{
+    for (size_t i = 0; yz_known_documents[i]; i++)
+        if (strcmp(yz_known_documents[i], name) == 0)
+            return yz_known_documents[i];
+    return NULL;
+}
+
 static void parse_field(struct loader *l, const char *ectx, struct yz_wf_event *ev, json_t *o,
                         size_t index)
 {
-    static const char *const keys[] = {"name", "title", "type",   "required", "multiline",
-                                       "min",  "max",   "values", NULL};
+    static const char *const keys[] = {"name", "title",  "type",   "required", "multiline",
+                                       "min",  "max",    "values", "schema",   NULL};
     struct yz_wf_field *f = &ev->fields[index];
     char ctx[CTX_MAX];
     label(ctx, ectx, "field", NULL, index);
@@ -471,7 +483,7 @@ static void parse_field(struct loader *l, const char *ectx, struct yz_wf_event *
             t = (int)i;
     if (t < 0) {
         char qb[64];
-        problem(l, ctx, "unknown type '%s' (text, int, money, date, bool, enum, id)",
+        problem(l, ctx, "unknown type '%s' (text, int, money, date, bool, enum, id, document)",
                 q(type, qb, sizeof qb));
         return;
     }
@@ -487,6 +499,8 @@ static void parse_field(struct loader *l, const char *ectx, struct yz_wf_event *
         problem(l, ctx, "'multiline' does not apply to type %s", type);
     if (f->type != YZ_WF_ENUM && json_object_get(o, "values"))
         problem(l, ctx, "'values' does not apply to type %s", type);
+    if (f->type != YZ_WF_DOCUMENT && json_object_get(o, "schema"))
+        problem(l, ctx, "'schema' does not apply to type %s", type);
 
     bool min_ok = true, max_ok = true;
     switch (f->type) {
@@ -526,6 +540,18 @@ static void parse_field(struct loader *l, const char *ectx, struct yz_wf_event *
     case YZ_WF_ENUM:
         parse_enum_values(l, ctx, o, f);
         break;
+    case YZ_WF_DOCUMENT: {
+        const char *schema = get_str(l, ctx, o, "schema", true);
+        bool known = false;
+        for (size_t i = 0; schema && yz_known_documents[i]; i++)
+            known = known || strcmp(yz_known_documents[i], schema) == 0;
+        if (schema && !known) {
+            char qb[64];
+            problem(l, ctx, "unknown document schema '%s'", q(schema, qb, sizeof qb));
+        }
+        f->schema = known ? schema_name(schema) : NULL;
+        break;
+    }
     case YZ_WF_DATE:
     case YZ_WF_BOOL:
         break;
@@ -1367,6 +1393,11 @@ static void check_value(const struct yz_wf_field *f, const char *path, const jso
     case YZ_WF_BOOL:
         if (!json_is_boolean(v))
             yz_field_errors_add(fe, path, "wrong_type", "「%s」应为“是”或“否”", title);
+        return;
+    case YZ_WF_DOCUMENT:
+        /* The inside is the schema's business (src/matters/documents.c). */
+        if (!json_is_object(v))
+            yz_field_errors_add(fe, path, "wrong_type", "「%s」应为对象", title);
         return;
     case YZ_WF_ENUM: {
         bool found = false;

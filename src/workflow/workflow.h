@@ -34,9 +34,12 @@
 /* ---- Effects ---------------------------------------------------------- */
 
 /* The effect names the areas implement, NULL-terminated: notify_court,
- * notify_parties, assign_case_number, compute_fee, start_mediation,
+ * notify_parties, assign_case_number, compute_fee,
  * record_channel. The CLI check and the server pass this to the loader. */
 extern const char *const yz_known_effects[];
+/* The document schemas the areas implement in C (see src/matters/documents.h),
+ * NULL-terminated: a "document" field names one of them in "schema". */
+extern const char *const yz_known_documents[];
 
 /* ---- Limits ----------------------------------------------------------- */
 
@@ -69,6 +72,7 @@ enum yz_wf_type {
     YZ_WF_BOOL,  /* true / false */
     YZ_WF_ENUM,  /* string, one of values */
     YZ_WF_ID,    /* JSON integer >= 1: a reference to another record */
+    YZ_WF_DOCUMENT, /* JSON object validated by the C schema named in "schema" */
 };
 
 enum yz_wf_unit { YZ_WF_DAYS, YZ_WF_WORKDAYS, YZ_WF_MONTHS };
@@ -89,6 +93,7 @@ struct yz_wf_field {
     size_t nvalues;            /* enum only */
     const char **values;       /* enum codes */
     const char **value_titles; /* Chinese labels, parallel to values (the code when none given) */
+    const char *schema;        /* document only: one of yz_known_documents */
 };
 
 struct yz_wf_deadline {

@@ -13,11 +13,11 @@
 #include <cmocka.h>
 
 #include "lib/apitest.h"
+#include "lib/demo.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define DEMO_PASSWORD "Yizhan-Demo-2026"
 #define PHONE_A "13800000001"
 #define PHONE_B "13800000002"
 #define MISSING_ID 999999
@@ -27,40 +27,6 @@ static const char *const SKIP_EVENTS[] = {"events", "chain_head", "checkpoints",
 
 static const char *const DENIALS_SQL =
     "SELECT count(*) FROM events WHERE stream = 'security' AND type = 'access_denied'";
-
-/* Logs a staff account in with a TOTP code obtained from the CLI. */
-static void staff_login(struct yzt_client *c, const char *username)
-{
-    char code[64];
-    const char *const args[] = {"user", "code", username, "--dir", c->srv->dir, "--data",
-                                getenv("YZ_DATA") ? getenv("YZ_DATA") : "data", NULL};
-    int rc = yzt_run_cli(args, code, sizeof code);
-    if (rc != 0)
-        print_error("yizhan user code %s: %s\n", username, code);
-    assert_int_equal(rc, 0);
-    code[strcspn(code, "\r\n")] = '\0';
-    yzt_login(c, username, DEMO_PASSWORD, code);
-}
-
-static int64_t court_id(struct yzt_client *c, const char *code)
-{
-    struct yzt_response r = {0};
-    yzt_request(c, "GET", "/api/v1/courts", NULL, NULL, &r);
-    yzt_assert_status(&r, 200);
-    json_t *items = yzt_json_at(r.json, "items");
-    assert_true(json_is_array(items));
-    int64_t id = 0;
-    size_t i;
-    json_t *it;
-    json_array_foreach(items, i, it) {
-        const char *k = json_string_value(json_object_get(it, "code"));
-        if (k && strcmp(k, code) == 0)
-            id = json_integer_value(json_object_get(it, "id"));
-    }
-    yzt_response_free(&r);
-    assert_true(id > 0);
-    return id;
-}
 
 static int64_t create_inquiry(struct yzt_client *c, int64_t court)
 {
@@ -153,9 +119,9 @@ static void party_isolation(void **state)
     struct yz_test_server *s = *state;
     struct yzt_client a = {.srv = s}, b = {.srv = s};
     struct yzt_response foreign = {0}, missing = {0};
-    yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
-    yzt_login(&b, PHONE_B, DEMO_PASSWORD, NULL);
-    int64_t id = create_inquiry(&a, court_id(&a, "渝0103"));
+    yzt_login(&a, PHONE_A, YZT_DEMO_PASSWORD, NULL);
+    yzt_login(&b, PHONE_B, YZT_DEMO_PASSWORD, NULL);
+    int64_t id = create_inquiry(&a, yzt_court_id(&a, "渝0103"));
     int64_t denials = yzt_db_count(s, DENIALS_SQL);
 
     for (int p = P_GET; p <= P_FIRE; p++) {
@@ -183,11 +149,11 @@ static void court_isolation(void **state)
     struct yz_test_server *s = *state;
     struct yzt_client a = {.srv = s}, jb = {.srv = s}, own = {.srv = s}, sup = {.srv = s};
     struct yzt_response r = {0};
-    yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
-    int64_t id = create_inquiry(&a, court_id(&a, "渝0103"));
-    staff_login(&jb, "filing_clerk_jb");
-    staff_login(&own, "filing_clerk");
-    staff_login(&sup, "supervisor");
+    yzt_login(&a, PHONE_A, YZT_DEMO_PASSWORD, NULL);
+    int64_t id = create_inquiry(&a, yzt_court_id(&a, "渝0103"));
+    yzt_demo_login(&jb, "filing_clerk_jb");
+    yzt_demo_login(&own, "filing_clerk");
+    yzt_demo_login(&sup, "supervisor");
 
     probe(&jb, P_GET, id, &r);
     yzt_assert_problem(&r, 404, "not_found");
@@ -245,7 +211,7 @@ static void authentication(void **state)
     yzt_request(&forged, "GET", "/api/v1/me", NULL, NULL, &r);
     yzt_assert_problem(&r, 401, "unauthenticated");
 
-    yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
+    yzt_login(&a, PHONE_A, YZT_DEMO_PASSWORD, NULL);
     /* A real cookie with one character changed. */
     snprintf(forged.cookie, sizeof forged.cookie, "%s", a.cookie);
     size_t n = strlen(forged.cookie);
@@ -274,7 +240,7 @@ static void authentication(void **state)
 
     /* A party on a court-admin route. */
     struct yzt_client b = {.srv = s};
-    yzt_login(&b, PHONE_B, DEMO_PASSWORD, NULL);
+    yzt_login(&b, PHONE_B, YZT_DEMO_PASSWORD, NULL);
     char key[40], hdr[64];
     yzt_idem_key(key);
     snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", key);
@@ -307,19 +273,20 @@ static const struct role_login ROLES_[] = {
 };
 
 /*
- * For every {id} route × every demo role: the matter at 渝0105 created by
- * 张三 is foreign to everyone except 张三, filing_clerk_jb and the
- * supervisor (渝05 is above 渝0105 too? no: 渝0105 belongs to 渝05 as well,
- * so the supervisor is left out of the foreign set for it). The matter of
- * each role's own making (parties) must answer 200 on the reads.
+ * For every {id} route × every demo role, on an inquiry 张三 filed at
+ * 渝0103: it is visible to 张三, to the staff of 渝0103 and to the supervisor
+ * (渝05, above 渝0103); it is foreign to every other party and to
+ * filing_clerk_jb (渝0105), who get the 404 of a missing record and change
+ * nothing. Each party that may file also files its own and reads it back,
+ * and 张三 gets 404 on it.
  */
 static void policy_matrix(void **state)
 {
     struct yz_test_server *s = *state;
     struct yzt_client owner = {.srv = s};
     struct yzt_response r = {0}, missing = {0};
-    yzt_login(&owner, PHONE_A, DEMO_PASSWORD, NULL);
-    int64_t court = court_id(&owner, "渝0103");
+    yzt_login(&owner, PHONE_A, YZT_DEMO_PASSWORD, NULL);
+    int64_t court = yzt_court_id(&owner, "渝0103");
     int64_t id = create_inquiry(&owner, court);
 
     /* Who may see a party's inquiry at 渝0103: its author and that court's staff. */
@@ -327,9 +294,9 @@ static void policy_matrix(void **state)
         const struct role_login *rl = &ROLES_[i];
         struct yzt_client c = {.srv = s};
         if (rl->staff)
-            staff_login(&c, rl->login);
+            yzt_demo_login(&c, rl->login);
         else
-            yzt_login(&c, rl->login, DEMO_PASSWORD, NULL);
+            yzt_login(&c, rl->login, YZT_DEMO_PASSWORD, NULL);
         bool foreign = !rl->staff ? strcmp(rl->login, PHONE_A) != 0
                                   : strcmp(rl->login, "filing_clerk_jb") == 0;
         for (int p = P_GET; p <= P_FIRE; p++) {

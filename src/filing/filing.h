@@ -1,0 +1,35 @@
+/*
+ * Filing (立案): the filing application document, the correction notice, and
+ * the effects of registration (case number, fee). The procedure itself —
+ * submit, request correction, correct, register, refuse, withdraw, with the
+ * 7-day decision period — is data: data/workflows/filing.json.
+ */
+#ifndef YZ_FILING_FILING_H
+#define YZ_FILING_FILING_H
+
+#include "matters/documents.h"
+#include "matters/effects.h"
+
+/* Limits of an application. */
+#define YZ_FILING_MAX_PARTIES 50
+#define YZ_FILING_MAX_EVIDENCE 200
+#define YZ_FILING_MAX_ATTACHMENTS 200
+#define YZ_FILING_MAX_AMOUNT_FEN INT64_C(100000000000000) /* 1 trillion yuan */
+
+/* Document schema "filing_application": parties, claims, amount, facts,
+ * evidence list, service-address confirmation, attachments. */
+enum yz_err yz_filing_prepare_application(struct yz_app *app, const json_t *in, const char *path,
+                                          json_t **out, struct yz_field_errors *fe);
+/* Document schema "correction_notice": the one-time notice of everything to correct. */
+enum yz_err yz_filing_prepare_correction(struct yz_app *app, const json_t *in, const char *path,
+                                         json_t **out, struct yz_field_errors *fe);
+
+/* Effect "assign_case_number": the next number of the court, year and type code. */
+enum yz_err yz_filing_assign_case_number(struct yz_effect_ctx *c);
+/* The hash that finds a case by number and query code (progress lookup). */
+enum yz_err yz_filing_query_hash(struct yz_app *app, const char *case_number, const char *code,
+                                 char out[65]);
+/* Effect "compute_fee": the acceptance fee of the registered case. */
+enum yz_err yz_filing_compute_fee(struct yz_effect_ctx *c);
+
+#endif

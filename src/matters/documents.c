@@ -1,0 +1,50 @@
+#include "matters/documents.h"
+#include "filing/filing.h"
+
+#include <string.h>
+
+static const struct {
+    const char *name;
+    yz_document_fn fn;
+} schemas[] = {
+    {"filing_application", yz_filing_prepare_application},
+    {"correction_notice", yz_filing_prepare_correction},
+};
+
+enum yz_err yz_document_prepare(struct yz_app *app, const char *name, const json_t *in,
+                                const char *path, json_t **out, struct yz_field_errors *fe)
+{
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+        if (strcmp(schemas[i].name, name) == 0)
+            return schemas[i].fn(app, in, path, out, fe);
+    YZ_BUG("document schema %s has no implementation", name);
+}
+
+static bool sealed_key(const char *k)
+{
+    size_t n = strlen(k);
+    return n > 4 && strcmp(k + n - 4, "_enc") == 0;
+}
+
+json_t *yz_document_redact(const json_t *v)
+{
+    if (json_is_object(v)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *m;
+        json_object_foreach((json_t *)v, k, m)
+        {
+            if (!sealed_key(k))
+                json_object_set_new(o, k, yz_document_redact(m));
+        }
+        return o;
+    }
+    if (json_is_array(v)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) json_array_append_new(a, yz_document_redact(m));
+        return a;
+    }
+    return json_deep_copy(v);
+}

@@ -1,0 +1,254 @@
+/*
+ * End-to-end filing: a party files online, the clerk asks for corrections
+ * once, the party corrects, the clerk registers: a case number in the SPC
+ * format, the fee, a query code for the public progress lookup, the 7-day
+ * decision period on the holiday calendar, sealed personal data, a history
+ * that verifies. Plus bad applications stored nowhere, other courts' clerks
+ * seeing nothing, and concurrent registration giving unique gap-free numbers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lib/apitest.h"
+#include "lib/demo.h"
+
+#include <curl/curl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PLAINTIFF_ID "500103199001011232"
+
+static struct yz_test_server srv;
+/* Staff log in once: a TOTP code works once, and the tests run within one 30 s step. */
+static struct yzt_client clerk = {.srv = &srv}, other_clerk = {.srv = &srv};
+
+static int setup(void **state)
+{
+    yzt_global_setup(state);
+    yzt_server_start(&srv, true, NULL);
+    yzt_demo_login(&clerk, "filing_clerk");
+    yzt_demo_login(&other_clerk, "filing_clerk_jb");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    yzt_server_stop(&srv);
+    return yzt_global_teardown(state);
+}
+
+static json_t *application(int64_t amount_fen)
+{
+    return json_pack(
+        "{s:s, s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
+        " s:s, s:s, s:I, s:[{s:s, s:s}], s:{s:s, s:s, s:b}}",
+        "cause_code", "108.3", "cause_name", "民间借贷纠纷", "cause_revision", 2025, "case_type",
+        "民初", "parties", "role", "plaintiff", "kind", "natural", "name", "张三", "sex", "male",
+        "birth_date", "1990-01-01", "citizen_id", PLAINTIFF_ID, "address", "重庆市渝中区解放碑街道1号",
+        "phone", "13800000001", "role", "defendant", "kind", "natural", "name", "李四", "address",
+        "重庆市江北区观音桥街道2号", "claims", "判令被告偿还借款本金十万元及利息", "facts",
+        "2025年1月1日被告向原告借款十万元，约定三个月后归还，至今未还。", "amount_fen",
+        (json_int_t)amount_fen, "evidence", "name", "借条", "source", "原告持有", "service_address",
+        "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001", "e_service_consent", 1);
+}
+
+static int64_t file_online(struct yzt_client *party, int64_t court, int64_t amount_fen)
+{
+    struct yzt_response r = {0};
+    yzt_post_new(party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "张三诉李四民间借贷纠纷", "fields", "channel",
+                           "online", "application", application(amount_fen)),
+                 &r);
+    yzt_assert_status(&r, 201);
+    int64_t id = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    return id;
+}
+
+static void fire(struct yzt_client *c, int64_t id, json_t *body, long status, struct yzt_response *r)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
+    yzt_post_new(c, path, body, r);
+    yzt_assert_status(r, status);
+}
+
+static void online_filing_corrected_then_registered(void **state)
+{
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    int64_t court = yzt_court_id(&party, "渝0103");
+    int64_t id = file_online(&party, court, 10000000); /* 100,000 yuan */
+
+    /* Personal data is sealed: masked in the response, absent in clear from the database. */
+    struct yzt_response r = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "state"), "submitted");
+    assert_string_equal(yzt_json_str(&r, "data.application.parties.0.citizen_id_masked"),
+                        "500***********1232");
+    assert_false(yzt_json_has(&r, "data.application.parties.0.citizen_id_enc"));
+    assert_null(strstr(r.body, PLAINTIFF_ID));
+    assert_string_equal(yzt_json_str(&r, "deadlines.0.name"), "decision");
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE data LIKE '%" PLAINTIFF_ID "%'"), 0);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM events WHERE payload LIKE '%" PLAINTIFF_ID "%'"), 0);
+
+    /* The clerk's queue has it, with its deadline, not overdue. */
+    yzt_request(&clerk, "GET", "/api/v1/filing/queue", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(yzt_json_int(&r, "items.0.id"), id);
+    assert_false(yzt_json_bool(&r, "items.0.overdue"));
+    yzt_response_free(&r);
+
+    /* One notice of everything missing; the party corrects; the 7 days restart. */
+    fire(&clerk, id,
+         json_pack("{s:s, s:{s:{s:[{s:s, s:s}, {s:s}], s:s}}}", "event", "request_correction",
+                   "fields", "notice", "items", "material", "id_copy", "description",
+                   "请补充原告身份证复印件", "description", "请补充借款交付凭证", "note",
+                   "请于十五日内补正"),
+         200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "correction_requested");
+    yzt_response_free(&r);
+    fire(&party, id,
+         json_pack("{s:s, s:{s:o, s:s}}", "event", "correct", "fields", "application",
+                   application(10000000), "note", "已补充"),
+         200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "submitted");
+    yzt_response_free(&r);
+
+    /* Another court's clerk sees nothing to act on; a party cannot register. */
+    fire(&other_clerk, id, json_pack("{s:s}", "event", "register"), 404, &r);
+    yzt_response_free(&r);
+    fire(&party, id, json_pack("{s:s}", "event", "register"), 403, &r);
+    yzt_response_free(&r);
+
+    /* RULE: case-number-format, fee-property-bands. */
+    fire(&clerk, id, json_pack("{s:s}", "event", "register"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "registered");
+    const char *number = yzt_json_str(&r, "data.case.case_number");
+    char expect[64];
+    snprintf(expect, sizeof expect, "（%.4s）渝0103民初1号", yzt_json_str(&r, "data.case.registered_at"));
+    assert_string_equal(number, expect);
+    /* 100,000 yuan: 50 + (100,000-10,000) x 2.5% = 2,300 yuan. */
+    assert_int_equal(yzt_json_int(&r, "data.fee.fee_fen"), 230000);
+    char code[16];
+    snprintf(code, sizeof code, "%s", yzt_json_str(&r, "data.case.query_code"));
+    char *escaped = curl_easy_escape(NULL, number, 0);
+    yzt_response_free(&r);
+
+    /* The public progress lookup: right code 200, wrong code 404 like a missing case. */
+    struct yzt_client anon = {.srv = &srv};
+    char url[256];
+    snprintf(url, sizeof url, "/api/v1/progress?case_number=%s&query_code=%s", escaped, code);
+    yzt_request(&anon, "GET", url, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "status"), "已立案");
+    assert_null(strstr(r.body, "张三"));
+    yzt_response_free(&r);
+    snprintf(url, sizeof url, "/api/v1/progress?case_number=%s&query_code=ZZZZZZZZ", escaped);
+    yzt_request(&anon, "GET", url, NULL, NULL, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+    curl_free(escaped);
+
+    /* The whole history verifies (read while serving: WAL readers do not block). */
+    char out[4096];
+    const char *const args[] = {"audit", "verify", "--dir", srv.dir, NULL};
+    int rc = yzt_run_cli(args, out, sizeof out);
+    if (rc != 0)
+        print_error("%s\n", out);
+    assert_int_equal(rc, 0);
+}
+
+static void bad_applications_store_nothing(void **state)
+{
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000002");
+    int64_t court = yzt_court_id(&party, "渝0103");
+    int64_t before = yzt_db_count(&srv, "SELECT count(*) FROM matters");
+    json_t *app = application(-5);
+    json_t *parties = json_object_get(app, "parties");
+    json_array_remove(parties, 1); /* no defendant */
+    json_object_set_new(json_array_get(parties, 0), "citizen_id", json_string("500103199001011233"));
+    json_object_set_new(app, "cause_code", json_string("999.9"));
+    struct yzt_response r = {0};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "缺少被告", "fields", "channel", "online",
+                           "application", app),
+                 &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "fields/application/parties", "no_defendant");
+    yzt_assert_field_error_code(&r, "fields/application/parties/0/citizen_id", "checksum");
+    yzt_assert_field_error_code(&r, "fields/application/amount_fen", "out_of_range");
+    yzt_assert_field_error_code(&r, "fields/application/cause_code", "not_found");
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters"), before);
+}
+
+/* RULE: case-number-gap-free — concurrent clerks never share or skip a number. */
+static void concurrent_registration_is_unique_and_gap_free(void **state)
+{
+    enum { WORKERS = 4, EACH = 8 };
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    int64_t court = yzt_court_id(&party, "渝0103");
+    int64_t ids[WORKERS * EACH];
+    for (int i = 0; i < WORKERS * EACH; i++)
+        ids[i] = file_online(&party, court, 100000 + i);
+    int64_t before = yzt_db_count(&srv, "SELECT count(*) FROM cases");
+    pid_t pids[WORKERS];
+    for (int w = 0; w < WORKERS; w++) {
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] == 0) {
+            int failures = 0;
+            for (int i = 0; i < EACH; i++) {
+                char path[64], key[40], hdr[64];
+                snprintf(path, sizeof path, "/api/v1/matters/%lld/events",
+                         (long long)ids[w * EACH + i]);
+                yzt_idem_key(key);
+                snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", key);
+                const char *const h[] = {hdr, NULL};
+                struct yzt_response r = {0};
+                yzt_request(&clerk, "POST", path, "{\"event\":\"register\"}", h, &r);
+                failures += r.status != 200;
+                yzt_response_free(&r);
+            }
+            _exit(failures ? 1 : 0);
+        }
+    }
+    for (int w = 0; w < WORKERS; w++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    int64_t n = WORKERS * EACH;
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM cases"), before + n);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(DISTINCT case_number) FROM cases"), before + n);
+    /* Gap-free: the numbers of this court, year and type are exactly 1..N. */
+    assert_int_equal(yzt_db_count(&srv, "SELECT max(seq) - min(seq) + 1 FROM cases WHERE type_code = '民初'"),
+                     yzt_db_count(&srv, "SELECT count(*) FROM cases WHERE type_code = '民初'"));
+    assert_int_equal(yzt_db_count(&srv, "SELECT min(seq) FROM cases WHERE type_code = '民初'"), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(online_filing_corrected_then_registered),
+        cmocka_unit_test(bad_applications_store_nothing),
+        cmocka_unit_test(concurrent_registration_is_unique_and_gap_free),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
