@@ -26,6 +26,10 @@ enum yz_err yz_filing_prepare_correction(struct yz_app *app, const json_t *in, c
 
 /* Effect "assign_case_number": the next number of the court, year and type code. */
 enum yz_err yz_filing_assign_case_number(struct yz_effect_ctx *c);
+/* Effects "link_applicants" (plaintiffs, at submission) and "link_parties"
+ * (everyone, at registration): parties with an account become participants. */
+enum yz_err yz_filing_link_applicants(struct yz_effect_ctx *c);
+enum yz_err yz_filing_link_parties(struct yz_effect_ctx *c);
 /* The hash that finds a case by number and query code (progress lookup). */
 enum yz_err yz_filing_query_hash(struct yz_app *app, const char *case_number, const char *code,
                                  char out[65]);

@@ -96,6 +96,8 @@ static const struct {
     {"record_channel", record_channel},
     {"assign_case_number", yz_filing_assign_case_number},
     {"compute_fee", yz_filing_compute_fee},
+    {"link_applicants", yz_filing_link_applicants},
+    {"link_parties", yz_filing_link_parties},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -47,13 +47,13 @@ static int teardown(void **state)
 static json_t *application(int64_t amount_fen)
 {
     return json_pack(
-        "{s:s, s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
+        "{s:s, s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}],"
         " s:s, s:s, s:I, s:[{s:s, s:s}], s:{s:s, s:s, s:b}}",
         "cause_code", "108.3", "cause_name", "民间借贷纠纷", "cause_revision", 2025, "case_type",
         "民初", "parties", "role", "plaintiff", "kind", "natural", "name", "张三", "sex", "male",
         "birth_date", "1990-01-01", "citizen_id", PLAINTIFF_ID, "address", "重庆市渝中区解放碑街道1号",
         "phone", "13800000001", "role", "defendant", "kind", "natural", "name", "李四", "address",
-        "重庆市江北区观音桥街道2号", "claims", "判令被告偿还借款本金十万元及利息", "facts",
+        "重庆市江北区观音桥街道2号", "phone", "13800000002", "claims", "判令被告偿还借款本金十万元及利息", "facts",
         "2025年1月1日被告向原告借款十万元，约定三个月后归还，至今未还。", "amount_fen",
         (json_int_t)amount_fen, "evidence", "name", "借条", "source", "原告持有", "service_address",
         "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001", "e_service_consent", 1);
@@ -133,6 +133,13 @@ static void online_filing_corrected_then_registered(void **state)
     fire(&party, id, json_pack("{s:s}", "event", "register"), 403, &r);
     yzt_response_free(&r);
 
+    /* The defendant, who has an account, sees nothing before registration ... */
+    struct yzt_client defendant = {.srv = &srv};
+    yzt_demo_login(&defendant, "13800000002");
+    yzt_request(&defendant, "GET", path, NULL, NULL, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+
     /* RULE: case-number-format, fee-property-bands. */
     fire(&clerk, id, json_pack("{s:s}", "event", "register"), 200, &r);
     assert_string_equal(yzt_json_str(&r, "state"), "registered");
@@ -145,6 +152,11 @@ static void online_filing_corrected_then_registered(void **state)
     char code[16];
     snprintf(code, sizeof code, "%s", yzt_json_str(&r, "data.case.query_code"));
     char *escaped = curl_easy_escape(NULL, number, 0);
+    yzt_response_free(&r);
+    /* ... and the registered case after it (RULE: registered-case-parties). */
+    yzt_request(&defendant, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "my_capacity"), "defendant");
     yzt_response_free(&r);
 
     /* The public progress lookup: right code 200, wrong code 404 like a missing case. */
@@ -169,6 +181,30 @@ static void online_filing_corrected_then_registered(void **state)
     if (rc != 0)
         print_error("%s\n", out);
     assert_int_equal(rc, 0);
+}
+
+/* RULE: window-filing-links-applicant */
+static void window_filing_by_a_clerk_is_followed_by_the_party(void **state)
+{
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    int64_t court = yzt_court_id(&party, "渝0103");
+    struct yzt_response r = {0};
+    yzt_post_new(&clerk, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "窗口立案", "fields", "channel", "window",
+                           "application", application(500000)),
+                 &r);
+    yzt_assert_status(&r, 201);
+    assert_string_equal(yzt_json_str(&r, "channel"), "window");
+    int64_t id = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "my_capacity"), "plaintiff");
+    yzt_response_free(&r);
 }
 
 static void bad_applications_store_nothing(void **state)
@@ -247,6 +283,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(online_filing_corrected_then_registered),
+        cmocka_unit_test(window_filing_by_a_clerk_is_followed_by_the_party),
         cmocka_unit_test(bad_applications_store_nothing),
         cmocka_unit_test(concurrent_registration_is_unique_and_gap_free),
     };
