@@ -98,6 +98,7 @@ static const struct {
     {"compute_fee", yz_filing_compute_fee},
     {"link_applicants", yz_filing_link_applicants},
     {"link_parties", yz_filing_link_parties},
+    {"forward_filing", yz_filing_forward},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -36,6 +36,9 @@ static struct yz_sql_def q_deadline_start = YZ_SQL(
 static struct yz_sql_def q_deadline_stop = YZ_SQL(
     "UPDATE deadlines SET stopped_at = ? WHERE matter_id = ? AND name = ? AND stopped_at IS NULL");
 static struct yz_sql_def q_data = YZ_SQL("UPDATE matters SET data = ? WHERE id = ?");
+static struct yz_sql_def q_linked = YZ_SQL(
+    "SELECT m.kind, m.state, (SELECT case_number FROM cases WHERE matter_id = m.id)"
+    " FROM matters m WHERE m.id = ?");
 static struct yz_sql_def q_deadlines = YZ_SQL(
     "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
     " FROM deadlines WHERE matter_id = ? ORDER BY id");
@@ -193,14 +196,17 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
         return YZ_ERR_FORBIDDEN;
     if (!yz_courts_find(&app->courts, m->court_id))
         yz_field_errors_add(fe, "court_id", "not_found", "法院不存在");
-    else if (yz_role_is_staff(who->role) && m->court_id != who->court_id)
+    else if (yz_role_is_staff(who->role) && m->court_id != who->court_id && !m->internal)
         yz_field_errors_add(fe, "court_id", "not_allowed", "只能在本院登记事项");
-    yz_wf_validate_fields(ev, m->fields, fe);
+    if (!m->internal)
+        yz_wf_validate_fields(ev, m->fields, fe);
     if (fe->count)
         return YZ_ERR_VALIDATION;
     json_t *fields = NULL;
-    enum yz_err e = prepare_fields(app, ev, m->fields, &fields, fe);
-    if (e != YZ_OK)
+    enum yz_err e = YZ_OK;
+    if (m->internal)
+        fields = json_deep_copy(m->fields);
+    else if ((e = prepare_fields(app, ev, m->fields, &fields, fe)) != YZ_OK)
         return e;
     char *data = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
     int64_t now = yz_time_now_ms();
@@ -390,6 +396,25 @@ static json_t *matter_json(struct yz_app *app, int64_t id, const struct loaded *
                      (json_int_t)l->version);
 }
 
+/* A forwarded matter's progress, shown to whoever may see the forwarding one
+ * (both courts see each step of a cross-region filing): state and case number
+ * only, never the other court's file. */
+static void linked_progress(struct yz_tx *tx, struct yz_app *app, json_t *fw)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_linked);
+    yz_bind_i64(st, 1, json_integer_value(json_object_get(fw, "matter_id")));
+    bool row;
+    if (yz_step(st, &row) != YZ_OK || !row)
+        return;
+    const struct yz_workflow *wf = yz_workflow_find(app->workflows, yz_col_text(st, 0));
+    const struct yz_wf_state *s = wf ? yz_workflow_state(wf, yz_col_text(st, 1)) : NULL;
+    json_object_set_new(fw, "state", json_string(yz_col_text(st, 1)));
+    json_object_set_new(fw, "state_title", json_string(s ? s->title : yz_col_text(st, 1)));
+    if (!yz_col_null(st, 2))
+        json_object_set_new(fw, "case_number", json_string(yz_col_text(st, 2)));
+    yz_exec(st);
+}
+
 enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                           int64_t id, const char *route, json_t **out)
 {
@@ -411,6 +436,9 @@ enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_
                                          may_act));
         if (l.participant)
             json_object_set_new(o, "my_capacity", json_string(l.capacity));
+        json_t *fw = json_object_get(json_object_get(o, "data"), "forwarded_to");
+        if (fw)
+            linked_progress(tx, app, fw);
         *out = o;
     }
     json_decref(l.data);

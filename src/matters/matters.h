@@ -24,6 +24,9 @@ struct yz_matter_new {
     const char *title;
     const json_t *fields;
     const char *channel;
+    /* Internal creation by an effect (cross-region forwarding): the fields are
+     * already prepared, and staff may create in the court named here. */
+    bool internal;
 };
 
 /* Creates a matter by the kind's creating event. Validation problems go to fe. */

@@ -207,6 +207,67 @@ static void window_filing_by_a_clerk_is_followed_by_the_party(void **state)
     yzt_response_free(&r);
 }
 
+/* RULE: cross-region-forward */
+static void cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies(void **state)
+{
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    int64_t receiving = yzt_court_id(&party, "渝0105"), jurisdiction = yzt_court_id(&party, "渝0103");
+    struct yzt_response r = {0};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:I, s:o}}", "kind", "cross_region_filing",
+                           "court_id", (json_int_t)receiving, "title", "跨域立案", "fields",
+                           "target_court_id", (json_int_t)jurisdiction, "application",
+                           application(2000000)),
+                 &r);
+    yzt_assert_status(&r, 201);
+    int64_t a = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+
+    /* The jurisdiction court's clerk cannot act at the receiving court; its own clerk forwards. */
+    fire(&clerk, a, json_pack("{s:s}", "event", "forward"), 404, &r);
+    yzt_response_free(&r);
+    fire(&other_clerk, a, json_pack("{s:s, s:{s:s}}", "event", "forward", "fields", "note", "身份及材料核验无误"),
+         200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "forwarded");
+    int64_t b = yzt_json_int(&r, "data.forwarded_to.matter_id");
+    assert_string_equal(yzt_json_str(&r, "data.forwarded_to.state"), "submitted");
+    yzt_response_free(&r);
+
+    /* The court with jurisdiction reviews it as its own filing and numbers it. */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)b);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "channel"), "cross_region");
+    assert_int_equal(yzt_json_int(&r, "data.cross_region.receiving_court_id"), receiving);
+    assert_true(yzt_json_has(&r, "data.cross_region.received_at"));
+    yzt_response_free(&r);
+    fire(&clerk, b, json_pack("{s:s}", "event", "register"), 200, &r);
+    const char *number = yzt_json_str(&r, "data.case.case_number");
+    assert_non_null(strstr(number, "渝0103民初"));
+    char expect[96];
+    snprintf(expect, sizeof expect, "%s", number);
+    yzt_response_free(&r);
+
+    /* Both courts and the party see the outcome. */
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)a);
+    yzt_request(&other_clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "data.forwarded_to.state"), "registered");
+    assert_string_equal(yzt_json_str(&r, "data.forwarded_to.case_number"), expect);
+    yzt_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)b);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "state"), "registered");
+    yzt_response_free(&r);
+    /* The receiving court's clerk does not get the other court's file. */
+    yzt_request(&other_clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+}
+
 static void bad_applications_store_nothing(void **state)
 {
     struct yzt_client party = {.srv = &srv};
@@ -284,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(online_filing_corrected_then_registered),
         cmocka_unit_test(window_filing_by_a_clerk_is_followed_by_the_party),
+        cmocka_unit_test(cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies),
         cmocka_unit_test(bad_applications_store_nothing),
         cmocka_unit_test(concurrent_registration_is_unique_and_gap_free),
     };
