@@ -17,6 +17,7 @@ static const struct {
     {"workflow", yz_cmd_workflow, "check the workflow definitions in data/workflows"},
     {"deadline", yz_cmd_deadline, "compute a legal deadline on the holiday calendar"},
     {"fee", yz_cmd_fee, "quote a litigation fee (诉讼费用交纳办法), as JSON"},
+    {"check", yz_cmd_check, "check a citizen ID or unified social credit code, as JSON"},
 };
 
 static void usage(FILE *out)

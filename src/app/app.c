@@ -6,10 +6,12 @@
 #include "core/metrics.h"
 #include "crypto/keys.h"
 #include "matters/effects.h"
+#include "payments/payments.h"
 #include "crypto/password.h"
 #include "store/store.h"
 #include "workflow/workflow.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,8 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
     snprintf(path, sizeof path, "%s/common-passwords.txt", app->cfg.data.dir);
     if ((e = yz_password_list_load(path, err)) != YZ_OK)
         goto fail;
+    if ((e = yz_payments_load_key(app, err)) != YZ_OK)
+        goto fail;
     const char *missing = NULL;
     if (!yz_effects_complete(&missing)) {
         yz_buf_addf(err, "workflow effect %s has no implementation", missing);
@@ -63,6 +67,8 @@ fail:
 
 void yz_app_close(struct yz_app *app)
 {
+    sodium_memzero(app->payment_key, sizeof app->payment_key);
+    app->payment_key_len = 0;
     yz_courts_release(&app->courts);
     yz_password_list_free();
     yz_calendar_free(app->calendar);

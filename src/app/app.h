@@ -26,6 +26,8 @@ struct yz_app {
     struct yz_calendar *calendar;
     struct yz_catalog *catalog; /* causes, case types, materials: read-only */
     struct yz_courts courts; /* in-memory copy for the policy */
+    unsigned char payment_key[128]; /* the fee gateway's callback key; 0 length = none */
+    size_t payment_key_len;
     char db_path[4096];
     char keys_dir[4096];
 };

@@ -263,17 +263,22 @@ static bool write_all(int fd, const char *p, size_t n, int *err)
     return true;
 }
 
+void yz_attachments_limit_text(uint64_t max_bytes, char *out, size_t size)
+{
+    unsigned long long m = max_bytes;
+    if (m >= 1024 * 1024 && m % (1024 * 1024) == 0)
+        snprintf(out, size, "文件不能超过 %llu MB", m >> 20);
+    else if (m >= 1024 && m % 1024 == 0)
+        snprintf(out, size, "文件不能超过 %llu KB", m >> 10);
+    else
+        snprintf(out, size, "文件不能超过 %llu 字节", m);
+}
+
 static bool file_data(struct yz_upload *u, const char *data, size_t size)
 {
     if (size > u->max_bytes - u->size) {
         char msg[128];
-        uint64_t m = u->max_bytes;
-        if (m % (1024 * 1024) == 0)
-            snprintf(msg, sizeof msg, "文件不能超过 %llu MB", (unsigned long long)(m >> 20));
-        else if (m % 1024 == 0)
-            snprintf(msg, sizeof msg, "文件不能超过 %llu KB", (unsigned long long)(m >> 10));
-        else
-            snprintf(msg, sizeof msg, "文件不能超过 %llu 字节", (unsigned long long)m);
+        yz_attachments_limit_text(u->max_bytes, msg, sizeof msg);
         return fail(u, YZ_ERR_PAYLOAD_TOO_LARGE, msg);
     }
     if (u->head_len < YZ_ATTACH_SNIFF_BYTES) {

@@ -13,9 +13,10 @@
  * A user's file name never reaches the file system (ASVS 12.3.1): it is kept
  * in the row, sanitised, for display and Content-Disposition only.
  *
- * Durability (SECURITY.md 2.4): the upload is written to a temp file, fsync'd,
- * its type decided from its content (libmagic; PDF, JPEG and PNG only), linked
- * into place, the directory fsync'd, and only then is the row committed. A
+ * Durability (SECURITY.md 2.4): the upload is written to a temp file, its
+ * type decided from its content (libmagic; PDF, JPEG and PNG only; a refused
+ * file costs no fsync), the file fsync'd, linked into place, the directory
+ * fsync'd, and only then is the row committed. A
  * crash in between leaves a file without a row: never served, and removed by
  * yz_attachments_gc. Identical content is stored once; every upload still gets
  * its own row (its own uploader, matter, name, time and receipt), so deleting
@@ -121,11 +122,12 @@ const char *yz_upload_text_name(const struct yz_upload *u, int i);
 bool yz_upload_identity(const struct yz_upload *u, struct yz_buf *out);
 
 /*
- * Makes the received file durable and decides its type: fsyncs the temp
- * file, detects the MIME type from its first bytes, and, when it is allowed,
- * links it to uploads/sha256/<2>/<hex> (or, when that exists with the same
- * size, keeps the existing file and refreshes its time) and fsyncs the
- * directory. mime (size >= 64) receives the detected type either way.
+ * Decides the received file's type and makes it durable: detects the MIME
+ * type from its first bytes and, when it is allowed, fsyncs the temp file
+ * (made read-only), links it to uploads/sha256/<2>/<hex> (or, when that
+ * exists with the same size, keeps the existing file and refreshes its time;
+ * a different size means damage, and the verified bytes replace it) and
+ * fsyncs the directory. mime (size >= 64) receives the detected type either way.
  * While placed, the upload holds the uploads lock shared (released by
  * yz_upload_discard), so the collector cannot remove the file before its row
  * is committed. Returns YZ_OK; UNSUPPORTED_MEDIA_TYPE (Chinese detail naming
@@ -139,6 +141,9 @@ enum yz_err yz_upload_place(struct yz_upload *u, char *mime, size_t mime_size, s
 void yz_upload_discard(struct yz_upload *u);
 /* Discards and frees; NULL is harmless. */
 void yz_upload_free(struct yz_upload *u);
+/* The Chinese detail of a 413 for this limit: "文件不能超过 20 MB" (1024-based
+ * units, as the configuration writes them; bytes when not a whole KB). */
+void yz_attachments_limit_text(uint64_t max_bytes, char *out, size_t size);
 
 /* ---- content type, names and paths (pure functions) ------------------- */
 
@@ -185,7 +190,7 @@ struct yz_attachment {
     int64_t size;
     char mime[64];
     char name[YZ_ATTACH_NAME_MAX + 1];
-    char kind[48];    /* material code ([a-z0-9_]{1,40}), "" if none */
+    char kind[48];    /* material code of the filing checklist (catalog.h), "" if none */
     char title[404];  /* up to 100 characters, "" if none */
     int64_t uploader_id;
     int64_t matter_id; /* 0 = not attached to a matter */

@@ -10,6 +10,7 @@
  */
 #include "attachments/attachments_http.h"
 #include "attachments/attachments.h"
+#include "catalog/catalog.h"
 #include "core/num.h"
 #include "http/validate.h"
 #include "policy/policy.h"
@@ -31,7 +32,7 @@ const struct yz_field_spec yz_attachments_matter_params[] = {
 };
 const struct yz_field_spec yz_attachments_upload_fields[] = {
     {"matter_id", YZ_V_ID, false, 0, 0, NULL, "所属事项"},
-    {"kind", YZ_V_NAME, false, 0, 0, NULL, "材料类型"},
+    {"kind", YZ_V_TEXT, false, 1, 23, NULL, "材料类型"}, /* a checklist code: "G1", "103.3-1" */
     {"title", YZ_V_TEXT, false, 1, 100, NULL, "材料名称"},
     YZ_FIELDS_END,
 };
@@ -49,10 +50,15 @@ static void validate_fields(struct yz_req *req, const struct yz_upload *u)
     for (const struct yz_field_spec *s = yz_attachments_upload_fields; s->name; s++) {
         size_t len = 0;
         const char *v = yz_upload_text(u, s->name, &len);
+        int before = req->fields.count + req->fields.dropped;
         if (v && strlen(v) != len)
             yz_field_errors_add(&req->fields, s->name, "invalid_utf8", "%s包含无效字符", s->title);
         else
             yz_validate_string(s, v, s->name, &req->fields);
+        /* The material is named by its code in the published checklist (catalog.h). */
+        if (v && strcmp(s->name, "kind") == 0 && req->fields.count + req->fields.dropped == before &&
+            !yz_catalog_material(req->app->catalog, v))
+            yz_field_errors_add(&req->fields, "kind", "unknown_material", "材料类型不在立案材料清单中");
     }
     for (int i = 0; i < yz_upload_text_count(u); i++) {
         const char *name = yz_upload_text_name(u, i);

@@ -16,5 +16,6 @@ int yz_cmd_audit(int argc, char **argv);
 int yz_cmd_workflow(int argc, char **argv);
 int yz_cmd_deadline(int argc, char **argv);
 int yz_cmd_fee(int argc, char **argv);
+int yz_cmd_check(int argc, char **argv);
 
 #endif

@@ -142,6 +142,12 @@ static const struct yz_config_key table[] = {
     INT64("fees", "small_claims_threshold_fen", "YIZHAN_FEES_SMALL_CLAIMS_THRESHOLD_FEN",
           fees.small_claims_threshold_fen, "0", 0, 100000000000,
           "small-claims amount limit in fen (yearly setting); 0 = not configured"),
+
+    STR("payments", "gateway_url", "YIZHAN_PAYMENTS_GATEWAY_URL", payments.gateway_url, "", 0,
+        YZ_CONFIG_ANY, "payment page of the fee gateway; empty = online payment off"),
+    PATH("payments", "gateway_key_file", "YIZHAN_PAYMENTS_GATEWAY_KEY_FILE",
+         payments.gateway_key_file, "", 0,
+         "file with the key the gateway signs its callbacks with (mode 0600)"),
 };
 
 #define NKEYS ARRAY_LEN(table)

@@ -125,6 +125,10 @@ struct yz_config {
     struct {
         int64_t small_claims_threshold_fen; /* 0 = not configured */
     } fees;
+    struct {
+        char *gateway_url;      /* "" = online payment off */
+        char *gateway_key_file; /* HMAC key of the gateway's callbacks */
+    } payments;
 };
 
 enum yz_config_type {

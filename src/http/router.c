@@ -525,11 +525,20 @@ enum yz_router_upload yz_router_upload_check(struct yz_req *req, const struct yz
     char allow[64], csrf[65] = "";
     *route_index = -1;
     req->path = raw->url;
+    /* Most requests cannot be uploads: skip the matching unless some upload
+     * route takes this method. */
+    size_t n;
+    const struct yz_route *routes = yz_routes(&n);
+    bool possible = false;
+    for (size_t i = 0; i < n && !possible; i++)
+        possible = (routes[i].flags & YZ_ROUTE_UPLOAD) &&
+                   strcmp(yz_method_name(routes[i].method), raw->method) == 0;
+    if (!possible)
+        return r;
     int idx = find_route(req, raw->method, raw->url, allow, sizeof allow);
     if (idx < 0)
         return r; /* 404/405: answered as usual */
-    size_t nroutes;
-    const struct yz_route *route = &yz_routes(&nroutes)[idx];
+    const struct yz_route *route = &routes[idx];
     if (!(route->flags & YZ_ROUTE_UPLOAD))
         goto out;
     *route_index = idx;

@@ -10,6 +10,8 @@
 #include "fees/fees_http.h"
 #include "filing/filing_http.h"
 #include "matters/matters_http.h"
+#include "payments/payments_http.h"
+#include "notifications/notifications_http.h"
 #include "policy/roles.h"
 #include "system/system_http.h"
 
@@ -97,6 +99,28 @@ static const struct yz_route routes[] = {
      "各法院待审、超期、不予受理的立案申请数"},
     {"filing.progress", YZ_GET, "/api/v1/progress", yz_filing_http_progress, PUBLIC,
      yz_filing_progress_params, NULL, 0, 200, "filing", "案件进度查询（案号 + 查询码，免登录）"},
+
+    {"notifications.list", YZ_GET, "/api/v1/notifications", yz_notifications_http_list, SIGNED_IN,
+     yz_notifications_list_params, NULL, 0, 200, "notifications",
+     "我的站内通知（法院工作人员另含发给本院的），新的在前；unread=true 仅列未读"},
+    {"notifications.read", YZ_POST, "/api/v1/notifications/{id}/read", yz_notifications_http_read,
+     SIGNED_IN, yz_notifications_id_params, NULL, 0, 200, "notifications", "将站内通知标为已读"},
+
+    {"payments.list", YZ_GET, "/api/v1/matters/{id}/payments", yz_payments_http_list, SIGNED_IN,
+     yz_payments_matter_params, NULL, 0, 200, "payments", "案件诉讼费用：应缴、已缴、已退及明细"},
+    {"payments.create", YZ_POST, "/api/v1/matters/{id}/payments", yz_payments_http_create,
+     SIGNED_IN, yz_payments_matter_params, yz_payments_create_body, YZ_ROUTE_IDEMPOTENT, 201,
+     "payments", "生成缴费订单（窗口或网上缴费）"},
+    {"payments.confirm", YZ_POST, "/api/v1/payments/{id}/confirm", yz_payments_http_confirm,
+     ROLES(YZ_ROLE_BIT(FILING_CLERK) | YZ_ROLE_BIT(COURT_ADMIN)), yz_payments_id_params,
+     yz_payments_confirm_body, 0, 200, "payments", "窗口收费确认（收据号）"},
+    {"payments.refund", YZ_POST, "/api/v1/matters/{id}/refunds", yz_payments_http_refund,
+     ROLES(YZ_ROLE_BIT(FILING_CLERK) | YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(JUDGE)),
+     yz_payments_matter_params, yz_payments_refund_body, YZ_ROUTE_IDEMPOTENT, 201, "payments",
+     "退还诉讼费用"},
+    {"payments.callback", YZ_POST, "/api/v1/payments/callback", yz_payments_http_callback, PUBLIC,
+     NULL, yz_payments_callback_body, YZ_ROUTE_NO_CSRF, 200, "payments",
+     "支付网关回调（X-Gateway-Signature 签名）"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

@@ -136,7 +136,6 @@ static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c,
         r = MHD_create_response_from_fd64(out->file_size, out->file_fd);
         if (!r)
             return MHD_NO; /* the caller still owns the fd */
-        out->file = false; /* MHD owns the fd now and closes it */
         ctx->bytes_out = (size_t)out->file_size;
     } else {
         r = MHD_create_response_from_buffer(out->len, out->body, MHD_RESPMEM_MUST_FREE);
@@ -144,6 +143,7 @@ static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c,
         ctx->bytes_out = out->len;
     }
     add_common_headers(r, s, ctx->request_id, out);
+    out->file = false; /* MHD owns the fd now and closes it with the response */
     ctx->status = out->status;
     ctx->route_index = out->route_index;
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)out->status, r);
@@ -196,9 +196,10 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 }
 
 /*
- * First callback of an upload route: refuse a declared oversize body at
- * once, otherwise ask the router whether the body may be stored and set up
- * the post processor. Returns false when a response was queued.
+ * First callback of an upload route, after the router's verdict: a declared
+ * body over the cap is answered 413 at once (the only response queued on a
+ * first callback); an accepted upload gets its sink and post processor; a
+ * refused one is drained and answered at the end.
  */
 static enum MHD_Result begin_upload(struct yz_server *s, struct MHD_Connection *c,
                                     struct conn_ctx *ctx, enum yz_router_upload verdict,
@@ -214,7 +215,9 @@ static enum MHD_Result begin_upload(struct yz_server *s, struct MHD_Connection *
         init_req(s, c, ctx, &req);
         struct yz_rendered out;
         memset(&out, 0, sizeof out);
-        yz_buf_addf(&req.detail, "文件不能超过 %zu 字节", s->opt.max_upload_bytes);
+        char limit[128];
+        yz_attachments_limit_text(s->opt.max_upload_bytes, limit, sizeof limit);
+        yz_buf_adds(&req.detail, limit);
         yz_router_problem(&req, YZ_ERR_PAYLOAD_TOO_LARGE, &out);
         out.route_index = route_index;
         yz_buf_release(&req.detail);
@@ -240,6 +243,7 @@ static enum MHD_Result upload_data(struct yz_server *s, struct conn_ctx *ctx, co
                     ctx->request_id, (unsigned long long)upload_cap(s));
         if (ctx->upload)
             yz_upload_fail(ctx->upload, YZ_ERR_PAYLOAD_TOO_LARGE, NULL);
+        ctx->status = yz_err_status(YZ_ERR_PAYLOAD_TOO_LARGE); /* for the access log */
         return MHD_NO;
     }
     if (ctx->pp && yz_upload_error(ctx->upload, NULL) == YZ_OK &&

@@ -215,6 +215,24 @@ static const struct yz_migration migrations[] = {
      "CREATE INDEX attachments_sha256 ON attachments(sha256);"
      "CREATE INDEX attachments_matter ON attachments(matter_id, id) WHERE matter_id IS NOT NULL;"
      "CREATE INDEX attachments_uploader ON attachments(uploader_id, created_at);"},
+
+    {4, "payments",
+     /* Fee payments and refunds: a ledger per matter. Every change of a row is
+      * also an event on the matter's stream; the row is the projection. */
+     "CREATE TABLE payments ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " kind TEXT NOT NULL CHECK (kind IN ('payment','refund')),"
+     " method TEXT NOT NULL CHECK (method IN ('window','online')),"
+     " amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+     " status TEXT NOT NULL CHECK (status IN ('pending','paid','cancelled')),"
+     " order_no TEXT NOT NULL UNIQUE,"
+     " receipt_no TEXT,"
+     " gateway_ref TEXT UNIQUE,"
+     " created_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL,"
+     " paid_at INTEGER);"
+     "CREATE INDEX payments_matter ON payments(matter_id, id);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

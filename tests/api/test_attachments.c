@@ -278,7 +278,7 @@ static void upload_receipt_and_storage(void **state)
     char hex[65], path[600], loc[128];
     sha256_hex(YZF_PDF, sizeof YZF_PDF, hex);
     struct part pdf[] = {{"file", "起诉状.pdf", YZF_PDF, sizeof YZF_PDF},
-                         {"kind", NULL, "complaint", 0},
+                         {"kind", NULL, "G1", 0}, /* the complaint, in the checklist */
                          {"title", NULL, "起诉状", 0}};
     upload_with(&a, pdf, 3, NULL, &r);
     yzt_assert_status(&r, 201);
@@ -286,7 +286,7 @@ static void upload_receipt_and_storage(void **state)
     assert_int_equal(yzt_json_int(&r, "size"), sizeof YZF_PDF);
     assert_string_equal(yzt_json_str(&r, "mime"), "application/pdf");
     assert_string_equal(yzt_json_str(&r, "name"), "起诉状.pdf");
-    assert_string_equal(yzt_json_str(&r, "kind"), "complaint");
+    assert_string_equal(yzt_json_str(&r, "kind"), "G1");
     assert_string_equal(yzt_json_str(&r, "title"), "起诉状");
     assert_true(strlen(yzt_json_str(&r, "created_at")) >= 20); /* server time: the receipt */
     int64_t pdf_id = yzt_json_int(&r, "id");
@@ -437,13 +437,18 @@ static void refused_content(void **state)
     yzt_assert_field_error_code(&r, "file", "required");
     struct part bad[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
                          {"matter_id", NULL, "abc", 0},
-                         {"kind", NULL, "Not A Code", 0},
+                         {"kind", NULL, "G999", 0},
                          {"colour", NULL, "red", 0}};
     upload_with(&a, bad, 4, NULL, &r);
     yzt_assert_problem(&r, 400, "validation_failed");
     yzt_assert_field_error(&r, "matter_id");
-    yzt_assert_field_error(&r, "kind");
+    yzt_assert_field_error_code(&r, "kind", "unknown_material"); /* not in the checklist */
     yzt_assert_field_error_code(&r, "colour", "unknown_field");
+    struct part bad_kind[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
+                              {"kind", NULL, "G1\tG2", 0}};
+    upload_with(&a, bad_kind, 2, NULL, &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "kind", "control_character");
     struct part two[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
                          {"file", "b.png", YZF_PNG, sizeof YZF_PNG}};
     upload_with(&a, two, 2, NULL, &r);
@@ -663,6 +668,7 @@ static void size_limit(void **state)
     memcpy(huge, YZF_PDF, sizeof YZF_PDF);
     upload_file(&a, huge, sizeof huge, "huge.pdf", 0, &r);
     yzt_assert_problem(&r, 413, "payload_too_large");
+    assert_string_equal(yzt_json_str(&r, "detail"), "文件不能超过 2 KB");
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 0);
     assert_int_equal(tmp_files(s), 0);
 
@@ -675,6 +681,31 @@ static void size_limit(void **state)
     yzt_assert_status(&r, 201);
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 2);
     assert_int_equal(tmp_files(s), 0);
+    yzt_response_free(&r);
+}
+
+static void daily_quota(void **state)
+{
+    struct yz_test_server *s = *state;
+    struct yzt_client b = {.srv = s};
+    struct yzt_response r = {0};
+    yzt_login(&b, PHONE_B, DEMO_PASSWORD, NULL);
+    int64_t rows = yzt_db_count(s, ROWS_SQL);
+    for (int i = 0; i < 200; i++) {
+        upload_file(&b, YZF_PNG, sizeof YZF_PNG, "p.png", 0, &r);
+        yzt_assert_status(&r, 201);
+    }
+    int blobs = blob_files(s);
+    upload_file(&b, YZF_JPEG, sizeof YZF_JPEG, "one-more.jpg", 0, &r);
+    yzt_assert_problem(&r, 429, "rate_limited");
+    assert_int_equal(yzt_db_count(s, ROWS_SQL), rows + 200);
+    assert_int_equal(blob_files(s), blobs); /* refused before the file was placed */
+    assert_int_equal(tmp_files(s), 0);
+    /* Another user is not affected. */
+    struct yzt_client a = {.srv = s};
+    yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
+    upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "mine.jpg", 0, &r);
+    yzt_assert_status(&r, 201);
     yzt_response_free(&r);
 }
 
@@ -694,6 +725,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(matter_attachments, yzt_setup_demo_server,
                                         yzt_teardown_server),
         cmocka_unit_test_setup_teardown(size_limit, setup_small_limit, teardown_small_limit),
+        cmocka_unit_test_setup_teardown(daily_quota, yzt_setup_demo_server, yzt_teardown_server),
     };
     return cmocka_run_group_tests(tests, yzt_global_setup, yzt_global_teardown);
 }

@@ -22,6 +22,7 @@
 
 #include "app/app.h"
 #include "attachments/attachments.h"
+#include "core/clock.h"
 #include "core/utf8.h"
 #include "fixtures/attachments.h"
 #include "store/store.h"
@@ -318,6 +319,14 @@ static void sink_enforces_max_bytes(void **state)
     assert_false(yz_upload_feed(u, "title", NULL, NULL, "x", 0, 1)); /* ended */
     yz_upload_free(u);
 
+    char msg[128];
+    yz_attachments_limit_text(20u << 20, msg, sizeof msg);
+    assert_string_equal(msg, "文件不能超过 20 MB");
+    yz_attachments_limit_text(1536u << 10, msg, sizeof msg);
+    assert_string_equal(msg, "文件不能超过 1536 KB");
+    yz_attachments_limit_text(1500, msg, sizeof msg);
+    assert_string_equal(msg, "文件不能超过 1500 字节");
+
     /* Exactly the limit is fine. */
     u = upload_of(data, 2048, "max.pdf", 1000, 2048);
     assert_int_equal(yz_upload_error(u, NULL), YZ_OK);
@@ -526,7 +535,7 @@ static void place_refuses_pretenders(void **state)
 
 static struct yz_sql_def q_user = YZ_SQL(
     "INSERT INTO users(role, phone_hash, name, person_kind, password_hash, created_at)"
-    " VALUES ('party', 'h', '测试', 'natural', 'x', 0) RETURNING id");
+    " VALUES ('party', lower(hex(randomblob(16))), '测试', 'natural', 'x', 0) RETURNING id");
 static struct yz_sql_def q_row = YZ_SQL(
     "INSERT INTO attachments(sha256, size, mime, name, uploader_id, channel, created_at)"
     " VALUES (?, 1, 'application/pdf', 'a.pdf', ?, 'web', 0)");
@@ -633,6 +642,90 @@ static void collector_removes_only_orphans(void **state)
     yz_buf_release(&err);
 }
 
+/* ---- the quota ------------------------------------------------------------ */
+
+static struct yz_sql_def q_sized = YZ_SQL(
+    "INSERT INTO attachments(sha256, size, mime, name, uploader_id, channel, created_at)"
+    " VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', ?,"
+    " 'application/pdf', 'a.pdf', ?, 'web', ?)");
+
+struct quota_rows {
+    int64_t user, size, at;
+    int n;
+};
+
+static enum yz_err add_rows(struct yz_tx *tx, void *p)
+{
+    struct quota_rows *q = p;
+    enum yz_err e = YZ_OK;
+    if (!q->user) {
+        struct yz_stmt *st = yz_sql(tx, &q_user);
+        bool row = false;
+        if ((e = yz_step(st, &row)) != YZ_OK)
+            return e;
+        q->user = yz_col_i64(st, 0);
+    }
+    for (int i = 0; e == YZ_OK && i < q->n; i++) {
+        struct yz_stmt *st = yz_sql(tx, &q_sized);
+        yz_bind_i64(st, 1, q->size);
+        yz_bind_i64(st, 2, q->user);
+        yz_bind_i64(st, 3, q->at);
+        e = yz_exec(st);
+    }
+    return e;
+}
+
+struct quota_probe {
+    struct yz_app *app;
+    int64_t user, size;
+};
+
+static enum yz_err probe_tx(struct yz_tx *tx, void *p)
+{
+    struct quota_probe *q = p;
+    struct yz_principal who = {.user_id = q->user, .role = YZ_ROLE_PARTY};
+    return yz_attachments_precheck(tx, q->app, &who, 0, q->size, "test");
+}
+
+static enum yz_err quota_check(struct yz_app *app, int64_t user, int64_t size)
+{
+    struct quota_probe q = {app, user, size};
+    return yz_store_read(app->store, probe_tx, &q);
+}
+
+static void quota_per_user_per_day(void **state)
+{
+    char db[128];
+    snprintf(db, sizeof db, "%s/yizhan.db", dir);
+    struct yz_store_options o = {.path = db, .busy_timeout_ms = 1000, .max_rows = 10,
+                                 .connections = 2};
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    struct yz_app app;
+    memset(&app, 0, sizeof app);
+    assert_int_equal(yz_store_open(&o, &app.store, &err), YZ_OK);
+    int64_t now = yz_time_now_ms();
+
+    /* Bytes: 500 MiB in a day, old uploads do not count. */
+    struct quota_rows bytes = {.size = YZ_ATTACH_DAY_BYTES - 10, .at = now - 1000, .n = 1};
+    assert_int_equal(yz_store_write(app.store, add_rows, &bytes), YZ_OK);
+    struct quota_rows old = {.user = bytes.user, .size = 1 << 30, .at = now - 86400000LL - 1000,
+                             .n = 1};
+    assert_int_equal(yz_store_write(app.store, add_rows, &old), YZ_OK);
+    assert_int_equal(quota_check(&app, bytes.user, 10), YZ_OK);
+    assert_int_equal(quota_check(&app, bytes.user, 11), YZ_ERR_RATE_LIMITED);
+
+    /* Count: 200 in a day; another user is not affected. */
+    struct quota_rows count = {.size = 1, .at = now - 1000, .n = YZ_ATTACH_DAY_COUNT - 1};
+    assert_int_equal(yz_store_write(app.store, add_rows, &count), YZ_OK);
+    assert_int_equal(quota_check(&app, count.user, 1), YZ_OK);
+    count.n = 1;
+    assert_int_equal(yz_store_write(app.store, add_rows, &count), YZ_OK);
+    assert_int_equal(quota_check(&app, count.user, 1), YZ_ERR_RATE_LIMITED);
+    assert_int_equal(quota_check(&app, count.user + 1000, 1), YZ_OK);
+    yz_store_close(app.store);
+    yz_buf_release(&err);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -650,6 +743,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(place_stores_by_hash_once, setup, teardown),
         cmocka_unit_test_setup_teardown(place_refuses_pretenders, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_removes_only_orphans, setup, teardown),
+        cmocka_unit_test_setup_teardown(quota_per_user_per_day, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
