@@ -29,8 +29,27 @@ static void usage(FILE *out)
                  "exit codes: 0 ok, 1 a negative answer, 2 bad usage or input\n");
 }
 
+#ifdef YZ_TEST_BUILD
+#include "core/clock.h"
+#include "core/num.h"
+#include <stdlib.h>
+
+/* Test builds only: pin the clock (UTC ms) so tests can file on a chosen day,
+ * e.g. just before a public holiday. Release builds have no such door. */
+static void pin_clock_for_tests(void)
+{
+    int64_t ms;
+    const char *v = getenv("YZ_TEST_NOW_MS");
+    if (v && yz_parse_i64(v, 1, INT64_C(32503680000000), &ms))
+        yz_time_set_fake(ms);
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef YZ_TEST_BUILD
+    pin_clock_for_tests();
+#endif
     if (argc < 2) {
         usage(stderr);
         return YZ_EXIT_USAGE;

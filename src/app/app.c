@@ -5,6 +5,7 @@
 #include "core/calendar.h"
 #include "core/metrics.h"
 #include "crypto/keys.h"
+#include "forms/forms.h"
 #include "matters/effects.h"
 #include "payments/payments.h"
 #include "crypto/password.h"
@@ -44,6 +45,8 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
         goto fail;
     if ((e = yz_catalog_load_dir(app->cfg.data.dir, &app->catalog, err)) != YZ_OK)
         goto fail;
+    if ((e = yz_forms_load_dir(app->cfg.data.dir, app->catalog, &app->forms, err)) != YZ_OK)
+        goto fail;
     snprintf(path, sizeof path, "%s/common-passwords.txt", app->cfg.data.dir);
     if ((e = yz_password_list_load(path, err)) != YZ_OK)
         goto fail;
@@ -73,6 +76,8 @@ void yz_app_close(struct yz_app *app)
     yz_password_list_free();
     yz_calendar_free(app->calendar);
     app->calendar = NULL;
+    yz_forms_free(app->forms);
+    app->forms = NULL;
     yz_catalog_free(app->catalog);
     app->catalog = NULL;
     yz_workflows_free(app->workflows);

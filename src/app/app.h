@@ -17,6 +17,7 @@ struct yz_keys;
 struct yz_workflows;
 struct yz_calendar;
 struct yz_catalog;
+struct yz_forms;
 
 struct yz_app {
     struct yz_config cfg;
@@ -25,6 +26,7 @@ struct yz_app {
     struct yz_workflows *workflows;
     struct yz_calendar *calendar;
     struct yz_catalog *catalog; /* causes, case types, materials: read-only */
+    struct yz_forms *forms;     /* element-style complaint forms: read-only */
     struct yz_courts courts; /* in-memory copy for the policy */
     unsigned char payment_key[128]; /* the fee gateway's callback key; 0 length = none */
     size_t payment_key_len;

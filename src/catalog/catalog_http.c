@@ -228,6 +228,16 @@ static json_t *items_json(const struct yz_material_item *const *items, size_t n)
     return a;
 }
 
+json_t *yz_catalog_materials_check_json(const struct yz_materials_check *chk)
+{
+    json_t *unknown = json_array();
+    for (size_t i = 0; i < chk->nunknown; i++)
+        json_array_append_new(unknown, json_string(chk->unknown[i]));
+    return json_pack("{s:b, s:o, s:o, s:o}", "complete", chk->nmissing == 0, "missing",
+                     items_json(chk->missing, chk->nmissing), "optional",
+                     items_json(chk->optional, chk->noptional), "unknown", unknown);
+}
+
 enum yz_err yz_catalog_http_materials(struct yz_req *req, struct yz_resp *resp)
 {
     const struct yz_catalog *cat = req->app->catalog;
@@ -251,12 +261,7 @@ enum yz_err yz_catalog_http_materials(struct yz_req *req, struct yz_resp *resp)
                                 "已提交材料不能超过 %d 项", YZ_CATALOG_MAX_ATTACHED);
             return YZ_ERR_VALIDATION;
         }
-        json_t *unknown = json_array();
-        for (size_t i = 0; i < chk.nunknown; i++)
-            json_array_append_new(unknown, json_string(chk.unknown[i]));
-        check = json_pack("{s:b, s:o, s:o, s:o}", "complete", chk.nmissing == 0, "missing",
-                          items_json(chk.missing, chk.nmissing), "optional",
-                          items_json(chk.optional, chk.noptional), "unknown", unknown);
+        check = yz_catalog_materials_check_json(&chk);
         free(copy);
     }
 

@@ -2,6 +2,7 @@
 #ifndef YZ_CATALOG_CATALOG_HTTP_H
 #define YZ_CATALOG_CATALOG_HTTP_H
 
+#include "catalog/catalog.h"
 #include "http/request.h"
 
 /* GET /api/v1/causes?revision=&q=&parent=&limit= */
@@ -17,5 +18,8 @@ enum yz_err yz_catalog_http_causes(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_catalog_http_cause(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_catalog_http_case_types(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_catalog_http_materials(struct yz_req *req, struct yz_resp *resp);
+
+/* A materials check as JSON: {complete, missing[], optional[], unknown[]}. */
+json_t *yz_catalog_materials_check_json(const struct yz_materials_check *chk);
 
 #endif

@@ -7,6 +7,8 @@
  */
 #include "filing/filing_http.h"
 #include "caseno/caseno.h"
+#include "catalog/catalog_http.h"
+#include "matters/matters.h"
 #include "core/clock.h"
 #include "core/num.h"
 #include "filing/filing.h"
@@ -273,4 +275,62 @@ enum yz_err yz_filing_http_progress(struct yz_req *req, struct yz_resp *resp)
         return e;
     resp->body = c.out;
     return YZ_OK;
+}
+
+/* ---- materials check of an application ---- */
+
+const struct yz_field_spec yz_filing_matter_params[] = {
+    {"id", YZ_V_ID, true, 0, 0, NULL, "事项编号"},
+    YZ_FIELDS_END,
+};
+
+struct materials_ctx {
+    struct yz_req *req;
+    json_t *matter;
+};
+
+static enum yz_err materials_tx(struct yz_tx *tx, void *p)
+{
+    struct materials_ctx *c = p;
+    return yz_matter_get(tx, c->req->app, &c->req->who, yz_req_param_id(c->req, "id"),
+                         c->req->route->name, &c->matter);
+}
+
+/* RULE: filing-one-time-notice — what the application's attachments lack, all at once. */
+enum yz_err yz_filing_http_materials(struct yz_req *req, struct yz_resp *resp)
+{
+    struct materials_ctx c = {req, NULL};
+    enum yz_err e = yz_store_read(req->app->store, materials_tx, &c);
+    if (e != YZ_OK)
+        return e;
+    json_t *application = json_object_get(json_object_get(c.matter, "data"), "application");
+    const char *code = json_string_value(json_object_get(application, "cause_code"));
+    json_t *rev = json_object_get(application, "cause_revision");
+    const struct yz_cause *cause =
+        code && json_is_integer(rev)
+            ? yz_catalog_cause(req->app->catalog, code, (enum yz_cause_rev)json_integer_value(rev))
+            : NULL;
+    if (!cause) {
+        json_decref(c.matter);
+        yz_buf_adds(&req->detail, "该事项不是立案申请，或没有案由");
+        return YZ_ERR_NOT_FOUND;
+    }
+    const char *codes[YZ_CATALOG_MAX_ATTACHED];
+    size_t n = 0, i;
+    json_t *a;
+    json_array_foreach(json_object_get(application, "attachments"), i, a)
+    {
+        const char *m = json_string_value(json_object_get(a, "material"));
+        if (m && n < YZ_CATALOG_MAX_ATTACHED)
+            codes[n++] = m;
+    }
+    struct yz_materials_check chk;
+    e = yz_catalog_materials_check(req->app->catalog, cause, codes, n, &chk);
+    if (e == YZ_OK) {
+        resp->body = yz_catalog_materials_check_json(&chk);
+        json_object_set_new(resp->body, "cause_code", json_string(cause->code));
+        json_object_set_new(resp->body, "cause_name", json_string(cause->name));
+    }
+    json_decref(c.matter);
+    return e;
 }

@@ -110,7 +110,7 @@ enum yz_form_doc {
 };
 
 struct yz_form_element {
-    char id[16];       /* "c1.2" */
+    char id[32];       /* "c1.2" */
     const char *label; /* the form's wording, "尚欠本金" */
     enum yz_form_type type;
     bool required;

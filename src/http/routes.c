@@ -9,6 +9,7 @@
 #include "courts/courts_http.h"
 #include "fees/fees_http.h"
 #include "filing/filing_http.h"
+#include "forms/forms_http.h"
 #include "matters/matters_http.h"
 #include "payments/payments_http.h"
 #include "notifications/notifications_http.h"
@@ -62,6 +63,17 @@ static const struct yz_route routes[] = {
      PUBLIC, yz_catalog_materials_params, NULL, 0, 200, "catalog",
      "立案材料公示清单；附 attached 时一次性告知缺少的材料"},
 
+    {"forms.list", YZ_GET, "/api/v1/complaint-forms", yz_forms_http_list, PUBLIC,
+     yz_forms_list_params, NULL, 0, 200, "forms",
+     "要素式起诉状、答辩状表单列表；附 cause（案由代码）时只列适用于该案由的表单"},
+    {"forms.get", YZ_GET, "/api/v1/complaint-forms/{id}", yz_forms_http_get, PUBLIC,
+     yz_forms_id_params, NULL, 0, 200, "forms",
+     "要素式表单详情：各部分、要素（编号、类型、选项、是否必填、填写提示）"},
+    {"forms.render", YZ_POST, "/api/v1/complaint-forms/{id}/render", yz_forms_http_render, PUBLIC,
+     yz_forms_id_params, yz_forms_render_body, 0, 200, "forms",
+     "校验要素并生成起诉状（或答辩状）文本，另给出可填入立案申请的诉讼请求、事实与理由；"
+     "answers 以要素编号为键，当事人放在 answers.parties；不保存任何内容"},
+
     {"fees.quote", YZ_GET, "/api/v1/fees/quote", yz_fees_http_quote, PUBLIC, yz_fees_quote_params,
      NULL, 0, 200, "fees", "诉讼费用计算"},
 
@@ -97,6 +109,9 @@ static const struct yz_route routes[] = {
     {"filing.overdue", YZ_GET, "/api/v1/filing/overdue", yz_filing_http_overdue,
      ROLES(YZ_ROLE_BIT(SUPERVISOR) | YZ_ROLE_BIT(COURT_ADMIN)), NULL, NULL, 0, 200, "filing",
      "各法院待审、超期、不予受理的立案申请数"},
+    {"filing.materials", YZ_GET, "/api/v1/matters/{id}/materials-check", yz_filing_http_materials,
+     SIGNED_IN, yz_filing_matter_params, NULL, 0, 200, "filing",
+     "立案材料核对：按案由公示清单一次性列出缺少的全部材料"},
     {"filing.progress", YZ_GET, "/api/v1/progress", yz_filing_http_progress, PUBLIC,
      yz_filing_progress_params, NULL, 0, 200, "filing", "案件进度查询（案号 + 查询码，免登录）"},
 

@@ -49,6 +49,7 @@ struct yz_server {
 struct conn_ctx {
     struct yz_buf body;
     bool too_large;
+    bool headers_too_large; /* over server.max_header_bytes: answered 431 */
     /* Upload routes: */
     bool upload_route;
     bool responded;       /* a response was queued on the first callback */
@@ -264,6 +265,15 @@ static void end_upload(struct conn_ctx *ctx)
     yz_upload_finish(ctx->upload, complete);
 }
 
+/* Header bytes as a client sent them: name, ": ", value, CRLF. */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    size_t *n = cls;
+    *n += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data_, size_t *upload_size, void **con_cls)
@@ -281,6 +291,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         sodium_bin2hex(ctx->request_id, sizeof ctx->request_id, rnd, sizeof rnd);
         yz_strlcpy(ctx->method, method, sizeof ctx->method);
         *con_cls = ctx;
+        size_t header_bytes = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &header_bytes);
+        if (header_bytes > s->opt.max_header_bytes) {
+            ctx->headers_too_large = true;
+            return MHD_YES; /* drain the body, answer 431 at the end */
+        }
 
         struct yz_req pre;
         init_req(s, c, ctx, &pre);
@@ -299,6 +315,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
+        if (ctx->headers_too_large)
+            return MHD_YES;
         if (ctx->upload_route)
             return upload_data(s, ctx, upload_data_, n);
         if (!ctx->too_large && !yz_buf_add(&ctx->body, upload_data_, n))
@@ -321,7 +339,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     };
     struct yz_rendered out;
     memset(&out, 0, sizeof out);
-    yz_router_handle(&req, &s->opt, &raw, &out);
+    if (ctx->headers_too_large)
+        yz_router_problem(&req, YZ_ERR_HEADERS_TOO_LARGE, &out);
+    else
+        yz_router_handle(&req, &s->opt, &raw, &out);
     ctx->user_id = req.who.user_id;
     yz_buf_release(&req.detail);
     /* Before the response leaves: no temp file outlives a request. */

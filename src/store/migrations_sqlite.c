@@ -233,6 +233,24 @@ static const struct yz_migration migrations[] = {
      " created_at INTEGER NOT NULL,"
      " paid_at INTEGER);"
      "CREATE INDEX payments_matter ON payments(matter_id, id);"},
+
+    {5, "filing_batches",
+     /* Bulk filing: one row per uploaded batch, found again by the SHA-256 of
+      * its content (court, template, table) so that re-uploading it creates
+      * nothing twice; the per-row report (no personal data) is kept as JSON. */
+     "CREATE TABLE filing_batches ("
+     " id INTEGER PRIMARY KEY,"
+     " user_id INTEGER NOT NULL REFERENCES users(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+     " title TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL,"
+     " row_count INTEGER NOT NULL CHECK (row_count >= 0),"
+     " accepted INTEGER NOT NULL CHECK (accepted >= 0),"
+     " rejected INTEGER NOT NULL CHECK (rejected >= 0),"
+     " report TEXT NOT NULL,"
+     " CHECK (accepted + rejected = row_count),"
+     " UNIQUE (user_id, sha256));"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -104,6 +104,16 @@ static void online_filing_corrected_then_registered(void **state)
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE data LIKE '%" PLAINTIFF_ID "%'"), 0);
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM events WHERE payload LIKE '%" PLAINTIFF_ID "%'"), 0);
 
+    /* Everything the attachments lack, at once, from the cause's published checklist. */
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/materials-check", (long long)id);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_false(yzt_json_bool(&r, "complete"));
+    assert_true(json_array_size(yzt_json_at(r.json, "missing")) >= 2);
+    assert_string_equal(yzt_json_str(&r, "cause_name"), "民间借贷纠纷");
+    yzt_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
+
     /* The clerk's queue has it, with its deadline, not overdue. */
     yzt_request(&clerk, "GET", "/api/v1/filing/queue", NULL, NULL, &r);
     yzt_assert_status(&r, 200);
