@@ -330,8 +330,9 @@ static json_t *attachment_cb(struct checker *c, const json_t *a, void *arg)
     else
         json_object_set_new(out, "id", json_integer(json_integer_value(id)));
     const char *m = text(c, a, "material", "材料类别", true, 40, false);
-    if (m && strspn(m, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(m))
-        yz_field_errors_add(c->fe, at(c, "material"), "invalid", "材料类别代码不正确");
+    if (m && !yz_catalog_material(c->app->catalog, m))
+        yz_field_errors_add(c->fe, at(c, "material"), "not_found",
+                            "材料类别不在立案材料公示清单中");
     else
         copy_text(out, "material", m);
     return out;
@@ -481,7 +482,12 @@ enum yz_err yz_filing_prepare_correction(struct yz_app *app, const json_t *in, c
                 yz_field_errors_add(fe, c.path, "wrong_type", "补正事项应为对象");
             } else {
                 json_t *x = json_object();
-                copy_text(x, "material", text(&c, it, "material", "材料类别", false, 40, false));
+                const char *m = text(&c, it, "material", "材料类别", false, 40, false);
+                if (m && !yz_catalog_material(app->catalog, m))
+                    yz_field_errors_add(fe, at(&c, "material"), "not_found",
+                                        "材料类别不在立案材料公示清单中");
+                else
+                    copy_text(x, "material", m);
                 copy_text(x, "description", text(&c, it, "description", "补正内容", true, 500, true));
                 json_array_append_new(items_out, x);
             }

@@ -63,6 +63,48 @@ static const char *const template_keys[] = {
     "service_address", "evidence", "attachments", "claims", "facts", NULL};
 
 #define MATTER_TITLE_MAX 200 /* code points, as for matters created over the API */
+#define TEMPLATE_FILES_MAX 20 /* distinct uploads the template may name (copied per matter) */
+
+/* Where an application names uploads: array member, and the id's key in each item. */
+static const struct {
+    const char *array, *key;
+} file_refs[] = {{"attachments", "id"}, {"evidence", "attachment"}, {"agents", "power_of_attorney"}};
+
+/* The distinct upload ids the template names, with the path of the first mention. */
+struct template_files {
+    int64_t id[TEMPLATE_FILES_MAX];
+    char path[TEMPLATE_FILES_MAX][64];
+    size_t n;
+    bool too_many;
+};
+
+static void template_files(const json_t *tmpl, struct template_files *f)
+{
+    memset(f, 0, sizeof *f);
+    for (size_t r = 0; r < sizeof file_refs / sizeof file_refs[0]; r++) {
+        size_t i;
+        const json_t *item;
+        json_array_foreach(json_object_get(tmpl, file_refs[r].array), i, item)
+        {
+            const json_t *v = json_object_get(item, file_refs[r].key);
+            if (!json_is_integer(v))
+                continue;
+            size_t k = 0;
+            while (k < f->n && f->id[k] != json_integer_value(v))
+                k++;
+            if (k < f->n)
+                continue;
+            if (f->n == TEMPLATE_FILES_MAX) {
+                f->too_many = true;
+                return;
+            }
+            f->id[f->n] = json_integer_value(v);
+            snprintf(f->path[f->n], sizeof f->path[f->n], "template/%s/%zu/%s", file_refs[r].array,
+                     i, file_refs[r].key);
+            f->n++;
+        }
+    }
+}
 
 struct row {
     size_t n, line;
@@ -76,6 +118,7 @@ struct yz_batch {
     int64_t court_id;
     char *title;
     char sha256[65];
+    struct template_files files;
     struct row *rows;
     size_t count, accepted;
 };
@@ -180,6 +223,7 @@ static int prefix_bytes(const char *s, size_t n, size_t max)
 static void map_header(const struct yz_csv_record *h, int field_of[C__COUNT],
                        struct yz_field_errors *fe)
 {
+    int before = fe->count + fe->dropped;
     for (int c = 0; c < C__COUNT; c++)
         field_of[c] = -1;
     for (size_t i = 0; i < h->count; i++) {
@@ -203,7 +247,7 @@ static void map_header(const struct yz_csv_record *h, int field_of[C__COUNT],
         else
             field_of[found] = (int)i;
     }
-    if (field_of[C_NAME] < 0 && !fe->count)
+    if (field_of[C_NAME] < 0 && fe->count + fe->dropped == before)
         yz_field_errors_add(fe, "csv", "missing_column", "表格缺少“%s”列", columns[C_NAME].title);
 }
 
@@ -233,35 +277,48 @@ static bool all_empty(const struct yz_csv_record *r)
 
 /* ---- the template ------------------------------------------------------------ */
 
-static void check_template(const json_t *t, struct yz_field_errors *fe)
+static bool template_key(const char *k)
+{
+    for (const char *const *q = template_keys; *q; q++)
+        if (strcmp(*q, k) == 0)
+            return true;
+    return false;
+}
+
+/* The template's shape; false when no row can be built from it. Its values
+ * are checked with the rows, by the application's own checker. */
+static bool check_template(const json_t *t, struct yz_field_errors *fe)
 {
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)t, k, v)
     {
-        bool ok = false;
-        for (const char *const *q = template_keys; *q && !ok; q++)
-            ok = strcmp(*q, k) == 0;
-        if (!ok) {
+        if (!template_key(k)) {
             char path[96];
             snprintf(path, sizeof path, "template/%.60s", k);
             yz_field_errors_add(fe, path, "unknown_field",
                                 "起诉状模板不支持该字段（被告、标的额等每件不同的内容请填在表格中）");
         }
     }
+    struct template_files files;
+    template_files(t, &files);
+    if (files.too_many)
+        yz_field_errors_add(fe, "template", "too_many_files",
+                            "批量立案模板最多引用 %d 个不同的材料文件", TEMPLATE_FILES_MAX);
     const json_t *p = json_object_get(t, "plaintiff");
     if (!p || json_is_null(p)) {
         yz_field_errors_add(fe, "template/plaintiff", "required", "请在模板中填写原告");
-        return;
+        return false;
     }
     if (!json_is_object(p)) {
         yz_field_errors_add(fe, "template/plaintiff", "wrong_type", "原告应为对象");
-        return;
+        return false;
     }
     const json_t *role = json_object_get(p, "role");
     if (role && !(json_is_string(role) && strcmp(json_string_value(role), "plaintiff") == 0))
         yz_field_errors_add(fe, "template/plaintiff/role", "not_allowed",
                             "模板中的当事人应为原告（被告请填在表格中）");
+    return true;
 }
 
 /* ---- one row --------------------------------------------------------------- */
@@ -271,11 +328,11 @@ struct row_source {
 };
 
 static void add_row_error(struct yz_field_errors *fe, size_t n, const char *column,
-                          const char *code, const char *fmt, const char *arg)
+                          const char *code, const char *message)
 {
     char path[96];
     snprintf(path, sizeof path, "rows/%zu/%s", n, column);
-    yz_field_errors_add(fe, path, code, fmt, arg);
+    yz_field_errors_add(fe, path, code, "%s", message);
 }
 
 static const char *kind_value(const char *s, size_t n)
@@ -301,7 +358,8 @@ static json_t *build_application(const json_t *tmpl, const struct yz_csv_record 
     json_t *v;
     json_object_foreach((json_t *)tmpl, k, v)
     {
-        if (strcmp(k, "plaintiff") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "facts") != 0)
+        if (strcmp(k, "plaintiff") != 0 && strcmp(k, "claims") != 0 && strcmp(k, "facts") != 0 &&
+            template_key(k))
             json_object_set(a, k, v);
     }
     json_t *plaintiff = json_deep_copy(json_object_get(tmpl, "plaintiff"));
@@ -327,10 +385,10 @@ static json_t *build_application(const json_t *tmpl, const struct yz_csv_record 
      * in a table it is a shifted column, so say so. */
     bool natural = kind && strcmp(kind, "natural") == 0;
     if (natural && json_object_get(d, "credit_code"))
-        add_row_error(fe, n, columns[C_CREDIT_CODE].name, "not_applicable", "%s",
+        add_row_error(fe, n, columns[C_CREDIT_CODE].name, "not_applicable",
                       "自然人被告不填写统一社会信用代码（或请将被告类型填为法人、非法人组织）");
     if (kind && !natural && json_object_get(d, "citizen_id"))
-        add_row_error(fe, n, columns[C_CITIZEN_ID].name, "not_applicable", "%s",
+        add_row_error(fe, n, columns[C_CITIZEN_ID].name, "not_applicable",
                       "法人或非法人组织被告不填写身份证号（或请将被告类型填为自然人）");
     json_object_set_new(a, "parties", json_pack("[o, o]", plaintiff, d));
 
@@ -362,7 +420,7 @@ static json_t *build_application(const json_t *tmpl, const struct yz_csv_record 
         if (ok)
             json_object_set_new(a, "amount_fen", json_integer(fen));
         else
-            add_row_error(fe, n, columns[C_AMOUNT].name, "invalid_amount", "%s",
+            add_row_error(fe, n, columns[C_AMOUNT].name, "invalid_amount",
                           "标的额应为不带符号的金额（元），最多两位小数，如 12345.67");
     }
     return a;
@@ -523,8 +581,9 @@ static bool read_table(const struct yz_batch_input *in, struct yz_csv *t, int fi
         yz_field_errors_add(fe, "csv", "empty", "表格为空：第一行应为表头，其后每行一件起诉");
         return false;
     }
+    int before = fe->count + fe->dropped;
     map_header(&t->records[0], field_of, fe);
-    if (fe->count || !unnamed_columns_empty(t, fe))
+    if (fe->count + fe->dropped > before || !unnamed_columns_empty(t, fe))
         return false;
     bool any = false;
     for (size_t i = 1; i < t->count && !any; i++)
@@ -544,14 +603,18 @@ enum yz_err yz_batch_prepare(struct yz_app *app, const struct yz_batch_input *in
     struct yz_batch *b = NULL;
     int field_of[C__COUNT];
     enum yz_err e = YZ_ERR_VALIDATION;
+    /* Everything wrong is reported at once: court, template shape, and the
+     * template's values as the rows' checks find them; only a table that
+     * cannot be read or a template without a plaintiff stop early. */
     if (!yz_courts_find(&app->courts, in->court_id))
         yz_field_errors_add(fe, "court_id", "not_found", "法院不存在");
-    check_template(in->tmpl, fe);
-    if (fe->count || !read_table(in, &t, field_of, fe))
+    bool buildable = check_template(in->tmpl, fe);
+    if (!read_table(in, &t, field_of, fe) || !buildable)
         goto out;
 
     b = yz_calloc(1, sizeof *b);
     b->court_id = in->court_id;
+    template_files(in->tmpl, &b->files);
     b->title = yz_strdup(in->title);
     if (!content_hash(in, b->sha256)) {
         e = YZ_ERR_INTERNAL;
@@ -586,7 +649,7 @@ enum yz_err yz_batch_prepare(struct yz_app *app, const struct yz_batch_input *in
         json_decref(prepared);
     }
     if (fe->count || fe->dropped)
-        goto out; /* the template is wrong: every row would say so */
+        goto out; /* the court or template is wrong: every row would say so */
     *out = b;
     b = NULL;
     e = YZ_OK;
@@ -633,6 +696,78 @@ static enum yz_err report_of(struct yz_stmt *st, json_t **report)
     return YZ_OK;
 }
 
+static struct yz_sql_def q_upload =
+    YZ_SQL("SELECT uploader_id, matter_id IS NULL FROM attachments WHERE id = ?");
+static struct yz_sql_def q_copy_upload = YZ_SQL(
+    "INSERT INTO attachments(sha256, size, mime, name, kind, title, uploader_id, matter_id,"
+    " channel, created_at) SELECT sha256, size, mime, name, kind, title, uploader_id, NULL,"
+    " channel, ? FROM attachments WHERE id = ? AND uploader_id = ? RETURNING id");
+
+/* RULE: own-uploads-only — the template may name only the uploader's own
+ * uploads not yet bound to a matter (as the attach_uploads effect demands of
+ * every application); checked here so the error names the template. */
+static enum yz_err check_files(struct yz_tx *tx, const struct yz_principal *who,
+                               const struct template_files *f, struct yz_field_errors *fe)
+{
+    int before = fe->count + fe->dropped;
+    for (size_t k = 0; k < f->n; k++) {
+        struct yz_stmt *st = yz_sql(tx, &q_upload);
+        yz_bind_i64(st, 1, f->id[k]);
+        bool row;
+        enum yz_err e = yz_step(st, &row);
+        if (e != YZ_OK)
+            return e;
+        bool ok = row && yz_col_i64(st, 0) == who->user_id && yz_col_i64(st, 1) == 1;
+        if (row)
+            yz_exec(st);
+        if (!ok)
+            yz_field_errors_add(fe, f->path[k], "not_found", "附件不存在，或不是您上传的文件");
+    }
+    return fe->count + fe->dropped > before ? YZ_ERR_VALIDATION : YZ_OK;
+}
+
+/* The application of one more matter: each upload the template names is
+ * replaced by a new row for the same stored file (content-addressed, no bytes
+ * copied), which that matter's attach_uploads effect then binds to it, so
+ * every matter's readers, and only they, can read its files. */
+static enum yz_err with_copies(struct yz_tx *tx, const struct yz_principal *who,
+                               const struct template_files *f, const json_t *application,
+                               json_t **out)
+{
+    int64_t copy[TEMPLATE_FILES_MAX];
+    int64_t now = yz_time_now_ms();
+    for (size_t k = 0; k < f->n; k++) {
+        struct yz_stmt *st = yz_sql(tx, &q_copy_upload);
+        yz_bind_i64(st, 1, now);
+        yz_bind_i64(st, 2, f->id[k]);
+        yz_bind_i64(st, 3, who->user_id);
+        bool row;
+        enum yz_err e = yz_step(st, &row);
+        if (e != YZ_OK)
+            return e;
+        if (!row)
+            return YZ_ERR_INTERNAL; /* check_files saw it in this transaction */
+        copy[k] = yz_col_i64(st, 0);
+        yz_exec(st);
+    }
+    json_t *a = json_deep_copy(application);
+    for (size_t r = 0; r < sizeof file_refs / sizeof file_refs[0]; r++) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(a, file_refs[r].array), i, item)
+        {
+            const json_t *v = json_object_get(item, file_refs[r].key);
+            for (size_t k = 0; json_is_integer(v) && k < f->n; k++)
+                if (json_integer_value(v) == f->id[k]) {
+                    json_object_set_new(item, file_refs[r].key, json_integer(copy[k]));
+                    break;
+                }
+        }
+    }
+    *out = a;
+    return YZ_OK;
+}
+
 static void copy_errors(const struct yz_field_errors *from, size_t n, struct yz_field_errors *to)
 {
     for (int i = 0; i < from->count; i++) {
@@ -648,6 +783,10 @@ static enum yz_err create_matters(struct yz_tx *tx, struct yz_app *app,
                                   const struct yz_batch *b, json_t *items, json_t *ids,
                                   struct yz_field_errors *fe)
 {
+    enum yz_err e = check_files(tx, who, &b->files, fe);
+    if (e != YZ_OK)
+        return e;
+    bool first = true;
     for (size_t i = 0; i < b->count; i++) {
         const struct row *r = &b->rows[i];
         json_t *item = json_pack("{s:I, s:I}", "row", (json_int_t)r->n, "line", (json_int_t)r->line);
@@ -659,15 +798,22 @@ static enum yz_err create_matters(struct yz_tx *tx, struct yz_app *app,
                 json_object_set_new(item, "errors_omitted", json_integer(r->omitted));
             continue;
         }
+        /* The first matter takes the template's uploads themselves, the others copies. */
+        json_t *application = NULL;
+        if (first || b->files.n == 0)
+            application = json_incref(r->application);
+        else if ((e = with_copies(tx, who, &b->files, r->application, &application)) != YZ_OK)
+            return e;
+        first = false;
         /* RULE: bulk-filing-channel — every bulk row is an ordinary filing, channel "bulk". */
-        json_t *fields = json_pack("{s:s, s:O}", "channel", "bulk", "application", r->application);
+        json_t *fields = json_pack("{s:s, s:o}", "channel", "bulk", "application", application);
         struct yz_matter_new m = {
             .kind = "filing", .court_id = b->court_id, .title = r->title, .fields = fields,
             .channel = channel,
         };
         struct yz_field_errors rfe = {0};
         int64_t id = 0;
-        enum yz_err e = yz_matter_create(tx, app, who, &m, &rfe, &id);
+        e = yz_matter_create(tx, app, who, &m, &rfe, &id);
         json_decref(fields);
         if (e != YZ_OK) {
             copy_errors(&rfe, r->n, fe);

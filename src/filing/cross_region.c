@@ -15,13 +15,83 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct yz_sql_def q_created_at = YZ_SQL("SELECT created_at FROM matters WHERE id = ?");
+static struct yz_sql_def q_attachments =
+    YZ_SQL("SELECT id FROM attachments WHERE matter_id = ? ORDER BY id LIMIT 1000");
+static struct yz_sql_def q_copy_attachment = YZ_SQL(
+    "INSERT INTO attachments(sha256, size, mime, name, kind, title, uploader_id, matter_id,"
+    " channel, created_at) SELECT sha256, size, mime, name, kind, title, uploader_id, ?, channel,"
+    " created_at FROM attachments WHERE id = ? RETURNING id");
+static struct yz_sql_def q_data_of = YZ_SQL("SELECT data FROM matters WHERE id = ?");
+static struct yz_sql_def q_set_data = YZ_SQL("UPDATE matters SET data = ? WHERE id = ?");
 static struct yz_sql_def q_copy_participants = YZ_SQL(
     "INSERT INTO matter_participants(matter_id, user_id, capacity)"
     " SELECT ?, user_id, capacity FROM matter_participants WHERE matter_id = ?"
     " ON CONFLICT DO NOTHING");
+
+#define MAX_FILES 1000
+
+static void remap(json_t *o, const char *key, const int64_t *from, const int64_t *to, size_t n)
+{
+    json_t *v = json_object_get(o, key);
+    for (size_t i = 0; json_is_integer(v) && i < n; i++)
+        if (json_integer_value(v) == from[i]) {
+            json_object_set_new(o, key, json_integer(to[i]));
+            return;
+        }
+}
+
+/* The court with jurisdiction gets its own rows for the same stored files
+ * (content-addressed: no bytes are copied), and the forwarded application
+ * points at them. */
+static enum yz_err copy_files(struct yz_effect_ctx *c, int64_t to_matter)
+{
+    static _Thread_local int64_t from[MAX_FILES], to[MAX_FILES];
+    size_t n = 0;
+    struct yz_stmt *st = yz_sql(c->tx, &q_attachments);
+    yz_bind_i64(st, 1, c->matter_id);
+    bool row;
+    enum yz_err e;
+    while ((e = yz_step(st, &row)) == YZ_OK && row && n < MAX_FILES)
+        from[n++] = yz_col_i64(st, 0);
+    if (e != YZ_OK || n == 0)
+        return e;
+    yz_exec(st);
+    for (size_t i = 0; i < n; i++) {
+        st = yz_sql(c->tx, &q_copy_attachment);
+        yz_bind_i64(st, 1, to_matter);
+        yz_bind_i64(st, 2, from[i]);
+        if ((e = yz_step(st, &row)) != YZ_OK || !row)
+            return e ? e : YZ_ERR_INTERNAL;
+        to[i] = yz_col_i64(st, 0);
+        yz_exec(st);
+    }
+    st = yz_sql(c->tx, &q_data_of);
+    yz_bind_i64(st, 1, to_matter);
+    if ((e = yz_step(st, &row)) != YZ_OK || !row)
+        return e ? e : YZ_ERR_INTERNAL;
+    json_t *data = json_loads(yz_col_text(st, 0), 0, NULL);
+    yz_exec(st);
+    if (!data)
+        return YZ_ERR_INTERNAL;
+    json_t *app = json_object_get(data, "application");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(app, "attachments"), i, x) remap(x, "id", from, to, n);
+    json_array_foreach(json_object_get(app, "evidence"), i, x) remap(x, "attachment", from, to, n);
+    json_array_foreach(json_object_get(app, "agents"), i, x)
+        remap(x, "power_of_attorney", from, to, n);
+    char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(data);
+    st = yz_sql(c->tx, &q_set_data);
+    yz_bind_text(st, 1, text);
+    yz_bind_i64(st, 2, to_matter);
+    free(text);
+    return yz_exec(st);
+}
 
 /* RULE: cross-region-forward — the receiving court forwards; the court with jurisdiction decides. */
 enum yz_err yz_filing_forward(struct yz_effect_ctx *c)
@@ -68,7 +138,7 @@ enum yz_err yz_filing_forward(struct yz_effect_ctx *c)
     st = yz_sql(c->tx, &q_copy_participants);
     yz_bind_i64(st, 1, id);
     yz_bind_i64(st, 2, c->matter_id);
-    if ((e = yz_exec(st)) != YZ_OK)
+    if ((e = yz_exec(st)) != YZ_OK || (e = copy_files(c, id)) != YZ_OK)
         return e;
     json_object_set_new(c->data, "forwarded_to",
                         json_pack("{s:I, s:I, s:s}", "matter_id", (json_int_t)id, "court_id",

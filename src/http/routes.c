@@ -8,6 +8,7 @@
 #include "catalog/catalog_http.h"
 #include "courts/courts_http.h"
 #include "fees/fees_http.h"
+#include "filing/batch_http.h"
 #include "filing/filing_http.h"
 #include "forms/forms_http.h"
 #include "matters/matters_http.h"
@@ -114,6 +115,17 @@ static const struct yz_route routes[] = {
      "立案材料核对：按案由公示清单一次性列出缺少的全部材料"},
     {"filing.progress", YZ_GET, "/api/v1/progress", yz_filing_http_progress, PUBLIC,
      yz_filing_progress_params, NULL, 0, 200, "filing", "案件进度查询（案号 + 查询码，免登录）"},
+    {"filing.batch_create", YZ_POST, "/api/v1/filing/batches", yz_batch_http_create,
+     ROLES(YZ_ROLE_BIT(PARTY) | YZ_ROLE_BIT(LAWYER)), NULL, yz_batch_create_body,
+     YZ_ROUTE_IDEMPOTENT, 201, "filing",
+     "批量立案：起诉状模板 + CSV 表格（每行一件，最多 2000 行、1 MiB），逐行校验，有效的行提交立案申请；"
+     "同一批次重复上传返回原结果（200），不重复立案"},
+    {"filing.batch_get", YZ_GET, "/api/v1/filing/batches/{id}", yz_batch_http_get,
+     ROLES(YZ_ROLE_BIT(PARTY) | YZ_ROLE_BIT(LAWYER)), yz_batch_id_params, NULL, 0, 200, "filing",
+     "批量立案逐行结果（仅上传人可见）"},
+    {"filing.batch_report", YZ_GET, "/api/v1/filing/batches/{id}/report.csv", yz_batch_http_report,
+     ROLES(YZ_ROLE_BIT(PARTY) | YZ_ROLE_BIT(LAWYER)), yz_batch_id_params, NULL, YZ_ROUTE_RAW, 200,
+     "filing", "下载批量立案逐行结果（CSV，Excel 可直接打开）"},
 
     {"notifications.list", YZ_GET, "/api/v1/notifications", yz_notifications_http_list, SIGNED_IN,
      yz_notifications_list_params, NULL, 0, 200, "notifications",

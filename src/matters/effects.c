@@ -99,6 +99,7 @@ static const struct {
     {"link_applicants", yz_filing_link_applicants},
     {"link_parties", yz_filing_link_parties},
     {"forward_filing", yz_filing_forward},
+    {"attach_uploads", yz_filing_attach_uploads},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

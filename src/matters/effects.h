@@ -31,6 +31,7 @@ struct yz_effect_ctx {
     json_t *data;           /* the matter's projection; effects may add to it */
     json_t *result;         /* what the effect produced (recorded in an event of its own) */
     struct yz_field_errors *fe;
+    bool internal;          /* the matter is being created by another effect (forwarding) */
 };
 
 typedef enum yz_err (*yz_effect_fn)(struct yz_effect_ctx *c);

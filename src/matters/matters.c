@@ -153,7 +153,7 @@ static enum yz_err write_data(struct yz_tx *tx, int64_t id, const json_t *data)
 static enum yz_err run_effects(struct yz_tx *tx, struct yz_app *app,
                                const struct yz_principal *who, int64_t id, int64_t court_id,
                                const struct yz_wf_event *ev, const json_t *fields, json_t *data,
-                               const char *channel, struct yz_field_errors *fe)
+                               const char *channel, bool internal, struct yz_field_errors *fe)
 {
     size_t n = yz_wf_event_effect_count(ev);
     if (n == 0)
@@ -169,6 +169,7 @@ static enum yz_err run_effects(struct yz_tx *tx, struct yz_app *app,
             .tx = tx, .app = app, .who = who, .matter_id = id, .court_id = court_id,
             .kind = kind, .event = yz_wf_event_name(ev), .event_title = yz_wf_event_title(ev),
             .channel = channel, .fields = fields, .data = data, .result = json_object(), .fe = fe,
+            .internal = internal,
         };
         e = fn(&c);
         if (e == YZ_OK && json_object_size(c.result)) {
@@ -237,7 +238,8 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
     e = record(tx, app, who, *id, ev, NULL, fields, m->channel);
     if (e == YZ_OK) {
         json_t *projection = json_deep_copy(fields);
-        e = run_effects(tx, app, who, *id, m->court_id, ev, fields, projection, m->channel, fe);
+        e = run_effects(tx, app, who, *id, m->court_id, ev, fields, projection, m->channel,
+                        m->internal, fe);
         json_decref(projection);
     }
 out:
@@ -339,7 +341,7 @@ enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz
     }
     e = record(tx, app, who, id, ev, l.state, prepared, channel);
     if (e == YZ_OK)
-        e = run_effects(tx, app, who, id, l.court_id, ev, prepared, l.data, channel, fe);
+        e = run_effects(tx, app, who, id, l.court_id, ev, prepared, l.data, channel, false, fe);
 out:
     json_decref(prepared);
     json_decref(l.data);

@@ -16,6 +16,7 @@
 
 #include "fixtures/attachments.h"
 #include "lib/apitest.h"
+#include "lib/upload.h"
 
 #include <dirent.h>
 #include <sodium.h>
@@ -28,7 +29,6 @@
 #define PHONE_A "13800000001"
 #define PHONE_B "13800000002"
 #define MISSING_ID 999999
-#define BOUNDARY "yzBoundary7MA4YWxkTrZu0gW"
 
 static const char *const ROWS_SQL = "SELECT count(*) FROM attachments";
 static const char *const DOWNLOADS_SQL =
@@ -37,72 +37,6 @@ static const char *const DENIALS_SQL =
     "SELECT count(*) FROM events WHERE stream = 'security' AND type = 'access_denied'";
 
 /* ---- helpers -------------------------------------------------------------- */
-
-struct part {
-    const char *name;
-    const char *filename; /* NULL for a plain field */
-    const void *data;
-    size_t len; /* 0: strlen(data) for plain fields */
-};
-
-/* A multipart/form-data body with BOUNDARY (malloc'd). */
-static char *multipart(const struct part *parts, size_t n, size_t *len)
-{
-    size_t cap = 4096;
-    for (size_t i = 0; i < n; i++)
-        cap += parts[i].len ? parts[i].len : strlen(parts[i].data);
-    char *b = malloc(cap);
-    assert_non_null(b);
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct part *p = &parts[i];
-        size_t dl = p->len ? p->len : strlen(p->data);
-        if (p->filename)
-            at += (size_t)snprintf(b + at, cap - at,
-                                   "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"; "
-                                   "filename=\"%s\"\r\nContent-Type: application/octet-stream\r\n\r\n",
-                                   p->name, p->filename);
-        else
-            at += (size_t)snprintf(b + at, cap - at,
-                                   "--" BOUNDARY "\r\nContent-Disposition: form-data; "
-                                   "name=\"%s\"\r\n\r\n",
-                                   p->name);
-        memcpy(b + at, p->data, dl);
-        at += dl;
-        memcpy(b + at, "\r\n", 2);
-        at += 2;
-    }
-    at += (size_t)snprintf(b + at, cap - at, "--" BOUNDARY "--\r\n");
-    *len = at;
-    return b;
-}
-
-/* POSTs the parts to /api/v1/attachments with key (NULL: a fresh one). */
-static void upload_with(struct yzt_client *c, const struct part *parts, size_t n, const char *key,
-                        struct yzt_response *r)
-{
-    size_t len;
-    char *body = multipart(parts, n, &len);
-    char k[40], hk[200];
-    if (!key) {
-        yzt_idem_key(k);
-        key = k;
-    }
-    snprintf(hk, sizeof hk, "Idempotency-Key: %s", key);
-    const char *const h[] = {hk, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    yzt_request_raw(c, "POST", "/api/v1/attachments", body, len, h, r);
-    free(body);
-}
-
-/* One file, optionally to a matter. */
-static void upload_file(struct yzt_client *c, const void *data, size_t len, const char *filename,
-                        int64_t matter_id, struct yzt_response *r)
-{
-    char mid[32];
-    snprintf(mid, sizeof mid, "%lld", (long long)matter_id);
-    struct part parts[2] = {{"file", filename, data, len}, {"matter_id", NULL, mid, 0}};
-    upload_with(c, parts, matter_id ? 2 : 1, NULL, r);
-}
 
 static void sha256_hex(const void *p, size_t n, char out[65])
 {
@@ -277,10 +211,10 @@ static void upload_receipt_and_storage(void **state)
 
     char hex[65], path[600], loc[128];
     sha256_hex(YZF_PDF, sizeof YZF_PDF, hex);
-    struct part pdf[] = {{"file", "起诉状.pdf", YZF_PDF, sizeof YZF_PDF},
+    struct yzt_part pdf[] = {{"file", "起诉状.pdf", YZF_PDF, sizeof YZF_PDF},
                          {"kind", NULL, "G1", 0}, /* the complaint, in the checklist */
                          {"title", NULL, "起诉状", 0}};
-    upload_with(&a, pdf, 3, NULL, &r);
+    yzt_upload_parts(&a, pdf, 3, NULL, &r);
     yzt_assert_status(&r, 201);
     assert_string_equal(yzt_json_str(&r, "sha256"), hex);
     assert_int_equal(yzt_json_int(&r, "size"), sizeof YZF_PDF);
@@ -308,7 +242,7 @@ static void upload_receipt_and_storage(void **state)
                      1);
 
     sha256_hex(YZF_PNG, sizeof YZF_PNG, hex);
-    upload_file(&a, YZF_PNG, sizeof YZF_PNG, "证据/../照片.PNG", 0, &r);
+    yzt_upload_file(&a, YZF_PNG, sizeof YZF_PNG, "证据/../照片.PNG", 0, &r);
     yzt_assert_status(&r, 201);
     assert_string_equal(yzt_json_str(&r, "sha256"), hex);
     assert_string_equal(yzt_json_str(&r, "mime"), "image/png");
@@ -316,13 +250,13 @@ static void upload_receipt_and_storage(void **state)
     blob_path(s, hex, path, sizeof path);
     assert_true(file_holds(path, YZF_PNG, sizeof YZF_PNG));
 
-    upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "scan.jpeg", 0, &r);
+    yzt_upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "scan.jpeg", 0, &r);
     yzt_assert_status(&r, 201);
     assert_string_equal(yzt_json_str(&r, "mime"), "image/jpeg");
     assert_int_equal(blob_files(s), 3);
 
     /* Identical content again: a new row (its own receipt), the same single file. */
-    upload_file(&a, YZF_PDF, sizeof YZF_PDF, "起诉状（副本）.pdf", 0, &r);
+    yzt_upload_file(&a, YZF_PDF, sizeof YZF_PDF, "起诉状（副本）.pdf", 0, &r);
     yzt_assert_status(&r, 201);
     assert_true(yzt_json_int(&r, "id") != pdf_id);
     sha256_hex(YZF_PDF, sizeof YZF_PDF, hex);
@@ -347,29 +281,29 @@ static void idempotent_retries(void **state)
     yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
     char key[40];
     yzt_idem_key(key);
-    struct part pdf[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF}, {"title", NULL, "甲", 0}};
-    upload_with(&a, pdf, 2, key, &r);
+    struct yzt_part pdf[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF}, {"title", NULL, "甲", 0}};
+    yzt_upload_parts(&a, pdf, 2, key, &r);
     yzt_assert_status(&r, 201);
     /* The retry gets the stored response; nothing new is stored. */
-    upload_with(&a, pdf, 2, key, &again);
+    yzt_upload_parts(&a, pdf, 2, key, &again);
     yzt_assert_status(&again, 201);
     assert_int_equal(yzt_json_int(&again, "id"), yzt_json_int(&r, "id"));
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 1);
     assert_int_equal(tmp_files(s), 0);
     /* Fields in another order are the same request. */
-    struct part swapped[] = {{"title", NULL, "甲", 0}, {"file", "a.pdf", YZF_PDF, sizeof YZF_PDF}};
-    upload_with(&a, swapped, 2, key, &again);
+    struct yzt_part swapped[] = {{"title", NULL, "甲", 0}, {"file", "a.pdf", YZF_PDF, sizeof YZF_PDF}};
+    yzt_upload_parts(&a, swapped, 2, key, &again);
     yzt_assert_status(&again, 201);
     assert_int_equal(yzt_json_int(&again, "id"), yzt_json_int(&r, "id"));
     /* Another file, name or field under the same key: 422. */
-    struct part other[] = {{"file", "a.pdf", YZF_PNG, sizeof YZF_PNG}, {"title", NULL, "甲", 0}};
-    upload_with(&a, other, 2, key, &again);
+    struct yzt_part other[] = {{"file", "a.pdf", YZF_PNG, sizeof YZF_PNG}, {"title", NULL, "甲", 0}};
+    yzt_upload_parts(&a, other, 2, key, &again);
     yzt_assert_problem(&again, 422, "idempotency_key_reused");
-    struct part renamed[] = {{"file", "b.pdf", YZF_PDF, sizeof YZF_PDF}, {"title", NULL, "甲", 0}};
-    upload_with(&a, renamed, 2, key, &again);
+    struct yzt_part renamed[] = {{"file", "b.pdf", YZF_PDF, sizeof YZF_PDF}, {"title", NULL, "甲", 0}};
+    yzt_upload_parts(&a, renamed, 2, key, &again);
     yzt_assert_problem(&again, 422, "idempotency_key_reused");
-    struct part retitled[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF}, {"title", NULL, "乙", 0}};
-    upload_with(&a, retitled, 2, key, &again);
+    struct yzt_part retitled[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF}, {"title", NULL, "乙", 0}};
+    yzt_upload_parts(&a, retitled, 2, key, &again);
     yzt_assert_problem(&again, 422, "idempotency_key_reused");
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 1);
     assert_int_equal(blob_files(s), 1);
@@ -377,8 +311,8 @@ static void idempotent_retries(void **state)
 
     /* No key: 400, nothing stored. */
     size_t len;
-    char *body = multipart(pdf, 2, &len);
-    const char *const h[] = {"Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
+    char *body = yzt_multipart(pdf, 2, &len);
+    const char *const h[] = {"Content-Type: multipart/form-data; boundary=" YZT_BOUNDARY, NULL};
     yzt_request_raw(&a, "POST", "/api/v1/attachments", body, len, h, &again);
     free(body);
     yzt_assert_problem(&again, 400, "idempotency_key_required");
@@ -407,7 +341,7 @@ static void refused_content(void **state)
         {YZF_ELF, sizeof YZF_ELF, "photo.png", "application/x-"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        upload_file(&a, cases[i].p, cases[i].n, cases[i].name, 0, &r);
+        yzt_upload_file(&a, cases[i].p, cases[i].n, cases[i].name, 0, &r);
         yzt_assert_problem(&r, 415, "unsupported_media_type");
         const char *detail = yzt_json_str(&r, "detail");
         assert_non_null(strstr(detail, cases[i].detected));
@@ -431,34 +365,34 @@ static void refused_content(void **state)
     yzt_assert_problem(&r, 415, "unsupported_media_type");
 
     /* Multipart without a file; with unknown or bad fields; with two files. */
-    struct part no_file[] = {{"title", NULL, "只有标题", 0}};
-    upload_with(&a, no_file, 1, NULL, &r);
+    struct yzt_part no_file[] = {{"title", NULL, "只有标题", 0}};
+    yzt_upload_parts(&a, no_file, 1, NULL, &r);
     yzt_assert_problem(&r, 400, "validation_failed");
     yzt_assert_field_error_code(&r, "file", "required");
-    struct part bad[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
+    struct yzt_part bad[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
                          {"matter_id", NULL, "abc", 0},
                          {"kind", NULL, "G999", 0},
                          {"colour", NULL, "red", 0}};
-    upload_with(&a, bad, 4, NULL, &r);
+    yzt_upload_parts(&a, bad, 4, NULL, &r);
     yzt_assert_problem(&r, 400, "validation_failed");
     yzt_assert_field_error(&r, "matter_id");
     yzt_assert_field_error_code(&r, "kind", "unknown_material"); /* not in the checklist */
     yzt_assert_field_error_code(&r, "colour", "unknown_field");
-    struct part bad_kind[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
+    struct yzt_part bad_kind[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
                               {"kind", NULL, "G1\tG2", 0}};
-    upload_with(&a, bad_kind, 2, NULL, &r);
+    yzt_upload_parts(&a, bad_kind, 2, NULL, &r);
     yzt_assert_problem(&r, 400, "validation_failed");
     yzt_assert_field_error_code(&r, "kind", "control_character");
-    struct part two[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
+    struct yzt_part two[] = {{"file", "a.pdf", YZF_PDF, sizeof YZF_PDF},
                          {"file", "b.png", YZF_PNG, sizeof YZF_PNG}};
-    upload_with(&a, two, 2, NULL, &r);
+    yzt_upload_parts(&a, two, 2, NULL, &r);
     yzt_assert_problem(&r, 400, "bad_request");
     /* A body whose multipart framing never ends. */
     char key[40], hk[64];
     yzt_idem_key(key);
     snprintf(hk, sizeof hk, "Idempotency-Key: %s", key);
-    const char *const mp_h[] = {hk, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    const char cut[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
+    const char *const mp_h[] = {hk, "Content-Type: multipart/form-data; boundary=" YZT_BOUNDARY, NULL};
+    const char cut[] = "--" YZT_BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
                        "filename=\"a.pdf\"\r\n\r\n%PDF-1.4 and then nothing";
     yzt_request_raw(&a, "POST", "/api/v1/attachments", cut, sizeof cut - 1, mp_h, &r);
     yzt_assert_problem(&r, 400, "bad_request");
@@ -470,11 +404,11 @@ static void refused_content(void **state)
 
     /* Signed out; and signed in but without the CSRF token. */
     struct yzt_client anon = {.srv = s};
-    upload_file(&anon, YZF_PDF, sizeof YZF_PDF, "a.pdf", 0, &r);
+    yzt_upload_file(&anon, YZF_PDF, sizeof YZF_PDF, "a.pdf", 0, &r);
     yzt_assert_problem(&r, 401, "unauthenticated");
     struct yzt_client nocsrf = a;
     nocsrf.csrf[0] = '\0';
-    upload_file(&nocsrf, YZF_PDF, sizeof YZF_PDF, "a.pdf", 0, &r);
+    yzt_upload_file(&nocsrf, YZF_PDF, sizeof YZF_PDF, "a.pdf", 0, &r);
     yzt_assert_problem(&r, 403, "csrf_failed");
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 0);
     assert_int_equal(tmp_files(s), 0);
@@ -488,7 +422,7 @@ static void download_and_isolation(void **state)
     struct yzt_response r = {0}, missing = {0};
     yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
     yzt_login(&b, PHONE_B, DEMO_PASSWORD, NULL);
-    upload_file(&a, YZF_PDF, sizeof YZF_PDF, "起诉状 (1).pdf", 0, &r);
+    yzt_upload_file(&a, YZF_PDF, sizeof YZF_PDF, "起诉状 (1).pdf", 0, &r);
     yzt_assert_status(&r, 201);
     int64_t id = yzt_json_int(&r, "id");
 
@@ -562,7 +496,7 @@ static void matter_attachments(void **state)
     staff_login(&sup, "supervisor");        /* reads the courts below, acts on none */
     int64_t matter = create_inquiry(&a, court_id(&a, "渝0103"));
 
-    upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "借条.jpg", matter, &r);
+    yzt_upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "借条.jpg", matter, &r);
     yzt_assert_status(&r, 201);
     int64_t id = yzt_json_int(&r, "id");
     assert_int_equal(yzt_json_int(&r, "matter_id"), matter);
@@ -604,13 +538,13 @@ static void matter_attachments(void **state)
     /* Attaching to someone else's matter: 404, and nothing is left behind. */
     int64_t rows = yzt_db_count(s, ROWS_SQL);
     int blobs = blob_files(s);
-    upload_file(&b, YZF_PNG, sizeof YZF_PNG, "x.png", matter, &r);
-    upload_file(&b, YZF_PNG, sizeof YZF_PNG, "x.png", MISSING_ID, &missing);
+    yzt_upload_file(&b, YZF_PNG, sizeof YZF_PNG, "x.png", matter, &r);
+    yzt_upload_file(&b, YZF_PNG, sizeof YZF_PNG, "x.png", MISSING_ID, &missing);
     assert_same_404(&r, &missing);
-    upload_file(&other, YZF_PNG, sizeof YZF_PNG, "x.png", matter, &r);
+    yzt_upload_file(&other, YZF_PNG, sizeof YZF_PNG, "x.png", matter, &r);
     yzt_assert_problem(&r, 404, "not_found");
     /* The supervising court reads the matter but does not add to it. */
-    upload_file(&sup, YZF_PNG, sizeof YZF_PNG, "x.png", matter, &r);
+    yzt_upload_file(&sup, YZF_PNG, sizeof YZF_PNG, "x.png", matter, &r);
     yzt_assert_problem(&r, 404, "not_found");
     get_path(&sup, &r, "/api/v1/attachments/%lld", (long long)id);
     yzt_assert_status(&r, 200);
@@ -619,7 +553,7 @@ static void matter_attachments(void **state)
     assert_int_equal(tmp_files(s), 0);
 
     /* The court's clerk may attach to it. */
-    upload_file(&own, YZF_PDF, sizeof YZF_PDF, "受理通知.pdf", matter, &r);
+    yzt_upload_file(&own, YZF_PDF, sizeof YZF_PDF, "受理通知.pdf", matter, &r);
     yzt_assert_status(&r, 201);
     get_path(&a, &r, "/api/v1/matters/%lld/attachments", (long long)matter);
     yzt_assert_status(&r, 200);
@@ -656,7 +590,7 @@ static void size_limit(void **state)
     static unsigned char big[4096];
     memcpy(big, YZF_PDF, sizeof YZF_PDF);
     memset(big + sizeof YZF_PDF, ' ', sizeof big - sizeof YZF_PDF);
-    upload_file(&a, big, sizeof big, "big.pdf", 0, &r);
+    yzt_upload_file(&a, big, sizeof big, "big.pdf", 0, &r);
     yzt_assert_problem(&r, 413, "payload_too_large");
     assert_non_null(strstr(yzt_json_str(&r, "detail"), "2 KB"));
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 0);
@@ -666,7 +600,7 @@ static void size_limit(void **state)
     /* A declared body far over the limit is refused before it is read. */
     static unsigned char huge[512 * 1024];
     memcpy(huge, YZF_PDF, sizeof YZF_PDF);
-    upload_file(&a, huge, sizeof huge, "huge.pdf", 0, &r);
+    yzt_upload_file(&a, huge, sizeof huge, "huge.pdf", 0, &r);
     yzt_assert_problem(&r, 413, "payload_too_large");
     assert_string_equal(yzt_json_str(&r, "detail"), "文件不能超过 2 KB");
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 0);
@@ -674,10 +608,10 @@ static void size_limit(void **state)
 
     /* Exactly at the limit, and small files, still go through. */
     memset(big + sizeof YZF_PDF, ' ', 2048 - sizeof YZF_PDF);
-    upload_file(&a, big, 2048, "max.pdf", 0, &r);
+    yzt_upload_file(&a, big, 2048, "max.pdf", 0, &r);
     yzt_assert_status(&r, 201);
     assert_int_equal(yzt_json_int(&r, "size"), 2048);
-    upload_file(&a, YZF_PNG, sizeof YZF_PNG, "small.png", 0, &r);
+    yzt_upload_file(&a, YZF_PNG, sizeof YZF_PNG, "small.png", 0, &r);
     yzt_assert_status(&r, 201);
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 2);
     assert_int_equal(tmp_files(s), 0);
@@ -692,11 +626,11 @@ static void daily_quota(void **state)
     yzt_login(&b, PHONE_B, DEMO_PASSWORD, NULL);
     int64_t rows = yzt_db_count(s, ROWS_SQL);
     for (int i = 0; i < 200; i++) {
-        upload_file(&b, YZF_PNG, sizeof YZF_PNG, "p.png", 0, &r);
+        yzt_upload_file(&b, YZF_PNG, sizeof YZF_PNG, "p.png", 0, &r);
         yzt_assert_status(&r, 201);
     }
     int blobs = blob_files(s);
-    upload_file(&b, YZF_JPEG, sizeof YZF_JPEG, "one-more.jpg", 0, &r);
+    yzt_upload_file(&b, YZF_JPEG, sizeof YZF_JPEG, "one-more.jpg", 0, &r);
     yzt_assert_problem(&r, 429, "rate_limited");
     assert_int_equal(yzt_db_count(s, ROWS_SQL), rows + 200);
     assert_int_equal(blob_files(s), blobs); /* refused before the file was placed */
@@ -704,7 +638,7 @@ static void daily_quota(void **state)
     /* Another user is not affected. */
     struct yzt_client a = {.srv = s};
     yzt_login(&a, PHONE_A, DEMO_PASSWORD, NULL);
-    upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "mine.jpg", 0, &r);
+    yzt_upload_file(&a, YZF_JPEG, sizeof YZF_JPEG, "mine.jpg", 0, &r);
     yzt_assert_status(&r, 201);
     yzt_response_free(&r);
 }

@@ -14,6 +14,8 @@
 
 #include "lib/apitest.h"
 #include "lib/demo.h"
+#include "lib/upload.h"
+#include "fixtures/attachments.h"
 
 #include <curl/curl.h>
 
@@ -86,10 +88,47 @@ static void online_filing_corrected_then_registered(void **state)
     struct yzt_client party = {.srv = &srv};
     yzt_demo_login(&party, "13800000001");
     int64_t court = yzt_court_id(&party, "渝0103");
-    int64_t id = file_online(&party, court, 10000000); /* 100,000 yuan */
+
+    /* The filer's own upload can be named in the application; someone else's cannot. */
+    struct yzt_response r = {0};
+    yzt_upload_file(&party, YZF_PDF, sizeof YZF_PDF, "起诉状.pdf", 0, &r);
+    yzt_assert_status(&r, 201);
+    int64_t upload = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    struct yzt_client stranger = {.srv = &srv};
+    yzt_demo_login(&stranger, "13800000003");
+    json_t *theirs = application(10000000);
+    json_object_set_new(theirs, "attachments",
+                        json_pack("[{s:I, s:s}]", "id", (json_int_t)upload, "material", "G1"));
+    yzt_post_new(&stranger, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "借用他人附件", "fields", "channel",
+                           "online", "application", theirs),
+                 &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "fields/application/attachments/0/id", "not_found");
+    yzt_response_free(&r);
+
+    json_t *mine = application(10000000);
+    json_object_set_new(mine, "attachments",
+                        json_pack("[{s:I, s:s}]", "id", (json_int_t)upload, "material", "G1"));
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "张三诉李四民间借贷纠纷", "fields",
+                           "channel", "online", "application", mine),
+                 &r);
+    yzt_assert_status(&r, 201);
+    int64_t id = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    /* Now bound to the matter: the court's clerk can download it. */
+    char dl[64];
+    snprintf(dl, sizeof dl, "/api/v1/attachments/%lld", (long long)upload);
+    yzt_request(&clerk, "GET", dl, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(r.len, sizeof YZF_PDF);
+    yzt_response_free(&r);
 
     /* Personal data is sealed: masked in the response, absent in clear from the database. */
-    struct yzt_response r = {0};
     char path[64];
     snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
     yzt_request(&party, "GET", path, NULL, NULL, &r);
@@ -124,7 +163,7 @@ static void online_filing_corrected_then_registered(void **state)
     /* One notice of everything missing; the party corrects; the 7 days restart. */
     fire(&clerk, id,
          json_pack("{s:s, s:{s:{s:[{s:s, s:s}, {s:s}], s:s}}}", "event", "request_correction",
-                   "fields", "notice", "items", "material", "id_copy", "description",
+                   "fields", "notice", "items", "material", "G1", "description",
                    "请补充原告身份证复印件", "description", "请补充借款交付凭证", "note",
                    "请于十五日内补正"),
          200, &r);
@@ -224,11 +263,17 @@ static void cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies
     yzt_demo_login(&party, "13800000001");
     int64_t receiving = yzt_court_id(&party, "渝0105"), jurisdiction = yzt_court_id(&party, "渝0103");
     struct yzt_response r = {0};
+    yzt_upload_file(&party, YZF_PNG, sizeof YZF_PNG, "借条.png", 0, &r);
+    yzt_assert_status(&r, 201);
+    int64_t upload = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    json_t *app = application(2000000);
+    json_object_set_new(app, "attachments",
+                        json_pack("[{s:I, s:s}]", "id", (json_int_t)upload, "material", "G1"));
     yzt_post_new(&party, "/api/v1/matters",
                  json_pack("{s:s, s:I, s:s, s:{s:I, s:o}}", "kind", "cross_region_filing",
                            "court_id", (json_int_t)receiving, "title", "跨域立案", "fields",
-                           "target_court_id", (json_int_t)jurisdiction, "application",
-                           application(2000000)),
+                           "target_court_id", (json_int_t)jurisdiction, "application", app),
                  &r);
     yzt_assert_status(&r, 201);
     int64_t a = yzt_json_int(&r, "id");
@@ -252,6 +297,15 @@ static void cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies
     assert_string_equal(yzt_json_str(&r, "channel"), "cross_region");
     assert_int_equal(yzt_json_int(&r, "data.cross_region.receiving_court_id"), receiving);
     assert_true(yzt_json_has(&r, "data.cross_region.received_at"));
+    /* The files travel with it: the jurisdiction court reads its own copy of the row. */
+    int64_t copy = yzt_json_int(&r, "data.application.attachments.0.id");
+    assert_true(copy != upload);
+    yzt_response_free(&r);
+    char dl[64];
+    snprintf(dl, sizeof dl, "/api/v1/attachments/%lld", (long long)copy);
+    yzt_request(&clerk, "GET", dl, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(r.len, sizeof YZF_PNG);
     yzt_response_free(&r);
     fire(&clerk, b, json_pack("{s:s}", "event", "register"), 200, &r);
     const char *number = yzt_json_str(&r, "data.case.case_number");
