@@ -29,17 +29,31 @@
 #include <string.h>
 #include <strings.h>
 
-enum col { C_NAME, C_KIND, C_CITIZEN_ID, C_CREDIT_CODE, C_PHONE, C_ADDRESS, C_AMOUNT, C_CLAIMS,
-           C_FACTS, C__COUNT };
+enum col {
+    C_NAME,
+    C_KIND,
+    C_CITIZEN_ID,
+    C_CREDIT_CODE,
+    C_PHONE,
+    C_ADDRESS,
+    C_AMOUNT,
+    C_CLAIMS,
+    C_FACTS,
+    C__COUNT
+};
 
 static const struct column {
     const char *name;  /* in field paths */
     const char *title; /* in the report */
     const char *aliases[4];
 } columns[C__COUNT] = {
-    [C_NAME] = {"defendant_name", "被告姓名/名称", {"被告姓名", "被告名称", "被告姓名或名称", NULL}},
+    [C_NAME] = {"defendant_name",
+                "被告姓名/名称",
+                {"被告姓名", "被告名称", "被告姓名或名称", NULL}},
     [C_KIND] = {"defendant_kind", "被告类型", {"被告主体类型", NULL}},
-    [C_CITIZEN_ID] = {"defendant_citizen_id", "被告身份证号", {"被告公民身份号码", "被告身份证号码", NULL}},
+    [C_CITIZEN_ID] = {"defendant_citizen_id",
+                      "被告身份证号",
+                      {"被告公民身份号码", "被告身份证号码", NULL}},
     [C_CREDIT_CODE] = {"defendant_credit_code", "被告统一社会信用代码", {NULL}},
     [C_PHONE] = {"defendant_phone", "被告电话", {"被告联系电话", "被告手机号", NULL}},
     [C_ADDRESS] = {"defendant_address", "被告住址", {"被告住所", "被告地址", NULL}},
@@ -53,22 +67,28 @@ static const struct {
     const char *key;
     enum col col;
 } defendant_members[] = {
-    {"name", C_NAME},           {"kind", C_KIND},   {"citizen_id", C_CITIZEN_ID},
-    {"credit_code", C_CREDIT_CODE}, {"phone", C_PHONE}, {"address", C_ADDRESS},
+    {"name", C_NAME},
+    {"kind", C_KIND},
+    {"citizen_id", C_CITIZEN_ID},
+    {"credit_code", C_CREDIT_CODE},
+    {"phone", C_PHONE},
+    {"address", C_ADDRESS},
 };
 
 /* What the template may hold: the application minus what differs per row. */
 static const char *const template_keys[] = {
-    "cause_code", "cause_name", "cause_revision", "case_type", "fee_kind", "plaintiff", "agents",
-    "service_address", "evidence", "attachments", "claims", "facts", NULL};
+    "cause_code", "cause_name",      "cause_revision", "case_type",   "fee_kind", "plaintiff",
+    "agents",     "service_address", "evidence",       "attachments", "claims",   "facts",
+    NULL};
 
-#define MATTER_TITLE_MAX 200 /* code points, as for matters created over the API */
+#define MATTER_TITLE_MAX 200  /* code points, as for matters created over the API */
 #define TEMPLATE_FILES_MAX 20 /* distinct uploads the template may name (copied per matter) */
 
 /* Where an application names uploads: array member, and the id's key in each item. */
 static const struct {
     const char *array, *key;
-} file_refs[] = {{"attachments", "id"}, {"evidence", "attachment"}, {"agents", "power_of_attorney"}};
+} file_refs[] = {
+    {"attachments", "id"}, {"evidence", "attachment"}, {"agents", "power_of_attorney"}};
 
 /* The distinct upload ids the template names, with the path of the first mention. */
 struct template_files {
@@ -237,10 +257,11 @@ static void map_header(const struct yz_csv_record *h, int field_of[C__COUNT],
             if (header_is(&columns[c], p, n))
                 found = c;
         if (found < 0)
-            yz_field_errors_add(fe, "csv", "unknown_column",
-                                "表头第 %zu 列“%.*s”不是可识别的列名（如：被告姓名/名称、被告身份证号、"
-                                "标的额（元）、诉讼请求）",
-                                i + 1, prefix_bytes(p, n, 20), p);
+            yz_field_errors_add(
+                fe, "csv", "unknown_column",
+                "表头第 %zu 列“%.*s”不是可识别的列名（如：被告姓名/名称、被告身份证号、"
+                "标的额（元）、诉讼请求）",
+                i + 1, prefix_bytes(p, n, 20), p);
         else if (field_of[found] >= 0)
             yz_field_errors_add(fe, "csv", "duplicate_column", "表头第 %zu 列与第 %d 列重复（%s）",
                                 i + 1, field_of[found] + 1, columns[found].title);
@@ -296,8 +317,9 @@ static bool check_template(const json_t *t, struct yz_field_errors *fe)
         if (!template_key(k)) {
             char path[96];
             snprintf(path, sizeof path, "template/%.60s", k);
-            yz_field_errors_add(fe, path, "unknown_field",
-                                "起诉状模板不支持该字段（被告、标的额等每件不同的内容请填在表格中）");
+            yz_field_errors_add(
+                fe, path, "unknown_field",
+                "起诉状模板不支持该字段（被告、标的额等每件不同的内容请填在表格中）");
         }
     }
     struct template_files files;
@@ -339,7 +361,8 @@ static const char *kind_value(const char *s, size_t n)
 {
     static const struct {
         const char *alias, *kind;
-    } kinds[] = {{"自然人", "natural"}, {"法人", "legal"}, {"非法人组织", "other"}, {"其他组织", "other"}};
+    } kinds[] = {
+        {"自然人", "natural"}, {"法人", "legal"}, {"非法人组织", "other"}, {"其他组织", "other"}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strlen(kinds[i].alias) == n && memcmp(kinds[i].alias, s, n) == 0)
             return kinds[i].kind;
@@ -370,10 +393,9 @@ static json_t *build_application(const json_t *tmpl, const struct yz_csv_record 
     size_t len;
     const char *s = cell(r, field_of, C_KIND, &len);
     const char *kind = s ? kind_value(s, len) : "natural";
-    if (kind)
-        json_object_set_new(d, "kind", json_string(kind));
-    else
-        json_object_set_new(d, "kind", json_stringn(s, len)); /* English, or refused as not_allowed */
+    /* An alias becomes its code; anything else goes as it is (the English
+     * code, or a value the checker refuses as not_allowed). */
+    json_object_set_new(d, "kind", kind ? json_string(kind) : json_stringn(s, len));
     kind = json_string_value(json_object_get(d, "kind"));
     for (size_t i = 0; i < sizeof defendant_members / sizeof defendant_members[0]; i++) {
         if (defendant_members[i].col == C_KIND)
@@ -533,9 +555,10 @@ static bool unnamed_columns_empty(const struct yz_csv *t, struct yz_field_errors
             n = t->records[i].fields[c].n;
             trim(&p, &n);
             if (n) {
-                yz_field_errors_add(fe, "csv", "unnamed_column",
-                                    "表头第 %zu 列为空，但第 %zu 行该列有内容：请填写列名或删除该列",
-                                    c + 1, t->records[i].line);
+                yz_field_errors_add(
+                    fe, "csv", "unnamed_column",
+                    "表头第 %zu 列为空，但第 %zu 行该列有内容：请填写列名或删除该列", c + 1,
+                    t->records[i].line);
                 return false;
             }
         }
@@ -564,7 +587,8 @@ static bool read_table(const struct yz_batch_input *in, struct yz_csv *t, int fi
     if (yz_csv_parse(in->csv, in->csv_len, &csv_limits, t, &err) != YZ_OK) {
         if (strcmp(err.code, "csv_too_many_records") == 0)
             yz_field_errors_add(fe, "csv", "too_many_rows",
-                                "一次最多上传 %d 行数据（不含表头），请分批上传", YZ_BATCH_MAX_ROWS);
+                                "一次最多上传 %d 行数据（不含表头），请分批上传",
+                                YZ_BATCH_MAX_ROWS);
         else
             yz_field_errors_add(fe, "csv", err.code, "%s", err.message);
         return false;
@@ -572,9 +596,10 @@ static bool read_table(const struct yz_batch_input *in, struct yz_csv *t, int fi
     /* A file in GBK read by a browser as UTF-8 arrives full of U+FFFD: names
      * and addresses would be filed as garbage. */
     if (has_replacement_character(in->csv, in->csv_len)) {
-        yz_field_errors_add(fe, "csv", "replacement_character",
-                            "表格中有无法识别的字符（�），文件可能不是 UTF-8 编码：请在 Excel 中另存为"
-                            "“CSV UTF-8（逗号分隔）”后重新上传");
+        yz_field_errors_add(
+            fe, "csv", "replacement_character",
+            "表格中有无法识别的字符（�），文件可能不是 UTF-8 编码：请在 Excel 中另存为"
+            "“CSV UTF-8（逗号分隔）”后重新上传");
         return false;
     }
     if (t->count == 0) {
@@ -603,6 +628,7 @@ enum yz_err yz_batch_prepare(struct yz_app *app, const struct yz_batch_input *in
     struct yz_batch *b = NULL;
     int field_of[C__COUNT];
     enum yz_err e = YZ_ERR_VALIDATION;
+    int before = fe->count + fe->dropped;
     /* Everything wrong is reported at once: court, template shape, and the
      * template's values as the rows' checks find them; only a table that
      * cannot be read or a template without a plaintiff stop early. */
@@ -648,7 +674,7 @@ enum yz_err yz_batch_prepare(struct yz_app *app, const struct yz_batch_input *in
         }
         json_decref(prepared);
     }
-    if (fe->count || fe->dropped)
+    if (fe->count + fe->dropped > before)
         goto out; /* the court or template is wrong: every row would say so */
     *out = b;
     b = NULL;
@@ -661,15 +687,15 @@ out:
 
 /* ---- storing and reading ------------------------------------------------------- */
 
-static struct yz_sql_def q_find = YZ_SQL(
-    "SELECT id, court_id, title, created_at, row_count, accepted, rejected, report"
-    " FROM filing_batches WHERE user_id = ? AND sha256 = ?");
-static struct yz_sql_def q_get = YZ_SQL(
-    "SELECT id, court_id, title, created_at, row_count, accepted, rejected, report, user_id"
-    " FROM filing_batches WHERE id = ?");
-static struct yz_sql_def q_insert = YZ_SQL(
-    "INSERT INTO filing_batches(user_id, court_id, sha256, title, created_at, row_count,"
-    " accepted, rejected, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+static struct yz_sql_def q_find =
+    YZ_SQL("SELECT id, court_id, title, created_at, row_count, accepted, rejected, report"
+           " FROM filing_batches WHERE user_id = ? AND sha256 = ?");
+static struct yz_sql_def q_get =
+    YZ_SQL("SELECT id, court_id, title, created_at, row_count, accepted, rejected, report, user_id"
+           " FROM filing_batches WHERE id = ?");
+static struct yz_sql_def q_insert =
+    YZ_SQL("INSERT INTO filing_batches(user_id, court_id, sha256, title, created_at, row_count,"
+           " accepted, rejected, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 
 static json_t *report_json(int64_t id, int64_t court_id, const char *title, int64_t created_at,
                            int64_t rows, int64_t accepted, int64_t rejected, json_t *items)
@@ -690,18 +716,18 @@ static enum yz_err report_of(struct yz_stmt *st, json_t **report)
         json_decref(items);
         return YZ_ERR_INTERNAL;
     }
-    *report = report_json(yz_col_i64(st, 0), yz_col_i64(st, 1), yz_col_text(st, 2),
-                          yz_col_i64(st, 3), yz_col_i64(st, 4), yz_col_i64(st, 5),
-                          yz_col_i64(st, 6), items);
+    *report =
+        report_json(yz_col_i64(st, 0), yz_col_i64(st, 1), yz_col_text(st, 2), yz_col_i64(st, 3),
+                    yz_col_i64(st, 4), yz_col_i64(st, 5), yz_col_i64(st, 6), items);
     return YZ_OK;
 }
 
 static struct yz_sql_def q_upload =
     YZ_SQL("SELECT uploader_id, matter_id IS NULL FROM attachments WHERE id = ?");
-static struct yz_sql_def q_copy_upload = YZ_SQL(
-    "INSERT INTO attachments(sha256, size, mime, name, kind, title, uploader_id, matter_id,"
-    " channel, created_at) SELECT sha256, size, mime, name, kind, title, uploader_id, NULL,"
-    " channel, ? FROM attachments WHERE id = ? AND uploader_id = ? RETURNING id");
+static struct yz_sql_def q_copy_upload =
+    YZ_SQL("INSERT INTO attachments(sha256, size, mime, name, kind, title, uploader_id, matter_id,"
+           " channel, created_at) SELECT sha256, size, mime, name, kind, title, uploader_id, NULL,"
+           " channel, ? FROM attachments WHERE id = ? AND uploader_id = ? RETURNING id");
 
 /* RULE: own-uploads-only — the template may name only the uploader's own
  * uploads not yet bound to a matter (as the attach_uploads effect demands of
@@ -789,7 +815,8 @@ static enum yz_err create_matters(struct yz_tx *tx, struct yz_app *app,
     bool first = true;
     for (size_t i = 0; i < b->count; i++) {
         const struct row *r = &b->rows[i];
-        json_t *item = json_pack("{s:I, s:I}", "row", (json_int_t)r->n, "line", (json_int_t)r->line);
+        json_t *item =
+            json_pack("{s:I, s:I}", "row", (json_int_t)r->n, "line", (json_int_t)r->line);
         json_array_append_new(items, item);
         if (!r->application) {
             json_object_set_new(item, "status", json_string("rejected"));
@@ -808,7 +835,10 @@ static enum yz_err create_matters(struct yz_tx *tx, struct yz_app *app,
         /* RULE: bulk-filing-channel — every bulk row is an ordinary filing, channel "bulk". */
         json_t *fields = json_pack("{s:s, s:o}", "channel", "bulk", "application", application);
         struct yz_matter_new m = {
-            .kind = "filing", .court_id = b->court_id, .title = r->title, .fields = fields,
+            .kind = "filing",
+            .court_id = b->court_id,
+            .title = r->title,
+            .fields = fields,
             .channel = channel,
         };
         struct yz_field_errors rfe = {0};
@@ -878,15 +908,15 @@ enum yz_err yz_batch_store(struct yz_tx *tx, struct yz_app *app, const struct yz
 
     char stream[40];
     snprintf(stream, sizeof stream, "batch/%lld", (long long)id);
-    payload = json_pack("{s:I, s:s, s:I, s:I, s:I, s:O}", "court_id", (json_int_t)b->court_id,
-                        "sha256", b->sha256, "rows", (json_int_t)b->count, "accepted",
-                        (json_int_t)b->accepted, "rejected", (json_int_t)rejected, "matter_ids",
-                        ids);
+    payload =
+        json_pack("{s:I, s:s, s:I, s:I, s:I, s:O}", "court_id", (json_int_t)b->court_id, "sha256",
+                  b->sha256, "rows", (json_int_t)b->count, "accepted", (json_int_t)b->accepted,
+                  "rejected", (json_int_t)rejected, "matter_ids", ids);
     if ((e = yz_app_record(tx, app, stream, "filing_batch.created", who->user_id, 0, channel,
                            payload, NULL)) != YZ_OK)
         goto out;
-    *report = report_json(id, b->court_id, b->title, now, (int64_t)b->count,
-                          (int64_t)b->accepted, (int64_t)rejected, items);
+    *report = report_json(id, b->court_id, b->title, now, (int64_t)b->count, (int64_t)b->accepted,
+                          (int64_t)rejected, items);
     items = NULL;
     *created = true;
 out:
@@ -975,7 +1005,8 @@ bool yz_batch_report_csv(const json_t *report, struct yz_buf *out)
         }
         const json_t *omitted = json_object_get(item, "errors_omitted");
         if (ok && json_is_integer(omitted))
-            ok = yz_buf_addf(&why, "；另有 %lld 处错误未列出", (long long)json_integer_value(omitted));
+            ok = yz_buf_addf(&why, "；另有 %lld 处错误未列出",
+                             (long long)json_integer_value(omitted));
         ok = ok && add_number(out, json_object_get(item, "row"), true) &&
              yz_csv_write_field(out, result, strlen(result), false) &&
              add_number(out, json_object_get(item, "matter_id"), false) &&

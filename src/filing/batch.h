@@ -15,10 +15,9 @@
  * Columns (header row; English names or the Chinese ones, in any order; only
  * defendant_name is mandatory as a column):
  *   defendant_name        被告姓名/名称
- *   defendant_kind        被告类型          natural|legal|other (自然人|法人|非法人组织), default natural
- *   defendant_citizen_id  被告身份证号      natural persons only
- *   defendant_credit_code 被告统一社会信用代码 legal persons and other organisations only
- *   defendant_phone       被告电话
+ *   defendant_kind        被告类型          natural|legal|other (自然人|法人|非法人组织), default
+ * natural defendant_citizen_id  被告身份证号      natural persons only defendant_credit_code
+ * 被告统一社会信用代码 legal persons and other organisations only defendant_phone       被告电话
  *   defendant_address     被告住址
  *   amount_yuan           标的额（元）      e.g. 12345.67: at most two decimals, exact to the fen
  *   claims                诉讼请求          falls back to the template's claims when empty
@@ -58,9 +57,9 @@ struct yz_tx;
 
 struct yz_batch_input {
     int64_t court_id;
-    const char *title;       /* the batch's name (1-200 characters, checked by the caller) */
-    const json_t *tmpl;      /* the template object */
-    const char *csv;         /* the table: csv_len bytes of UTF-8 */
+    const char *title;  /* the batch's name (1-200 characters, checked by the caller) */
+    const json_t *tmpl; /* the template object */
+    const char *csv;    /* the table: csv_len bytes of UTF-8 */
     size_t csv_len;
 };
 

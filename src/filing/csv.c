@@ -28,7 +28,7 @@ struct reader {
     size_t nfields, fcap;
     struct rec {
         size_t first, count, line;
-    } *recs;
+    } * recs;
     size_t nrecs, rcap;
 };
 
@@ -113,7 +113,8 @@ static enum yz_err field(struct reader *r, size_t column)
         return fail(r, "csv_field_too_long", line, column, "第 %zu 行第 %zu 列的内容超过 %zu 字节",
                     line, column, r->lim->max_field_bytes);
     if (memchr(r->text + start, '\0', len))
-        return fail(r, "csv_nul", line, column, "第 %zu 行第 %zu 列包含空字符（NUL）", line, column);
+        return fail(r, "csv_nul", line, column, "第 %zu 行第 %zu 列包含空字符（NUL）", line,
+                    column);
     if (!yz_utf8_valid(r->text + start, len))
         return fail(r, "csv_invalid_utf8", line, column,
                     "第 %zu 行第 %zu 列不是有效的 UTF-8 文本：请将表格另存为“CSV UTF-8（逗号分隔）”"

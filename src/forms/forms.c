@@ -29,7 +29,7 @@
 #include "core/banned.h"
 
 #define FILE_NAME "complaint_forms.json"
-#define FORM_NAME_MAX_CPS 40 /* a cause name; also the catalogue's search limit */
+#define FORM_NAME_MAX_CPS 40   /* a cause name; also the catalogue's search limit */
 #define FORM_TEXT_MAX_CPS 1000 /* descriptive members that are checked but not kept */
 #define RENDER_MAX_BYTES (8u * 1024 * 1024)
 #define MESSAGE_LABEL_CPS 24 /* labels quoted in messages are cut to fit a field error */
@@ -39,9 +39,8 @@
 static const char *const dissent_options[] = {"无", "有"};
 
 static const char *const type_names[] = {
-    [YZ_FORM_TEXT] = "text",     [YZ_FORM_AMOUNT] = "amount",
-    [YZ_FORM_NUMBER] = "number", [YZ_FORM_DATE] = "date",
-    [YZ_FORM_CHOICE] = "choice", [YZ_FORM_MULTICHOICE] = "multichoice",
+    [YZ_FORM_TEXT] = "text",     [YZ_FORM_AMOUNT] = "amount", [YZ_FORM_NUMBER] = "number",
+    [YZ_FORM_DATE] = "date",     [YZ_FORM_CHOICE] = "choice", [YZ_FORM_MULTICHOICE] = "multichoice",
     [YZ_FORM_YES_NO] = "yes_no", [YZ_FORM_TABLE] = "table",
 };
 #define TYPE_COUNT (sizeof type_names / sizeof type_names[0])
@@ -303,9 +302,8 @@ static bool parse_type(const char *s, enum yz_form_type *out)
         const char *name;
         enum yz_form_type type;
     } data_types[] = {
-        {"text", YZ_FORM_TEXT},     {"amount", YZ_FORM_AMOUNT},
-        {"number", YZ_FORM_NUMBER}, {"date", YZ_FORM_DATE},
-        {"choice", YZ_FORM_CHOICE}, {"multichoice", YZ_FORM_MULTICHOICE},
+        {"text", YZ_FORM_TEXT},   {"amount", YZ_FORM_AMOUNT}, {"number", YZ_FORM_NUMBER},
+        {"date", YZ_FORM_DATE},   {"choice", YZ_FORM_CHOICE}, {"multichoice", YZ_FORM_MULTICHOICE},
         {"table", YZ_FORM_TABLE},
     };
     for (size_t i = 0; i < sizeof data_types / sizeof data_types[0]; i++)
@@ -338,8 +336,8 @@ static void detect_yes_no(struct yz_form_element *el)
 static enum yz_err load_field(const struct ld *l, const char *where, const json_t *v,
                               struct yz_form_element *el)
 {
-    static const char *const keys[] = {"label", "type", "options", "columns", "note",
-                                       "repeatable", NULL};
+    static const char *const keys[] = {"label", "type",       "options", "columns",
+                                       "note",  "repeatable", NULL};
     if (!json_is_object(v))
         return fail(l, "%s：应为对象", where);
     enum yz_err e = only_keys(l, where, v, keys);
@@ -353,15 +351,15 @@ static enum yz_err load_field(const struct ld *l, const char *where, const json_
         return fail(l, "%s：不支持的类型 \"%s\"", where, type);
     bool choice = el->type == YZ_FORM_CHOICE || el->type == YZ_FORM_MULTICHOICE;
     if (choice) {
-        if ((e = load_list(l, where, v, "options", 2, YZ_FORMS_MAX_OPTIONS,
-                           YZ_FORMS_MAX_OPTION_CPS, &el->options, &el->noptions)) != YZ_OK)
+        if ((e = load_list(l, where, v, "options", 2, YZ_FORMS_MAX_OPTIONS, YZ_FORMS_MAX_OPTION_CPS,
+                           &el->options, &el->noptions)) != YZ_OK)
             return e;
     } else if (json_object_get(v, "options")) {
         return fail(l, "%s：类型 %s 不应有 options", where, type);
     }
     if (el->type == YZ_FORM_TABLE) {
-        if ((e = load_list(l, where, v, "columns", 1, YZ_FORMS_MAX_COLUMNS,
-                           YZ_FORMS_MAX_COLUMN_CPS, &el->columns, &el->ncolumns)) != YZ_OK)
+        if ((e = load_list(l, where, v, "columns", 1, YZ_FORMS_MAX_COLUMNS, YZ_FORMS_MAX_COLUMN_CPS,
+                           &el->columns, &el->ncolumns)) != YZ_OK)
             return e;
     } else if (json_object_get(v, "columns")) {
         return fail(l, "%s：类型 %s 不应有 columns", where, type);
@@ -379,8 +377,8 @@ static enum yz_err load_field(const struct ld *l, const char *where, const json_
 /* RULE: complaint-amount-in-dispute — the claims' 标的总额 row is required. */
 static bool is_amount_in_dispute(const struct yz_form_section *sec, const struct yz_form_item *it)
 {
-    return strcmp(sec->key, "c") == 0 && strcmp(it->label, "标的总额") == 0 &&
-           it->nelements == 1 && it->elements[0].type == YZ_FORM_AMOUNT;
+    return strcmp(sec->key, "c") == 0 && strcmp(it->label, "标的总额") == 0 && it->nelements == 1 &&
+           it->elements[0].type == YZ_FORM_AMOUNT;
 }
 
 /* One item {no, label, fields, note?} of section sec, expected number no. */
@@ -419,6 +417,8 @@ static enum yz_err load_item(const struct ld *l, const char *where, const json_t
     }
     it->elements = els;
     it->nelements = json_array_size(fields);
+    for (size_t k = 0; k < it->nelements; k++)
+        els[k].unlabelled = it->nelements == 1 || strcmp(els[k].label, it->label) == 0;
     if (is_amount_in_dispute(sec, it))
         els[0].required = true;
     return YZ_OK;
@@ -478,6 +478,7 @@ static enum yz_err load_evidence(const struct ld *l, const char *where, const js
     if (e != YZ_OK)
         return e;
     element_id(el->id, sizeof el->id, sec->key, 1, 1);
+    el->unlabelled = true;
     it->no = 1;
     it->label = el->label;
     it->elements = el;
@@ -489,8 +490,7 @@ static enum yz_err load_evidence(const struct ld *l, const char *where, const js
 
 /* Answer items from a list of labels: each is 有无异议 + 事实和理由. */
 static enum yz_err load_answer_items(const struct ld *l, const char *where, const json_t *ans,
-                                     const char *member, size_t min,
-                                     struct yz_form_section *sec)
+                                     const char *member, size_t min, struct yz_form_section *sec)
 {
     const json_t *arr;
     enum yz_err e = get_array(l, where, ans, member, min, YZ_FORMS_MAX_ITEMS, &arr);
@@ -514,6 +514,7 @@ static enum yz_err load_answer_items(const struct ld *l, const char *where, cons
         els[0].noptions = 2;
         els[0].yes = dissent_options[1];
         els[0].no = dissent_options[0];
+        els[0].unlabelled = ends_with(json_string_value(v), els[0].label);
         element_id(els[1].id, sizeof els[1].id, sec->key, i + 1, 2);
         els[1].label = "事实和理由";
         els[1].type = YZ_FORM_TEXT;
@@ -530,8 +531,7 @@ static enum yz_err load_answer_items(const struct ld *l, const char *where, cons
 static enum yz_err load_answer(const struct ld *l, const char *where, const json_t *form,
                                struct yz_form_document *doc)
 {
-    static const char *const keys[] = {"defence_items", "facts_and_reasons", "field_pattern",
-                                       NULL};
+    static const char *const keys[] = {"defence_items", "facts_and_reasons", "field_pattern", NULL};
     char w[256];
     snprintf(w, sizeof w, "%s.answer_2024", where);
     const json_t *ans = json_object_get(form, "answer_2024");
@@ -563,14 +563,18 @@ static enum yz_err load_answer(const struct ld *l, const char *where, const json
  *   "<question> (<n> statements, each <A>/<B>)": [statements] -> one item, one
  *        choice element per statement with options A, B
  */
-static enum yz_err load_common(const struct ld *l, const json_t *root,
-                               struct yz_form_section *sec)
+static enum yz_err load_common(const struct ld *l, const json_t *root, struct yz_form_section *sec)
 {
-    static const char *const keys[] = {"instructions", "party_natural_person",
-                                       "party_organisation", "agent", "roles",
+    static const char *const keys[] = {"instructions",
+                                       "party_natural_person",
+                                       "party_organisation",
+                                       "agent",
+                                       "roles",
                                        "service_address_2024",
-                                       "dispute_resolution_preference_2025", "closing",
-                                       "full_statement", NULL};
+                                       "dispute_resolution_preference_2025",
+                                       "closing",
+                                       "full_statement",
+                                       NULL};
     const char *where = "_common";
     const json_t *common = json_object_get(root, "_common");
     if (!json_is_object(common))
@@ -617,6 +621,7 @@ static enum yz_err load_common(const struct ld *l, const json_t *root,
             element_id(el->id, sizeof el->id, "m", i + 1, 1);
             el->label = it->label;
             el->type = YZ_FORM_CHOICE;
+            el->unlabelled = true;
             detect_yes_no(el);
             it->elements = el;
             it->nelements = 1;
@@ -732,17 +737,27 @@ static enum yz_err resolve_cause(const struct ld *l, const char *where, const js
     }
     *out = cause_by_name(l->cat, rev, name);
     if (!*out && required)
-        return fail(l, "%s：%s年版案由目录中没有「%s」", where, yz_catalog_revision_name(rev), name);
+        return fail(l, "%s：%s年版案由目录中没有「%s」", where, yz_catalog_revision_name(rev),
+                    name);
     return YZ_OK;
 }
 
 static enum yz_err load_form(const struct ld *l, const char *name, const json_t *v,
                              const struct yz_form_section *mediation, struct yz_form *f)
 {
-    static const char *const keys[] = {"cause_code_2025", "cause_code_2020", "claims",
-                                       "jurisdiction_and_preservation", "facts_and_reasons",
-                                       "evidence", "answer_2024", "form_title", "form_title_2024",
-                                       "parties", "notes", "claims_note", NULL};
+    static const char *const keys[] = {"cause_code_2025",
+                                       "cause_code_2020",
+                                       "claims",
+                                       "jurisdiction_and_preservation",
+                                       "facts_and_reasons",
+                                       "evidence",
+                                       "answer_2024",
+                                       "form_title",
+                                       "form_title_2024",
+                                       "parties",
+                                       "notes",
+                                       "claims_note",
+                                       NULL};
     char where[200];
     char nm[120];
     snip(name, nm, sizeof nm);
@@ -871,8 +886,8 @@ out:
     return e;
 }
 
-enum yz_err yz_forms_load_dir(const char *dir, const struct yz_catalog *cat,
-                              struct yz_forms **out, struct yz_buf *err)
+enum yz_err yz_forms_load_dir(const char *dir, const struct yz_catalog *cat, struct yz_forms **out,
+                              struct yz_buf *err)
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/%s", dir, FILE_NAME);
@@ -966,8 +981,8 @@ bool yz_forms_format_money(int64_t fen, char *out, size_t size)
 {
     /* The magnitude as unsigned, so INT64_MIN has one too. */
     uint64_t m = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-    int n = snprintf(out, size, "%s%llu.%02llu", fen < 0 ? "-" : "",
-                     (unsigned long long)(m / 100), (unsigned long long)(m % 100));
+    int n = snprintf(out, size, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(m / 100),
+                     (unsigned long long)(m % 100));
     return n >= 0 && (size_t)n < size;
 }
 
@@ -1133,8 +1148,8 @@ static bool check_one(struct vctx *c, const struct yz_form_element *el, const js
         return true;
     case YZ_FORM_YES_NO:
         if (!json_is_boolean(v))
-            yz_field_errors_add(c->fe, path, "wrong_type", "%s应为 true（%s）或 false（%s）",
-                                what, el->yes, el->no);
+            yz_field_errors_add(c->fe, path, "wrong_type", "%s应为 true（%s）或 false（%s）", what,
+                                el->yes, el->no);
         return true;
     case YZ_FORM_MULTICHOICE: {
         if (!json_is_array(v)) {
@@ -1556,16 +1571,15 @@ static bool ends_sentence(const struct yz_buf *b)
 }
 
 /*
- * One item: "N. label：a：value；b：value。" with only the answered elements.
- * An element's own label is left out when it would repeat the item's (the
- * item has one element, or its label ends with the element's). Table rows
+ * One item: "N. label：a：value；b：value。" with only the answered elements,
+ * each with its label unless that would repeat the item's (unlabelled). Table rows
  * follow on their own lines; a section that is one table is its rows alone.
  */
 static void render_item(struct rctx *r, struct yz_buf *b, const struct yz_form_section *sec,
                         const struct yz_form_item *it)
 {
-    bool any = false, bare = sec->nitems == 1 && it->nelements == 1 &&
-                             it->elements[0].type == YZ_FORM_TABLE;
+    bool any = false,
+         bare = sec->nitems == 1 && it->nelements == 1 && it->elements[0].type == YZ_FORM_TABLE;
     struct yz_buf line = YZ_BUF_INIT(RENDER_MAX_BYTES);
     struct yz_buf rows = YZ_BUF_INIT(RENDER_MAX_BYTES);
     char tmp[32];
@@ -1586,7 +1600,7 @@ static void render_item(struct rctx *r, struct yz_buf *b, const struct yz_form_s
         }
         if (!first)
             add(r, &line, "；");
-        if (it->nelements > 1 && !ends_with(it->label, el->label)) {
+        if (!el->unlabelled) {
             add(r, &line, el->label);
             add(r, &line, "：");
         }
@@ -1728,7 +1742,8 @@ enum yz_err yz_forms_render(const struct yz_form *f, enum yz_form_doc doc, const
     yz_buf_init(&out->facts, RENDER_MAX_BYTES);
     out->has_amount = false;
     out->amount_fen = 0;
-    enum yz_err e = yz_forms_validate(f, doc, answers, date, fe);
+    /* ID numbers are checked against today, not against the document's date. */
+    enum yz_err e = yz_forms_validate(f, doc, answers, yz_date_of_shanghai(yz_time_now_ms()), fe);
     if (e != YZ_OK)
         return e;
     const struct yz_form_document *d = yz_form_document(f, doc);
@@ -1843,8 +1858,8 @@ static json_t *document_json(const struct yz_form_document *d)
             json_t *els = json_array();
             for (size_t k = 0; k < it->nelements; k++)
                 json_array_append_new(els, element_json(&it->elements[k]));
-            json_t *o = json_pack("{s:i, s:s, s:o}", "no", it->no, "label", it->label,
-                                  "elements", els);
+            json_t *o =
+                json_pack("{s:i, s:s, s:o}", "no", it->no, "label", it->label, "elements", els);
             if (it->hint)
                 json_object_set_new(o, "hint", json_string(it->hint));
             json_array_append_new(items, o);
@@ -1852,8 +1867,7 @@ static json_t *document_json(const struct yz_form_document *d)
         json_array_append_new(secs, json_pack("{s:s, s:s, s:s, s:o}", "key", s->key, "name",
                                               s->name, "title", s->title, "items", items));
     }
-    return json_pack("{s:s, s:s, s:o}", "title", d->title, "version", d->version, "sections",
-                     secs);
+    return json_pack("{s:s, s:s, s:o}", "title", d->title, "version", d->version, "sections", secs);
 }
 
 json_t *yz_form_summary_json(const struct yz_form *f)
@@ -1866,9 +1880,8 @@ json_t *yz_form_summary_json(const struct yz_form *f)
     json_array_append_new(docs, json_string("complaint"));
     if (f->answer.nsections)
         json_array_append_new(docs, json_string("answer"));
-    json_t *causes =
-        json_pack("{s:o, s:o}", "2025", yz_cause_json(f->cause_2025), "2020",
-                  f->cause_2020 ? yz_cause_json(f->cause_2020) : json_null());
+    json_t *causes = json_pack("{s:o, s:o}", "2025", yz_cause_json(f->cause_2025), "2020",
+                               f->cause_2020 ? yz_cause_json(f->cause_2020) : json_null());
     return json_pack("{s:s, s:s, s:s, s:o, s:o, s:I}", "id", f->id, "name", f->name, "title",
                      f->title, "causes", causes, "documents", docs, "elements",
                      (json_int_t)elements);

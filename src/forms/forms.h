@@ -70,10 +70,10 @@ struct yz_cause;
 /* Limits of the data file: a file past any of them is refused. */
 #define YZ_FORMS_MAX_FILE_BYTES (1024 * 1024)
 #define YZ_FORMS_MAX_FORMS 100
-#define YZ_FORMS_MAX_ITEMS 64    /* items in one section */
-#define YZ_FORMS_MAX_FIELDS 24   /* elements in one item */
-#define YZ_FORMS_MAX_OPTIONS 32  /* options of a choice */
-#define YZ_FORMS_MAX_COLUMNS 12  /* columns of a table */
+#define YZ_FORMS_MAX_ITEMS 64   /* items in one section */
+#define YZ_FORMS_MAX_FIELDS 24  /* elements in one item */
+#define YZ_FORMS_MAX_OPTIONS 32 /* options of a choice */
+#define YZ_FORMS_MAX_COLUMNS 12 /* columns of a table */
 #define YZ_FORMS_MAX_LABEL_CPS 100
 #define YZ_FORMS_MAX_OPTION_CPS 40
 #define YZ_FORMS_MAX_COLUMN_CPS 20 /* keeps "answers/<id>/<row>/<column>" within a field path */
@@ -86,7 +86,7 @@ struct yz_cause;
 #define YZ_FORMS_MAX_REPEAT 50
 #define YZ_FORMS_MAX_ROWS 200
 #define YZ_FORMS_MAX_CELL_CPS 500
-#define YZ_FORMS_MAX_PARTIES 50                       /* as a filing application */
+#define YZ_FORMS_MAX_PARTIES 50                          /* as a filing application */
 #define YZ_FORMS_MAX_AMOUNT_FEN INT64_C(100000000000000) /* 1 trillion yuan, as a filing */
 /* What a filing application accepts as its "claims" and "facts" (application.c):
  * a rendering whose claims or facts are longer is refused with a field error. */
@@ -121,6 +121,9 @@ struct yz_form_element {
     const char *const *columns; /* TABLE */
     size_t ncolumns;
     const char *hint; /* the form's printed hint (Chinese), may be NULL */
+    bool unlabelled;  /* printed without its label, which would repeat the item's: the item's
+                         only element, one labelled as the item, or an answer's 有无异议 when
+                         the item reads "对…有无异议" */
 };
 
 struct yz_form_item {
@@ -141,8 +144,8 @@ struct yz_form_section {
 };
 
 struct yz_form_document {
-    const char *title;   /* "民事起诉状（要素式）" */
-    const char *version; /* "2025" or "2024_trial" */
+    const char *title;                      /* "民事起诉状（要素式）" */
+    const char *version;                    /* "2025" or "2024_trial" */
     const struct yz_form_section *sections; /* nsections == 0: the form has no such document */
     size_t nsections;
 };
@@ -152,7 +155,8 @@ struct yz_form {
     const char *name;  /* the data's key, a cause name: "劳动争议" */
     const char *title; /* the cause as printed on the form: "劳动争议纠纷" */
     const struct yz_cause *cause_2025;
-    const struct yz_cause *cause_2020; /* NULL when the data gives none and the name is not a 2020 cause */
+    const struct yz_cause
+        *cause_2020; /* NULL when the data gives none and the name is not a 2020 cause */
     struct yz_form_document complaint;
     struct yz_form_document answer;
 };
@@ -190,8 +194,8 @@ struct yz_forms; /* opaque, immutable once loaded */
 enum yz_err yz_forms_load(const char *path, const struct yz_catalog *cat, struct yz_forms **out,
                           struct yz_buf *err);
 /* The same with dir/complaint_forms.json. */
-enum yz_err yz_forms_load_dir(const char *dir, const struct yz_catalog *cat,
-                              struct yz_forms **out, struct yz_buf *err);
+enum yz_err yz_forms_load_dir(const char *dir, const struct yz_catalog *cat, struct yz_forms **out,
+                              struct yz_buf *err);
 /* NULL is fine. */
 void yz_forms_free(struct yz_forms *forms);
 
@@ -246,7 +250,7 @@ struct yz_form_rendering {
 void yz_form_rendering_release(struct yz_form_rendering *r);
 
 /*
- * Validates (yz_forms_validate, today = date) and renders document doc in the
+ * Validates (yz_forms_validate, with today's Shanghai date) and renders document doc in the
  * standard layout: the title, the cause in brackets, the parties (原告/被告/第三人
  * in that order; in an answer 答辩人 = defendants, 被答辩人 = plaintiffs), each
  * section with its answered items only, numbered with the form's numbers and

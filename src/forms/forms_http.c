@@ -51,8 +51,8 @@ enum yz_err yz_forms_http_list(struct yz_req *req, struct yz_resp *resp)
         const struct yz_cause *c = yz_catalog_cause(req->app->catalog, code, rev);
         if (!c) {
             json_decref(items);
-            yz_field_errors_add(&req->fields, "query/cause", "not_found",
-                                "%s 年版案由中没有该案由", yz_catalog_revision_name(rev));
+            yz_field_errors_add(&req->fields, "query/cause", "not_found", "%s 年版案由中没有该案由",
+                                yz_catalog_revision_name(rev));
             return YZ_ERR_VALIDATION;
         }
         const struct yz_form *f = yz_forms_for_cause(forms, c);

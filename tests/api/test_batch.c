@@ -73,11 +73,15 @@ static json_t *template(void)
  * line and an all-empty row. Rows 2 (ID checksum) and 4 (negative amount) are bad. */
 static const char CSV[] =
     "\xEF\xBB\xBF"
-    "被告姓名/名称,被告类型,被告身份证号,被告统一社会信用代码,被告电话,被告住址,标的额（元）,诉讼请求,事实与理由\r\n"
-    "李四,自然人," DEFENDANT_ID ",,13800000002,重庆市江北区观音桥街道2号,10000.50,判令被告偿还借款10000.50元,\r\n"
+    "被告姓名/"
+    "名称,被告类型,被告身份证号,被告统一社会信用代码,被告电话,被告住址,标的额（元）,诉讼请求,"
+    "事实与理由\r\n"
+    "李四,自然人," DEFENDANT_ID
+    ",,13800000002,重庆市江北区观音桥街道2号,10000.50,判令被告偿还借款10000.50元,\r\n"
     "王某,natural," BAD_ID ",,,重庆市江北区观音桥街道3号,5000,判令被告偿还借款5000元,\r\n"
     "重庆某某有限公司,法人,,91500103MA5U0AAA0Q,,重庆市渝中区某路1号,20000,"
-    "\"判令被告偿还货款20000元，并承担\"\"逾期\"\"利息\",\"2025年1月，被告向原告借款。\r\n至今未还。\"\r\n"
+    "\"判令被告偿还货款20000元，并承担\"\"逾期\"\"利息\","
+    "\"2025年1月，被告向原告借款。\r\n至今未还。\"\r\n"
     "\r\n"
     "赵某,,,,,重庆市南岸区某路4号,-100,判令被告偿还借款,\r\n"
     "钱某,自然人,500103197004044444,,,重庆市沙坪坝区某路5号,12.3,判令被告偿还借款12.30元,\r\n"
@@ -130,8 +134,8 @@ static void rows_are_checked_one_by_one_and_good_rows_filed(void **state)
     static const struct {
         const char *status;
         int line;
-    } want_items[] = {{"accepted", 2}, {"rejected", 3}, {"accepted", 4}, {"rejected", 7},
-                      {"accepted", 8}};
+    } want_items[] = {
+        {"accepted", 2}, {"rejected", 3}, {"accepted", 4}, {"rejected", 7}, {"accepted", 8}};
     int m = 0;
     for (int i = 0; i < 5; i++) {
         char path[48];
@@ -171,9 +175,14 @@ static void rows_are_checked_one_by_one_and_good_rows_filed(void **state)
                                         " 'filing_batch.created' AND stream LIKE 'batch/%'"),
                      1);
     /* Sealed at rest: the IDs are nowhere in clear. */
-    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE data LIKE '%" DEFENDANT_ID "%'"), 0);
-    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM events WHERE payload LIKE '%" DEFENDANT_ID "%'"), 0);
-    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM filing_batches WHERE report LIKE '%" BAD_ID "%'"), 0);
+    assert_int_equal(
+        yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE data LIKE '%" DEFENDANT_ID "%'"), 0);
+    assert_int_equal(
+        yzt_db_count(&srv, "SELECT count(*) FROM events WHERE payload LIKE '%" DEFENDANT_ID "%'"),
+        0);
+    assert_int_equal(
+        yzt_db_count(&srv, "SELECT count(*) FROM filing_batches WHERE report LIKE '%" BAD_ID "%'"),
+        0);
 
     /* Each matter is an ordinary application: exact fen, the template's facts
      * where the cell was empty, the row's (with its line break) where not. */
@@ -185,7 +194,8 @@ static void rows_are_checked_one_by_one_and_good_rows_filed(void **state)
     assert_string_equal(yzt_json_str(&r, "state"), "submitted");
     assert_string_equal(yzt_json_str(&r, "title"), "重庆示例商贸有限公司诉李四民间借贷纠纷");
     assert_int_equal(yzt_json_int(&r, "data.application.amount_fen"), 1000050);
-    assert_string_equal(yzt_json_str(&r, "data.application.facts"), "被告向原告借款，约定到期归还，至今未还。");
+    assert_string_equal(yzt_json_str(&r, "data.application.facts"),
+                        "被告向原告借款，约定到期归还，至今未还。");
     assert_string_equal(yzt_json_str(&r, "data.application.parties.1.citizen_id_masked"),
                         "500***********2330");
     assert_string_equal(yzt_json_str(&r, "data.application.cause_name"), "民间借贷纠纷");
@@ -194,10 +204,12 @@ static void rows_are_checked_one_by_one_and_good_rows_filed(void **state)
     yzt_request(&institution, "GET", path, NULL, NULL, &r);
     yzt_assert_status(&r, 200);
     assert_string_equal(yzt_json_str(&r, "data.application.parties.1.kind"), "legal");
-    assert_string_equal(yzt_json_str(&r, "data.application.parties.1.credit_code"), "91500103MA5U0AAA0Q");
+    assert_string_equal(yzt_json_str(&r, "data.application.parties.1.credit_code"),
+                        "91500103MA5U0AAA0Q");
     assert_string_equal(yzt_json_str(&r, "data.application.claims"),
                         "判令被告偿还货款20000元，并承担\"逾期\"利息");
-    assert_string_equal(yzt_json_str(&r, "data.application.facts"), "2025年1月，被告向原告借款。\r\n至今未还。");
+    assert_string_equal(yzt_json_str(&r, "data.application.facts"),
+                        "2025年1月，被告向原告借款。\r\n至今未还。");
     assert_int_equal(yzt_json_int(&r, "data.application.amount_fen"), 2000000);
     yzt_response_free(&r);
     snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)matter_ids[2]);
@@ -233,8 +245,8 @@ static void the_same_batch_again_creates_nothing(void **state)
     /* Another key, the template's members in another order: the same batch. */
     json_t *tmpl = template();
     json_t *reordered = json_object();
-    const char *keys[] = {"service_address", "facts", "plaintiff", "evidence", "fee_kind",
-                          "case_type", "cause_revision", "cause_code"};
+    const char *keys[] = {"service_address", "facts",     "plaintiff",      "evidence",
+                          "fee_kind",        "case_type", "cause_revision", "cause_code"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         json_object_set(reordered, keys[k], json_object_get(tmpl, keys[k]));
     json_decref(tmpl);
@@ -321,6 +333,53 @@ static void the_report_downloads_as_csv(void **state)
     yzt_response_free(&r);
 }
 
+/* Every problem of a row at once, each at its column; English headers in any
+ * case; an unnamed empty column is allowed. A batch of only bad rows is still
+ * a batch (its report is kept), with no matters. */
+static void every_problem_of_a_row_is_named(void **state)
+{
+    int64_t matters = yzt_db_count(&srv, "SELECT count(*) FROM matters");
+    json_t *tmpl = template();
+    json_object_del(tmpl, "facts");
+    json_object_set_new(tmpl, "facts", json_string("同上。"));
+    struct yzt_response r = {0};
+    upload(&institution, "batch-key-bad-rows",
+           upload_body("Defendant_Name,DEFENDANT_KIND,defendant_citizen_id,defendant_credit_code,"
+                       "defendant_address,amount_yuan,claims,\n"
+                       ",natural,,91500103MA5U0AAA0Q,重庆市,1.234,,\n"
+                       "某公司,legal," DEFENDANT_ID ",,,100,判令,\n"
+                       "某甲,alien,,,重庆市,100,判令,\n",
+                       tmpl),
+           &r);
+    yzt_assert_status(&r, 201);
+    assert_int_equal(yzt_json_int(&r, "accepted"), 0);
+    assert_int_equal(yzt_json_int(&r, "rejected"), 3);
+    static const struct {
+        size_t item;
+        const char *field, *code;
+    } want[] = {
+        {0, "rows/1/defendant_name", "required"},
+        {0, "rows/1/defendant_credit_code", "not_applicable"},
+        {0, "rows/1/amount_yuan", "invalid_amount"},
+        {0, "rows/1/claims", "required"},
+        {1, "rows/2/defendant_citizen_id", "not_applicable"},
+        {1, "rows/2/defendant_address", "required"},
+        {2, "rows/3/defendant_kind", "not_allowed"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *e = error_at(r.json, want[i].item, want[i].field);
+        if (!e)
+            print_error("no error at %s in %s\n", want[i].field, r.body);
+        assert_non_null(e);
+        assert_string_equal(json_string_value(json_object_get(e, "code")), want[i].code);
+    }
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items.0.errors")), 4);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items.1.errors")), 2);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items.2.errors")), 1);
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters"), matters);
+}
+
 /* Posts body and expects a 400 validation problem naming field with code; nothing stored. */
 static void refused(const char *what, json_t *body, const char *field, const char *code)
 {
@@ -346,23 +405,26 @@ static void unreadable_tables_and_bad_templates_store_nothing(void **state)
             "csv_bare_quote");
     refused("unknown column", upload_body("被告姓名/名称,被告生日\n甲,2000-01-01\n", template()),
             "csv", "unknown_column");
-    refused("no name column", upload_body("被告住址\n重庆市\n", template()), "csv", "missing_column");
+    refused("no name column", upload_body("被告住址\n重庆市\n", template()), "csv",
+            "missing_column");
     refused("header only", upload_body("被告姓名/名称,被告住址\r\n", template()), "csv", "no_rows");
-    refused("mojibake", upload_body("被告姓名/名称,被告住址\n\xEF\xBF\xBD\xEF\xBF\xBD,重庆市\n", template()),
+    refused("mojibake",
+            upload_body("被告姓名/名称,被告住址\n\xEF\xBF\xBD\xEF\xBF\xBD,重庆市\n", template()),
             "csv", "replacement_character");
     json_t *tmpl = template();
     json_object_set_new(json_object_get(tmpl, "plaintiff"), "credit_code",
                         json_string("91500103MA5U0AAA0X"));
     json_object_set_new(tmpl, "amount_fen", json_integer(100));
-    refused("bad template", upload_body(CSV, json_deep_copy(tmpl)), "template/plaintiff/credit_code",
-            "checksum");
+    refused("bad template", upload_body(CSV, json_deep_copy(tmpl)),
+            "template/plaintiff/credit_code", "checksum");
     refused("bad template", upload_body(CSV, tmpl), "template/amount_fen", "unknown_field");
     tmpl = template();
     json_object_set_new(tmpl, "cause_code", json_string("999.9"));
     refused("bad cause", upload_body(CSV, tmpl), "template/cause_code", "not_found");
     tmpl = template();
     json_object_del(tmpl, "facts");
-    refused("no facts anywhere", upload_body("被告姓名/名称,被告住址,诉讼请求\n甲,重庆市,判令\n", tmpl),
+    refused("no facts anywhere",
+            upload_body("被告姓名/名称,被告住址,诉讼请求\n甲,重庆市,判令\n", tmpl),
             "template/facts", "required");
 
     /* Over the row limit: 2,001 data rows. */
@@ -474,6 +536,7 @@ int main(void)
         cmocka_unit_test(the_same_batch_again_creates_nothing),
         cmocka_unit_test(only_the_uploader_sees_the_report),
         cmocka_unit_test(the_report_downloads_as_csv),
+        cmocka_unit_test(every_problem_of_a_row_is_named),
         cmocka_unit_test(unreadable_tables_and_bad_templates_store_nothing),
         cmocka_unit_test(a_lawyer_files_for_the_institution),
         cmocka_unit_test(the_history_verifies),

@@ -80,8 +80,7 @@ static void get_form(void **state)
     assert_string_equal(yzt_json_str(&r, "complaint.title"), "民事起诉状（要素式）");
     assert_string_equal(yzt_json_str(&r, "complaint.sections.0.title"), "诉讼请求");
     assert_string_equal(yzt_json_str(&r, "complaint.sections.0.items.0.elements.1.id"), "c1.2");
-    assert_string_equal(yzt_json_str(&r, "complaint.sections.0.items.0.elements.1.type"),
-                        "amount");
+    assert_string_equal(yzt_json_str(&r, "complaint.sections.0.items.0.elements.1.type"), "amount");
     assert_string_equal(yzt_json_str(&r, "complaint.sections.0.items.7.elements.0.label"),
                         "标的总额");
     assert_true(yzt_json_bool(&r, "complaint.sections.0.items.7.elements.0.required"));
@@ -100,22 +99,21 @@ static void get_form(void **state)
 
 static json_t *loan_answers(void)
 {
-    return json_pack(
-        "{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
-        " s:s, s:I, s:I, s:s, s:b, s:I, s:b, s:b,"
-        " s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}",
-        "parties", "role", "plaintiff", "kind", "natural", "name", "张三", "sex", "male",
-        "birth_date", "1990-01-01", "citizen_id", PLAINTIFF_ID, "address",
-        "重庆市渝中区解放碑街道1号", "phone", "13800000001", "role", "defendant", "kind", "natural",
-        "name", "李四", "address", "重庆市江北区观音桥街道2号",
-        /* claims */
-        "c1.1", "2025-06-30", "c1.2", (json_int_t)10000000, "c2.2", (json_int_t)123456,
-        "c2.3", "以100000元为基数，按年利率3.85%计算", "c2.4", 1, "c8.1", (json_int_t)10123456,
-        "c6.1", 1, "j2.1", 0,
-        /* facts */
-        "f1.1", "《借款合同》，2025年1月1日签订", "f2.1", "张三", "f2.2", "李四", "f3.1",
-        (json_int_t)10000000, "f3.2", (json_int_t)10000000, "f3.3", "转账", "f5.1", "3.85",
-        "f17.2", "《中华人民共和国民法典》第六百七十五条");
+    return json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
+                     " s:s, s:I, s:I, s:s, s:b, s:I, s:b, s:b,"
+                     " s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}",
+                     "parties", "role", "plaintiff", "kind", "natural", "name", "张三", "sex",
+                     "male", "birth_date", "1990-01-01", "citizen_id", PLAINTIFF_ID, "address",
+                     "重庆市渝中区解放碑街道1号", "phone", "13800000001", "role", "defendant",
+                     "kind", "natural", "name", "李四", "address", "重庆市江北区观音桥街道2号",
+                     /* claims */
+                     "c1.1", "2025-06-30", "c1.2", (json_int_t)10000000, "c2.2", (json_int_t)123456,
+                     "c2.3", "以100000元为基数，按年利率3.85%计算", "c2.4", 1, "c8.1",
+                     (json_int_t)10123456, "c6.1", 1, "j2.1", 0,
+                     /* facts */
+                     "f1.1", "《借款合同》，2025年1月1日签订", "f2.1", "张三", "f2.2", "李四",
+                     "f3.1", (json_int_t)10000000, "f3.2", (json_int_t)10000000, "f3.3", "转账",
+                     "f5.1", "3.85", "f17.2", "《中华人民共和国民法典》第六百七十五条");
 }
 
 static void render_and_file(void **state)
@@ -145,7 +143,8 @@ static void render_and_file(void **state)
     assert_string_equal(before, after);
 
     const char *text = yzt_json_str(&r, "text");
-    assert_memory_equal(text, "民事起诉状（要素式）\n（民间借贷纠纷）\n", strlen("民事起诉状（要素式）\n（民间借贷纠纷）\n"));
+    assert_memory_equal(text, "民事起诉状（要素式）\n（民间借贷纠纷）\n",
+                        strlen("民事起诉状（要素式）\n（民间借贷纠纷）\n"));
     assert_non_null(strstr(text, "原告：张三，男，1990年1月1日出生，"));
     assert_non_null(strstr(text, "公民身份号码：500***********1232。\n被告：李四，"));
     assert_null(strstr(text, PLAINTIFF_ID));
@@ -158,7 +157,8 @@ static void render_and_file(void **state)
                         strlen("1. 本金：截至日期：2025年6月30日；尚欠本金：100000.00元。\n"));
     assert_non_null(strstr(claims, "\n8. 标的总额：101234.56元。"));
     const char *facts = yzt_json_str(&r, "facts");
-    assert_non_null(strstr(facts, "3. 借款金额：约定：100000.00元；实际提供：100000.00元；提供方式：转账。"));
+    assert_non_null(
+        strstr(facts, "3. 借款金额：约定：100000.00元；实际提供：100000.00元；提供方式：转账。"));
 
     /* The claims and facts go into a filing application as they are. */
     json_t *application = json_pack(
@@ -174,17 +174,17 @@ static void render_and_file(void **state)
     yzt_response_free(&r);
     yzt_post_new(&party, "/api/v1/matters",
                  json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
-                           (json_int_t)court, "title", "张三诉李四民间借贷纠纷", "fields", "channel",
-                           "online", "application", application),
+                           (json_int_t)court, "title", "张三诉李四民间借贷纠纷", "fields",
+                           "channel", "online", "application", application),
                  &r);
     yzt_assert_status(&r, 201);
     yzt_response_free(&r);
 
     /* A signed-in caller renders too (with its CSRF token, which the harness sends). */
-    yzt_request_json(&party, "POST", "/api/v1/complaint-forms/108.3/render",
-                     json_pack("{s:o, s:I}", "answers", loan_answers(), "court_id",
-                               (json_int_t)court),
-                     NULL, &r);
+    yzt_request_json(
+        &party, "POST", "/api/v1/complaint-forms/108.3/render",
+        json_pack("{s:o, s:I}", "answers", loan_answers(), "court_id", (json_int_t)court), NULL,
+        &r);
     yzt_assert_status(&r, 200);
     yzt_response_free(&r);
 }
@@ -202,7 +202,8 @@ static void render_answer(void **state)
     yzt_assert_status(&r, 200);
     const char *text = yzt_json_str(&r, "text");
     assert_non_null(strstr(text, "民事答辩状（要素式）\n"));
-    assert_non_null(strstr(text, "答辩事项：\n1. 对本金有无异议：有；事实和理由：已归还五万元。\n"));
+    assert_non_null(
+        strstr(text, "答辩事项：\n1. 对本金有无异议：有；事实和理由：已归还五万元。\n"));
     assert_false(yzt_json_has(&r, "claims"));
     yzt_response_free(&r);
 }
@@ -236,10 +237,10 @@ static void render_reports_every_problem(void **state)
     yzt_response_free(&r);
 
     /* The body schema itself: answers must be an object, document one of two. */
-    yzt_request_json(&anon, "POST", "/api/v1/complaint-forms/14/render",
-                     json_pack("{s:[], s:I, s:s}", "answers", "court_id", (json_int_t)1,
-                               "document", "letter"),
-                     NULL, &r);
+    yzt_request_json(
+        &anon, "POST", "/api/v1/complaint-forms/14/render",
+        json_pack("{s:[], s:I, s:s}", "answers", "court_id", (json_int_t)1, "document", "letter"),
+        NULL, &r);
     yzt_assert_problem(&r, 400, "validation_failed");
     yzt_assert_field_error_code(&r, "answers", "wrong_type");
     yzt_assert_field_error_code(&r, "document", "not_allowed");

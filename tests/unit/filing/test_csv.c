@@ -9,7 +9,8 @@
 
 #include "filing/csv.h"
 
-static const struct yz_csv_limits LIM = {.max_field_bytes = 64, .max_columns = 8, .max_records = 10};
+static const struct yz_csv_limits LIM = {
+    .max_field_bytes = 64, .max_columns = 8, .max_records = 10};
 
 /* Parses s (strlen) with LIM and expects success. */
 static void parse_ok(const char *s, size_t n, struct yz_csv *c)
@@ -67,7 +68,8 @@ static void plain_records_with_lf_crlf_and_cr(void **state)
 
 static void quotes_doubled_quotes_and_embedded_breaks(void **state)
 {
-    const char *s = "a,b,c\r\n\"x, y\",\"he said \"\"hi\"\"\",\"line1\r\nline2\nline3\"\r\n\"\",,\"\"\"\"\r\nnext,1,2\r\n";
+    const char *s = "a,b,c\r\n\"x, y\",\"he said "
+                    "\"\"hi\"\"\",\"line1\r\nline2\nline3\"\r\n\"\",,\"\"\"\"\r\nnext,1,2\r\n";
     struct yz_csv c;
     parse_ok(s, strlen(s), &c);
     assert_int_equal(c.count, 4);
@@ -131,7 +133,7 @@ static void quoting_errors(void **state)
 static void bytes_that_are_not_text(void **state)
 {
     parse_fails("a,b\n1,\xff\xfe\n", 9, NULL, "csv_invalid_utf8", 2, 2);
-    parse_fails("a,b\n1,\xe9\x87\n", 9, NULL, "csv_invalid_utf8", 2, 2); /* truncated 3-byte */
+    parse_fails("a,b\n1,\xe9\x87\n", 9, NULL, "csv_invalid_utf8", 2, 2);      /* truncated 3-byte */
     parse_fails("a,b\n\"\xc0\xaf\",1\n", 11, NULL, "csv_invalid_utf8", 2, 1); /* overlong */
     const char nul[] = "a,b\n1,x\0y\n";
     parse_fails(nul, sizeof nul - 1, NULL, "csv_nul", 2, 2);

@@ -84,16 +84,11 @@ static void counts_match_notes(void **state)
         const char *id, *name;
         size_t claims, facts, defence, answer_facts;
     } expect[] = {
-        {"108.3", "民间借贷纠纷", 8, 18, 7, 17},
-        {"108.1", "金融借款合同纠纷", 8, 18, 7, 17},
-        {"115.2", "信用卡纠纷", 7, 15, 6, 14},
-        {"88", "买卖合同纠纷", 10, 24, 8, 22},
-        {"117", "融资租赁合同纠纷", 10, 23, 9, 22},
-        {"126", "物业服务合同纠纷", 5, 12, 5, 12},
-        {"C19", "劳动争议", 10, 7, 8, 0},
-        {"352.3", "证券虚假陈述责任纠纷", 6, 11, 6, 12},
-        {"371.4", "保证保险合同纠纷", 6, 9, 5, 8},
-        {"411", "机动车交通事故责任纠纷", 13, 4, 5, 0},
+        {"108.3", "民间借贷纠纷", 8, 18, 7, 17},    {"108.1", "金融借款合同纠纷", 8, 18, 7, 17},
+        {"115.2", "信用卡纠纷", 7, 15, 6, 14},      {"88", "买卖合同纠纷", 10, 24, 8, 22},
+        {"117", "融资租赁合同纠纷", 10, 23, 9, 22}, {"126", "物业服务合同纠纷", 5, 12, 5, 12},
+        {"C19", "劳动争议", 10, 7, 8, 0},           {"352.3", "证券虚假陈述责任纠纷", 6, 11, 6, 12},
+        {"371.4", "保证保险合同纠纷", 6, 9, 5, 8},  {"411", "机动车交通事故责任纠纷", 13, 4, 5, 0},
         {"14", "离婚纠纷", 9, 10, 10, 0},
     };
     assert_int_equal(yz_forms_count(forms), 11);
@@ -275,7 +270,8 @@ static void validation_reports_everything(void **state)
     json_t *a = json_loads(
         "{\"c1.1\": \"2025-02-30\", \"c1.2\": \"100\", \"c2.2\": -5, \"c2.4\": \"是\","
         " \"c3.2\": \"提前还款\", \"c99.1\": 1, \"f3.1\": 1.5, \"f3.3\": \"支票\","
-        " \"f5.1\": \"3.8.5\", \"f18.1\": [{\"证据来源\": \"原告\"}, {\"证据名称\": \"借条\", \"页数\": \"1\"}],"
+        " \"f5.1\": \"3.8.5\", \"f18.1\": [{\"证据来源\": \"原告\"}, {\"证据名称\": \"借条\", "
+        "\"页数\": \"1\"}],"
         " \"m1.1\": \"知道\","
         " \"parties\": [{\"role\": \"plaintiff\", \"kind\": \"natural\", \"name\": \"张三\","
         "  \"citizen_id\": \"500103199001011231\", \"nickname\": \"x\"},"
@@ -367,8 +363,9 @@ static void validation_of_lists(void **state)
     expect_error(&fe, "answers/c4.3", "wrong_type");
     json_decref(a);
 
-    a = json_loads("{\"c2.2\": \"房屋一套\", \"c3.2\": [\"欠款一万元\", 5], \"f1.1\": \"2010-05-01\"}",
-                   0, NULL);
+    a = json_loads(
+        "{\"c2.2\": \"房屋一套\", \"c3.2\": [\"欠款一万元\", 5], \"f1.1\": \"2010-05-01\"}", 0,
+        NULL);
     memset(&fe, 0, sizeof fe);
     assert_int_equal(yz_forms_validate(form("14"), YZ_FORM_COMPLAINT, a, filing_day, &fe),
                      YZ_ERR_VALIDATION);
@@ -514,6 +511,24 @@ static void renders_answer(void **state)
     json_decref(a);
 }
 
+/* An element's label is printed unless it repeats the item's. */
+static void labels_where_needed(void **state)
+{
+    json_t *a = json_loads("{\"c4.1\": true, \"c4.2\": \"抵押权\", \"c7.1\": \"赔礼道歉\","
+                           " \"c8.1\": 0, \"f11.1\": \"王五\", \"f11.2\": \"房屋一套\"}",
+                           0, NULL);
+    struct yz_field_errors fe = {0};
+    struct yz_form_rendering out;
+    assert_int_equal(
+        yz_forms_render(form("108.3"), YZ_FORM_COMPLAINT, a, "法院", filing_day, &out, &fe), YZ_OK);
+    assert_string_equal(out.claims.data, "4. 是否主张担保权利：是；内容：抵押权。\n"
+                                         "7. 其他请求：赔礼道歉。\n"
+                                         "8. 标的总额：0.00元。");
+    assert_string_equal(out.facts.data, "11. 担保人、担保物：担保人：王五；担保物：房屋一套。");
+    yz_form_rendering_release(&out);
+    json_decref(a);
+}
+
 static void render_refuses_claims_a_filing_cannot_take(void **state)
 {
     char *longtext = malloc(3 * 1990 + 1);
@@ -525,9 +540,9 @@ static void render_refuses_claims_a_filing_cannot_take(void **state)
     struct yz_field_errors fe = {0};
     struct yz_form_rendering out;
     /* 1990 characters fit one text element, but not with the line's label. */
-    assert_int_equal(yz_forms_render(form("108.3"), YZ_FORM_COMPLAINT, a, "法院", filing_day, &out,
-                                     &fe),
-                     YZ_ERR_VALIDATION);
+    assert_int_equal(
+        yz_forms_render(form("108.3"), YZ_FORM_COMPLAINT, a, "法院", filing_day, &out, &fe),
+        YZ_ERR_VALIDATION);
     expect_error(&fe, "answers", "claims_too_long");
     assert_int_equal(out.text.len, 0);
     yz_form_rendering_release(&out);
@@ -672,10 +687,11 @@ static void broken_files_name_the_entry(void **state)
     json_decref(root);
 
     root = real_file(); /* the mediation block's statements miscounted */
-    json_t *pref = json_object_get(json_object_get(root, "_common"),
-                                   "dispute_resolution_preference_2025");
-    json_array_remove(json_object_get(pref, "是否了解先行调解解决纠纷的好处 (5 statements, each 了解/不了解)"),
-                      0);
+    json_t *pref =
+        json_object_get(json_object_get(root, "_common"), "dispute_resolution_preference_2025");
+    json_array_remove(
+        json_object_get(pref, "是否了解先行调解解决纠纷的好处 (5 statements, each 了解/不了解)"),
+        0);
     msg = load_broken(root, path, sizeof path);
     expect_in(msg, "_common.dispute_resolution_preference_2025");
     json_decref(root);
@@ -717,6 +733,7 @@ int main(void)
         cmocka_unit_test(validation_of_lists),
         cmocka_unit_test(renders_complaint_as_fixture),
         cmocka_unit_test(renders_answer),
+        cmocka_unit_test(labels_where_needed),
         cmocka_unit_test(render_refuses_claims_a_filing_cannot_take),
         cmocka_unit_test(money_and_dates),
         cmocka_unit_test(broken_files_name_the_entry),
