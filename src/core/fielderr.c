@@ -1,5 +1,6 @@
 #include "core/fielderr.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,4 +19,7 @@ void yz_field_errors_add(struct yz_field_errors *fe, const char *field, const ch
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    /* The bounds are in bytes: never leave half a Chinese character behind. */
+    yz_utf8_trim(e->field);
+    yz_utf8_trim(e->message);
 }

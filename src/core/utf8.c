@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <string.h>
+
 bool yz_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -60,4 +62,21 @@ bool yz_utf8_has_control(const char *s, size_t n, bool allow_newlines)
         }
     }
     return false;
+}
+
+void yz_utf8_trim(char *s)
+{
+    size_t n = strlen(s);
+    /* Walk back over at most 3 continuation bytes to the lead byte. */
+    size_t i = n, back = 0;
+    while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+        i--;
+        back++;
+    }
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (lead >= 0x80 && back + 1 < want)
+        s[i - 1] = '\0';
 }

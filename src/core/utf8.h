@@ -15,4 +15,8 @@ size_t yz_utf8_count(const char *s, size_t n);
 /* True when s has control characters other than \n, \r, \t (single-line fields reject those too). */
 bool yz_utf8_has_control(const char *s, size_t n, bool allow_newlines);
 
+/* Cuts a NUL-terminated string back to its last complete character, so that a
+ * byte-bounded copy (snprintf, yz_strlcpy) never ends in half a character. */
+void yz_utf8_trim(char *s);
+
 #endif

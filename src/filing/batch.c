@@ -82,7 +82,7 @@ static const char *const template_keys[] = {
     NULL};
 
 #define MATTER_TITLE_MAX 200  /* code points, as for matters created over the API */
-#define TEMPLATE_FILES_MAX 20 /* distinct uploads the template may name (copied per matter) */
+#define TEMPLATE_FILES_MAX 20 /* distinct uploads the template may name (a row each per matter) */
 
 /* Where an application names uploads: array member, and the id's key in each item. */
 static const struct {
@@ -722,16 +722,12 @@ static enum yz_err report_of(struct yz_stmt *st, json_t **report)
     return YZ_OK;
 }
 
-static struct yz_sql_def q_upload =
-    YZ_SQL("SELECT uploader_id, matter_id IS NULL FROM attachments WHERE id = ?");
-static struct yz_sql_def q_copy_upload =
-    YZ_SQL("INSERT INTO attachments(sha256, size, mime, name, kind, title, uploader_id, matter_id,"
-           " channel, created_at) SELECT sha256, size, mime, name, kind, title, uploader_id, NULL,"
-           " channel, ? FROM attachments WHERE id = ? AND uploader_id = ? RETURNING id");
+static struct yz_sql_def q_upload = YZ_SQL("SELECT uploader_id FROM attachments WHERE id = ?");
 
 /* RULE: own-uploads-only — the template may name only the uploader's own
- * uploads not yet bound to a matter (as the attach_uploads effect demands of
- * every application); checked here so the error names the template. */
+ * uploads, as the attach_uploads effect demands of every application (it
+ * gives each further matter its own row for a shared file); checked here
+ * first so that the error names the template rather than a row. */
 static enum yz_err check_files(struct yz_tx *tx, const struct yz_principal *who,
                                const struct template_files *f, struct yz_field_errors *fe)
 {
@@ -743,55 +739,13 @@ static enum yz_err check_files(struct yz_tx *tx, const struct yz_principal *who,
         enum yz_err e = yz_step(st, &row);
         if (e != YZ_OK)
             return e;
-        bool ok = row && yz_col_i64(st, 0) == who->user_id && yz_col_i64(st, 1) == 1;
+        bool ok = row && yz_col_i64(st, 0) == who->user_id;
         if (row)
             yz_exec(st);
         if (!ok)
             yz_field_errors_add(fe, f->path[k], "not_found", "附件不存在，或不是您上传的文件");
     }
     return fe->count + fe->dropped > before ? YZ_ERR_VALIDATION : YZ_OK;
-}
-
-/* The application of one more matter: each upload the template names is
- * replaced by a new row for the same stored file (content-addressed, no bytes
- * copied), which that matter's attach_uploads effect then binds to it, so
- * every matter's readers, and only they, can read its files. */
-static enum yz_err with_copies(struct yz_tx *tx, const struct yz_principal *who,
-                               const struct template_files *f, const json_t *application,
-                               json_t **out)
-{
-    int64_t copy[TEMPLATE_FILES_MAX];
-    int64_t now = yz_time_now_ms();
-    for (size_t k = 0; k < f->n; k++) {
-        struct yz_stmt *st = yz_sql(tx, &q_copy_upload);
-        yz_bind_i64(st, 1, now);
-        yz_bind_i64(st, 2, f->id[k]);
-        yz_bind_i64(st, 3, who->user_id);
-        bool row;
-        enum yz_err e = yz_step(st, &row);
-        if (e != YZ_OK)
-            return e;
-        if (!row)
-            return YZ_ERR_INTERNAL; /* check_files saw it in this transaction */
-        copy[k] = yz_col_i64(st, 0);
-        yz_exec(st);
-    }
-    json_t *a = json_deep_copy(application);
-    for (size_t r = 0; r < sizeof file_refs / sizeof file_refs[0]; r++) {
-        size_t i;
-        json_t *item;
-        json_array_foreach(json_object_get(a, file_refs[r].array), i, item)
-        {
-            const json_t *v = json_object_get(item, file_refs[r].key);
-            for (size_t k = 0; json_is_integer(v) && k < f->n; k++)
-                if (json_integer_value(v) == f->id[k]) {
-                    json_object_set_new(item, file_refs[r].key, json_integer(copy[k]));
-                    break;
-                }
-        }
-    }
-    *out = a;
-    return YZ_OK;
 }
 
 static void copy_errors(const struct yz_field_errors *from, size_t n, struct yz_field_errors *to)
@@ -812,7 +766,6 @@ static enum yz_err create_matters(struct yz_tx *tx, struct yz_app *app,
     enum yz_err e = check_files(tx, who, &b->files, fe);
     if (e != YZ_OK)
         return e;
-    bool first = true;
     for (size_t i = 0; i < b->count; i++) {
         const struct row *r = &b->rows[i];
         json_t *item =
@@ -825,15 +778,8 @@ static enum yz_err create_matters(struct yz_tx *tx, struct yz_app *app,
                 json_object_set_new(item, "errors_omitted", json_integer(r->omitted));
             continue;
         }
-        /* The first matter takes the template's uploads themselves, the others copies. */
-        json_t *application = NULL;
-        if (first || b->files.n == 0)
-            application = json_incref(r->application);
-        else if ((e = with_copies(tx, who, &b->files, r->application, &application)) != YZ_OK)
-            return e;
-        first = false;
         /* RULE: bulk-filing-channel — every bulk row is an ordinary filing, channel "bulk". */
-        json_t *fields = json_pack("{s:s, s:o}", "channel", "bulk", "application", application);
+        json_t *fields = json_pack("{s:s, s:O}", "channel", "bulk", "application", r->application);
         struct yz_matter_new m = {
             .kind = "filing",
             .court_id = b->court_id,

@@ -14,14 +14,16 @@
  *
  * Columns (header row; English names or the Chinese ones, in any order; only
  * defendant_name is mandatory as a column):
- *   defendant_name        被告姓名/名称
- *   defendant_kind        被告类型          natural|legal|other (自然人|法人|非法人组织), default
- * natural defendant_citizen_id  被告身份证号      natural persons only defendant_credit_code
- * 被告统一社会信用代码 legal persons and other organisations only defendant_phone       被告电话
- *   defendant_address     被告住址
- *   amount_yuan           标的额（元）      e.g. 12345.67: at most two decimals, exact to the fen
- *   claims                诉讼请求          falls back to the template's claims when empty
- *   facts                 事实与理由        falls back to the template's facts when empty
+ *   defendant_name         被告姓名/名称
+ *   defendant_kind         被告类型: natural|legal|other (自然人|法人|非法人组织),
+ *                          natural when empty
+ *   defendant_citizen_id   被告身份证号: natural persons only
+ *   defendant_credit_code  被告统一社会信用代码: organisations only
+ *   defendant_phone        被告电话
+ *   defendant_address      被告住址
+ *   amount_yuan            标的额（元）: e.g. 12345.67, at most two decimals, exact to the fen
+ *   claims                 诉讼请求: the template's claims when empty
+ *   facts                  事实与理由: the template's facts when empty
  * Cells are trimmed of surrounding spaces and tabs; an empty cell is an absent
  * value. Rows whose cells are all empty are skipped (spreadsheets export them).
  *
@@ -33,6 +35,10 @@
  * Batches are found again by content: the SHA-256 of (court, template, table
  * bytes) is unique per uploader, so uploading the same batch again returns
  * the first report and creates nothing. The title is not part of it.
+ *
+ * Uploads the template names (power of attorney, business licence, evidence)
+ * must be the uploader's own; each matter gets its own row for the shared
+ * file through the filing's attach_uploads effect. At most 20 distinct ones.
  */
 #ifndef YZ_FILING_BATCH_H
 #define YZ_FILING_BATCH_H
@@ -95,6 +101,8 @@ const char *yz_batch_sha256(const struct yz_batch *b);
  * "submit" with channel "bulk", so it is in the court's filing queue), the
  * batch row, and the event "filing_batch.created" on stream "batch/<id>"
  * (counts, hash and matter ids; no personal data); *created = true.
+ * An upload the template names that is not who's own: YZ_ERR_VALIDATION
+ * with "template/..." fields in fe.
  * *report (new reference) is
  *   {"id", "court_id", "title", "created_at", "rows", "accepted", "rejected",
  *    "items": [{"row", "line", "status": "accepted", "matter_id"} |

@@ -39,6 +39,22 @@ static void utf8_validation(void **state)
     assert_true(yz_utf8_has_control("a\nb", 3, false));
 }
 
+static void utf8_trim_never_leaves_half_a_character(void **state)
+{
+    char s[16];
+    /* "重庆" is 6 bytes; cut after 4 and 5 bytes the 2nd character is incomplete. */
+    for (size_t cut = 0; cut <= 6; cut++) {
+        memcpy(s, "重庆", 6);
+        s[cut] = '\0';
+        yz_utf8_trim(s);
+        assert_true(yz_utf8_valid(s, strlen(s)));
+        assert_int_equal(strlen(s), cut < 3 ? 0 : cut < 6 ? 3 : 6);
+    }
+    char a[] = "abc";
+    yz_utf8_trim(a);
+    assert_string_equal(a, "abc");
+}
+
 static void number_parsing(void **state)
 {
     int64_t v;
@@ -82,6 +98,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_respects_max),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utf8_trim_never_leaves_half_a_character),
         cmocka_unit_test(number_parsing),
         cmocka_unit_test(dates_and_times),
     };
