@@ -121,10 +121,11 @@ enum yz_err yz_filing_forward(struct yz_effect_ctx *c)
     yz_time_format_utc(received, at, sizeof at);
     const struct yz_court *here = yz_courts_find(&c->app->courts, c->court_id);
     json_t *fields = json_pack(
-        "{s:s, s:O, s:{s:I, s:I, s:s, s:s}}", "channel", "cross_region", "application",
+        "{s:s, s:O, s:{s:I, s:I, s:s, s:s, s:I}}", "channel", "cross_region", "application",
         json_object_get(c->data, "application"), "cross_region", "origin_matter_id",
         (json_int_t)c->matter_id, "receiving_court_id", (json_int_t)c->court_id,
-        "receiving_court", here ? here->name : "", "received_at", at);
+        "receiving_court", here ? here->name : "", "received_at", at, "received_at_ms",
+        (json_int_t)received);
     snprintf(title, sizeof title, "跨域立案（%s转交）", here ? here->name : "");
     struct yz_matter_new m = {
         .kind = "filing", .court_id = court, .title = title, .fields = fields,

@@ -35,6 +35,8 @@ enum yz_err yz_filing_link_parties(struct yz_effect_ctx *c);
 enum yz_err yz_filing_forward(struct yz_effect_ctx *c);
 /* Effect "attach_uploads": binds the uploads an application names to the matter. */
 enum yz_err yz_filing_attach_uploads(struct yz_effect_ctx *c);
+/* Effect "record_decision": when and how fast a filing was decided. */
+enum yz_err yz_filing_record_decision(struct yz_effect_ctx *c);
 /* The hash that finds a case by number and query code (progress lookup). */
 enum yz_err yz_filing_query_hash(struct yz_app *app, const char *case_number, const char *code,
                                  char out[65]);

@@ -109,8 +109,11 @@ static struct yz_sql_def q_overdue = YZ_SQL(
     " WHERE m.kind = 'filing' AND m.state IN ('submitted', 'correction_requested')"
     " GROUP BY m.court_id ORDER BY m.court_id");
 static struct yz_sql_def q_refused = YZ_SQL(
-    "SELECT court_id, sum(state = 'refused'), sum(state = 'registered') FROM matters"
-    " WHERE kind = 'filing' GROUP BY court_id");
+    "SELECT court_id, sum(state = 'refused'), sum(state = 'registered'),"
+    " avg(json_extract(data, '$.decision.elapsed_s')),"
+    " avg(json_extract(data, '$.decision.since_receipt_s')),"
+    " count(json_extract(data, '$.decision.since_receipt_s'))"
+    " FROM matters WHERE kind = 'filing' GROUP BY court_id");
 
 struct overdue_ctx {
     struct yz_req *req;
@@ -158,6 +161,12 @@ static enum yz_err overdue_tx(struct yz_tx *tx, void *p)
         json_t *o = court_entry(c, court);
         json_object_set_new(o, "refused", json_integer(yz_col_i64(st, 1)));
         json_object_set_new(o, "registered", json_integer(yz_col_i64(st, 2)));
+        /* Averages in whole seconds: time to decision, and for cross-region
+         * filings from receipt at the receiving court. */
+        if (!yz_col_null(st, 3))
+            json_object_set_new(o, "avg_decision_s", json_integer(yz_col_i64(st, 3)));
+        if (yz_col_i64(st, 5))
+            json_object_set_new(o, "avg_cross_region_s", json_integer(yz_col_i64(st, 4)));
     }
     return e;
 }

@@ -100,6 +100,7 @@ static const struct {
     {"link_parties", yz_filing_link_parties},
     {"forward_filing", yz_filing_forward},
     {"attach_uploads", yz_filing_attach_uploads},
+    {"record_decision", yz_filing_record_decision},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

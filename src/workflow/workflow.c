@@ -35,7 +35,7 @@ const char *const yz_known_documents[] = {"filing_application", "correction_noti
 
 const char *const yz_known_effects[] = {
     "notify_court", "notify_parties",  "assign_case_number",
-    "compute_fee",  "record_channel", "link_applicants", "link_parties", "forward_filing", "attach_uploads",
+    "compute_fee",  "record_channel", "link_applicants", "link_parties", "forward_filing", "attach_uploads", "record_decision",
     NULL,
 };
 

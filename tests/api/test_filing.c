@@ -308,6 +308,8 @@ static void cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies
     assert_int_equal(r.len, sizeof YZF_PNG);
     yzt_response_free(&r);
     fire(&clerk, b, json_pack("{s:s}", "event", "register"), 200, &r);
+    /* RULE: time-to-decision — measured from receipt at the receiving court. */
+    assert_true(yzt_json_int(&r, "data.decision.since_receipt_s") >= 0);
     const char *number = yzt_json_str(&r, "data.case.case_number");
     assert_non_null(strstr(number, "渝0103民初"));
     char expect[96];
@@ -329,6 +331,84 @@ static void cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies
     /* The receiving court's clerk does not get the other court's file. */
     yzt_request(&other_clerk, "GET", path, NULL, NULL, &r);
     yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+}
+
+/* Every channel is recorded; refusal needs reasons; the filer may withdraw. */
+static void kiosk_and_lawyer_filings_refused_or_withdrawn(void **state)
+{
+    struct yzt_client kiosk = {.srv = &srv}, lawyer = {.srv = &srv};
+    yzt_demo_login(&kiosk, "13800000002");
+    yzt_demo_login(&lawyer, "13800000004");
+    int64_t court = yzt_court_id(&kiosk, "渝0103");
+    struct yzt_response r = {0};
+    char key[40], hdr[64];
+    yzt_idem_key(key);
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", key);
+    const char *const at_kiosk[] = {hdr, "X-Channel: kiosk", NULL};
+    yzt_request_json(&kiosk, "POST", "/api/v1/matters",
+                     json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                               (json_int_t)court, "title", "自助立案", "fields", "channel", "kiosk",
+                               "application", application(300000)),
+                     at_kiosk, &r);
+    yzt_assert_status(&r, 201);
+    assert_string_equal(yzt_json_str(&r, "channel"), "kiosk");
+    int64_t k = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE stream = 'matter/%lld' AND type = 'filing.submit' AND channel = 'kiosk'",
+             (long long)k);
+    assert_int_equal(yzt_db_count(&srv, sql), 1);
+
+    /* A refusal without reasons is refused; with reasons it is final. */
+    fire(&clerk, k, json_pack("{s:s, s:{s:s}}", "event", "refuse", "fields", "reasons", "不符合"), 400, &r);
+    yzt_assert_field_error_code(&r, "fields/reasons", "too_short");
+    yzt_response_free(&r);
+    fire(&clerk, k,
+         json_pack("{s:s, s:{s:s}}", "event", "refuse", "fields", "reasons",
+                   "起诉不符合民事诉讼法第一百二十二条规定的起诉条件：被告不明确。"),
+         200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "refused");
+    yzt_response_free(&r);
+    fire(&clerk, k, json_pack("{s:s}", "event", "register"), 409, &r);
+    yzt_response_free(&r);
+
+    yzt_post_new(&lawyer, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "律师代为立案", "fields", "channel",
+                           "lawyer_platform", "application", application(300000)),
+                 &r);
+    yzt_assert_status(&r, 201);
+    assert_string_equal(yzt_json_str(&r, "my_capacity"), "agent");
+    int64_t l = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    fire(&lawyer, l, json_pack("{s:s, s:{s:s}}", "event", "withdraw", "fields", "reason", "已和解"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "withdrawn");
+    assert_true(yzt_json_bool(&r, "deadlines.0.stopped"));
+    yzt_response_free(&r);
+}
+
+/* RULE: fee-relief — 办法 arts 44-48: deferral, reduction or waiver, decided by the court. */
+static void fee_relief_is_applied_for_and_decided(void **state)
+{
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    int64_t court = yzt_court_id(&party, "渝0103");
+    int64_t filing = file_online(&party, court, 500000);
+    struct yzt_response r = {0};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:I, s:s, s:s, s:s}}", "kind", "fee_relief",
+                           "court_id", (json_int_t)court, "title", "申请缓交诉讼费", "fields",
+                           "case_matter_id", (json_int_t)filing, "relief", "defer", "ground",
+                           "minimum_living", "reason", "本人领取最低生活保障金，无力预交诉讼费用。"),
+                 &r);
+    yzt_assert_status(&r, 201);
+    int64_t id = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "deny", "fields", "reasons", "短"), 400, &r);
+    yzt_response_free(&r);
+    fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "grant", "fields", "note", "准予缓交至判决后"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "granted");
     yzt_response_free(&r);
 }
 
@@ -361,7 +441,7 @@ static void bad_applications_store_nothing(void **state)
 /* RULE: case-number-gap-free — concurrent clerks never share or skip a number. */
 static void concurrent_registration_is_unique_and_gap_free(void **state)
 {
-    enum { WORKERS = 4, EACH = 8 };
+    enum { WORKERS = 4, EACH = 50 };
     struct yzt_client party = {.srv = &srv};
     yzt_demo_login(&party, "13800000001");
     int64_t court = yzt_court_id(&party, "渝0103");
@@ -410,6 +490,8 @@ int main(void)
         cmocka_unit_test(online_filing_corrected_then_registered),
         cmocka_unit_test(window_filing_by_a_clerk_is_followed_by_the_party),
         cmocka_unit_test(cross_region_filing_is_forwarded_and_decided_where_jurisdiction_lies),
+        cmocka_unit_test(kiosk_and_lawyer_filings_refused_or_withdrawn),
+        cmocka_unit_test(fee_relief_is_applied_for_and_decided),
         cmocka_unit_test(bad_applications_store_nothing),
         cmocka_unit_test(concurrent_registration_is_unique_and_gap_free),
     };

@@ -80,6 +80,7 @@ static void decision_period_skips_national_day_and_overdue_is_flagged(void **sta
     yzt_assert_status(&r, 200);
     assert_int_equal(yzt_json_int(&r, "items.0.overdue"), 1);
     assert_string_equal(yzt_json_str(&r, "items.0.name"), "重庆市渝中区人民法院");
+    assert_int_equal(yzt_json_int(&r, "items.0.pending"), 1);
     yzt_response_free(&r);
 }
 
