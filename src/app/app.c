@@ -52,6 +52,8 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
         goto fail;
     if ((e = yz_payments_load_key(app, err)) != YZ_OK)
         goto fail;
+    if ((e = yz_fee_settings_from_config(&app->cfg, &app->fee_settings, err)) != YZ_OK)
+        goto fail;
     const char *missing = NULL;
     if (!yz_effects_complete(&missing)) {
         yz_buf_addf(err, "workflow effect %s has no implementation", missing);

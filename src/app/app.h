@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "courts/courts.h"
+#include "fees/fees.h"
 
 struct yz_store;
 struct yz_keys;
@@ -28,6 +29,7 @@ struct yz_app {
     struct yz_catalog *catalog; /* causes, case types, materials: read-only */
     struct yz_forms *forms;     /* element-style complaint forms: read-only */
     struct yz_courts courts; /* in-memory copy for the policy */
+    struct yz_fee_settings fee_settings; /* the province's figures (configuration) */
     unsigned char payment_key[128]; /* the fee gateway's callback key; 0 length = none */
     size_t payment_key_len;
     char db_path[4096];

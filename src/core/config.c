@@ -38,6 +38,7 @@
 
 static const char *const log_levels[] = {"debug", "info", "warn", "error", NULL};
 static const char *const totp_modes[] = {"required", "optional", NULL};
+static const char *const fee_roundings[] = {"fen", "yuan", NULL};
 
 /* Enum fields are written as int: their values must be the choice indexes. */
 _Static_assert(YZ_LOG_DEBUG == 0 && YZ_LOG_INFO == 1 && YZ_LOG_WARN == 2 && YZ_LOG_ERROR == 3,
@@ -142,6 +143,20 @@ static const struct yz_config_key table[] = {
     INT64("fees", "small_claims_threshold_fen", "YIZHAN_FEES_SMALL_CLAIMS_THRESHOLD_FEN",
           fees.small_claims_threshold_fen, "0", 0, 100000000000,
           "small-claims amount limit in fen (yearly setting); 0 = not configured"),
+    STR("fees", "divorce_fen", "YIZHAN_FEES_DIVORCE_FEN", fees.divorce_fen, "", 0,
+        YZ_CONFIG_ANY, "fee in fen for divorce cases, art. 13(2)1 (national 5000-30000): N or MIN-MAX; empty = national range"),
+    STR("fees", "personality_rights_fen", "YIZHAN_FEES_PERSONALITY_RIGHTS_FEN", fees.personality_rights_fen, "", 0,
+        YZ_CONFIG_ANY, "fee in fen for personality-rights cases, art. 13(2)2 (national 10000-50000): N or MIN-MAX; empty = national range"),
+    STR("fees", "other_non_property_fen", "YIZHAN_FEES_OTHER_NON_PROPERTY_FEN", fees.other_non_property_fen, "", 0,
+        YZ_CONFIG_ANY, "fee in fen for other non-property cases, art. 13(2)3 (national 5000-10000): N or MIN-MAX; empty = national range"),
+    STR("fees", "ip_without_amount_fen", "YIZHAN_FEES_IP_WITHOUT_AMOUNT_FEN", fees.ip_without_amount_fen, "", 0,
+        YZ_CONFIG_ANY, "fee in fen for IP cases without an amount, art. 13(3) (national 50000-100000): N or MIN-MAX; empty = national range"),
+    STR("fees", "jurisdiction_objection_fen", "YIZHAN_FEES_JURISDICTION_OBJECTION_FEN", fees.jurisdiction_objection_fen, "", 0,
+        YZ_CONFIG_ANY, "fee in fen for jurisdiction objections, art. 13(6) (national 5000-10000): N or MIN-MAX; empty = national range"),
+    STR("fees", "execution_without_amount_fen", "YIZHAN_FEES_EXECUTION_WITHOUT_AMOUNT_FEN", fees.execution_without_amount_fen, "", 0,
+        YZ_CONFIG_ANY, "fee in fen for execution without an amount, art. 14(1) (national 5000-50000): N or MIN-MAX; empty = national range"),
+    ENUM("fees", "rounding", "YIZHAN_FEES_ROUNDING", fees.rounding, "fen", fee_roundings,
+         "round fees half up to the fen or to the whole yuan"),
 
     STR("payments", "gateway_url", "YIZHAN_PAYMENTS_GATEWAY_URL", payments.gateway_url, "", 0,
         YZ_CONFIG_ANY, "payment page of the fee gateway; empty = online payment off"),

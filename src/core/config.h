@@ -124,6 +124,15 @@ struct yz_config {
     } log;
     struct {
         int64_t small_claims_threshold_fen; /* 0 = not configured */
+        /* Amounts the province fixes inside a national range: "" (unset: quote
+         * the range), "N" or "MIN-MAX", in fen; checked by the fees module. */
+        char *divorce_fen;
+        char *personality_rights_fen;
+        char *other_non_property_fen;
+        char *ip_without_amount_fen;
+        char *jurisdiction_objection_fen;
+        char *execution_without_amount_fen;
+        int rounding; /* 0 fen, 1 yuan (enum yz_fee_rounding) */
     } fees;
     struct {
         char *gateway_url;      /* "" = online payment off */

@@ -14,6 +14,8 @@
  * per-case amount the province fixes was left unset in the settings.
  */
 #include "fees/fees.h"
+#include "core/config.h"
+#include "core/num.h"
 #include "core/buf.h"
 
 #include <stdarg.h>
@@ -843,4 +845,66 @@ bool yz_fee_parse_yuan(const char *s, int64_t *out_fen)
         return false;
     *out_fen = fen;
     return true;
+}
+
+/* ---- settings from the configuration ---- */
+
+static bool parse_local(const char *text, struct yz_fee_local_amount *out)
+{
+    out->min_fen = out->max_fen = YZ_FEE_UNSET;
+    if (!text || !*text)
+        return true;
+    char buf[48];
+    if (strlen(text) >= sizeof buf)
+        return false;
+    yz_strlcpy(buf, text, sizeof buf);
+    char *dash = strchr(buf, '-');
+    if (dash)
+        *dash = '\0';
+    int64_t lo, hi;
+    if (!yz_parse_i64(buf, 1, YZ_FEE_AMOUNT_MAX_FEN, &lo))
+        return false;
+    hi = lo;
+    if (dash && !yz_parse_i64(dash + 1, 1, YZ_FEE_AMOUNT_MAX_FEN, &hi))
+        return false;
+    out->min_fen = lo;
+    out->max_fen = hi;
+    return true;
+}
+
+enum yz_err yz_fee_settings_from_config(const struct yz_config *cfg, struct yz_fee_settings *out,
+                                        struct yz_buf *err)
+{
+    memset(out, 0, sizeof *out);
+    const struct {
+        const char *key;
+        const char *value;
+        struct yz_fee_local_amount *slot;
+    } items[] = {
+        {"fees.divorce_fen", cfg->fees.divorce_fen, &out->divorce},
+        {"fees.personality_rights_fen", cfg->fees.personality_rights_fen, &out->personality_rights},
+        {"fees.other_non_property_fen", cfg->fees.other_non_property_fen, &out->other_non_property},
+        {"fees.ip_without_amount_fen", cfg->fees.ip_without_amount_fen, &out->ip_without_amount},
+        {"fees.jurisdiction_objection_fen", cfg->fees.jurisdiction_objection_fen,
+         &out->jurisdiction_objection},
+        {"fees.execution_without_amount_fen", cfg->fees.execution_without_amount_fen,
+         &out->execution_without_amount},
+    };
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+        if (!parse_local(items[i].value, items[i].slot)) {
+            yz_buf_addf(err, "%s: \"%s\" 应为一个金额（分）或 最小-最大", items[i].key,
+                        items[i].value);
+            return YZ_ERR_CONFIG;
+        }
+    out->rounding = cfg->fees.rounding == 1 ? YZ_FEE_ROUND_YUAN : YZ_FEE_ROUND_FEN;
+    struct yz_field_errors fe = {0};
+    if (yz_fee_settings_check(out, &fe) != YZ_OK) {
+        for (int i = 0; i < fe.count; i++)
+            yz_buf_addf(err, "%sfees.%s: %s", i ? "; " : "",
+                        strncmp(fe.items[i].field, "settings/", 9) == 0 ? fe.items[i].field + 9
+                                                                        : fe.items[i].field,
+                        fe.items[i].message);
+        return YZ_ERR_CONFIG;
+    }
+    return YZ_OK;
 }

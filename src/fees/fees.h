@@ -42,6 +42,7 @@
 #ifndef YZ_FEES_FEES_H
 #define YZ_FEES_FEES_H
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/fielderr.h"
 
@@ -189,6 +190,12 @@ enum yz_err yz_fee_quote(const struct yz_fee_request *req, const struct yz_fee_s
  * Checks settings alone (what yz_fee_quote also does), for a caller that
  * loads them from configuration at start-up. NULL is valid.
  */
+/* Builds settings from the configuration (fees.*_fen: "" unset, "N" or
+ * "MIN-MAX" in fen; fees.rounding) and checks them against the national
+ * ranges; errors name the configuration key. */
+struct yz_config;
+enum yz_err yz_fee_settings_from_config(const struct yz_config *cfg, struct yz_fee_settings *out,
+                                        struct yz_buf *err);
 enum yz_err yz_fee_settings_check(const struct yz_fee_settings *settings,
                                   struct yz_field_errors *fe);
 

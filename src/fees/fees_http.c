@@ -54,7 +54,7 @@ enum yz_err yz_fees_http_quote(struct yz_req *req, struct yz_resp *resp)
 
     struct yz_fee_quote q;
     struct yz_field_errors fe = {0};
-    if (yz_fee_quote(&r, NULL, &q, &fe) != YZ_OK) {
+    if (yz_fee_quote(&r, &req->app->fee_settings, &q, &fe) != YZ_OK) {
         for (int i = 0; i < fe.count; i++) {
             char field[sizeof fe.items[i].field];
             snprintf(field, sizeof field, "query/%s", fe.items[i].field);

@@ -34,9 +34,8 @@ enum yz_err yz_filing_compute_fee(struct yz_effect_ctx *c)
         r.amount_fen = json_integer_value(amount);
     }
     r.procedure = YZ_FEE_PROC_ORDINARY;
-    struct yz_fee_settings settings = {0};
     struct yz_fee_quote q;
-    enum yz_err e = yz_fee_quote(&r, &settings, &q, c->fe);
+    enum yz_err e = yz_fee_quote(&r, &c->app->fee_settings, &q, c->fe);
     if (e != YZ_OK)
         return e;
     json_t *quote = yz_fee_quote_json(&q);
