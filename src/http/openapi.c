@@ -467,6 +467,12 @@ static json_t *ok_response(const struct yz_route *r, int status)
         set(sc, "type", str("string"));
         set(text, "schema", sc);
         set(content, "text/plain", text);
+        /* Downloads and reports: the file's own type, sent as an attachment. */
+        json_t *bin = obj(), *bs = obj();
+        set(bs, "type", str("string"));
+        set(bs, "format", str("binary"));
+        set(bin, "schema", bs);
+        set(content, "application/octet-stream", bin);
     }
     set(media, "schema", obj());
     set(content, "application/json", media);
@@ -480,7 +486,7 @@ static json_t *responses(const struct yz_route *r)
     int ok_status = r->ok_status ? r->ok_status : 200;
     bool is_public = r->auth == YZ_AUTH_PUBLIC;
     bool is_write = r->method != YZ_GET;
-    bool has_body = r->body != NULL;
+    bool has_body = r->body != NULL || (r->flags & YZ_ROUTE_UPLOAD);
     bool idempotent = (r->flags & YZ_ROUTE_IDEMPOTENT) != 0;
     char key[16];
 
@@ -579,6 +585,32 @@ static json_t *role_codes(const struct yz_route *r)
     return codes;
 }
 
+/* Upload routes: multipart/form-data with one file part and a few text parts. */
+static json_t *upload_body(void)
+{
+    json_t *body = obj(), *content = obj(), *media = obj(), *schema = obj(), *props = obj();
+    json_t *file = obj(), *text = obj(), *required = arr();
+    set(file, "type", str("string"));
+    set(file, "format", str("binary"));
+    set(file, "description", str("文件（PDF、JPEG、PNG；类型按内容判定，大小受 server.max_upload_bytes 限制）"));
+    set(props, "file", file);
+    set(text, "type", str("string"));
+    set(text, "maxLength", num(1024));
+    const char *fields[] = {"matter_id", "kind", "title"};
+    for (size_t i = 0; i < 3; i++)
+        set(props, fields[i], json_deep_copy(text));
+    json_decref(text);
+    push(required, str("file"));
+    set(schema, "type", str("object"));
+    set(schema, "properties", props);
+    set(schema, "required", required);
+    set(media, "schema", schema);
+    set(content, "multipart/form-data", media);
+    set(body, "required", json_true());
+    set(body, "content", content);
+    return body;
+}
+
 static json_t *operation(const struct yz_route *r, const char *operation_id)
 {
     json_t *op = obj();
@@ -591,7 +623,9 @@ static json_t *operation(const struct yz_route *r, const char *operation_id)
         set(op, "tags", tags);
     }
     set(op, "parameters", parameters(r));
-    if (r->body)
+    if (r->flags & YZ_ROUTE_UPLOAD)
+        set(op, "requestBody", upload_body());
+    else if (r->body)
         set(op, "requestBody", request_body(r->body));
     set(op, "responses", responses(r));
     set(op, "security", security(r));
