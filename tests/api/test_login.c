@@ -194,6 +194,51 @@ static void own_personal_data_needs_the_password_and_is_recorded(void **state)
                      0);
 }
 
+/* Staff accounts are created by the court admin of their own court only. */
+static void court_admin_creates_staff_of_own_court(void **state)
+{
+    struct yzt_client admin = {.srv = &srv};
+    yzt_demo_login(&admin, "court_admin");
+    int64_t own = yzt_court_id(&admin, "渝0103"), other = yzt_court_id(&admin, "渝0105");
+    struct yzt_response r = {0};
+    yzt_post_new(&admin, "/api/v1/staff",
+                 json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "judge_new", "name", "新法官",
+                           "role", "judge", "court_id", (json_int_t)own, "password",
+                           "New-Judge-Passw0rd"),
+                 &r);
+    yzt_assert_status(&r, 201);
+    assert_int_equal(strlen(yzt_json_str(&r, "totp_secret")), 32);
+    assert_non_null(strstr(yzt_json_str(&r, "totp_uri"), "otpauth://totp/"));
+    yzt_response_free(&r);
+    int64_t users = yzt_db_count(&srv, "SELECT count(*) FROM users");
+    yzt_post_new(&admin, "/api/v1/staff",
+                 json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "judge_other", "name", "外院法官",
+                           "role", "judge", "court_id", (json_int_t)other, "password",
+                           "New-Judge-Passw0rd"),
+                 &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    /* No default or shared names, no role beyond the court's (supervisor is not offered). */
+    yzt_post_new(&admin, "/api/v1/staff",
+                 json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "sup2", "name", "越权",
+                           "role", "supervisor", "court_id", (json_int_t)own, "password",
+                           "New-Judge-Passw0rd"),
+                 &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM users"), users);
+    /* The new judge logs in with the password and a code from the secret. */
+    struct yzt_client judge = {.srv = &srv};
+    char code[64];
+    const char *data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data";
+    const char *const args[] = {"user", "code", "judge_new", "--dir", srv.dir, "--data", data, NULL};
+    assert_int_equal(yzt_run_cli(args, code, sizeof code), 0);
+    code[strcspn(code, "\r\n")] = '\0';
+    yzt_login(&judge, "judge_new", "New-Judge-Passw0rd", code);
+    yzt_request(&judge, "GET", "/api/v1/me", NULL, NULL, &r);
+    assert_string_equal(yzt_json_str(&r, "court_name"), "重庆市渝中区人民法院");
+    yzt_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +246,7 @@ int main(void)
         cmocka_unit_test(staff_need_a_totp_code_that_works_once),
         cmocka_unit_test(cookies_csrf_bearer_and_rotation),
         cmocka_unit_test(own_personal_data_needs_the_password_and_is_recorded),
+        cmocka_unit_test(court_admin_creates_staff_of_own_court),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
