@@ -29,7 +29,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 API_BIN   := $(API_SRC:tests/api/%.c=build/test/api/%)
 
 .SECONDARY:
-.PHONY: all deps test-deps run test unit api lint clean check-banned
+.PHONY: all deps test-deps run test unit api valgrind lint clean check-banned
 all: deps build/rel/yizhan
 
 deps:
@@ -66,8 +66,12 @@ unit: test-deps $(UNIT_BIN)
 api: test-deps build/test/yizhan $(API_BIN)
 	@YZ_BIN=$(CURDIR)/build/test/yizhan YZ_DATA=$(CURDIR)/data ./scripts/run-tests.sh api $(API_BIN)
 
+# The release binary under valgrind: init, a served session, a clean stop.
+valgrind: all
+	@./scripts/valgrind-smoke.sh build/rel/yizhan
+
 test: test-deps lint
-	@$(MAKE) --no-print-directory unit api
+	@$(MAKE) --no-print-directory unit api valgrind
 
 # Banned calls and string-built SQL are refused at build time (SECURITY.md T5, STYLE.md).
 lint:
