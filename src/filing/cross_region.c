@@ -44,15 +44,12 @@ static void remap(json_t *o, const char *key, const int64_t *from, const int64_t
         }
 }
 
-/* The court with jurisdiction gets its own rows for the same stored files
- * (content-addressed: no bytes are copied), and the forwarded application
- * points at them. */
-static enum yz_err copy_files(struct yz_effect_ctx *c, int64_t to_matter)
+enum yz_err yz_filing_copy_files(struct yz_tx *tx, int64_t from_matter, int64_t to_matter)
 {
     static _Thread_local int64_t from[MAX_FILES], to[MAX_FILES];
     size_t n = 0;
-    struct yz_stmt *st = yz_sql(c->tx, &q_attachments);
-    yz_bind_i64(st, 1, c->matter_id);
+    struct yz_stmt *st = yz_sql(tx, &q_attachments);
+    yz_bind_i64(st, 1, from_matter);
     bool row;
     enum yz_err e;
     while ((e = yz_step(st, &row)) == YZ_OK && row && n < MAX_FILES)
@@ -61,7 +58,7 @@ static enum yz_err copy_files(struct yz_effect_ctx *c, int64_t to_matter)
         return e;
     yz_exec(st);
     for (size_t i = 0; i < n; i++) {
-        st = yz_sql(c->tx, &q_copy_attachment);
+        st = yz_sql(tx, &q_copy_attachment);
         yz_bind_i64(st, 1, to_matter);
         yz_bind_i64(st, 2, from[i]);
         if ((e = yz_step(st, &row)) != YZ_OK || !row)
@@ -69,7 +66,7 @@ static enum yz_err copy_files(struct yz_effect_ctx *c, int64_t to_matter)
         to[i] = yz_col_i64(st, 0);
         yz_exec(st);
     }
-    st = yz_sql(c->tx, &q_data_of);
+    st = yz_sql(tx, &q_data_of);
     yz_bind_i64(st, 1, to_matter);
     if ((e = yz_step(st, &row)) != YZ_OK || !row)
         return e ? e : YZ_ERR_INTERNAL;
@@ -86,7 +83,7 @@ static enum yz_err copy_files(struct yz_effect_ctx *c, int64_t to_matter)
         remap(x, "power_of_attorney", from, to, n);
     char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(data);
-    st = yz_sql(c->tx, &q_set_data);
+    st = yz_sql(tx, &q_set_data);
     yz_bind_text(st, 1, text);
     yz_bind_i64(st, 2, to_matter);
     free(text);
@@ -139,7 +136,7 @@ enum yz_err yz_filing_forward(struct yz_effect_ctx *c)
     st = yz_sql(c->tx, &q_copy_participants);
     yz_bind_i64(st, 1, id);
     yz_bind_i64(st, 2, c->matter_id);
-    if ((e = yz_exec(st)) != YZ_OK || (e = copy_files(c, id)) != YZ_OK)
+    if ((e = yz_exec(st)) != YZ_OK || (e = yz_filing_copy_files(c->tx, c->matter_id, id)) != YZ_OK)
         return e;
     json_object_set_new(c->data, "forwarded_to",
                         json_pack("{s:I, s:I, s:s}", "matter_id", (json_int_t)id, "court_id",

@@ -33,6 +33,9 @@ enum yz_err yz_filing_link_parties(struct yz_effect_ctx *c);
 /* Effect "forward_filing": the receiving court hands a cross-region filing to
  * the court with jurisdiction (a new filing matter there, linked both ways). */
 enum yz_err yz_filing_forward(struct yz_effect_ctx *c);
+/* Gives to_matter its own attachment rows for from_matter's files (the bytes
+ * are shared: content-addressed) and points to_matter's application at them. */
+enum yz_err yz_filing_copy_files(struct yz_tx *tx, int64_t from_matter, int64_t to_matter);
 /* Effect "attach_uploads": binds the uploads an application names to the matter. */
 enum yz_err yz_filing_attach_uploads(struct yz_effect_ctx *c);
 /* Effect "record_decision": when and how fast a filing was decided. */

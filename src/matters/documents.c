@@ -1,5 +1,6 @@
 #include "matters/documents.h"
 #include "filing/filing.h"
+#include "mediation/mediation.h"
 
 #include <string.h>
 
@@ -9,6 +10,7 @@ static const struct {
 } schemas[] = {
     {"filing_application", yz_filing_prepare_application},
     {"correction_notice", yz_filing_prepare_correction},
+    {"mediation_agreement", yz_mediation_prepare_agreement},
 };
 
 enum yz_err yz_document_prepare(struct yz_app *app, const char *name, const json_t *in,

@@ -2,6 +2,7 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "filing/filing.h"
+#include "mediation/mediation.h"
 #include "store/store.h"
 #include "workflow/workflow.h"
 
@@ -101,6 +102,18 @@ static const struct {
     {"forward_filing", yz_filing_forward},
     {"attach_uploads", yz_filing_attach_uploads},
     {"record_decision", yz_filing_record_decision},
+    {"require_consent", yz_mediation_require_consent},
+    {"assign_mediation_number", yz_mediation_assign_number},
+    {"record_delegation", yz_mediation_record_delegation},
+    {"release_mediator", yz_mediation_release_mediator},
+    {"extend_deadline", yz_mediation_extend_deadline},
+    {"render_agreement", yz_mediation_render_agreement},
+    {"record_confirmation", yz_mediation_record_confirmation},
+    {"clear_confirmations", yz_mediation_clear_confirmations},
+    {"check_confirmations", yz_mediation_check_confirmations},
+    {"apply_judicial_confirmation", yz_mediation_apply_confirmation},
+    {"check_confirmation_window", yz_mediation_check_confirmation_window},
+    {"convert_to_filing", yz_mediation_convert_to_filing},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -31,11 +31,15 @@
 
 /* ---- Roles and effects ------------------------------------------------ */
 
-const char *const yz_known_documents[] = {"filing_application", "correction_notice", NULL};
+const char *const yz_known_documents[] = {"filing_application", "correction_notice",
+                                          "mediation_agreement", NULL};
 
 const char *const yz_known_effects[] = {
     "notify_court", "notify_parties",  "assign_case_number",
-    "compute_fee",  "record_channel", "link_applicants", "link_parties", "forward_filing", "attach_uploads", "record_decision",
+    "compute_fee",  "record_channel", "link_applicants", "link_parties", "forward_filing", "attach_uploads", "record_decision", "require_consent",
+    "assign_mediation_number", "record_delegation", "release_mediator", "extend_deadline",
+    "render_agreement", "record_confirmation", "clear_confirmations", "check_confirmations",
+    "apply_judicial_confirmation", "check_confirmation_window", "convert_to_filing",
     NULL,
 };
 
