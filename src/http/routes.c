@@ -12,6 +12,7 @@
 #include "filing/filing_http.h"
 #include "forms/forms_http.h"
 #include "matters/matters_http.h"
+#include "mediation/room.h"
 #include "payments/payments_http.h"
 #include "notifications/notifications_http.h"
 #include "policy/roles.h"
@@ -148,6 +149,17 @@ static const struct yz_route routes[] = {
     {"payments.callback", YZ_POST, "/api/v1/payments/callback", yz_payments_http_callback, PUBLIC,
      NULL, yz_payments_callback_body, YZ_ROUTE_NO_CSRF, 200, "payments",
      "支付网关回调（X-Gateway-Signature 签名）"},
+
+    {"mediation.messages", YZ_GET, "/api/v1/matters/{id}/messages", yz_room_http_messages,
+     SIGNED_IN, yz_room_list_params, NULL, 0, 200, "mediation", "调解室消息（本人可见的私信及共同消息）"},
+    {"mediation.post_message", YZ_POST, "/api/v1/matters/{id}/messages",
+     yz_room_http_post_message, SIGNED_IN, yz_room_matter_params, yz_room_message_body,
+     YZ_ROUTE_IDEMPOTENT, 201, "mediation", "在调解室发送消息（私信或共同）"},
+    {"mediation.sessions", YZ_GET, "/api/v1/matters/{id}/sessions", yz_room_http_sessions,
+     SIGNED_IN, yz_room_matter_params, NULL, 0, 200, "mediation", "调解安排"},
+    {"mediation.schedule", YZ_POST, "/api/v1/matters/{id}/sessions", yz_room_http_post_session,
+     SIGNED_IN, yz_room_matter_params, yz_room_session_body, YZ_ROUTE_IDEMPOTENT, 201,
+     "mediation", "调解员安排调解（通知各方当事人）"},
 };
 
 const struct yz_route *yz_routes(size_t *count)
