@@ -39,6 +39,7 @@
 static const char *const log_levels[] = {"debug", "info", "warn", "error", NULL};
 static const char *const totp_modes[] = {"required", "optional", NULL};
 static const char *const fee_roundings[] = {"fen", "yuan", NULL};
+static const char *const starttls_modes[] = {"off", "try", "required", NULL};
 
 /* Enum fields are written as int: their values must be the choice indexes. */
 _Static_assert(YZ_LOG_DEBUG == 0 && YZ_LOG_INFO == 1 && YZ_LOG_WARN == 2 && YZ_LOG_ERROR == 3,
@@ -47,6 +48,10 @@ _Static_assert(YZ_CONFIG_TOTP_REQUIRED == 0 && YZ_CONFIG_TOTP_OPTIONAL == 1,
                "totp_modes[] follows enum yz_config_totp");
 _Static_assert(sizeof(enum yz_log_level) == sizeof(int), "enum fields are int-sized");
 _Static_assert(sizeof(enum yz_config_totp) == sizeof(int), "enum fields are int-sized");
+_Static_assert(YZ_CONFIG_STARTTLS_OFF == 0 && YZ_CONFIG_STARTTLS_TRY == 1 &&
+                   YZ_CONFIG_STARTTLS_REQUIRED == 2,
+               "starttls_modes[] follows enum yz_config_starttls");
+_Static_assert(sizeof(enum yz_config_starttls) == sizeof(int), "enum fields are int-sized");
 
 #define ROW(sec, nm, env, type, field, def, lo, hi, choices, syntax, doc)                          \
     {                                                                                              \
@@ -163,6 +168,23 @@ static const struct yz_config_key table[] = {
     PATH("payments", "gateway_key_file", "YIZHAN_PAYMENTS_GATEWAY_KEY_FILE",
          payments.gateway_key_file, "", 0,
          "file with the key the gateway signs its callbacks with (mode 0600)"),
+
+    STR("notify", "smtp_url", "YIZHAN_NOTIFY_SMTP_URL", notify.smtp_url, "", 0, YZ_CONFIG_ANY,
+        "mail relay, smtp://host:port or smtps://host:port; empty = e-mail off"),
+    ENUM("notify", "smtp_starttls", "YIZHAN_NOTIFY_SMTP_STARTTLS", notify.smtp_starttls, "off",
+         starttls_modes, "STARTTLS (certificate verified) on smtp:// relays"),
+    STR("notify", "mail_from", "YIZHAN_NOTIFY_MAIL_FROM", notify.mail_from,
+        "noreply@court.example.cn", 1, YZ_CONFIG_ANY, "sender address of notification e-mail"),
+    STR("notify", "sms_url", "YIZHAN_NOTIFY_SMS_URL", notify.sms_url, "", 0, YZ_CONFIG_ANY,
+        "SMS gateway endpoint (HTTP POST, signed); empty = SMS off"),
+    PATH("notify", "sms_key_file", "YIZHAN_NOTIFY_SMS_KEY_FILE", notify.sms_key_file, "", 0,
+         "file with the key requests to the SMS gateway are signed with (mode 0600)"),
+    INT("notify", "batch", "YIZHAN_NOTIFY_BATCH", notify.batch, "50", 1, 500,
+        "e-mail and SMS messages taken per sending pass"),
+    INT("notify", "interval_ms", "YIZHAN_NOTIFY_INTERVAL_MS", notify.interval_ms, "1000", 100,
+        60000, "milliseconds between sending passes"),
+    INT("notify", "retry_base_ms", "YIZHAN_NOTIFY_RETRY_BASE_MS", notify.retry_base_ms, "10000",
+        100, 3600000, "delay before the first retry; doubles per attempt up to one hour"),
 };
 
 #define NKEYS ARRAY_LEN(table)

@@ -69,6 +69,13 @@ enum yz_config_totp {
     YZ_CONFIG_TOTP_OPTIONAL, /* staff may enrol; those who did must use it */
 };
 
+/* notify.smtp_starttls */
+enum yz_config_starttls {
+    YZ_CONFIG_STARTTLS_OFF,      /* plain SMTP */
+    YZ_CONFIG_STARTTLS_TRY,      /* STARTTLS when the relay offers it */
+    YZ_CONFIG_STARTTLS_REQUIRED, /* STARTTLS or no delivery */
+};
+
 /*
  * The effective configuration. Strings are heap copies owned by the struct
  * (never NULL after yz_config_defaults; "" for an empty path), freed by
@@ -138,6 +145,16 @@ struct yz_config {
         char *gateway_url;      /* "" = online payment off */
         char *gateway_key_file; /* HMAC key of the gateway's callbacks */
     } payments;
+    struct {
+        char *smtp_url;     /* smtp://host:port or smtps://...; "" = e-mail off */
+        enum yz_config_starttls smtp_starttls; /* on smtp:// relays */
+        char *mail_from;    /* envelope and From: address */
+        char *sms_url;      /* SMS gateway endpoint; "" = SMS off */
+        char *sms_key_file; /* HMAC key the requests to the gateway are signed with */
+        int batch;          /* rows taken per pass */
+        int interval_ms;    /* between passes */
+        int retry_base_ms;  /* first retry delay; doubles per attempt, capped at 1 h */
+    } notify;
 };
 
 enum yz_config_type {

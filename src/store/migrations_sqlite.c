@@ -251,6 +251,50 @@ static const struct yz_migration migrations[] = {
      " report TEXT NOT NULL,"
      " CHECK (accepted + rejected = row_count),"
      " UNIQUE (user_id, sha256));"},
+
+    {7, "outbox_delivery",
+     /* E-mail and SMS delivery (src/notify): the sealed recipient address
+      * (context "outbox.email" or "outbox.sms"), the e-mail subject, and when
+      * the sender may try next. A row is pending while sent_at IS NULL and
+      * next_attempt_at IS NOT NULL; the sender gives up by clearing
+      * next_attempt_at (failed). Inbox rows never have next_attempt_at. */
+     "ALTER TABLE outbox ADD COLUMN address_enc TEXT;"
+     "ALTER TABLE outbox ADD COLUMN subject TEXT;"
+     "ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;"
+     "UPDATE outbox SET next_attempt_at = created_at"
+     " WHERE channel IN ('sms','email') AND sent_at IS NULL;"
+     "CREATE INDEX outbox_due ON outbox(next_attempt_at, channel)"
+     " WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL;"
+     /* The court admin's view walks a court's matters to their messages. */
+     "CREATE INDEX outbox_matter ON outbox(matter_id, id) WHERE matter_id IS NOT NULL;"
+     /* A person's notification e-mail address, sealed ("users.email") and
+      * found through the keyed lookup hash of its normalised form. */
+     "ALTER TABLE users ADD COLUMN email_enc TEXT;"
+     "ALTER TABLE users ADD COLUMN email_hash TEXT;"
+     "CREATE INDEX users_email ON users(email_hash) WHERE email_hash IS NOT NULL;"},
+
+    {8, "mediation_room",
+     /* The mediation room: messages (joint when recipient_id is NULL, else
+      * private between a party and the mediator) and scheduled sessions. The
+      * history holds each message's SHA-256; the text lives here. */
+     "CREATE TABLE mediation_messages ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " sender_id INTEGER NOT NULL REFERENCES users(id),"
+     " recipient_id INTEGER REFERENCES users(id),"
+     " text TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX mediation_messages_matter ON mediation_messages(matter_id, id);"
+     "CREATE TABLE mediation_sessions ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " starts_at INTEGER NOT NULL,"
+     " mode TEXT NOT NULL CHECK (mode IN ('online','onsite')),"
+     " place TEXT NOT NULL,"
+     " created_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX mediation_sessions_matter ON mediation_sessions(matter_id, starts_at);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)
