@@ -29,7 +29,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 API_BIN   := $(API_SRC:tests/api/%.c=build/test/api/%)
 
 .SECONDARY:
-.PHONY: all deps test-deps run test unit api valgrind lint clean check-banned
+.PHONY: all deps test-deps run test unit api valgrind lint clean check-banned bench bench-quick
 all: deps build/rel/yizhan
 
 deps:
@@ -76,6 +76,14 @@ test: test-deps lint
 # Banned calls and string-built SQL are refused at build time (SECURITY.md T5, STYLE.md).
 lint:
 	@./scripts/lint.sh
+
+# Benchmarks (bench/README.md): never part of `make test`. `make bench` takes
+# about 10 minutes and rewrites bench/RESULTS.md; `make bench-quick` (or
+# `make bench ARGS=--quick`) takes under 3 and writes build/bench/.
+bench: all
+	@./bench/run.sh $(ARGS)
+bench-quick: all
+	@./bench/run.sh --quick $(ARGS)
 
 clean:
 	rm -rf build

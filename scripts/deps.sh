@@ -8,8 +8,9 @@ set -eu
 BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libinih-dev liboath-dev libcurl4-openssl-dev libmagic-dev"
 # Tests: unit framework, sanitizer runtimes, the sqlite3 shell (tamper tests),
-# curl (smoke checks), valgrind (leak checks).
-TEST="libcmocka-dev sqlite3 curl valgrind"
+# curl (smoke checks), valgrind (leak checks), a real SMTP server for the
+# e-mail delivery tests (aiosmtpd, run with Debian's /usr/bin/python3).
+TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd"
 
 want="$BUILD"
 [ "${1:-}" = "--test" ] && want="$BUILD $TEST"

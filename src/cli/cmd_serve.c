@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "notify/sender.h"
 #include "system/maintenance.h"
 
 #include <fcntl.h>
@@ -107,6 +108,7 @@ int yz_cmd_serve(int argc, char **argv)
     char *cert = NULL, *key = NULL;
     struct yz_server *server = NULL;
     struct yz_maintenance *maintenance = NULL;
+    struct yz_notify_sender *sender = NULL;
     struct yz_buf err = YZ_BUF_INIT(8192);
     if (yz_app_open(&app, &err) != YZ_OK) {
         fprintf(stderr, "yizhan serve: %s\n", err.data);
@@ -141,6 +143,12 @@ int yz_cmd_serve(int argc, char **argv)
         fprintf(stderr, "yizhan serve: %s\n", err.data);
         goto close;
     }
+    /* E-mail and SMS delivery: a bad notify.* setting stops here, before
+     * the port file tells anyone that the server is ready. */
+    if (yz_notify_sender_start(&app, &sender, &err) != YZ_OK) {
+        fprintf(stderr, "yizhan serve: %s\n", err.data);
+        goto close;
+    }
     int port = yz_server_port(server);
     yz_log_info("listening on %s port %d", ho.address, port);
     if (port_file && !write_port_file(port_file, port)) {
@@ -154,6 +162,7 @@ int yz_cmd_serve(int argc, char **argv)
     rc = YZ_EXIT_OK;
 close:
     yz_server_stop(server);
+    yz_notify_sender_stop(sender);
     yz_maintenance_stop(maintenance);
     yz_app_close(&app);
     yz_config_release(&app.cfg);

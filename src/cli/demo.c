@@ -2,11 +2,19 @@
  * Demo accounts. Staff work at 重庆市渝中区人民法院 (渝0103); the court admin
  * there creates further staff; the supervisor sits at 重庆市第五中级人民法院,
  * the court above it. Citizen IDs are synthetic numbers with valid check
- * characters (region 500103, fictitious birth dates).
+ * characters (region 500103, fictitious birth dates). 渝0105 has its own
+ * filing clerk and court admin, for tests of what another court may not do.
+ *
+ * The roster of 渝0103 gets one people's mediation committee run by the demo
+ * org admin, with the demo mediator as its member and one named studio,
+ * created through the roster's own functions (so with their events).
  */
 #include "cli/demo.h"
 #include "accounts/accounts.h"
+#include "mediation/roster.h"
 #include "store/store.h"
+
+#include <jansson.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +43,76 @@ static const struct demo_account accounts[] = {
     {"court_admin", NULL, "沈管理员", NULL, "court_admin", NULL, NULL, NULL, NULL, NULL, "渝0103"},
     {"supervisor", NULL, "韩监督", NULL, "supervisor", NULL, NULL, NULL, NULL, NULL, "渝05"},
     {"filing_clerk", NULL, "杨立案", NULL, "filing_clerk_jb", NULL, NULL, NULL, NULL, NULL, "渝0105"},
+    {"court_admin", NULL, "秦管理员", NULL, "court_admin_jb", NULL, NULL, NULL, NULL, NULL, "渝0105"},
 };
 /* clang-format on */
+
+/* The roster of 渝0103: organisation, member, studio, each through roster.h. */
+struct demo_roster {
+    struct yz_app *app;
+    struct yz_field_errors fe;
+    const char *step;
+};
+
+static enum yz_err demo_roster_tx(struct yz_tx *tx, void *ctx)
+{
+    struct demo_roster *d = ctx;
+    struct yz_app *app = d->app;
+    const struct yz_court *court = yz_courts_find_code(&app->courts, "渝0103");
+    if (!court)
+        return YZ_ERR_NOT_FOUND;
+    /* The system acts with the court admin's authority over its own roster. */
+    struct yz_principal system = {.user_id = 0, .role = YZ_ROLE_COURT_ADMIN, .court_id = court->id};
+    json_t *org = NULL, *mediator = NULL, *studio = NULL;
+    d->step = "organisation";
+    struct yz_roster_org_input oi = {
+        .court_id = court->id, .name = "渝中区人民调解委员会", .kind = "people",
+        .region = "渝中区", .phone = "023-63800000", .admin_phone = "13800000006",
+    };
+    enum yz_err e = yz_roster_org_create(tx, app, &system, "system", &oi, &d->fe, &org);
+    if (e != YZ_OK)
+        goto out;
+    d->step = "mediator";
+    struct yz_roster_mediator_input mi = {
+        .phone = "13800000005",
+        .org_id = json_integer_value(json_object_get(org, "id")),
+        .specialties = "108.3,108.4,88,116.2,126,55",
+        .languages = "普通话,重庆话",
+        .capacity = 10,
+        .qualifications = "人民调解员，从事基层调解工作十五年",
+        .available = 1,
+    };
+    if ((e = yz_roster_mediator_add(tx, app, &system, "system", &mi, &d->fe, &mediator)) != YZ_OK)
+        goto out;
+    d->step = "studio";
+    struct yz_roster_studio_input si = {
+        .org_id = mi.org_id,
+        .name = "老钱调解工作室",
+        .description = "以调解员姓氏命名，专注邻里、借贷和物业纠纷，设在解放碑街道",
+    };
+    e = yz_roster_studio_create(tx, app, &system, "system", &si, &d->fe, &studio);
+out:
+    json_decref(org);
+    json_decref(mediator);
+    json_decref(studio);
+    return e;
+}
+
+static bool demo_roster(struct yz_app *app)
+{
+    struct demo_roster d = {.app = app};
+    enum yz_err e = yz_store_write(app->store, demo_roster_tx, &d);
+    if (e != YZ_OK) {
+        fprintf(stderr, "yizhan init: demo roster (%s): %s", d.step ? d.step : "-", yz_err_code(e));
+        for (int k = 0; k < d.fe.count; k++)
+            fprintf(stderr, " [%s: %s]", d.fe.items[k].field, d.fe.items[k].message);
+        fputc('\n', stderr);
+        return false;
+    }
+    printf("demo roster: 渝中区人民调解委员会 (admin 13800000006), mediator 钱调解员 (13800000005),"
+           " studio 老钱调解工作室\n");
+    return true;
+}
 
 bool yz_demo_create(struct yz_app *app)
 {
@@ -71,5 +147,5 @@ bool yz_demo_create(struct yz_app *app)
                p.totp_secret[0] ? " totp secret " : "", p.totp_secret);
         yz_account_prepared_release(&p);
     }
-    return true;
+    return demo_roster(app);
 }

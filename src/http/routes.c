@@ -13,8 +13,10 @@
 #include "forms/forms_http.h"
 #include "matters/matters_http.h"
 #include "mediation/room.h"
+#include "mediation/roster_http.h"
 #include "payments/payments_http.h"
 #include "notifications/notifications_http.h"
+#include "notify/notify_http.h"
 #include "policy/roles.h"
 #include "system/system_http.h"
 
@@ -48,6 +50,9 @@ static const struct yz_route routes[] = {
     {"accounts.create_staff", YZ_POST, "/api/v1/staff", yz_accounts_http_create_staff,
      ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, yz_accounts_staff_body, YZ_ROUTE_IDEMPOTENT, 201,
      "accounts", "法院管理员创建本院工作人员账号"},
+    {"notify.set_email", YZ_POST, "/api/v1/me/email", yz_notify_http_set_email, SIGNED_IN, NULL,
+     yz_notify_email_body, 0, 200, "notifications",
+     "设置本人的通知邮箱（保存后向新邮箱发送确认邮件；原邮箱收到更改提醒）"},
 
     {"courts.list", YZ_GET, "/api/v1/courts", yz_courts_http_list, PUBLIC, NULL, NULL, 0, 200,
      "courts", "法院列表"},
@@ -133,6 +138,9 @@ static const struct yz_route routes[] = {
      "我的站内通知（法院工作人员另含发给本院的），新的在前；unread=true 仅列未读"},
     {"notifications.read", YZ_POST, "/api/v1/notifications/{id}/read", yz_notifications_http_read,
      SIGNED_IN, yz_notifications_id_params, NULL, 0, 200, "notifications", "将站内通知标为已读"},
+    {"notify.outbox", YZ_GET, "/api/v1/outbox", yz_notify_http_outbox,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_notify_outbox_params, NULL, 0, 200, "notifications",
+     "本院事项的邮件、短信通知及发送状态（pending 待发送、sent 已发送、failed 已放弃；地址已脱敏）"},
 
     {"payments.list", YZ_GET, "/api/v1/matters/{id}/payments", yz_payments_http_list, SIGNED_IN,
      yz_payments_matter_params, NULL, 0, 200, "payments", "案件诉讼费用：应缴、已缴、已退及明细"},
@@ -160,6 +168,46 @@ static const struct yz_route routes[] = {
     {"mediation.schedule", YZ_POST, "/api/v1/matters/{id}/sessions", yz_room_http_post_session,
      SIGNED_IN, yz_room_matter_params, yz_room_session_body, YZ_ROUTE_IDEMPOTENT, 201,
      "mediation", "调解员安排调解（通知各方当事人）"},
+
+    {"roster.list", YZ_GET, "/api/v1/roster", yz_roster_http_list, PUBLIC, yz_roster_list_params,
+     NULL, 0, 200, "roster",
+     "特邀调解名册：调解组织和调解员（不含个人联系方式）及其调解业绩；可按法院、案由（2025 年版代码）、名称筛选"},
+    {"roster.recommend", YZ_GET, "/api/v1/roster/recommend", yz_roster_http_recommend, SIGNED_IN,
+     yz_roster_recommend_params, NULL, 0, 200, "roster",
+     "按擅长案由、地区、当前承办量和调解成功率推荐调解员，附各项得分和推荐理由"},
+    {"roster.org_create", YZ_POST, "/api/v1/roster/orgs", yz_roster_http_org_create,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, yz_roster_org_create_body, YZ_ROUTE_IDEMPOTENT, 201,
+     "roster", "法院管理员将调解组织列入本院特邀调解名册（admin_phone：调解组织管理员账号的手机号）"},
+    {"roster.org_get", YZ_GET, "/api/v1/roster/orgs/{id}", yz_roster_http_org_get, PUBLIC,
+     yz_roster_id_params, NULL, 0, 200, "roster", "调解组织详情：调解员、工作室、调解业绩"},
+    {"roster.org_update", YZ_PATCH, "/api/v1/roster/orgs/{id}", yz_roster_http_org_update,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN)), yz_roster_id_params,
+     yz_roster_org_update_body, 0, 200, "roster",
+     "修改调解组织信息；status=suspended 暂停（法院管理员）；调解组织管理员只能修改联系电话和所在地区"},
+    {"roster.org_workload", YZ_GET, "/api/v1/roster/orgs/{id}/workload",
+     yz_roster_http_org_workload, SIGNED_IN, yz_roster_id_params, NULL, 0, 200, "roster",
+     "调解组织及其调解员的工作量：受理、在办、成功率、平均用时、超期、司法确认率"},
+    {"roster.mediator_add", YZ_POST, "/api/v1/roster/mediators", yz_roster_http_mediator_add,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN)), NULL, yz_roster_mediator_add_body,
+     YZ_ROUTE_IDEMPOTENT, 201, "roster",
+     "按手机号关联已注册的调解员账号，列入名册（specialties、languages 以逗号或顿号分隔）"},
+    {"roster.mediator_get", YZ_GET, "/api/v1/roster/mediators/{id}", yz_roster_http_mediator_get,
+     PUBLIC, yz_roster_id_params, NULL, 0, 200, "roster", "调解员详情：专长、语言、培训记录、工作室、调解业绩"},
+    {"roster.mediator_update", YZ_PATCH, "/api/v1/roster/mediators/{id}",
+     yz_roster_http_mediator_update,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN) | YZ_ROLE_BIT(MEDIATOR)),
+     yz_roster_id_params, yz_roster_mediator_update_body, 0, 200, "roster",
+     "修改调解员信息；status 仅法院管理员可改；调解员本人只能修改 available（是否可接受委派）"},
+    {"roster.mediator_workload", YZ_GET, "/api/v1/roster/mediators/{id}/workload",
+     yz_roster_http_mediator_workload, SIGNED_IN, yz_roster_id_params, NULL, 0, 200, "roster",
+     "调解员工作量：受理、在办、成功率、平均用时、超期、司法确认率"},
+    {"roster.training_add", YZ_POST, "/api/v1/roster/mediators/{id}/training",
+     yz_roster_http_training_add, ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN)),
+     yz_roster_id_params, yz_roster_training_body, YZ_ROUTE_IDEMPOTENT, 201, "roster",
+     "登记调解员培训记录"},
+    {"roster.studio_create", YZ_POST, "/api/v1/roster/studios", yz_roster_http_studio_create,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN)), NULL, yz_roster_studio_body,
+     YZ_ROUTE_IDEMPOTENT, 201, "roster", "设立调解工作室（属于一个调解组织或一名调解员）"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

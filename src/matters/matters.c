@@ -193,7 +193,8 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
         return YZ_ERR_VALIDATION;
     }
     const struct yz_wf_event *ev = yz_workflow_create_event(wf);
-    if (!yz_wf_event_role_may(ev, yz_role_code(who->role)))
+    /* An effect creating a matter (forwarding, conversion) acts for the court. */
+    if (!m->internal && !yz_wf_event_role_may(ev, yz_role_code(who->role)))
         return YZ_ERR_FORBIDDEN;
     if (!yz_courts_find(&app->courts, m->court_id))
         yz_field_errors_add(fe, "court_id", "not_found", "法院不存在");

@@ -94,8 +94,17 @@ static enum yz_err fire_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp 
                                    json_integer_value(json_object_get(req->body, "version")),
                                    req->channel, req->route->name, &req->fields);
     json_decref(empty);
-    if (e == YZ_OK)
-        e = yz_matter_get(tx, req->app, &req->who, c->id, req->route->name, &resp->body);
+    if (e != YZ_OK)
+        return e;
+    e = yz_matter_get(tx, req->app, &req->who, c->id, req->route->name, &resp->body);
+    if (e == YZ_ERR_NOT_FOUND) {
+        /* The event itself ended the actor's access (a mediator declining):
+         * the event stands; the answer says only that it was recorded. */
+        yz_policy_forget_denial();
+        resp->body = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)c->id, "event",
+                               json_string_value(json_object_get(req->body, "event")), "visible", 0);
+        e = YZ_OK;
+    }
     return e;
 }
 

@@ -2,12 +2,15 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "core/num.h"
+#include "crypto/pii.h"
 #include "matters/effects.h"
+#include "notify/notify.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct yz_field_spec yz_room_matter_params[] = {
@@ -52,7 +55,8 @@ static struct yz_sql_def q_sessions = YZ_SQL(
     "SELECT id, starts_at, mode, place, created_at FROM mediation_sessions WHERE matter_id = ?"
     " ORDER BY starts_at, id LIMIT 200");
 static struct yz_sql_def q_people = YZ_SQL(
-    "SELECT user_id FROM matter_participants WHERE matter_id = ? ORDER BY user_id LIMIT 200");
+    "SELECT p.user_id, u.email_enc FROM matter_participants p JOIN users u ON u.id = p.user_id"
+    " WHERE p.matter_id = ? ORDER BY p.user_id LIMIT 200");
 
 struct room {
     bool found, open;
@@ -293,16 +297,34 @@ static enum yz_err post_session_tx(struct yz_tx *tx, struct yz_req *req, struct 
                                 "starts_at", at, "mode", mode, "place", place);
     e = yz_app_record(tx, req->app, stream, "mediation.session_scheduled", req->who.user_id, 0,
                       req->channel, payload, NULL);
-    /* RULE: session-invitation — every participant is told when and where. */
-    int64_t people[200];
+    /* RULE: session-invitation — every participant is told when and where: in
+     * the platform, and by e-mail where they have set an address. */
+    static _Thread_local int64_t people[200];
+    static _Thread_local char *emails[200];
     size_t n = 0;
     st = yz_sql(tx, &q_people);
     yz_bind_i64(st, 1, c->id);
-    while (e == YZ_OK && (e = yz_step(st, &row)) == YZ_OK && row && n < 200)
-        people[n++] = yz_col_i64(st, 0);
-    for (size_t i = 0; e == YZ_OK && i < n; i++)
-        if (people[i] != req->who.user_id)
+    while (e == YZ_OK && (e = yz_step(st, &row)) == YZ_OK && row && n < 200) {
+        people[n] = yz_col_i64(st, 0);
+        emails[n] = yz_col_null(st, 1) ? NULL : yz_strdup(yz_col_text(st, 1));
+        n++;
+    }
+    char body[1024];
+    snprintf(body, sizeof body,
+             "您参与的调解（事项编号 %lld）已安排调解：\n时间：%s\n方式：%s\n地点：%s\n"
+             "请登录一站式诉讼服务平台查看详情。",
+             (long long)c->id, at, strcmp(mode, "online") == 0 ? "线上调解" : "现场调解", place);
+    for (size_t i = 0; i < n; i++) {
+        if (e == YZ_OK && people[i] != req->who.user_id) {
             e = yz_notify(tx, c->id, people[i], 0, "mediation_session", payload);
+            char *address = NULL;
+            if (e == YZ_OK && emails[i] &&
+                yz_pii_open(req->app->keys, emails[i], "users.email", &address) == YZ_OK)
+                e = yz_notify_email(tx, req->app, c->id, people[i], address, "调解安排通知", body);
+            yz_pii_free(address);
+        }
+        free(emails[i]);
+    }
     json_decref(payload);
     if (e == YZ_OK)
         resp->body = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)sid, "starts_at", at,

@@ -78,7 +78,7 @@ struct yz_roster_org_input {
     const char *kind;        /* people | industry | professional | arbitration | notary | lawyer */
     const char *region;      /* court code or district text, 2..60 code points */
     const char *phone;       /* the office's public number: 7..20 of 0-9 - + ( ) space */
-    const char *admin_phone; /* phone of an existing org_admin account (not stored: the account is) */
+    const char *admin_phone; /* an existing org_admin account's phone (the account is stored) */
     const char *status;      /* update, court admin only: active | suspended */
 };
 
@@ -118,9 +118,12 @@ struct yz_roster_studio_input {
  * The write operations. Each runs inside the caller's write transaction,
  * checks who may do it (YZ_ERR_FORBIDDEN), validates every field into fe
  * (YZ_ERR_VALIDATION when fe has entries; nothing is written then), writes
- * the row and its event, and on success sets *out to the entry as
- * yz_roster_org_get / yz_roster_mediator_get give it (new reference).
- * YZ_ERR_NOT_FOUND: the organisation or mediator does not exist.
+ * the row and its event, and on success sets *out (new reference) to the
+ * organisation or mediator as yz_roster_org_get / yz_roster_mediator_get give
+ * it (training: the mediator; a studio: {id, court_id, org_id, mediator_id,
+ * name, description}). An update that changes nothing records no event.
+ * YZ_ERR_NOT_FOUND: the organisation or mediator being changed does not exist
+ * (one named in the input is a field error instead).
  * YZ_ERR_ALREADY_EXISTS: a name already on the court's roster, an account
  * already listed as a mediator, an org admin account that already runs
  * another organisation, the same training record twice.
@@ -128,12 +131,12 @@ struct yz_roster_studio_input {
  */
 enum yz_err yz_roster_org_create(struct yz_tx *tx, struct yz_app *app,
                                  const struct yz_principal *who, const char *channel,
-                                 const struct yz_roster_org_input *in,
-                                 struct yz_field_errors *fe, json_t **out);
+                                 const struct yz_roster_org_input *in, struct yz_field_errors *fe,
+                                 json_t **out);
 enum yz_err yz_roster_org_update(struct yz_tx *tx, struct yz_app *app,
                                  const struct yz_principal *who, const char *channel, int64_t id,
-                                 const struct yz_roster_org_input *in,
-                                 struct yz_field_errors *fe, json_t **out);
+                                 const struct yz_roster_org_input *in, struct yz_field_errors *fe,
+                                 json_t **out);
 enum yz_err yz_roster_mediator_add(struct yz_tx *tx, struct yz_app *app,
                                    const struct yz_principal *who, const char *channel,
                                    const struct yz_roster_mediator_input *in,
@@ -154,7 +157,7 @@ enum yz_err yz_roster_studio_create(struct yz_tx *tx, struct yz_app *app,
 /* ---- public reads ----------------------------------------------------- */
 
 struct yz_roster_query {
-    int64_t court_id; /* 0 = every court */
+    int64_t court_id;  /* 0 = every court */
     const char *cause; /* 2025 cause code: mediators whose specialty is it, within it or
                           above it, and the organisations that have one; NULL = all */
     const char *q;     /* part of a name (organisation, mediator, studio); NULL = all */
@@ -172,15 +175,15 @@ enum yz_err yz_roster_list(struct yz_tx *tx, struct yz_app *app, const struct yz
 /* One organisation (any status) with its active mediators, studios and track record. */
 enum yz_err yz_roster_org_get(struct yz_tx *tx, struct yz_app *app, int64_t id, json_t **out);
 /* One mediator (any status) with training records, studios and track record. */
-enum yz_err yz_roster_mediator_get(struct yz_tx *tx, struct yz_app *app, int64_t id,
-                                   json_t **out);
+enum yz_err yz_roster_mediator_get(struct yz_tx *tx, struct yz_app *app, int64_t id, json_t **out);
 
 /* ---- track record and workload ---------------------------------------- */
 
 /*
- * Figures over the matters of kind "mediation" whose data names the mediator
- * ("mediator_id", the mediators.id) or, for an organisation, the organisation
- * ("org_id") or one of its mediators. RULE: roster-track-record. State
+ * Figures over the matters of kind "mediation" delegated to the mediator
+ * (they take part in it in capacity "mediator", which the delegation effect
+ * records together with data.mediator_id) or, for an organisation, to one of
+ * its mediators. RULE: roster-track-record. State
  * classes (the mediation workflow's names, old and new, so that the figures
  * hold while it settles):
  *   succeeded: settled, performed, confirmation_applied, confirmed
@@ -189,14 +192,14 @@ enum yz_err yz_roster_mediator_get(struct yz_tx *tx, struct yz_app *app, int64_t
  *   running:   any other state except submitted and withdrawn (delegated,
  *              mediating, agreement_pending ...): the current load
  *   confirmed: succeeded and judicially confirmed, i.e. in state confirmed or
- *              named ("mediation_id") by a judicial_confirmation matter in
- *              state confirmed
+ *              whose data.confirmation_matter_id names a judicial_confirmation
+ *              matter in state confirmed
  *   overdue:   running with a "mediation" deadline not stopped and due before
  *              today (Asia/Shanghai)
  * Duration: created_at to updated_at of the decided ones.
  */
 struct yz_roster_stats {
-    int64_t intake;    /* matters assigned */
+    int64_t intake; /* matters assigned */
     int64_t running;
     int64_t decided;
     int64_t succeeded;
@@ -290,7 +293,7 @@ enum yz_err yz_roster_recommend(struct yz_tx *tx, struct yz_app *app, int64_t co
 
 struct yz_roster_mediator_ref {
     int64_t id, user_id, org_id, court_id; /* org_id 0 for an independent mediator */
-    bool active;    /* the mediator and their organisation (if any) are active */
+    bool active; /* the mediator and their organisation (if any) are active */
     bool available;
     int64_t capacity, running;
     char name[128];

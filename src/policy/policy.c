@@ -72,6 +72,11 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
     return YZ_ERR_NOT_FOUND;
 }
 
+void yz_policy_forget_denial(void)
+{
+    pending.set = false;
+}
+
 void yz_policy_flush_denial(struct yz_app *app)
 {
     if (!pending.set)

@@ -49,6 +49,9 @@ bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_princi
 /* Records the denial yz_policy_matter parked on this thread, if any. Call it
  * outside any transaction once the request's work is done (the router does). */
 void yz_policy_flush_denial(struct yz_app *app);
+/* Drops a parked denial that was no denial: the actor's own action just took
+ * their access away (a mediator declining), and the response only says so. */
+void yz_policy_forget_denial(void);
 /* Writes a denial record (its own transaction; never call it inside one);
  * failures are logged, never fatal. */
 void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,

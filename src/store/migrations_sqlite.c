@@ -252,6 +252,63 @@ static const struct yz_migration migrations[] = {
      " CHECK (accepted + rejected = row_count),"
      " UNIQUE (user_id, sha256));"},
 
+    {6, "roster",
+     /* The roster of invited mediation (src/mediation/roster.h): organisations
+      * and mediators on a court's roster, training records and named studios.
+      * Lists (specialties as 2025 cause codes, languages) are JSON arrays.
+      * Every change of a row is also an event ("org/<id>", "mediator/<id>").
+      * A mediator's matters are found through matter_participants (capacity
+      * 'mediator', indexed by user), not through the matters' JSON data. */
+     "CREATE TABLE mediation_orgs ("
+     " id INTEGER PRIMARY KEY,"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " name TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN"
+     " ('people','industry','professional','arbitration','notary','lawyer')),"
+     " admin_user_id INTEGER UNIQUE REFERENCES users(id),"
+     " region TEXT NOT NULL,"
+     " phone TEXT,"
+     " status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','suspended')),"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " UNIQUE (court_id, name));"
+     "CREATE TABLE mediators ("
+     " id INTEGER PRIMARY KEY,"
+     " user_id INTEGER NOT NULL UNIQUE REFERENCES users(id),"
+     " org_id INTEGER REFERENCES mediation_orgs(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " name TEXT NOT NULL,"
+     " specialties TEXT NOT NULL DEFAULT '[]',"
+     " languages TEXT NOT NULL DEFAULT '[]',"
+     " capacity INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 200),"
+     " available INTEGER NOT NULL DEFAULT 1 CHECK (available IN (0, 1)),"
+     " qualifications TEXT,"
+     " status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','suspended')),"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL);"
+     "CREATE INDEX mediators_court ON mediators(court_id, status);"
+     "CREATE INDEX mediators_org ON mediators(org_id) WHERE org_id IS NOT NULL;"
+     "CREATE TABLE mediator_training ("
+     " id INTEGER PRIMARY KEY,"
+     " mediator_id INTEGER NOT NULL REFERENCES mediators(id),"
+     " date TEXT NOT NULL,"
+     " title TEXT NOT NULL,"
+     " hours INTEGER NOT NULL CHECK (hours BETWEEN 1 AND 1000),"
+     " created_at INTEGER NOT NULL,"
+     " UNIQUE (mediator_id, date, title));"
+     "CREATE TABLE studios ("
+     " id INTEGER PRIMARY KEY,"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " org_id INTEGER REFERENCES mediation_orgs(id),"
+     " mediator_id INTEGER REFERENCES mediators(id),"
+     " name TEXT NOT NULL,"
+     " description TEXT,"
+     " created_at INTEGER NOT NULL,"
+     " CHECK ((org_id IS NULL) <> (mediator_id IS NULL)),"
+     " UNIQUE (court_id, name));"
+     "CREATE INDEX studios_org ON studios(org_id) WHERE org_id IS NOT NULL;"
+     "CREATE INDEX studios_mediator ON studios(mediator_id) WHERE mediator_id IS NOT NULL;"},
+
     {7, "outbox_delivery",
      /* E-mail and SMS delivery (src/notify): the sealed recipient address
       * (context "outbox.email" or "outbox.sms"), the e-mail subject, and when

@@ -1,0 +1,526 @@
+#!/bin/sh
+# The benchmark harness (issue 7). Measures the release binary against the two
+# ceilings of this machine, side by side in the same run:
+#   - reads: yizhan GET routes against nginx serving the same response bytes
+#     as a static file (nginx started here on a loopback port: 2 workers,
+#     access log off, its own temporary prefix and configuration);
+#   - durable writes: yizhan creating matters (POST, acknowledged after commit)
+#     against raw SQLite inserting rows of the same size with the same
+#     durability (WAL, synchronous=FULL), one row per transaction and 100.
+# Load comes from wrk (keep-alive, -t2, 64 and 256 connections). Rounds are
+# interleaved (each round runs every reference and every scenario once) so
+# that drift hits both sides of a ratio alike; each figure is the median of
+# the rounds, with min and max.
+#
+# usage: bench/run.sh [--quick] [--runs N] [--duration S]
+#   default: 3 rounds of 8 s runs (about 10 minutes), rewrites bench/RESULTS.md
+#   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
+# The last lines on stdout are the figures, one per line:
+#   ratio NAME VALUE          or          value NAME VALUE UNIT
+# Progress goes to stderr. Loopback only; every run is bounded in time; the
+# servers started here are stopped (by process id) on exit. The temporary
+# directory lives under $BENCH_TMPDIR (default /var/tmp, a disk: /tmp may be
+# memory, where fsync costs nothing) and is removed on exit.
+# shellcheck disable=SC3043 # local: dash and bash have it
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN=$ROOT/build/rel/yizhan
+
+quick=0
+runs=3
+duration=8
+conns_list="64 256"
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --quick) quick=1; runs=1; duration=3 ;;
+    --runs) runs=${2:-}; shift ;;
+    --duration) duration=${2:-}; shift ;;
+    -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+case "$runs" in '' | *[!0-9]*) echo "bench: --runs needs a number" >&2; exit 2 ;; esac
+case "$duration" in '' | *[!0-9]*) echo "bench: --duration needs seconds" >&2; exit 2 ;; esac
+if [ "$runs" -lt 1 ] || [ "$runs" -gt 20 ] || [ "$duration" -lt 1 ] || [ "$duration" -gt 60 ]; then
+    echo "bench: --runs must be 1..20 and --duration 1..60" >&2
+    exit 2
+fi
+if [ "$quick" = 1 ]; then
+    results_md=$ROOT/build/bench/RESULTS-quick.md
+else
+    results_md=$ROOT/bench/RESULTS.md
+fi
+# The SQLite reference runs per round: one row per transaction, then batches.
+sqlite_s=$(( duration > 5 ? 5 : duration ))
+sqlite_batch_s=$(( duration > 3 ? 3 : duration ))
+
+say() { echo "bench: $*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# --- Tools: installed idempotently, outside the test dependency list ---------
+# nginx-light (Debian 12) or nginx (later releases); a temporary policy-rc.d
+# keeps the package from starting its own service on port 80 while it is
+# installed, and the service is disabled so that it never starts at boot: the
+# harness runs its own nginx on loopback.
+install_tools() {
+    missing=""
+    command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing NGINX"
+    command -v curl >/dev/null 2>&1 || missing="$missing curl"
+    pkg-config --exists sqlite3 2>/dev/null || missing="$missing libsqlite3-dev"
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        die "not root; install these packages first:$(echo "$missing" | sed 's/NGINX/nginx-light/')"
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    case "$missing" in
+    *NGINX*)
+        if apt-cache show nginx-light >/dev/null 2>&1; then ngx=nginx-light; else ngx=nginx; fi
+        missing=$(echo "$missing" | sed "s/NGINX/$ngx/")
+        ;;
+    esac
+    say "installing$missing"
+    made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >&2 || status=$?
+    [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    [ "${status:-0}" = 0 ] || die "apt-get install failed"
+    if [ -d /run/systemd/system ]; then
+        systemctl disable nginx >/dev/null 2>&1 || true
+    fi
+}
+
+install_tools
+NGINX=/usr/sbin/nginx
+[ -x "$NGINX" ] || NGINX=$(command -v nginx)
+[ -x "$BIN" ] || die "$BIN missing: run make all first"
+
+mkdir -p build/bench
+# shellcheck disable=SC2046 # pkg-config prints several words
+cc -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc -Wall -Wextra -Werror -Wshadow \
+    -Wformat=2 -Wvla -Wno-unused-parameter -O2 $(pkg-config --cflags sqlite3) \
+    bench/sqlite_ref.c src/core/num.c $(pkg-config --libs sqlite3) -o build/bench/sqlite_ref
+
+# --- Work area and cleanup -----------------------------------------------------
+work=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/yizhan-bench.XXXXXX")
+# nginx workers run as nobody when started by root: give them a readable prefix.
+ngx_dir=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/yizhan-bench-nginx.XXXXXX")
+chmod 755 "$ngx_dir"
+ypid=""
+npid=""
+
+stop_pid() {
+    local i=0
+    [ -n "$1" ] || return 0
+    kill -TERM "$1" 2>/dev/null || return 0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$ypid"
+    stop_pid "$npid"
+    rm -rf "$work" "$ngx_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+res=$work/results.tsv
+: >"$res"
+mkdir -p "$work/wrk"
+
+# --- yizhan ----------------------------------------------------------------------
+ncpu=$(nproc)
+threads=$(( ncpu > 64 ? 64 : ncpu ))
+say "init --demo in $work/var"
+"$BIN" init --demo --dir "$work/var" >/dev/null 2>"$work/init.log" ||
+    { tail -n 20 "$work/init.log" >&2; die "init failed"; }
+"$BIN" serve --dir "$work/var" --port 0 --port-file "$work/port" \
+    --set log.access_log=false --set server.threads="$threads" 2>"$work/serve.log" &
+ypid=$!
+i=0
+while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$work/port" ] || { tail -n 20 "$work/serve.log" >&2; die "yizhan did not start"; }
+base="http://127.0.0.1:$(cat "$work/port")"
+say "yizhan pid $ypid at $base, $threads threads"
+
+court=$(curl -s -m 10 "$base/api/v1/courts" | tr '{' '\n' | grep '"code":"渝0103"' |
+    sed -n 's/^"id":\([0-9]*\),.*/\1/p')
+[ -n "$court" ] || die "court 渝0103 not found in GET /api/v1/courts"
+login=$(curl -s -m 10 -H 'Content-Type: application/json' "$base/api/v1/session" \
+    -d '{"login":"13800000001","password":"Yizhan-Demo-2026","token_type":"bearer"}')
+token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
+[ -n "$token" ] || die "bearer login failed: $login"
+
+printf '{"kind":"inquiry","court_id":%s,"title":"民间借贷立案咨询","fields":{"question":"%s","topic":"filing","channel":"web"}}' \
+    "$court" "民间借贷纠纷应向哪个法院起诉？借款人住所地在渝中区，出借人住所地在江北区。" >"$work/create.json"
+code=$(curl -s -m 10 -o "$work/created.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-setup-0001' \
+    --data-binary @"$work/create.json" "$base/api/v1/matters")
+[ "$code" = 201 ] || die "POST /api/v1/matters answered $code: $(cat "$work/created.json")"
+matter=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$work/created.json")
+[ -n "$matter" ] || die "no id in $(cat "$work/created.json")"
+# The raw SQLite rows are as large as the record yizhan returns for a create.
+row_bytes=$(wc -c <"$work/created.json" | tr -d ' ')
+
+# The read scenarios; only matter needs the party's bearer token.
+SCENARIOS="healthz court matter causes fee"
+scenario_path() {
+    case "$1" in
+    healthz) echo "/healthz" ;;
+    court) echo "/api/v1/courts/$court" ;;
+    matter) echo "/api/v1/matters/$matter" ;;
+    causes) echo "/api/v1/causes?q=%E5%80%9F%E8%B4%B7" ;; # 借贷
+    fee) echo "/api/v1/fees/quote?kind=property&amount_fen=10000000" ;;
+    esac
+}
+scenario_title() {
+    case "$1" in
+    healthz) echo "GET /healthz" ;;
+    court) echo "GET /api/v1/courts/{id} (public read)" ;;
+    matter) echo "GET /api/v1/matters/{id} (party, bearer)" ;;
+    causes) echo "GET /api/v1/causes?q=借贷 (Chinese search)" ;;
+    fee) echo "GET /api/v1/fees/quote (property, 100,000 元)" ;;
+    create) echo "POST /api/v1/matters (inquiry, durable)" ;;
+    esac
+}
+# wrk_get KEY CONNS SECONDS URL SCENARIO: the same request to yizhan and to
+# nginx, with the bearer token where the route needs one.
+wrk_get() {
+    if [ "$5" = matter ]; then
+        run_wrk "$1" "$2" "$3" "$4" -s "$ROOT/bench/wrk/report.lua" -H "Authorization: Bearer $token"
+    else
+        run_wrk "$1" "$2" "$3" "$4" -s "$ROOT/bench/wrk/report.lua"
+    fi
+}
+
+# --- nginx: the same bytes as static files -------------------------------------
+mkdir -p "$ngx_dir/www" "$ngx_dir/tmp"
+for s in $SCENARIOS; do
+    hdr="X-Bench: 1"
+    [ "$s" = matter ] && hdr="Authorization: Bearer $token"
+    code=$(curl -s -m 10 -o "$ngx_dir/www/$s.json" -w '%{http_code}' -H "$hdr" \
+        "$base$(scenario_path "$s")")
+    [ "$code" = 200 ] || die "GET $(scenario_path "$s") answered $code"
+done
+chmod 644 "$ngx_dir"/www/*.json
+
+start_nginx() {
+    local tries=0 i
+    while [ $tries -lt 20 ]; do
+        tries=$((tries + 1))
+        nport=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+        cat >"$ngx_dir/nginx.conf" <<EOF
+# Written by bench/run.sh for one run; nginx started with -p $ngx_dir.
+worker_processes 2;
+pid $ngx_dir/nginx.pid;
+error_log $ngx_dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65s;
+    keepalive_requests 1000000;
+    types { }
+    default_type application/json;
+    client_body_temp_path $ngx_dir/tmp/body;
+    proxy_temp_path $ngx_dir/tmp/proxy;
+    fastcgi_temp_path $ngx_dir/tmp/fastcgi;
+    server {
+        listen 127.0.0.1:$nport;
+        root $ngx_dir/www;
+    }
+}
+EOF
+        "$NGINX" -p "$ngx_dir" -e "$ngx_dir/error.log" -c "$ngx_dir/nginx.conf" \
+            -g 'daemon off; master_process on;' 2>>"$ngx_dir/start.log" &
+        npid=$!
+        i=0
+        while [ $i -lt 30 ] && kill -0 "$npid" 2>/dev/null; do
+            if curl -s -m 2 -o "$ngx_dir/check" "http://127.0.0.1:$nport/healthz.json" 2>/dev/null &&
+                cmp -s "$ngx_dir/check" "$ngx_dir/www/healthz.json"; then
+                return 0
+            fi
+            sleep 0.1
+            i=$((i + 1))
+        done
+        stop_pid "$npid"
+        npid=""
+    done
+    cat "$ngx_dir/start.log" "$ngx_dir/error.log" >&2 2>/dev/null || true
+    die "nginx did not start"
+}
+start_nginx
+nbase="http://127.0.0.1:$nport"
+say "nginx pid $npid at $nbase"
+for s in $SCENARIOS; do
+    curl -s -m 10 -o "$ngx_dir/check" "$nbase/$s.json"
+    cmp -s "$ngx_dir/check" "$ngx_dir/www/$s.json" || die "nginx does not serve $s.json as stored"
+done
+
+# --- Measuring ---------------------------------------------------------------------
+# run_wrk KEY CONNS SECONDS URL [wrk options...]: one wrk run, recorded in $res
+# as KEY<TAB>req/s<TAB>p50 us<TAB>p99 us<TAB>errors<TAB>round.
+run_wrk() {
+    local key="$1" c="$2" d="$3" url="$4" out line rps p50 p99 err
+    shift 4
+    out=$work/wrk/$key.$(date +%s%N).txt
+    timeout $((d + 30)) wrk -t2 -c"$c" -d"${d}s" --timeout 10s "$url" "$@" </dev/null >"$out" 2>&1 ||
+        { cat "$out" >&2; die "wrk failed for $key"; }
+    line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "no BENCH line for $key"; }
+    rps=$(echo "$line" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
+    p50=$(echo "$line" | sed -n 's/.* p50_us=\([0-9]*\).*/\1/p')
+    p99=$(echo "$line" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
+    err=$(echo "$line" | sed -n 's/.* errors=\([0-9]*\).*/\1/p')
+    [ "$key" = warmup ] && return 0
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$rps" "$p50" "$p99" "$err" "$round" >>"$res"
+    [ "$err" = 0 ] || say "warning: $key: $err errors ($line)"
+    say "$key: $rps req/s, p50 $p50 us, p99 $p99 us"
+}
+
+run_sqlite() {
+    local key="$1" batch="$2" secs="$3" db="$work/sqlite-ref.db" line rps p50 p99
+    rm -f "$db" "$db-wal" "$db-shm"
+    line=$(timeout $((secs + 60)) build/bench/sqlite_ref --db "$db" --row-bytes "$row_bytes" \
+        --batch "$batch" --seconds "$secs") || die "sqlite_ref failed"
+    rm -f "$db" "$db-wal" "$db-shm"
+    rps=$(echo "$line" | sed -n 's/.* rows_per_s=\([0-9.]*\).*/\1/p')
+    p50=$(echo "$line" | sed -n 's/.* commit_p50_us=\([0-9]*\).*/\1/p')
+    p99=$(echo "$line" | sed -n 's/.* commit_p99_us=\([0-9]*\).*/\1/p')
+    sqlite_version=$(echo "$line" | sed -n 's/.* sqlite=\([0-9.]*\).*/\1/p')
+    printf '%s\t%s\t%s\t%s\t0\t%s\n' "$key" "$rps" "$p50" "$p99" "$round" >>"$res"
+    say "$key: $rps rows/s, commit p50 $p50 us, p99 $p99 us"
+}
+
+create_lua=$ROOT/bench/wrk/create.lua
+yurl() { echo "$base$(scenario_path "$1")"; }
+
+# cpu_busy: percent of all CPUs busy over one second. Called while the servers
+# are idle, it measures what other processes take from the run.
+cpu_busy() {
+    a=$(awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    echo "$a $b" | awk '{ dt = $3 - $1; di = $4 - $2; printf "%.0f\n", (dt > 0 ? 100 * (dt - di) / dt : 0) }'
+}
+busy_list=""
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+
+round=0
+say "warm-up"
+for s in $SCENARIOS; do
+    wrk_get warmup 64 1 "$nbase/$s.json" "$s"
+    wrk_get warmup 64 1 "$(yurl "$s")" "$s"
+done
+run_wrk warmup 64 1 "$base/api/v1/matters" -s "$create_lua" -- warm "$token" "$work/create.json"
+
+say "$runs round(s) of ${duration} s runs"
+round=1
+while [ $round -le "$runs" ]; do
+    busy=$(cpu_busy)
+    busy_list="$busy_list $busy"
+    say "round $round/$runs (CPU busy before it, servers idle: $busy%)"
+    [ "$busy" -le 10 ] || say "warning: the machine is not quiet ($busy% CPU busy): figures will be low and noisy"
+    for c in $conns_list; do
+        for s in $SCENARIOS; do
+            wrk_get "nginx.$s.c$c" "$c" "$duration" "$nbase/$s.json" "$s"
+            wrk_get "yizhan.$s.c$c" "$c" "$duration" "$(yurl "$s")" "$s"
+        done
+        run_wrk "yizhan.create.c$c" "$c" "$duration" "$base/api/v1/matters" -s "$create_lua" \
+            -- "r${round}c$c" "$token" "$work/create.json"
+    done
+    run_sqlite sqlite.1pertx 1 "$sqlite_s"
+    run_sqlite sqlite.100pertx 100 "$sqlite_batch_s"
+    round=$((round + 1))
+done
+
+rss_kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
+hwm_kb=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
+db_bytes=$(cat "$work/var/yizhan.db" "$work/var/yizhan.db-wal" 2>/dev/null | wc -c | tr -d ' ')
+
+# --- Aggregation -------------------------------------------------------------------
+# mmm: numbers on stdin -> "median min max".
+mmm() {
+    sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "0 0 0"; exit }
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        print m, v[1], v[NR] }'
+}
+# stats KEY COLUMN -> "median min max" over the rounds (column 2 req/s, 3 p50, 4 p99).
+stats() { awk -F'\t' -v k="$1" -v f="$2" '$1 == k { print $f }' "$res" | mmm; }
+# ratios A B -> "median min max" of A's req/s ÷ B's, each round's pair measured
+# back to back, so that drift between rounds cancels.
+ratios() {
+    awk -F'\t' -v a="$1" -v b="$2" '$1 == a { x[$6] = $2 } $1 == b { y[$6] = $2 }
+        END { for (r in x) if ((r in y) && y[r] > 0) print x[r] / y[r] }' "$res" | mmm
+}
+errors_of() { awk -F'\t' -v k="$1" '$1 == k { s += $5 } END { print s + 0 }' "$res"; }
+med() { stats "$1" "$2" | cut -d' ' -f1; }
+calc() { awk "BEGIN { printf \"$1\n\", $2 }"; }
+
+# Machine and versions.
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+cpu_cores=$(sed -n 's/^cpu cores[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+cpu_logical=$(grep -c '^processor' /proc/cpuinfo)
+mem_mb=$(awk '/^MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)
+fs_type=$(stat -f -c %T "$work")
+kernel=$(uname -r)
+nginx_version=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
+wrk_version=$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    commit="$commit (with uncommitted changes)"
+fi
+when=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+figs=$work/figures.txt
+: >"$figs"
+fig_value() { echo "value $1 $2 $3" >>"$figs"; }
+fig_ratio() { echo "ratio $1 $2" >>"$figs"; }
+ms() { calc '%.3f' "$1 / 1000"; }
+range() { # KEY -> "median (min–max)" in req/s
+    # shellcheck disable=SC2046
+    set -- $(stats "$1" 2)
+    calc '%.0f' "$1" | tr -d '\n'
+    if [ "$runs" -gt 1 ]; then printf ' (%s–%s)' "$(calc '%.0f' "$2")" "$(calc '%.0f' "$3")"; fi
+}
+p() { ms "$(med "$1" "$2")"; }
+# rratio A B FORMAT -> "median (min–max)" of the per-round ratios, in bold.
+rratio() {
+    # shellcheck disable=SC2046
+    set -- $(ratios "$1" "$2") "$3"
+    printf '**%s**' "$(calc "$4" "$1")"
+    if [ "$runs" -gt 1 ]; then printf ' (%s–%s)' "$(calc "$4" "$2")" "$(calc "$4" "$3")"; fi
+}
+
+tbl=$work/table.md
+{
+    echo "| scenario | conns | yizhan req/s | p50 ms | p99 ms | nginx req/s | p50 ms | p99 ms | ratio | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+} >"$tbl"
+for c in $conns_list; do
+    for s in $SCENARIOS; do
+        y=yizhan.$s.c$c n=nginx.$s.c$c
+        ratio=$(calc '%.3f' "$(ratios "$y" "$n" | cut -d' ' -f1)")
+        errs=$(( $(errors_of "$y") + $(errors_of "$n") ))
+        echo "| $(scenario_title "$s") | $c | $(range "$y") | $(p "$y" 3) | $(p "$y" 4) | $(range "$n") | $(p "$n" 3) | $(p "$n" 4) | $(rratio "$y" "$n" '%.2f') | $errs |" >>"$tbl"
+        fig_value "$y.rps" "$(calc '%.0f' "$(med "$y" 2)")" req/s
+        fig_value "$y.p50" "$(p "$y" 3)" ms
+        fig_value "$y.p99" "$(p "$y" 4)" ms
+        fig_value "$n.rps" "$(calc '%.0f' "$(med "$n" 2)")" req/s
+        fig_ratio "$y.vs_nginx" "$ratio"
+    done
+done
+
+s1=$(med sqlite.1pertx 2) s100=$(med sqlite.100pertx 2)
+wtbl=$work/wtable.md
+{
+    echo "| scenario | conns | yizhan creates/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+} >"$wtbl"
+for c in $conns_list; do
+    y=yizhan.create.c$c
+    r1=$(calc '%.3f' "$(ratios "$y" sqlite.1pertx | cut -d' ' -f1)")
+    r100=$(calc '%.3f' "$(ratios "$y" sqlite.100pertx | cut -d' ' -f1)")
+    echo "| $(scenario_title create) | $c | $(range "$y") | $(p "$y" 3) | $(p "$y" 4) | $(rratio "$y" sqlite.1pertx '%.2f') | $(rratio "$y" sqlite.100pertx '%.3f') | $(errors_of "$y") |" >>"$wtbl"
+    fig_value "$y.rps" "$(calc '%.0f' "$(med "$y" 2)")" req/s
+    fig_value "$y.p50" "$(p "$y" 3)" ms
+    fig_value "$y.p99" "$(p "$y" 4)" ms
+    fig_ratio "$y.vs_sqlite_1pertx" "$r1"
+    fig_ratio "$y.vs_sqlite_100pertx" "$r100"
+done
+{
+    echo
+    echo "| raw SQLite, $row_bytes-byte rows, WAL, synchronous=FULL | rows/s | commit p50 ms | commit p99 ms |"
+    echo "|---|---:|---:|---:|"
+    echo "| one row per transaction | $(range sqlite.1pertx) | $(p sqlite.1pertx 3) | $(p sqlite.1pertx 4) |"
+    echo "| 100 rows per transaction | $(range sqlite.100pertx) | $(p sqlite.100pertx 3) | $(p sqlite.100pertx 4) |"
+} >>"$wtbl"
+fig_value sqlite.1pertx.rows "$(calc '%.0f' "$s1")" rows/s
+fig_value sqlite.100pertx.rows "$(calc '%.0f' "$s100")" rows/s
+fig_value sqlite.1pertx.commit_p99 "$(p sqlite.1pertx 4)" ms
+fig_value yizhan.rss "$(calc '%.1f' "$rss_kb / 1024")" MB
+fig_value yizhan.rss_peak "$(calc '%.1f' "$hwm_kb / 1024")" MB
+busy_max=$(for b in $busy_list; do echo "$b"; done | sort -n | tail -n 1)
+fig_value machine.busy_before_rounds_max "$busy_max" %
+fig_value yizhan.db_size "$(calc '%.1f' "$db_bytes / 1048576")" MB
+
+# Targets of issue 7 that this harness can already judge.
+verdict() { if [ "$1" = 1 ]; then echo met; else echo "**not met**"; fi; }
+mr=$(grep '^ratio yizhan.matter.c64.vs_nginx ' "$figs" | cut -d' ' -f3)
+mp99=$(p yizhan.matter.c64 4)
+cr=$(calc '%.0f' "$(med yizhan.create.c64 2)")
+t_read=$(awk "BEGIN { print (($mr >= 0.60 && $mp99 <= 5) ? 1 : 0) }")
+t_write=$(awk "BEGIN { print (($cr >= 5000) ? 1 : 0) }")
+t_group=$(awk "BEGIN { print (($cr >= 3 * $s1) ? 1 : 0) }")
+t_rss=$(awk "BEGIN { print (($rss_kb < 65536) ? 1 : 0) }")
+
+mode="full: $runs rounds of ${duration} s"
+[ "$quick" = 1 ] && mode="quick: $runs round of ${duration} s (not for comparison)"
+{
+    echo "# Benchmark results"
+    echo
+    if [ "$quick" = 1 ]; then
+        echo "Written by \`make bench-quick\`; the committed figures are in bench/RESULTS.md (\`make bench\`)."
+    else
+        echo "Written by \`make bench\` (bench/run.sh); rerun it to replace this file. How the figures"
+        echo "are made, and what is not measured yet: bench/README.md."
+    fi
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| date | $when |"
+    echo "| machine | $cpu_model; $cpu_cores cores, $cpu_logical logical CPUs (/proc/cpuinfo), nproc $ncpu; ${mem_mb} MB RAM; Linux $kernel |"
+    echo "| data directory | $fs_type (\$BENCH_TMPDIR or /var/tmp) |"
+    echo "| yizhan | $commit, build/rel/yizhan, $threads threads, access log off |"
+    echo "| references | nginx $nginx_version, 2 workers, access log off; SQLite $sqlite_version |"
+    echo "| load | $wrk_version, keep-alive, 2 threads, on the same machine as the servers |"
+    echo "| mode | $mode; figures are medians (min–max) of the rounds, rounds interleaved |"
+    echo "| quiet? | load average at the start $loadavg; CPU busy in the second before each round (servers idle):$(echo "$busy_list" | sed 's/ \([0-9]*\)/ \1%/g') |"
+    echo
+    echo "## Reads: yizhan ÷ nginx serving the same bytes as a static file"
+    echo
+    cat "$tbl"
+    echo
+    echo "## Durable writes: yizhan ÷ raw SQLite with the same durability"
+    echo
+    echo "Every create is acknowledged after its commit (WAL, synchronous=FULL). The SQLite rows are"
+    echo "$row_bytes bytes, the size of the matter record yizhan returns; a create in yizhan writes"
+    echo "six rows (the event, the matter, its participant, its deadline, an outbox message, the"
+    echo "idempotency record) and updates the hash-chain head."
+    echo
+    cat "$wtbl"
+    echo
+    echo "## Server"
+    echo
+    echo "Resident memory of yizhan after all runs: $(calc '%.1f' "$rss_kb / 1024") MB (peak $(calc '%.1f' "$hwm_kb / 1024") MB);"
+    echo "database with WAL after the runs: $(calc '%.1f' "$db_bytes / 1048576") MB."
+    echo
+    echo "## Targets of issue 7 judged by this run"
+    echo
+    echo "| target | this run | |"
+    echo "|---|---|---|"
+    echo "| case read by id ≥ 0.60 of nginx at 64 connections, p99 ≤ 5 ms | GET /api/v1/matters/{id}: $mr, p99 $mp99 ms | $(verdict "$t_read") |"
+    echo "| durable creates ≥ 5,000/s end to end | $cr/s at 64 connections | $(verdict "$t_write") |"
+    echo "| durable creates ≥ 3× one commit per request (here: raw SQLite, 1 row/tx) | $cr/s vs $(calc '%.0f' "$s1")/s | $(verdict "$t_group") |"
+    echo "| server RSS < 64 MB | $(calc '%.1f' "$rss_kb / 1024") MB | $(verdict "$t_rss") |"
+    echo
+    echo "## Figures (the lines \`bench/run.sh\` prints last)"
+    echo
+    echo '```'
+    cat "$figs"
+    echo '```'
+} >"$results_md"
+say "wrote $results_md"
+
+cat "$figs"

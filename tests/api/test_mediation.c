@@ -1,0 +1,288 @@
+/*
+ * Pre-filing mediation end to end: an online application (consent required),
+ * delegation to a mediator on the roster (who may decline), acceptance and
+ * the 30-day period, an extension only with every party's consent, private
+ * and joint messages, a scheduled session, an agreement confirmed by every
+ * party, judicial confirmation (a 民特 case, accepted and confirmed); and a
+ * second dispute that fails and becomes a registered filing carrying its
+ * undisputed facts. The whole history verifies.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lib/apitest.h"
+#include "lib/demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct yz_test_server srv;
+static struct yzt_client party = {.srv = &srv}, other = {.srv = &srv}, mediator = {.srv = &srv},
+                         clerk = {.srv = &srv}, judge = {.srv = &srv};
+static int64_t court;
+
+static int setup(void **state)
+{
+    yzt_global_setup(state);
+    yzt_server_start(&srv, true, NULL);
+    yzt_demo_login(&party, "13800000001");
+    yzt_demo_login(&other, "13800000002");
+    yzt_demo_login(&mediator, "13800000005");
+    yzt_demo_login(&clerk, "filing_clerk");
+    yzt_demo_login(&judge, "judge");
+    court = yzt_court_id(&party, "渝0103");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    yzt_server_stop(&srv);
+    return yzt_global_teardown(state);
+}
+
+static json_t *dispute(void)
+{
+    return json_pack(
+        "{s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}], s:s, s:s,"
+        " s:I, s:{s:s, s:s, s:b}}",
+        "cause_code", "108.3", "case_type", "民初", "parties", "role", "plaintiff", "kind",
+        "natural", "name", "张三", "sex", "male", "citizen_id", "500103199001011232", "address",
+        "重庆市渝中区解放碑街道1号", "phone", "13800000001", "role", "defendant", "kind",
+        "natural", "name", "李四", "address", "重庆市江北区观音桥街道2号", "phone", "13800000002",
+        "claims", "偿还借款五万元", "facts", "被告借款五万元逾期未还。", "amount_fen",
+        (json_int_t)5000000, "service_address", "address", "重庆市渝中区解放碑街道1号", "phone",
+        "13800000001", "e_service_consent", 1);
+}
+
+static int64_t apply(bool consent, long status)
+{
+    struct yzt_response r = {0};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:b, s:o}}", "kind", "mediation", "court_id",
+                           (json_int_t)court, "title", "民间借贷纠纷诉前调解", "fields", "channel",
+                           "online", "consent", consent, "application", dispute()),
+                 &r);
+    yzt_assert_status(&r, status);
+    int64_t id = status == 201 ? yzt_json_int(&r, "id") : 0;
+    if (status == 201) {
+        assert_non_null(strstr(yzt_json_str(&r, "data.number"), "渝0103民诉前调"));
+        assert_string_equal(yzt_json_str(&r, "deadlines.0.name"), "delegation");
+    } else {
+        yzt_assert_field_error_code(&r, "fields/consent", "consent_required");
+    }
+    yzt_response_free(&r);
+    return id;
+}
+
+static void fire(struct yzt_client *c, int64_t id, json_t *body, long status, struct yzt_response *r)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
+    json_incref(body);
+    yzt_post_new(c, path, body, r);
+    if (r->status != status)
+        print_error("event %s on %lld: %s\n", json_string_value(json_object_get(body, "event")),
+                    (long long)id, r->body ? r->body : "");
+    json_decref(body);
+    yzt_assert_status(r, status);
+}
+
+static int64_t delegated_and_accepted(int64_t id)
+{
+    int64_t mediator_id = yzt_db_count(&srv, "SELECT min(id) FROM mediators");
+    assert_true(mediator_id > 0);
+    struct yzt_response r = {0};
+    fire(&clerk, id, json_pack("{s:s, s:{s:I}}", "event", "delegate", "fields", "mediator_id",
+                               (json_int_t)mediator_id), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "delegated");
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s}", "event", "accept"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "mediating");
+    yzt_response_free(&r);
+    return mediator_id;
+}
+
+/* RULE: mediation-consent, delegation, mediation-extension, mediation-messages,
+ * agreement-template, judicial-confirmation */
+static void settled_and_judicially_confirmed(void **state)
+{
+    apply(false, 400);
+    int64_t id = apply(true, 201);
+    int64_t mediator_id = yzt_db_count(&srv, "SELECT min(id) FROM mediators");
+    struct yzt_response r = {0};
+
+    /* The mediator may decline; the matter goes back to be delegated again. */
+    fire(&clerk, id, json_pack("{s:s, s:{s:I}}", "event", "delegate", "fields", "mediator_id",
+                               (json_int_t)mediator_id), 200, &r);
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s, s:{s:s}}", "event", "decline", "fields", "reason", "本周满额"),
+         200, &r);
+    assert_false(yzt_json_bool(&r, "visible")); /* declining ends the mediator's access */
+    yzt_response_free(&r);
+    char mpath[64];
+    snprintf(mpath, sizeof mpath, "/api/v1/matters/%lld", (long long)id);
+    yzt_request(&clerk, "GET", mpath, NULL, NULL, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "submitted");
+    yzt_response_free(&r);
+    delegated_and_accepted(id);
+
+    /* The 30-day period; extended only with every party's consent. */
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    char due[16];
+    json_t *dls = yzt_json_at(r.json, "deadlines");
+    size_t i;
+    json_t *d;
+    json_array_foreach(dls, i, d) if (strcmp(json_string_value(json_object_get(d, "name")), "mediation") == 0)
+        snprintf(due, sizeof due, "%s", json_string_value(json_object_get(d, "due_date")));
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s, s:{s:b, s:i}}", "event", "extend", "fields",
+                                  "all_parties_consent", 0, "days", 10), 400, &r);
+    yzt_assert_field_error_code(&r, "fields/all_parties_consent", "consent_required");
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s, s:{s:b, s:i}}", "event", "extend", "fields",
+                                  "all_parties_consent", 1, "days", 10), 200, &r);
+    yzt_response_free(&r);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    json_array_foreach(yzt_json_at(r.json, "deadlines"), i, d)
+        if (strcmp(json_string_value(json_object_get(d, "name")), "mediation") == 0)
+            assert_true(strcmp(json_string_value(json_object_get(d, "due_date")), due) > 0);
+    yzt_response_free(&r);
+
+    /* Messages: the other side never sees a private message, nor its text in the history. */
+    /* The respondent, who has an account, was invited into the room at the application. */
+    char who[160];
+    snprintf(who, sizeof who, "SELECT count(*) FROM matter_participants WHERE matter_id = %lld AND capacity = 'defendant'",
+             (long long)id);
+    assert_int_equal(yzt_db_count(&srv, who), 1);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/messages", (long long)id);
+    snprintf(who, sizeof who, "SELECT user_id FROM matter_participants WHERE matter_id = %lld AND capacity = 'defendant'",
+             (long long)id);
+    int64_t respondent = yzt_db_count(&srv, who);
+    /* A party's private word goes to the mediator only, never straight to the other side. */
+    yzt_post_new(&party, path, json_pack("{s:s, s:I}", "text", "私下说一句", "to_user_id", (json_int_t)respondent), &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "to_user_id", "not_allowed");
+    yzt_response_free(&r);
+    int64_t mediator_user = yzt_db_count(&srv, "SELECT min(user_id) FROM matter_participants WHERE capacity = 'mediator'");
+    char secret[] = "我方底线是四万元，请勿告知对方。";
+    yzt_post_new(&party, path, json_pack("{s:s, s:I}", "text", secret, "to_user_id", (json_int_t)mediator_user), &r);
+    yzt_assert_status(&r, 201);
+    yzt_response_free(&r);
+    yzt_post_new(&mediator, path, json_pack("{s:s}", "text", "请双方于周五前提交还款计划。"), &r);
+    yzt_assert_status(&r, 201);
+    yzt_response_free(&r);
+    yzt_request(&other, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 1);
+    assert_null(strstr(r.body, "底线"));
+    yzt_response_free(&r);
+    yzt_request(&mediator, "GET", path, NULL, NULL, &r);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 2);
+    yzt_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
+    yzt_request(&other, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_null(strstr(r.body, "底线"));
+    assert_non_null(strstr(r.body, "mediation.message"));
+    yzt_response_free(&r);
+
+    /* A session: every participant is invited. */
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/sessions", (long long)id);
+    yzt_post_new(&mediator, path, json_pack("{s:s, s:s, s:s}", "starts_at", "2031-06-02T09:30:00+08:00",
+                                            "mode", "online", "place", "线上调解室 1"), &r);
+    yzt_assert_status(&r, 201);
+    yzt_response_free(&r);
+    yzt_post_new(&party, path, json_pack("{s:s, s:s, s:s}", "starts_at", "2031-06-02T09:30:00+08:00",
+                                         "mode", "online", "place", "x"), &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    yzt_response_free(&r);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE matter_id = %lld AND template = 'mediation_session'",
+             (long long)id);
+    assert_int_equal(yzt_db_count(&srv, sql), 2);
+
+    /* The agreement: generated, confirmed by every party, then signed. */
+    fire(&mediator, id,
+         json_pack("{s:s, s:{s:{s:[s, s], s:I, s:s}}}", "event", "propose_agreement", "fields",
+                   "agreement", "terms", "被申请人于2026年12月31日前向申请人支付四万五千元。",
+                   "申请人放弃其余诉讼请求。", "amount_fen", (json_int_t)4500000,
+                   "performance_date", "2026-12-31"),
+         200, &r);
+    assert_non_null(strstr(yzt_json_str(&r, "data.agreement.text"), "一、被申请人于2026年12月31日前"));
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s}", "event", "conclude"), 400, &r);
+    yzt_assert_field_error_code(&r, "agreement", "not_confirmed");
+    yzt_response_free(&r);
+    fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
+    yzt_response_free(&r);
+    fire(&other, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s}", "event", "conclude"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "settled");
+    yzt_response_free(&r);
+
+    /* Judicial confirmation: a 民特 case, no fee, accepted and confirmed by the judge. */
+    fire(&party, id, json_pack("{s:s}", "event", "apply_confirmation"), 200, &r);
+    int64_t jc = yzt_json_int(&r, "data.confirmation_matter_id");
+    yzt_response_free(&r);
+    fire(&judge, jc, json_pack("{s:s}", "event", "accept"), 200, &r);
+    assert_non_null(strstr(yzt_json_str(&r, "data.case.case_number"), "渝0103民特"));
+    assert_false(yzt_json_has(&r, "data.fee"));
+    yzt_response_free(&r);
+    fire(&judge, jc, json_pack("{s:s, s:{s:s}}", "event", "confirm", "fields", "ruling", "确认调解协议有效"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "confirmed");
+    yzt_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)jc);
+    yzt_request(&other, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+}
+
+/* RULE: mediation-fails-to-filing */
+static void not_settled_becomes_a_registered_filing(void **state)
+{
+    int64_t id = apply(true, 201);
+    delegated_and_accepted(id);
+    struct yzt_response r = {0};
+    fire(&mediator, id, json_pack("{s:s, s:{s:s, s:b}}", "event", "fail", "fields", "undisputed_facts",
+                                  "双方确认借款五万元已实际交付。", "addresses_confirmed", 0), 400, &r);
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s, s:{s:s, s:b}}", "event", "fail", "fields", "undisputed_facts",
+                                  "双方确认借款五万元已实际交付。", "addresses_confirmed", 1), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "not_settled");
+    int64_t filing = yzt_json_int(&r, "data.filing_matter_id");
+    yzt_response_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)filing);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "kind"), "filing");
+    assert_string_equal(yzt_json_str(&r, "data.mediation.undisputed_facts"), "双方确认借款五万元已实际交付。");
+    assert_int_equal(yzt_json_int(&r, "data.mediation.matter_id"), id);
+    yzt_response_free(&r);
+    fire(&clerk, filing, json_pack("{s:s}", "event", "register"), 200, &r);
+    assert_non_null(strstr(yzt_json_str(&r, "data.case.case_number"), "渝0103民初"));
+    yzt_response_free(&r);
+
+    char out[4096];
+    const char *const args[] = {"audit", "verify", "--dir", srv.dir, NULL};
+    int rc = yzt_run_cli(args, out, sizeof out);
+    if (rc != 0)
+        print_error("%s\n", out);
+    assert_int_equal(rc, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(settled_and_judicially_confirmed),
+        cmocka_unit_test(not_settled_becomes_a_registered_filing),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
