@@ -114,6 +114,7 @@ static const struct {
     {"apply_judicial_confirmation", yz_mediation_apply_confirmation},
     {"check_confirmation_window", yz_mediation_check_confirmation_window},
     {"convert_to_filing", yz_mediation_convert_to_filing},
+    {"start_mediation", yz_mediation_start_from_filing},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -38,9 +38,19 @@ enum yz_err yz_matter_fire(struct yz_tx *tx, struct yz_app *app, const struct yz
                            int64_t id, const char *event, const json_t *fields,
                            int64_t expected_version, const char *channel, const char *route,
                            struct yz_field_errors *fe);
+/* Fires an event for the court from inside another matter's effect (a failed
+ * mediation returning its filing): no policy or role check, fields as given. */
+enum yz_err yz_matter_fire_internal(struct yz_tx *tx, struct yz_app *app,
+                                    const struct yz_principal *who, int64_t id, const char *event,
+                                    const json_t *fields, const char *channel,
+                                    struct yz_field_errors *fe);
 /* The matter as the caller may see it (NOT_FOUND when the policy says no). */
 enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                           int64_t id, const char *route, json_t **out);
+/* Starts (or restarts) deadline d of matter id today, on the holiday calendar. */
+struct yz_wf_deadline;
+enum yz_err yz_matter_start_deadline(struct yz_tx *tx, struct yz_app *app, int64_t id,
+                                     const struct yz_wf_deadline *d);
 /* Matters the caller may see, newest first; before_id 0 = from the newest. */
 enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                            const char *kind, const char *state, int64_t before_id, int limit,

@@ -419,6 +419,19 @@ enum yz_err yz_mediation_convert_to_filing(struct yz_effect_ctx *c)
     if (!json_is_true(json_object_get(c->fields, "addresses_confirmed")))
         return invalid(c, "fields/addresses_confirmed", "required",
                        "转立案前须确认各方当事人的送达地址");
+    const json_t *origin = json_object_get(c->data, "origin_filing_id");
+    if (json_is_integer(origin)) {
+        /* Referred from a filing: that filing resumes, carrying the undisputed facts. */
+        json_t *note = json_pack("{s:s}", "note", "诉前调解未成功，无争议事实已记录，恢复立案审查");
+        enum yz_err e = yz_matter_fire_internal(c->tx, c->app, c->who, json_integer_value(origin),
+                                                "resume_filing", note, c->channel, c->fe);
+        json_decref(note);
+        if (e != YZ_OK)
+            return e;
+        json_object_set(c->data, "filing_matter_id", (json_t *)origin);
+        json_object_set(c->result, "filing_matter_id", (json_t *)origin);
+        return YZ_OK;
+    }
     json_t *app = json_deep_copy(json_object_get(c->data, "application"));
     json_t *fields = json_pack(
         "{s:s, s:o, s:{s:I, s:s?, s:s}}", "channel", "mediation_conversion", "application", app,
@@ -438,5 +451,29 @@ enum yz_err yz_mediation_convert_to_filing(struct yz_effect_ctx *c)
         return e;
     json_object_set_new(c->data, "filing_matter_id", json_integer(id));
     json_object_set_new(c->result, "filing_matter_id", json_integer(id));
+    return YZ_OK;
+}
+
+/* RULE: filing-referral — the court proposes mediation at filing; with the
+ * party's consent a pre-filing mediation starts, linked both ways. */
+enum yz_err yz_mediation_start_from_filing(struct yz_effect_ctx *c)
+{
+    json_t *fields = json_pack("{s:s, s:b, s:O, s:I}", "channel", "filing_referral", "consent", 1,
+                               "application", json_object_get(c->data, "application"),
+                               "origin_filing_id", (json_int_t)c->matter_id);
+    struct yz_matter_new m = {.kind = "mediation", .court_id = c->court_id,
+                              .title = "立案阶段引导诉前调解", .fields = fields,
+                              .channel = c->channel, .internal = true};
+    int64_t id = 0;
+    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, &id);
+    json_decref(fields);
+    if (e == YZ_OK)
+        e = copy_parties(c, id);
+    if (e == YZ_OK)
+        e = yz_filing_copy_files(c->tx, c->matter_id, id);
+    if (e != YZ_OK)
+        return e;
+    json_object_set_new(c->data, "mediation_matter_id", json_integer(id));
+    json_object_set_new(c->result, "mediation_matter_id", json_integer(id));
     return YZ_OK;
 }

@@ -32,5 +32,6 @@ enum yz_err yz_mediation_check_confirmations(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_apply_confirmation(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_check_confirmation_window(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_convert_to_filing(struct yz_effect_ctx *c);
+enum yz_err yz_mediation_start_from_filing(struct yz_effect_ctx *c);
 
 #endif

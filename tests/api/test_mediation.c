@@ -278,11 +278,69 @@ static void not_settled_becomes_a_registered_filing(void **state)
     assert_int_equal(rc, 0);
 }
 
+static int64_t file_online(void)
+{
+    struct yzt_response r = {0};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "民间借贷立案", "fields", "channel", "online",
+                           "application", dispute()),
+                 &r);
+    yzt_assert_status(&r, 201);
+    int64_t id = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    return id;
+}
+
+/* RULE: filing-referral — consent starts a linked mediation; refusal never blocks filing. */
+static void filing_referred_to_mediation_refused_or_consented(void **state)
+{
+    struct yzt_response r = {0};
+    int64_t refused = file_online();
+    fire(&clerk, refused, json_pack("{s:s}", "event", "propose_mediation"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "mediation_proposed");
+    yzt_response_free(&r);
+    fire(&party, refused, json_pack("{s:s}", "event", "refuse_mediation"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "submitted");
+    yzt_response_free(&r);
+    fire(&clerk, refused, json_pack("{s:s}", "event", "register"), 200, &r);
+    yzt_response_free(&r);
+
+    int64_t filing = file_online();
+    fire(&clerk, filing, json_pack("{s:s}", "event", "propose_mediation"), 200, &r);
+    yzt_response_free(&r);
+    fire(&party, filing, json_pack("{s:s}", "event", "consent_mediation"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "in_mediation");
+    int64_t med = yzt_json_int(&r, "data.mediation_matter_id");
+    yzt_response_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)med);
+    yzt_request(&party, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "kind"), "mediation");
+    assert_int_equal(yzt_json_int(&r, "data.origin_filing_id"), filing);
+    yzt_response_free(&r);
+    delegated_and_accepted(med);
+    fire(&mediator, med, json_pack("{s:s, s:{s:s, s:b}}", "event", "fail", "fields", "undisputed_facts",
+                                   "借款金额无争议。", "addresses_confirmed", 1), 200, &r);
+    assert_int_equal(yzt_json_int(&r, "data.filing_matter_id"), filing);
+    yzt_response_free(&r);
+    /* The same filing resumes (no second filing), and is registered. */
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)filing);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "submitted");
+    yzt_response_free(&r);
+    fire(&clerk, filing, json_pack("{s:s}", "event", "register"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "registered");
+    yzt_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(settled_and_judicially_confirmed),
         cmocka_unit_test(not_settled_becomes_a_registered_filing),
+        cmocka_unit_test(filing_referred_to_mediation_refused_or_consented),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
