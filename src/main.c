@@ -16,6 +16,8 @@ static const struct {
     {"audit", yz_cmd_audit, "verify the tamper-evident history; export signed checkpoints"},
     {"workflow", yz_cmd_workflow, "check the workflow definitions in data/workflows"},
     {"deadline", yz_cmd_deadline, "compute a legal deadline on the holiday calendar"},
+    {"backup", yz_cmd_backup, "copy the database consistently while serving"},
+    {"restore", yz_cmd_restore, "put a backup in place and verify its history"},
     {"fee", yz_cmd_fee, "quote a litigation fee (诉讼费用交纳办法), as JSON"},
     {"check", yz_cmd_check, "check a citizen ID or unified social credit code, as JSON"},
 };

@@ -15,6 +15,8 @@ int yz_cmd_user(int argc, char **argv);
 int yz_cmd_audit(int argc, char **argv);
 int yz_cmd_workflow(int argc, char **argv);
 int yz_cmd_deadline(int argc, char **argv);
+int yz_cmd_backup(int argc, char **argv);
+int yz_cmd_restore(int argc, char **argv);
 int yz_cmd_fee(int argc, char **argv);
 int yz_cmd_check(int argc, char **argv);
 
