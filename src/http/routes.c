@@ -12,6 +12,7 @@
 #include "filing/filing_http.h"
 #include "forms/forms_http.h"
 #include "matters/matters_http.h"
+#include "mediation/notices_http.h"
 #include "mediation/room.h"
 #include "mediation/roster_http.h"
 #include "payments/payments_http.h"
@@ -163,6 +164,10 @@ static const struct yz_route routes[] = {
     {"mediation.post_message", YZ_POST, "/api/v1/matters/{id}/messages",
      yz_room_http_post_message, SIGNED_IN, yz_room_matter_params, yz_room_message_body,
      YZ_ROUTE_IDEMPOTENT, 201, "mediation", "在调解室发送消息（私信或共同）"},
+    {"mediation.notice", YZ_GET, "/api/v1/matters/{id}/notices/{kind}", yz_notices_http_get,
+     SIGNED_IN, yz_notices_params, NULL, 0, 200, "mediation",
+     "当事人告知书：多元解纷告知书（dispute_resolution）、诉讼费用减半告知书（fee_reduction，调解成功后）、"
+     "诉讼风险提示书（litigation_risk，按案由提示）"},
     {"mediation.sessions", YZ_GET, "/api/v1/matters/{id}/sessions", yz_room_http_sessions,
      SIGNED_IN, yz_room_matter_params, NULL, 0, 200, "mediation", "调解安排"},
     {"mediation.schedule", YZ_POST, "/api/v1/matters/{id}/sessions", yz_room_http_post_session,
