@@ -34,6 +34,7 @@ struct sqlite_store {
     pthread_mutex_t writer; /* one write transaction at a time */
     int busy_timeout_ms;
     int max_rows;
+    int schema_version;
 };
 
 struct sqlite_tx {
@@ -235,6 +236,8 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
     enum yz_err e = conn_open(st, opt->path, &st->pool[0], err);
     if (e == YZ_OK)
         e = migrate(st->pool[0].db, err);
+    if (e == YZ_OK)
+        st->schema_version = schema_version_of(st->pool[0].db);
     if (e != YZ_OK) {
         st->size = 1;
         sqlite_close(st);
@@ -330,13 +333,11 @@ static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
     return e;
 }
 
+/* Known after open: migrations only run then, and a newer database is refused. */
 static int sqlite_schema_version(void *impl)
 {
     struct sqlite_store *st = impl;
-    struct conn *c = acquire(st);
-    int v = schema_version_of(c->db);
-    release(st, c);
-    return v;
+    return st->schema_version;
 }
 
 static enum yz_err sqlite_backup(void *impl, const char *path, struct yz_buf *err)
