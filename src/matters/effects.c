@@ -115,6 +115,9 @@ static const struct {
     {"check_confirmation_window", yz_mediation_check_confirmation_window},
     {"convert_to_filing", yz_mediation_convert_to_filing},
     {"start_mediation", yz_mediation_start_from_filing},
+    {"load_case", yz_mediation_load_case},
+    {"set_mediation_period", yz_mediation_set_period},
+    {"issue_consent_judgment", yz_mediation_issue_consent_judgment},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -7,6 +7,7 @@
 #include "filing/filing.h"
 #include "matters/matters.h"
 #include "store/store.h"
+#include "workflow/workflow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -475,5 +476,91 @@ enum yz_err yz_mediation_start_from_filing(struct yz_effect_ctx *c)
         return e;
     json_object_set_new(c->data, "mediation_matter_id", json_integer(id));
     json_object_set_new(c->result, "mediation_matter_id", json_integer(id));
+    return YZ_OK;
+}
+
+/* ---- entrusted (post-filing) mediation ---- */
+
+static struct yz_sql_def q_case_for_mediation = YZ_SQL(
+    "SELECT m.kind, m.court_id, m.data, c.case_number FROM matters m"
+    " JOIN cases c ON c.matter_id = m.id WHERE m.id = ?");
+
+/* RULE: entrusted-mediation — 特邀调解规定 art. 27: a registered case, entrusted with consent. */
+enum yz_err yz_mediation_load_case(struct yz_effect_ctx *c)
+{
+    int64_t case_id = json_integer_value(json_object_get(c->fields, "case_matter_id"));
+    struct yz_stmt *st = yz_sql(c->tx, &q_case_for_mediation);
+    yz_bind_i64(st, 1, case_id);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK)
+        return e;
+    if (!row || yz_col_i64(st, 1) != c->court_id) {
+        yz_exec(st);
+        return invalid(c, "fields/case_matter_id", "not_found", "本院没有这个已立案的案件");
+    }
+    json_t *data = json_loads(yz_col_text(st, 2), 0, NULL);
+    char number[YZ_CASENO_MAX];
+    yz_strlcpy(number, yz_col_text(st, 3), sizeof number);
+    yz_exec(st);
+    if (!data)
+        return YZ_ERR_INTERNAL;
+    json_object_set(c->data, "application", json_object_get(data, "application"));
+    json_decref(data);
+    json_object_set_new(c->data, "case_number", json_string(number));
+    json_object_set_new(c->data, "number", json_string(number));
+    struct yz_stmt *cp = yz_sql(c->tx, &q_copy_participants);
+    yz_bind_i64(cp, 1, c->matter_id);
+    yz_bind_i64(cp, 2, case_id);
+    if ((e = yz_exec(cp)) != YZ_OK)
+        return e;
+    if ((e = yz_filing_copy_files(c->tx, case_id, c->matter_id)) != YZ_OK)
+        return e;
+    json_object_set_new(c->result, "case_number", json_string(number));
+    return YZ_OK;
+}
+
+/* RULE: entrusted-mediation-period — 15 days in ordinary procedure, 7 in simplified. */
+enum yz_err yz_mediation_set_period(struct yz_effect_ctx *c)
+{
+    const char *procedure = json_string_value(json_object_get(c->data, "procedure"));
+    if (!procedure || strcmp(procedure, "simplified") != 0)
+        return YZ_OK;
+    struct yz_wf_deadline seven = {"mediation", "委托调解期限（简易程序）", YZ_WF_DAYS, 7};
+    return yz_matter_start_deadline(c->tx, c->app, c->matter_id, &seven);
+}
+
+/* RULE: consent-judgment — CPL art. 100: the court issues a 调解书 on the agreement. */
+enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c)
+{
+    json_t *agreement = json_object_get(c->data, "agreement");
+    json_t *app = json_object_get(c->data, "application");
+    const struct yz_court *court = yz_courts_find(&c->app->courts, c->court_id);
+    struct yz_buf b = YZ_BUF_INIT(256 * 1024);
+    const char *number = json_string_value(json_object_get(c->data, "case_number"));
+    yz_buf_addf(&b, "%s\n民事调解书\n%s\n\n", court ? court->name : "", number ? number : "");
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(app, "parties"), i, p)
+    {
+        const char *role = json_string_value(json_object_get(p, "role"));
+        const char *label = role && strcmp(role, "plaintiff") == 0   ? "原告"
+                            : role && strcmp(role, "defendant") == 0 ? "被告"
+                                                                     : "第三人";
+        yz_buf_addf(&b, "%s：%s\n", label, json_string_value(json_object_get(p, "name")));
+    }
+    const char *cause = json_string_value(json_object_get(app, "cause_name"));
+    yz_buf_addf(&b, "\n案由：%s\n\n本案经本院委托调解，双方当事人自愿达成如下协议：\n", cause ? cause : "");
+    json_t *t;
+    json_array_foreach(json_object_get(json_object_get(agreement, "terms"), "terms"), i, t)
+        yz_buf_addf(&b, "%s、%s\n", numerals[i < 30 ? i : 29], json_string_value(t));
+    yz_buf_adds(&b, "\n上述协议，不违反法律规定，本院予以确认。\n本调解书经双方当事人签收后，即具有法律效力。\n");
+    char at[40];
+    yz_time_format_utc(yz_time_now_ms(), at, sizeof at);
+    json_object_set_new(c->data, "consent_judgment",
+                        json_pack("{s:s, s:s, s:I}", "text", b.data, "issued_at", at, "judge_id",
+                                  (json_int_t)c->who->user_id));
+    json_object_set_new(c->result, "issued_at", json_string(at));
+    yz_buf_release(&b);
     return YZ_OK;
 }

@@ -33,5 +33,8 @@ enum yz_err yz_mediation_apply_confirmation(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_check_confirmation_window(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_convert_to_filing(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_start_from_filing(struct yz_effect_ctx *c);
+enum yz_err yz_mediation_load_case(struct yz_effect_ctx *c);
+enum yz_err yz_mediation_set_period(struct yz_effect_ctx *c);
+enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c);
 
 #endif

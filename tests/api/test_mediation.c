@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct yz_test_server srv;
 static struct yzt_client party = {.srv = &srv}, other = {.srv = &srv}, mediator = {.srv = &srv},
@@ -290,12 +291,105 @@ static void filing_referred_to_mediation_refused_or_consented(void **state)
     yzt_response_free(&r);
 }
 
+/* The day a period of n days from today ends, by the server's own calculator. */
+static void due_in(int n, char out[16])
+{
+    struct yzt_client anon = {.srv = &srv};
+    struct yzt_response r = {0};
+    yzt_request(&anon, "GET", "/api/v1/courts", NULL, NULL, &r); /* any request: today's date below */
+    yzt_response_free(&r);
+    time_t now = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char today[16], path[96];
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    snprintf(path, sizeof path, "/api/v1/deadline?from=%s&unit=days&n=%d", today, n);
+    yzt_request(&anon, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    snprintf(out, 16, "%s", yzt_json_str(&r, "end"));
+    yzt_response_free(&r);
+}
+
+static const char *deadline_of(struct yzt_response *r, const char *name)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(yzt_json_at(r->json, "deadlines"), i, d)
+        if (strcmp(json_string_value(json_object_get(d, "name")), name) == 0 &&
+            !json_is_true(json_object_get(d, "stopped")))
+            return json_string_value(json_object_get(d, "due_date"));
+    return "";
+}
+
+/* RULE: entrusted-mediation, entrusted-mediation-period, consent-judgment */
+static void entrusted_after_filing_ends_in_a_consent_judgment(void **state)
+{
+    struct yzt_response r = {0};
+    int64_t filing = file_online();
+    int64_t mediator_id = yzt_db_count(&srv, "SELECT min(id) FROM mediators");
+    fire(&clerk, filing, json_pack("{s:s}", "event", "register"), 200, &r);
+    char number[96];
+    snprintf(number, sizeof number, "%s", yzt_json_str(&r, "data.case.case_number"));
+    yzt_response_free(&r);
+
+    const char *procedures[] = {"ordinary", "simplified"};
+    const int days[] = {15, 7};
+    for (int k = 0; k < 2; k++) {
+        yzt_post_new(&judge, "/api/v1/matters",
+                     json_pack("{s:s, s:I, s:s, s:{s:I, s:s, s:b}}", "kind", "entrusted_mediation",
+                               "court_id", (json_int_t)court, "title", "委托调解", "fields",
+                               "case_matter_id", (json_int_t)filing, "procedure", procedures[k],
+                               "consent", 1),
+                     &r);
+        yzt_assert_status(&r, 201);
+        int64_t id = yzt_json_int(&r, "id");
+        assert_string_equal(yzt_json_str(&r, "data.case_number"), number);
+        yzt_response_free(&r);
+        fire(&judge, id, json_pack("{s:s, s:{s:I}}", "event", "delegate", "fields", "mediator_id",
+                                   (json_int_t)mediator_id), 200, &r);
+        yzt_response_free(&r);
+        fire(&mediator, id, json_pack("{s:s}", "event", "accept"), 200, &r);
+        char want[16];
+        due_in(days[k], want);
+        assert_string_equal(deadline_of(&r, "mediation"), want);
+        yzt_response_free(&r);
+        if (k == 0) {
+            fire(&mediator, id, json_pack("{s:s, s:{s:s}}", "event", "return_to_trial", "fields",
+                                          "undisputed_facts", "借款事实无争议。"), 200, &r);
+            assert_string_equal(yzt_json_str(&r, "state"), "returned");
+            yzt_response_free(&r);
+            continue;
+        }
+        fire(&mediator, id,
+             json_pack("{s:s, s:{s:{s:[s]}}}", "event", "propose_agreement", "fields", "agreement",
+                       "terms", "被告于本调解书生效后十日内向原告支付四万元。"),
+             200, &r);
+        yzt_response_free(&r);
+        fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
+        yzt_response_free(&r);
+        fire(&other, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
+        yzt_response_free(&r);
+        fire(&mediator, id, json_pack("{s:s}", "event", "conclude"), 200, &r);
+        yzt_response_free(&r);
+        fire(&mediator, id, json_pack("{s:s}", "event", "issue_consent_judgment"), 403, &r);
+        yzt_response_free(&r);
+        fire(&judge, id, json_pack("{s:s}", "event", "issue_consent_judgment"), 200, &r);
+        assert_string_equal(yzt_json_str(&r, "state"), "judgment_issued");
+        const char *text = yzt_json_str(&r, "data.consent_judgment.text");
+        assert_non_null(strstr(text, "民事调解书"));
+        assert_non_null(strstr(text, number));
+        assert_non_null(strstr(text, "一、被告于本调解书生效后十日内向原告支付四万元。"));
+        yzt_response_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(settled_and_judicially_confirmed),
         cmocka_unit_test(not_settled_becomes_a_registered_filing),
         cmocka_unit_test(filing_referred_to_mediation_refused_or_consented),
+        cmocka_unit_test(entrusted_after_filing_ends_in_a_consent_judgment),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
