@@ -319,6 +319,77 @@ out:
     return rc;
 }
 
+/* Reads until EOF or n bytes; the count read, or -1 on error. */
+static ssize_t read_upto(int fd, unsigned char *dst, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, dst + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+static bool is_newline(unsigned char c)
+{
+    return c == '\n' || c == '\r';
+}
+
+/* The key is read into out (max bytes) and what follows into a small tail, so
+ * that a key of exactly max bytes plus an editor's newline is accepted while a
+ * longer key is refused rather than silently cut at max bytes. */
+enum yz_err yz_keyfile_read(const char *path, const char *key_name, size_t min, size_t max,
+                            unsigned char *out, size_t *len, struct yz_buf *err)
+{
+    if (max == 0 || max > 4096 || min > max)
+        YZ_BUG("yz_keyfile_read: bounds %zu..%zu", min, max);
+    *len = 0;
+    enum yz_err rc = YZ_ERR_CONFIG;
+    unsigned char tail[16];
+    ssize_t n = 0, t = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        yz_buf_addf(err, "%s %s: %s", key_name, path, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+        yz_buf_addf(err, "%s %s: must be a regular file of mode 0600", key_name, path);
+        goto out;
+    }
+    n = read_upto(fd, out, max);
+    if (n >= 0 && (size_t)n == max)
+        t = read_upto(fd, tail, sizeof tail);
+    if (n < 0 || t < 0) {
+        yz_buf_addf(err, "%s %s: %s", key_name, path, strerror(errno));
+        goto out;
+    }
+    bool too_long = (size_t)t == sizeof tail;
+    for (ssize_t i = 0; i < t; i++)
+        too_long |= !is_newline(tail[i]);
+    while (!too_long && n > 0 && is_newline(out[n - 1]))
+        n--;
+    if (too_long || (size_t)n < min || (size_t)n > max) {
+        yz_buf_addf(err, "%s %s: the key must be %zu to %zu bytes", key_name, path, min, max);
+        goto out;
+    }
+    *len = (size_t)n;
+    rc = YZ_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    sodium_memzero(tail, sizeof tail);
+    if (rc != YZ_OK)
+        sodium_memzero(out, max);
+    return rc;
+}
+
 /* The secret key holds its seed and public key; both must agree with each other
  * and with the .pub file. */
 static bool sign_key_consistent(const unsigned char *sk, const unsigned char *pub_file)

@@ -59,6 +59,17 @@ const unsigned char *yz_keys_audit_pub(const struct yz_keys *k);
 enum yz_err yz_keys_read_pub(const char *path, unsigned char out[YZ_SIGN_PUB_BYTES],
                              struct yz_buf *err);
 
+/* Reads a secret key file named by the configuration (e.g. the fee gateway's or
+ * the SMS gateway's key). key_name is the configuration key ("payments.gateway_key_file"),
+ * used to start every message in err. The file is opened without following a
+ * symbolic link and must be a regular file with no group/other permission bit.
+ * Trailing newlines ("\n", "\r") from an editor are not part of the key; the
+ * remaining key must be min..max bytes (max <= 4096). On success out holds the
+ * key (out has room for max bytes) and *len its length. On failure
+ * YZ_ERR_CONFIG with detail in err, out wiped (max bytes) and *len 0. */
+enum yz_err yz_keyfile_read(const char *path, const char *key_name, size_t min, size_t max,
+                            unsigned char *out, size_t *len, struct yz_buf *err);
+
 /* Ed25519 detached signature of msg with the audit key. */
 void yz_sign(const struct yz_keys *k, const void *msg, size_t n, unsigned char sig[YZ_SIGN_BYTES]);
 /* True when sig is a valid signature of msg under pub. */

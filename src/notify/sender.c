@@ -12,14 +12,13 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "crypto/keys.h"
 #include "crypto/pii.h"
 #include "notify/mail.h"
 #include "notify/notify.h"
 #include "store/store.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -28,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,42 +86,6 @@ static bool has_scheme(const char *url, const char *const *schemes)
     return false;
 }
 
-/* The pattern of yz_payments_load_key: a regular file of mode 0600, the key
- * without an editor's trailing newline. */
-static enum yz_err load_key(struct yz_notify_sender *s, const char *path, struct yz_buf *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        yz_buf_addf(err, "notify.sms_key_file %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return YZ_ERR_CONFIG;
-    }
-    enum yz_err e = YZ_OK;
-    ssize_t n = 0;
-    if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-        yz_buf_addf(err, "notify.sms_key_file %s: must be a regular file of mode 0600", path);
-        e = YZ_ERR_CONFIG;
-    } else {
-        n = read(fd, s->sms_key, sizeof s->sms_key);
-        while (n > 0 && (s->sms_key[n - 1] == '\n' || s->sms_key[n - 1] == '\r'))
-            n--;
-        if (n < YZ_NOTIFY_SMS_KEY_MIN || n > YZ_NOTIFY_SMS_KEY_MAX) {
-            yz_buf_addf(err, "notify.sms_key_file %s: the key must be %d to %d bytes", path,
-                        YZ_NOTIFY_SMS_KEY_MIN, YZ_NOTIFY_SMS_KEY_MAX);
-            e = YZ_ERR_CONFIG;
-        }
-    }
-    close(fd);
-    if (e != YZ_OK) {
-        sodium_memzero(s->sms_key, sizeof s->sms_key);
-        return e;
-    }
-    s->sms_key_len = (size_t)n;
-    return YZ_OK;
-}
-
 static enum yz_err configure(struct yz_notify_sender *s, struct yz_buf *err)
 {
     static const char *const smtp[] = {"smtp://", "smtps://", NULL};
@@ -151,7 +113,9 @@ static enum yz_err configure(struct yz_notify_sender *s, struct yz_buf *err)
         return YZ_ERR_CONFIG;
     }
     if (c->notify.sms_key_file[0])
-        return load_key(s, c->notify.sms_key_file, err);
+        return yz_keyfile_read(c->notify.sms_key_file, "notify.sms_key_file",
+                               YZ_NOTIFY_SMS_KEY_MIN, YZ_NOTIFY_SMS_KEY_MAX, s->sms_key,
+                               &s->sms_key_len, err);
     return YZ_OK;
 }
 

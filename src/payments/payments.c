@@ -2,16 +2,13 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "crypto/keys.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 enum yz_err yz_payments_load_key(struct yz_app *app, struct yz_buf *err)
 {
@@ -19,37 +16,9 @@ enum yz_err yz_payments_load_key(struct yz_app *app, struct yz_buf *err)
     app->payment_key_len = 0;
     if (!path || !*path)
         return YZ_OK;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        yz_buf_addf(err, "payments.gateway_key_file %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return YZ_ERR_CONFIG;
-    }
-    enum yz_err e = YZ_OK;
-    ssize_t n = 0;
-    if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-        yz_buf_addf(err, "payments.gateway_key_file %s: must be a regular file of mode 0600", path);
-        e = YZ_ERR_CONFIG;
-    } else {
-        n = read(fd, app->payment_key, sizeof app->payment_key);
-        /* Trailing newlines from an editor are not part of the key. */
-        while (n > 0 && (app->payment_key[n - 1] == '\n' || app->payment_key[n - 1] == '\r'))
-            n--;
-        if (n < YZ_PAYMENT_KEY_MIN || n > YZ_PAYMENT_KEY_MAX) {
-            yz_buf_addf(err, "payments.gateway_key_file %s: the key must be %d to %d bytes", path,
-                        YZ_PAYMENT_KEY_MIN, YZ_PAYMENT_KEY_MAX);
-            e = YZ_ERR_CONFIG;
-        }
-    }
-    close(fd);
-    if (e != YZ_OK) {
-        sodium_memzero(app->payment_key, sizeof app->payment_key);
-        return e;
-    }
-    app->payment_key_len = (size_t)n;
-    return YZ_OK;
+    _Static_assert(sizeof app->payment_key == YZ_PAYMENT_KEY_MAX, "payment key buffer");
+    return yz_keyfile_read(path, "payments.gateway_key_file", YZ_PAYMENT_KEY_MIN,
+                           YZ_PAYMENT_KEY_MAX, app->payment_key, &app->payment_key_len, err);
 }
 
 static struct yz_sql_def q_case = YZ_SQL(

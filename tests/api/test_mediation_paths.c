@@ -25,6 +25,7 @@
 #include "lib/apitest.h"
 #include "lib/demo.h"
 #include "lib/mediation.h"
+#include "lib/smtp.h"
 #include "lib/upload.h"
 
 #include <arpa/inet.h>
@@ -49,8 +50,6 @@
 #define DAY_D30_MS "1790906400000"
 #define DAY_D31_MS "1790992800000"
 
-#define PYTHON "/usr/bin/python3"
-#define WAIT_S 15
 #define RESPONDENT_EMAIL "li.si@example.cn"
 #define SESSION_SUBJECT "调解安排通知"
 
@@ -58,202 +57,9 @@ static struct yz_test_server srv;
 static struct yzt_client party = {.srv = &srv}, other = {.srv = &srv}, mediator = {.srv = &srv},
                          clerk = {.srv = &srv}, judge = {.srv = &srv};
 static int64_t court;
-static char smtp_dir[256]; /* temporary: maildir/ and smtp.log */
-static char maildir[300];
-static int smtp_port;
-static pid_t smtp_pid;
+static struct yzt_smtp smtp;
 static char smtp_set[96];
 static const char *server_set[] = {smtp_set, "notify.interval_ms=200", NULL};
-
-/* ---- the SMTP server (as in test_notify_smtp.c) ---- */
-
-static int64_t mono_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000};
-    while (nanosleep(&t, &t) == -1 && errno == EINTR)
-        ;
-}
-
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static bool accepting(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return false;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
-
-static void print_smtp_log(void)
-{
-    char path[320], buf[4096];
-    snprintf(path, sizeof path, "%s/smtp.log", smtp_dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    print_error("smtp.log:\n%s\n", buf);
-}
-
-/* aiosmtpd on smtp_port with a Maildir handler; waits until it accepts connections. */
-static void smtp_start(void)
-{
-    char listen[64], log[320];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", smtp_port);
-    snprintf(log, sizeof log, "%s/smtp.log", smtp_dir);
-    char *const argv[] = {PYTHON, "-m", "aiosmtpd", "-n", "-l", listen,
-                          "-c", "aiosmtpd.handlers.Mailbox", maildir, NULL};
-    int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    assert_true(out >= 0);
-    char *const envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL};
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
-            _exit(126);
-        int in = open("/dev/null", O_RDONLY);
-        if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-            _exit(126);
-        execve(argv[0], argv, envp);
-        _exit(127);
-    }
-    close(out);
-    assert_true(pid > 0);
-    smtp_pid = pid;
-    int64_t deadline = mono_ms() + WAIT_S * 1000;
-    while (!accepting(smtp_port)) {
-        int status;
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            smtp_pid = 0;
-            print_smtp_log();
-            fail_msg("aiosmtpd exited before accepting connections (is python3-aiosmtpd installed?)");
-        }
-        if (mono_ms() > deadline) {
-            print_smtp_log();
-            fail_msg("aiosmtpd did not accept connections within %d s", WAIT_S);
-        }
-        sleep_ms(50);
-    }
-}
-
-static void smtp_stop(void)
-{
-    if (smtp_pid <= 0)
-        return;
-    kill(smtp_pid, SIGTERM);
-    int status;
-    int64_t deadline = mono_ms() + WAIT_S * 1000;
-    while (waitpid(smtp_pid, &status, WNOHANG) == 0) {
-        if (mono_ms() > deadline) {
-            kill(smtp_pid, SIGKILL);
-            waitpid(smtp_pid, &status, 0);
-            break;
-        }
-        sleep_ms(20);
-    }
-    smtp_pid = 0;
-}
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            struct stat st;
-            if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-                remove_tree(sub);
-            else
-                unlink(sub);
-        }
-        closedir(d);
-    }
-    rmdir(path);
-}
-
-/* ---- received mail ---- */
-
-/* The unfolded value of header name in the header block of text (CRs removed), or "". */
-static const char *header(const char *text, const char *name, char *out, size_t size)
-{
-    out[0] = '\0';
-    size_t nlen = strlen(name);
-    const char *end = strstr(text, "\n\n");
-    for (const char *line = text; line && end && line < end; line = strchr(line, '\n') + 1) {
-        if (strncmp(line, name, nlen) != 0 || line[nlen] != ':')
-            continue;
-        const char *p = line + nlen + 1;
-        size_t k = 0;
-        for (;;) {
-            const char *eol = strchr(p, '\n');
-            while (*p == ' ' || *p == '\t')
-                p++;
-            for (; p < eol && k + 1 < size; p++)
-                out[k++] = *p;
-            if (eol[1] != ' ' && eol[1] != '\t')
-                break;
-            if (k + 1 < size)
-                out[k++] = ' ';
-            p = eol + 1;
-        }
-        out[k] = '\0';
-        return out;
-    }
-    return out;
-}
-
-/* Decodes RFC 2047 "B" encoded-words separated by blanks; false when v is not such a value. */
-static bool decode_words(const char *v, char *out, size_t size)
-{
-    size_t k = 0;
-    out[0] = '\0';
-    while (*v) {
-        while (*v == ' ')
-            v++;
-        if (!*v)
-            break;
-        if (strncmp(v, "=?UTF-8?B?", 10) != 0)
-            return false;
-        v += 10;
-        const char *end = strstr(v, "?=");
-        size_t n = 0;
-        if (!end || sodium_base642bin((unsigned char *)out + k, size - k - 1, v, (size_t)(end - v),
-                                      NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
-            return false;
-        k += n;
-        out[k] = '\0';
-        v = end + 2;
-    }
-    return true;
-}
 
 /*
  * The decoded body (malloc'd) of the first message in maildir/new whose
@@ -261,47 +67,18 @@ static bool decode_words(const char *v, char *out, size_t size)
  */
 static char *find_mail(const char *rcpt, const char *subject)
 {
-    char dir[320];
-    snprintf(dir, sizeof dir, "%s/new", maildir);
-    DIR *d = opendir(dir);
-    if (!d)
-        return NULL;
+    struct yzt_mail m[64];
+    int n = yzt_smtp_received(&smtp, m, 64);
     char *found = NULL;
-    struct dirent *e;
-    while (!found && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[700];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char *buf = calloc(1, 1 << 20);
-        assert_non_null(buf);
-        size_t len = fread(buf, 1, (1 << 20) - 1, f);
-        fclose(f);
-        size_t k = 0;
-        for (size_t i = 0; i < len; i++)
-            if (buf[i] != '\r')
-                buf[k++] = buf[i];
-        buf[k] = '\0';
-        char v[1024], s[1024];
-        const char *b = strstr(buf, "\n\n");
-        if (b && strcmp(header(buf, "X-RcptTo", v, sizeof v), rcpt) == 0 &&
-            decode_words(header(buf, "Subject", v, sizeof v), s, sizeof s) &&
-            strcmp(s, subject) == 0) {
-            b += 2;
-            size_t n = strlen(b), out_len = 0;
-            found = calloc(1, n + 1);
-            assert_non_null(found);
-            assert_int_equal(sodium_base642bin((unsigned char *)found, n, b, n, " \n", &out_len,
-                                               NULL, sodium_base64_VARIANT_ORIGINAL),
-                             0);
-            found[out_len] = '\0';
-        }
-        free(buf);
+    char v[1024], s[1024];
+    for (int i = 0; i < n && !found; i++) {
+        if (strstr(m[i].text, "\n\n") &&
+            strcmp(yzt_smtp_header(m[i].text, "X-RcptTo", v, sizeof v), rcpt) == 0 &&
+            yzt_smtp_decode_words(yzt_smtp_header(m[i].text, "Subject", v, sizeof v), s, sizeof s) &&
+            strcmp(s, subject) == 0)
+            found = yzt_smtp_body_of(m[i].text);
     }
-    closedir(d);
+    yzt_smtp_mails_free(m, n);
     return found;
 }
 
@@ -319,12 +96,8 @@ static void login_all(void)
 static int setup(void **state)
 {
     yzt_global_setup(state);
-    snprintf(smtp_dir, sizeof smtp_dir, "/tmp/yzt-medsmtp-XXXXXX");
-    assert_non_null(mkdtemp(smtp_dir));
-    snprintf(maildir, sizeof maildir, "%s/maildir", smtp_dir); /* the handler creates it */
-    smtp_port = free_port();
-    smtp_start();
-    snprintf(smtp_set, sizeof smtp_set, "notify.smtp_url=smtp://127.0.0.1:%d", smtp_port);
+    yzt_smtp_init(&smtp, "/tmp/yzt-medsmtp-XXXXXX");
+    snprintf(smtp_set, sizeof smtp_set, "notify.smtp_url=smtp://127.0.0.1:%d", smtp.port);
     setenv("YZ_TEST_NOW_MS", DAY_D_MS, 1);
     yzt_server_start(&srv, true, server_set);
     login_all();
@@ -336,9 +109,7 @@ static int teardown(void **state)
 {
     yzt_server_stop(&srv);
     unsetenv("YZ_TEST_NOW_MS");
-    smtp_stop();
-    if (!getenv("YZT_KEEP"))
-        remove_tree(smtp_dir);
+    yzt_smtp_cleanup(&smtp);
     return yzt_global_teardown(state);
 }
 
@@ -643,14 +414,14 @@ static void session_invitation_reaches_the_mailbox(void **state)
     yzt_response_free(&r);
 
     char *body = NULL;
-    int64_t deadline_ms = mono_ms() + WAIT_S * 1000;
+    int64_t deadline_ms = yzt_smtp_now_ms() + YZT_SMTP_WAIT_S * 1000;
     while (!(body = find_mail(RESPONDENT_EMAIL, SESSION_SUBJECT))) {
-        if (mono_ms() > deadline_ms) {
+        if (yzt_smtp_now_ms() > deadline_ms) {
             yzt_server_print_log(&srv, 30);
-            print_smtp_log();
-            fail_msg("no \"%s\" to %s within %d s", SESSION_SUBJECT, RESPONDENT_EMAIL, WAIT_S);
+            yzt_smtp_print_log(&smtp);
+            fail_msg("no \"%s\" to %s within %d s", SESSION_SUBJECT, RESPONDENT_EMAIL, YZT_SMTP_WAIT_S);
         }
-        sleep_ms(100);
+        yzt_smtp_sleep_ms(100);
     }
     char want[64];
     snprintf(want, sizeof want, "（事项编号 %lld）", (long long)id);

@@ -13,7 +13,7 @@
  * whose sealed address no longer opens: the sender gives it up at once and
  * the view shows it as failed, masked.
  *
- * Every wait is a bounded poll (at most WAIT_S seconds); no assertion
+ * Every wait is a bounded poll (at most YZT_SMTP_WAIT_S seconds); no assertion
  * depends on how long anything took.
  */
 #include <setjmp.h>
@@ -26,6 +26,7 @@
 #include "crypto/pii.h"
 #include "lib/apitest.h"
 #include "lib/demo.h"
+#include "lib/smtp.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -45,8 +46,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PYTHON "/usr/bin/python3"
-#define WAIT_S 15
 #define PHONE_A "13800000001"
 #define PHONE_B "13800000002"
 #define CONFIRM_SUBJECT "您的一站式诉讼服务平台通知邮箱已设置"
@@ -54,143 +53,13 @@
 #define MAIL_FROM "noreply@court.example.cn"
 
 static struct yz_test_server srv;
-static char smtp_dir[256];  /* temporary: maildir/ and smtp.log */
-static char maildir[300];
-static int smtp_port;
-static pid_t smtp_pid;
+static struct yzt_smtp smtp; /* smtp.dir also holds the SMS gateway's files */
 static char sms_dir[320];  /* what the stand-in gateway accepted */
 static int sms_port;
 static pid_t sms_pid;
 
-/* ---- the SMTP server ---- */
+/* ---- the SMS gateway ---- */
 
-static int64_t mono_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000};
-    while (nanosleep(&t, &t) == -1 && errno == EINTR)
-        ;
-}
-
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static bool accepting(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return false;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
-
-static void print_smtp_log(void)
-{
-    char path[320], buf[4096];
-    snprintf(path, sizeof path, "%s/smtp.log", smtp_dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    print_error("smtp.log:\n%s\n", buf);
-}
-
-/* Starts argv (a Python program) with output appended to smtp.log and waits
- * until it accepts connections on port. */
-static pid_t helper_start(char *const *argv, int port)
-{
-    char log[320];
-    snprintf(log, sizeof log, "%s/smtp.log", smtp_dir);
-    int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    assert_true(out >= 0);
-    char *const envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", NULL};
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
-            _exit(126);
-        int in = open("/dev/null", O_RDONLY);
-        if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-            _exit(126);
-        execve(argv[0], argv, envp);
-        _exit(127);
-    }
-    close(out);
-    assert_true(pid > 0);
-    int64_t deadline = mono_ms() + WAIT_S * 1000;
-    while (!accepting(port)) {
-        int status;
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            print_smtp_log();
-            fail_msg("%s %s exited before accepting connections (is python3-aiosmtpd installed?)",
-                     argv[1], argv[2]);
-        }
-        if (mono_ms() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            print_smtp_log();
-            fail_msg("%s %s did not accept connections within %d s", argv[1], argv[2], WAIT_S);
-        }
-        sleep_ms(50);
-    }
-    return pid;
-}
-
-static void helper_stop(pid_t *pid)
-{
-    if (*pid <= 0)
-        return;
-    kill(*pid, SIGTERM);
-    int status;
-    int64_t deadline = mono_ms() + WAIT_S * 1000;
-    while (waitpid(*pid, &status, WNOHANG) == 0) {
-        if (mono_ms() > deadline) {
-            kill(*pid, SIGKILL);
-            waitpid(*pid, &status, 0);
-            break;
-        }
-        sleep_ms(20);
-    }
-    *pid = 0;
-}
-
-/* aiosmtpd on smtp_port, storing what it receives in maildir. */
-static void smtp_start(void)
-{
-    char listen[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", smtp_port);
-    char *const argv[] = {PYTHON, "-m", "aiosmtpd", "-n", "-l", listen,
-                          "-c", "aiosmtpd.handlers.Mailbox", maildir, NULL};
-    smtp_pid = helper_start(argv, smtp_port);
-}
-
-static void smtp_stop(void)
-{
-    helper_stop(&smtp_pid);
-}
-
-/* tests/api/sms_gateway.py, found next to this file. */
 static void sms_start(const char *key_file)
 {
     char script[512], port[16];
@@ -198,169 +67,54 @@ static void sms_start(const char *key_file)
     snprintf(script, sizeof script, "%.*ssms_gateway.py", slash ? (int)(slash - __FILE__ + 1) : 0,
              __FILE__);
     snprintf(port, sizeof port, "%d", sms_port);
-    char *const argv[] = {PYTHON, script, port, (char *)key_file, sms_dir, NULL};
-    sms_pid = helper_start(argv, sms_port);
+    char *const argv[] = {YZT_SMTP_PYTHON, script, port, (char *)key_file, sms_dir, NULL};
+    sms_pid = yzt_smtp_helper_start(&smtp, argv, sms_port);
 }
 
 /* ---- received mail ---- */
 
-struct mail {
-    char *text;    /* the stored message, CRs removed */
-    char name[256];
-};
-
-/* The messages received so far (files in maildir/new), at most max. */
-static int received(struct mail *out, int max)
-{
-    char dir[320];
-    snprintf(dir, sizeof dir, "%s/new", maildir);
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < max) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[700];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char *buf = calloc(1, 1 << 20);
-        size_t len = fread(buf, 1, (1 << 20) - 1, f);
-        fclose(f);
-        size_t k = 0;
-        for (size_t i = 0; i < len; i++)
-            if (buf[i] != '\r')
-                buf[k++] = buf[i];
-        buf[k] = '\0';
-        out[n].text = buf;
-        snprintf(out[n].name, sizeof out[n].name, "%s", e->d_name);
-        n++;
-    }
-    closedir(d);
-    return n;
-}
-
-static void mails_free(struct mail *m, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(m[i].text);
-}
-
-/* The unfolded value of header name (case-sensitive match at a line start)
- * in the header block of text, or "" (out has room for size bytes). */
-static const char *header(const char *text, const char *name, char *out, size_t size)
-{
-    out[0] = '\0';
-    size_t nlen = strlen(name);
-    const char *end = strstr(text, "\n\n");
-    for (const char *line = text; line && line < end; line = strchr(line, '\n') + 1) {
-        if (strncmp(line, name, nlen) != 0 || line[nlen] != ':')
-            continue;
-        const char *p = line + nlen + 1;
-        size_t k = 0;
-        for (;;) {
-            const char *eol = strchr(p, '\n');
-            while (*p == ' ' || *p == '\t')
-                p++;
-            for (; p < eol && k + 1 < size; p++)
-                out[k++] = *p;
-            if (eol[1] != ' ' && eol[1] != '\t')
-                break;
-            if (k + 1 < size)
-                out[k++] = ' ';
-            p = eol + 1;
-        }
-        out[k] = '\0';
-        return out;
-    }
-    return out;
-}
-
-/* Decodes a value of RFC 2047 "B" encoded-words separated by blanks. */
-static void decode_words(const char *v, char *out, size_t size)
-{
-    size_t k = 0;
-    out[0] = '\0';
-    while (*v) {
-        while (*v == ' ')
-            v++;
-        if (!*v)
-            break;
-        assert_int_equal(strncmp(v, "=?UTF-8?B?", 10), 0);
-        v += 10;
-        const char *end = strstr(v, "?=");
-        assert_non_null(end);
-        size_t n = 0;
-        assert_int_equal(sodium_base642bin((unsigned char *)out + k, size - k - 1, v,
-                                           (size_t)(end - v), NULL, &n, NULL,
-                                           sodium_base64_VARIANT_ORIGINAL),
-                         0);
-        k += n;
-        out[k] = '\0';
-        v = end + 2;
-    }
-}
-
-/* The body of a base64 text part, decoded (caller frees). */
-static char *body_of(const char *text)
-{
-    const char *b = strstr(text, "\n\n");
-    assert_non_null(b);
-    b += 2;
-    size_t n = strlen(b);
-    char *out = calloc(1, n + 1);
-    size_t len = 0;
-    assert_int_equal(sodium_base642bin((unsigned char *)out, n, b, n, " \n", &len, NULL,
-                                       sodium_base64_VARIANT_ORIGINAL),
-                     0);
-    out[len] = '\0';
-    return out;
-}
-
 /* Waits until at least want messages arrived; returns how many there are. */
-static int wait_for_mail(int want, struct mail *out, int max)
+static int wait_for_mail(int want, struct yzt_mail *out, int max)
 {
-    int64_t deadline = mono_ms() + WAIT_S * 1000;
+    int64_t deadline = yzt_smtp_now_ms() + YZT_SMTP_WAIT_S * 1000;
     for (;;) {
-        int n = received(out, max);
+        int n = yzt_smtp_received(&smtp, out, max);
         if (n >= want)
             return n;
-        mails_free(out, n);
-        if (mono_ms() > deadline) {
+        yzt_smtp_mails_free(out, n);
+        if (yzt_smtp_now_ms() > deadline) {
             yzt_server_print_log(&srv, 30);
-            print_smtp_log();
-            fail_msg("%d message(s) expected, %d arrived within %d s", want, n, WAIT_S);
+            yzt_smtp_print_log(&smtp);
+            fail_msg("%d message(s) expected, %d arrived within %d s", want, n, YZT_SMTP_WAIT_S);
         }
-        sleep_ms(100);
+        yzt_smtp_sleep_ms(100);
     }
 }
 
 /* Polls a count query until it gives want. */
 static void wait_for_count(const char *sql, int64_t want)
 {
-    int64_t deadline = mono_ms() + WAIT_S * 1000;
+    int64_t deadline = yzt_smtp_now_ms() + YZT_SMTP_WAIT_S * 1000;
     int64_t got;
     while ((got = yzt_db_count(&srv, sql)) != want) {
-        if (mono_ms() > deadline) {
+        if (yzt_smtp_now_ms() > deadline) {
             yzt_server_print_log(&srv, 30);
             fail_msg("%s: %lld, expected %lld within %d s", sql, (long long)got, (long long)want,
-                     WAIT_S);
+                     YZT_SMTP_WAIT_S);
         }
-        sleep_ms(100);
+        yzt_smtp_sleep_ms(100);
     }
 }
 
 /* The received message with this envelope recipient and subject, or NULL. */
-static const struct mail *find_mail(const struct mail *m, int n, const char *rcpt,
+static const struct yzt_mail *find_mail(const struct yzt_mail *m, int n, const char *rcpt,
                                     const char *subject)
 {
     char v[1024], s[1024];
     for (int i = 0; i < n; i++) {
-        decode_words(header(m[i].text, "Subject", v, sizeof v), s, sizeof s);
-        if (strcmp(header(m[i].text, "X-RcptTo", v, sizeof v), rcpt) == 0 &&
+        assert_true(yzt_smtp_decode_words(yzt_smtp_header(m[i].text, "Subject", v, sizeof v), s,
+                                          sizeof s));
+        if (strcmp(yzt_smtp_header(m[i].text, "X-RcptTo", v, sizeof v), rcpt) == 0 &&
             strcmp(s, subject) == 0)
             return &m[i];
     }
@@ -372,23 +126,19 @@ static const struct mail *find_mail(const struct mail *m, int n, const char *rcp
 static int setup(void **state)
 {
     yzt_global_setup(state);
-    snprintf(smtp_dir, sizeof smtp_dir, "/tmp/yzt-smtp-XXXXXX");
-    assert_non_null(mkdtemp(smtp_dir));
-    snprintf(maildir, sizeof maildir, "%s/maildir", smtp_dir); /* the handler creates it */
-    smtp_port = free_port();
-    smtp_start();
-    snprintf(sms_dir, sizeof sms_dir, "%s/sms", smtp_dir);
+    yzt_smtp_init(&smtp, "/tmp/yzt-smtp-XXXXXX");
+    snprintf(sms_dir, sizeof sms_dir, "%s/sms", smtp.dir);
     assert_int_equal(mkdir(sms_dir, 0700), 0);
     char key_file[320];
-    snprintf(key_file, sizeof key_file, "%s/sms.key", smtp_dir);
+    snprintf(key_file, sizeof key_file, "%s/sms.key", smtp.dir);
     int fd = open(key_file, O_WRONLY | O_CREAT | O_EXCL, 0600);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, "test-sms-gateway-key-0123456789abcdef\n", 38), 38);
     close(fd);
-    sms_port = free_port();
+    sms_port = yzt_smtp_free_port();
     sms_start(key_file);
     char url[96], sms_url[96], sms_key[400];
-    snprintf(url, sizeof url, "notify.smtp_url=smtp://127.0.0.1:%d", smtp_port);
+    snprintf(url, sizeof url, "notify.smtp_url=smtp://127.0.0.1:%d", smtp.port);
     snprintf(sms_url, sizeof sms_url, "notify.sms_url=http://127.0.0.1:%d/send", sms_port);
     snprintf(sms_key, sizeof sms_key, "notify.sms_key_file=%s", key_file);
     const char *const set[] = {url,     sms_url, sms_key, "notify.interval_ms=200",
@@ -397,34 +147,11 @@ static int setup(void **state)
     return 0;
 }
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            struct stat st;
-            if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-                remove_tree(sub);
-            else
-                unlink(sub);
-        }
-        closedir(d);
-    }
-    rmdir(path);
-}
-
 static int teardown(void **state)
 {
     yzt_server_stop(&srv);
-    smtp_stop();
-    helper_stop(&sms_pid);
-    if (!getenv("YZT_KEEP"))
-        remove_tree(smtp_dir);
+    yzt_smtp_helper_stop(&sms_pid);
+    yzt_smtp_cleanup(&smtp);
     return yzt_global_teardown(state);
 }
 
@@ -463,31 +190,32 @@ static void confirmation_arrives(void **state)
                                         " AND subject = '" CONFIRM_SUBJECT "'"),
                      1);
 
-    struct mail m[8];
+    struct yzt_mail m[8];
     int n = wait_for_mail(1, m, 8);
     assert_int_equal(n, 1);
     char v[1024], s[1024];
     /* the envelope as the server saw it */
-    assert_string_equal(header(m[0].text, "X-MailFrom", v, sizeof v), MAIL_FROM);
-    assert_string_equal(header(m[0].text, "X-RcptTo", v, sizeof v), "Zhang.San@example.cn");
+    assert_string_equal(yzt_smtp_header(m[0].text, "X-MailFrom", v, sizeof v), MAIL_FROM);
+    assert_string_equal(yzt_smtp_header(m[0].text, "X-RcptTo", v, sizeof v), "Zhang.San@example.cn");
     /* the headers */
-    assert_string_equal(header(m[0].text, "From", v, sizeof v), MAIL_FROM);
-    assert_string_equal(header(m[0].text, "To", v, sizeof v), "Zhang.San@example.cn");
-    decode_words(header(m[0].text, "Subject", v, sizeof v), s, sizeof s);
+    assert_string_equal(yzt_smtp_header(m[0].text, "From", v, sizeof v), MAIL_FROM);
+    assert_string_equal(yzt_smtp_header(m[0].text, "To", v, sizeof v), "Zhang.San@example.cn");
+    assert_true(
+        yzt_smtp_decode_words(yzt_smtp_header(m[0].text, "Subject", v, sizeof v), s, sizeof s));
     assert_string_equal(s, CONFIRM_SUBJECT);
-    assert_string_equal(header(m[0].text, "MIME-Version", v, sizeof v), "1.0");
-    assert_string_equal(header(m[0].text, "Content-Type", v, sizeof v),
+    assert_string_equal(yzt_smtp_header(m[0].text, "MIME-Version", v, sizeof v), "1.0");
+    assert_string_equal(yzt_smtp_header(m[0].text, "Content-Type", v, sizeof v),
                         "text/plain; charset=UTF-8");
-    assert_string_equal(header(m[0].text, "Content-Transfer-Encoding", v, sizeof v), "base64");
-    assert_non_null(strstr(header(m[0].text, "Message-ID", v, sizeof v), "@court.example.cn>"));
-    assert_non_null(strstr(header(m[0].text, "Date", v, sizeof v), " +0800"));
+    assert_string_equal(yzt_smtp_header(m[0].text, "Content-Transfer-Encoding", v, sizeof v), "base64");
+    assert_non_null(strstr(yzt_smtp_header(m[0].text, "Message-ID", v, sizeof v), "@court.example.cn>"));
+    assert_non_null(strstr(yzt_smtp_header(m[0].text, "Date", v, sizeof v), " +0800"));
     /* the body: UTF-8 text with CRLF line breaks */
-    char *body = body_of(m[0].text);
+    char *body = yzt_smtp_body_of(m[0].text);
     const char *want = "您好：\r\n\r\n您的一站式诉讼服务平台通知邮箱已设置为本邮箱（Z***@example.cn）。";
     assert_int_equal(strncmp(body, want, strlen(want)), 0);
     assert_non_null(strstr(body, "如果这不是您本人的操作"));
     free(body);
-    mails_free(m, n);
+    yzt_smtp_mails_free(m, n);
 
     /* and the row is marked sent */
     wait_for_count("SELECT count(*) FROM outbox WHERE channel = 'email' AND sent_at IS NOT NULL"
@@ -539,10 +267,10 @@ static void bad_addresses_are_refused(void **state)
 
 static void retried_until_the_server_is_back(void **state)
 {
-    struct mail m[8];
-    int had = received(m, 8);
-    mails_free(m, had);
-    smtp_stop();
+    struct yzt_mail m[8];
+    int had = yzt_smtp_received(&smtp, m, 8);
+    yzt_smtp_mails_free(m, had);
+    yzt_smtp_stop(&smtp);
 
     struct yzt_client b = {.srv = &srv};
     yzt_demo_login(&b, PHONE_B);
@@ -555,15 +283,15 @@ static void retried_until_the_server_is_back(void **state)
         "  WHERE channel = 'email') AND sent_at IS NULL AND attempts >= 1"
         " AND last_error LIKE '%SMTP%' AND next_attempt_at IS NOT NULL";
     wait_for_count(failing, 1);
-    assert_int_equal(received(m, 8), had);
-    mails_free(m, had);
+    assert_int_equal(yzt_smtp_received(&smtp, m, 8), had);
+    yzt_smtp_mails_free(m, had);
 
     /* back on the same port: delivered */
-    smtp_start();
+    yzt_smtp_restart(&smtp);
     int n = wait_for_mail(had + 1, m, 8);
     assert_int_equal(n, had + 1);
     assert_non_null(find_mail(m, n, "li.si@example.cn", CONFIRM_SUBJECT));
-    mails_free(m, n);
+    yzt_smtp_mails_free(m, n);
     wait_for_count("SELECT count(*) FROM outbox WHERE channel = 'email' AND sent_at IS NULL", 0);
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM outbox WHERE channel = 'email'"
                                         " AND sent_at IS NOT NULL AND attempts >= 2"
@@ -573,9 +301,9 @@ static void retried_until_the_server_is_back(void **state)
 
 static void changing_the_address_tells_the_old_one(void **state)
 {
-    struct mail m[8];
-    int had = received(m, 8);
-    mails_free(m, had);
+    struct yzt_mail m[8];
+    int had = yzt_smtp_received(&smtp, m, 8);
+    yzt_smtp_mails_free(m, had);
     struct yzt_client a = {.srv = &srv};
     yzt_demo_login(&a, PHONE_A);
     set_email(&a, "wang.wu@example.com", true, "w***@example.com");
@@ -586,12 +314,12 @@ static void changing_the_address_tells_the_old_one(void **state)
     int n = wait_for_mail(had + 2, m, 8);
     assert_int_equal(n, had + 2);
     assert_non_null(find_mail(m, n, "wang.wu@example.com", CONFIRM_SUBJECT));
-    const struct mail *old = find_mail(m, n, "Zhang.San@example.cn", CHANGED_SUBJECT);
+    const struct yzt_mail *old = find_mail(m, n, "Zhang.San@example.cn", CHANGED_SUBJECT);
     assert_non_null(old);
-    char *body = body_of(old->text);
+    char *body = yzt_smtp_body_of(old->text);
     assert_non_null(strstr(body, "已由本邮箱更改为 w***@example.com"));
     free(body);
-    mails_free(m, n);
+    yzt_smtp_mails_free(m, n);
     wait_for_count("SELECT count(*) FROM outbox WHERE channel = 'email' AND sent_at IS NULL", 0);
 }
 

@@ -358,6 +358,90 @@ static void read_pub_errors(void **state)
     yz_buf_release(&err);
 }
 
+/* yz_keyfile_read: the loader of configured gateway keys (payments, SMS). */
+static enum yz_err keyfile(const char *path, unsigned char *out, size_t *len, struct yz_buf *err)
+{
+    yz_buf_reset(err);
+    return yz_keyfile_read(path, "x.key_file", 32, 64, out, len, err);
+}
+
+static void write_key(const char *path, const char *text, mode_t mode)
+{
+    unlink(path);
+    write_all(path, (const unsigned char *)text, strlen(text));
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+static void keyfile_read_rules(void **state)
+{
+    char *dir = make_tmpdir();
+    char path[PATH_MAX], link_path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/gw.key", dir);
+    snprintf(link_path, sizeof link_path, "%s/link.key", dir);
+    const char *k32 = "0123456789abcdef0123456789abcdef";
+    char k64[65], text[160];
+    snprintf(k64, sizeof k64, "%s%s", k32, k32);
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    unsigned char out[64];
+    size_t len = 99;
+
+    /* Trailing newlines (LF and CRLF) are stripped, the rest is the key. */
+    snprintf(text, sizeof text, "%s\r\n\n", k32);
+    write_key(path, text, 0600);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_OK);
+    assert_int_equal(len, 32);
+    assert_memory_equal(out, k32, 32);
+
+    /* A key of exactly max bytes, with and without an editor's newline. */
+    write_key(path, k64, 0600);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_OK);
+    assert_int_equal(len, 64);
+    snprintf(text, sizeof text, "%s\n", k64);
+    write_key(path, text, 0400);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_OK);
+    assert_int_equal(len, 64);
+    assert_memory_equal(out, k64, 64);
+
+    /* Readable by group or others: refused, the message names the key. */
+    write_key(path, k32, 0644);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_ERR_CONFIG);
+    assert_int_equal(len, 0);
+    assert_non_null(strstr(err.data, "x.key_file "));
+    assert_non_null(strstr(err.data, "must be a regular file of mode 0600"));
+    write_key(path, k32, 0640);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_ERR_CONFIG);
+
+    /* Too short (the newline does not count) and too long: refused, out wiped. */
+    snprintf(text, sizeof text, "%.31s\n", k32);
+    write_key(path, text, 0600);
+    memset(out, 'z', sizeof out);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_ERR_CONFIG);
+    assert_non_null(strstr(err.data, "the key must be 32 to 64 bytes"));
+    for (size_t i = 0; i < sizeof out; i++)
+        assert_int_equal(out[i], 0);
+    snprintf(text, sizeof text, "%sX", k64);
+    write_key(path, text, 0600);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_ERR_CONFIG);
+    assert_non_null(strstr(err.data, "the key must be 32 to 64 bytes"));
+
+    /* A symbolic link to a good key file is not followed. */
+    write_key(path, k32, 0600);
+    assert_int_equal(symlink(path, link_path), 0);
+    assert_int_equal(keyfile(path, out, &len, &err), YZ_OK);
+    assert_int_equal(keyfile(link_path, out, &len, &err), YZ_ERR_CONFIG);
+    assert_int_equal(len, 0);
+    assert_non_null(strstr(err.data, "x.key_file"));
+
+    /* Missing file and a directory. */
+    assert_int_equal(keyfile("/tmp/yz-no-such-key-file", out, &len, &err), YZ_ERR_CONFIG);
+    assert_int_equal(keyfile(dir, out, &len, &err), YZ_ERR_CONFIG);
+
+    yz_buf_release(&err);
+    rm_tree(dir);
+    free(dir);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +454,7 @@ int main(void)
         cmocka_unit_test(load_refuses_mismatched_signing_keys),
         cmocka_unit_test(load_refuses_open_or_missing_directory),
         cmocka_unit_test(read_pub_errors),
+        cmocka_unit_test(keyfile_read_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
