@@ -20,7 +20,7 @@
 #define NAMES_MAX_BYTES 1024
 
 const char *const yz_notice_kind_names[] = {"dispute_resolution", "fee_reduction",
-                                            "litigation_risk", NULL};
+                                            "litigation_risk", "administrative_referral", NULL};
 
 bool yz_notice_kind_parse(const char *s, enum yz_notice_kind *out)
 {
@@ -378,12 +378,45 @@ static void litigation_risk(const struct yz_app *app, struct yz_buf *b, const st
     closing(b, f);
 }
 
+/* ---- 行政裁决引导 ---- */
+
+/* RULE: administrative-route — disputes the law gives to administrative adjudication
+ * (e.g. land, forest and grassland ownership; some IP and government-procurement
+ * disputes) are routed to the competent authority with a notice to the party and a
+ * letter to the authority. */
+static enum yz_err administrative(const json_t *matter, struct yz_buf *b, const struct facts *f,
+                                  struct yz_buf *err)
+{
+    const json_t *data = json_object_get(matter, "data");
+    const char *kind = str_at(matter, "kind", NULL);
+    const char *reason = json_string_value(json_object_get(data, "reason"));
+    const char *authority = json_string_value(json_object_get(data, "authority"));
+    if (!kind || strcmp(kind, "mediation") != 0 || !reason ||
+        strcmp(reason, "administrative_route") != 0 || !authority || !*authority) {
+        yz_buf_adds(err, "调解以“适宜行政裁决”终结并填写主管行政机关后，才能生成行政裁决引导告知书");
+        return YZ_ERR_INVALID_TRANSITION;
+    }
+    opening(b, f);
+    yz_buf_adds(b, "　　");
+    about(b, f);
+    yz_buf_addf(b, "经审查，属于依法可以由行政机关裁决的纠纷。本院诉前调解已终结。您可以向%s申请行政裁决；"
+                   "对行政裁决不服的，可以依法提起行政诉讼。您也可以依法向人民法院提起诉讼。\n",
+                authority);
+    yz_buf_addf(b, "\n致%s：\n　　", authority);
+    about(b, f);
+    yz_buf_adds(b, "，当事人已向本院申请诉前调解。经审查，该纠纷适宜由贵机关依法裁决，本院已告知当事人向贵机关申请，"
+                   "现将纠纷情况告知贵机关。\n");
+    closing(b, f);
+    return YZ_OK;
+}
+
 enum yz_err yz_notice_build(const struct yz_app *app, const json_t *matter,
                             enum yz_notice_kind kind, json_t **out, struct yz_buf *err)
 {
-    static const char *const titles[] = {"", "多元解纷告知书", "诉讼费用减半告知书", "诉讼风险提示书"};
+    static const char *const titles[] = {"", "多元解纷告知书", "诉讼费用减半告知书", "诉讼风险提示书",
+                                         "行政裁决引导告知书"};
     *out = NULL;
-    if (kind <= YZ_NOTICE_NONE || kind > YZ_NOTICE_LITIGATION_RISK) {
+    if (kind <= YZ_NOTICE_NONE || kind > YZ_NOTICE_ADMINISTRATIVE) {
         yz_buf_adds(err, "告知书类别不正确");
         return YZ_ERR_BAD_REQUEST;
     }
@@ -401,6 +434,9 @@ enum yz_err yz_notice_build(const struct yz_app *app, const json_t *matter,
         break;
     case YZ_NOTICE_LITIGATION_RISK:
         litigation_risk(app, &b, &f);
+        break;
+    case YZ_NOTICE_ADMINISTRATIVE:
+        e = administrative(matter, &b, &f, err);
         break;
     default:
         YZ_BUG("notice kind %d", (int)kind);

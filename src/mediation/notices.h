@@ -34,6 +34,7 @@ enum yz_notice_kind {
     YZ_NOTICE_DISPUTE_RESOLUTION, /* 多元解纷告知书 */
     YZ_NOTICE_FEE_REDUCTION,      /* 诉讼费用减半告知书 */
     YZ_NOTICE_LITIGATION_RISK,    /* 诉讼风险提示书 */
+    YZ_NOTICE_ADMINISTRATIVE,     /* 行政裁决引导告知书 and the referral letter */
 };
 
 /* Wire names in enum order from value 1, NULL-terminated (a YZ_V_ENUM list):

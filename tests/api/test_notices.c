@@ -187,10 +187,39 @@ static void notices_for_the_party(void **state)
     yzt_response_free(&r);
 }
 
+/* RULE: administrative-route */
+static void administrative_route_notice_and_letter(void **state)
+{
+    char number[96];
+    int64_t routed = apply(number, sizeof number);
+    struct yzt_response r = {0};
+    get_notice(&party, routed, "administrative_referral", &r);
+    yzt_assert_problem(&r, 409, "invalid_transition"); /* not closed that way (yet) */
+    yzt_response_free(&r);
+    fire(&clerk, routed,
+         json_pack("{s:s, s:{s:s, s:s}}", "event", "close", "fields", "reason", "administrative_route",
+                   "authority", "重庆市渝中区自然资源局"));
+    get_notice(&party, routed, "administrative_referral", &r);
+    yzt_assert_status(&r, 200);
+    const char *text = yzt_json_str(&r, "text");
+    assert_has(text, "可以向重庆市渝中区自然资源局申请行政裁决");
+    assert_has(text, "致重庆市渝中区自然资源局");
+    assert_has(text, number);
+    yzt_response_free(&r);
+
+    int64_t other_close = apply(number, sizeof number);
+    fire(&clerk, other_close,
+         json_pack("{s:s, s:{s:s}}", "event", "close", "fields", "reason", "no_response"));
+    get_notice(&party, other_close, "administrative_referral", &r);
+    yzt_assert_problem(&r, 409, "invalid_transition");
+    yzt_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(notices_for_the_party),
+        cmocka_unit_test(administrative_route_notice_and_letter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
