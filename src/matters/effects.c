@@ -118,6 +118,7 @@ static const struct {
     {"load_case", yz_mediation_load_case},
     {"set_mediation_period", yz_mediation_set_period},
     {"issue_consent_judgment", yz_mediation_issue_consent_judgment},
+    {"file_for_consent_judgment", yz_mediation_file_for_consent_judgment},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -533,11 +533,19 @@ enum yz_err yz_mediation_set_period(struct yz_effect_ctx *c)
 /* RULE: consent-judgment — CPL art. 100: the court issues a 调解书 on the agreement. */
 enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c)
 {
+    /* An entrusted mediation carries its agreement and case number; a filing
+     * made on a pre-filing settlement carries them under "mediation" and "case". */
     json_t *agreement = json_object_get(c->data, "agreement");
+    if (!agreement)
+        agreement = json_object_get(json_object_get(c->data, "mediation"), "agreement");
+    if (!json_is_object(agreement))
+        return invalid(c, "event", "no_agreement", "没有经当事人确认的调解协议，不能出具调解书");
     json_t *app = json_object_get(c->data, "application");
     const struct yz_court *court = yz_courts_find(&c->app->courts, c->court_id);
-    struct yz_buf b = YZ_BUF_INIT(256 * 1024);
     const char *number = json_string_value(json_object_get(c->data, "case_number"));
+    if (!number)
+        number = json_string_value(json_object_get(json_object_get(c->data, "case"), "case_number"));
+    struct yz_buf b = YZ_BUF_INIT(256 * 1024);
     yz_buf_addf(&b, "%s\n民事调解书\n%s\n\n", court ? court->name : "", number ? number : "");
     size_t i;
     json_t *p;
@@ -550,7 +558,7 @@ enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c)
         yz_buf_addf(&b, "%s：%s\n", label, json_string_value(json_object_get(p, "name")));
     }
     const char *cause = json_string_value(json_object_get(app, "cause_name"));
-    yz_buf_addf(&b, "\n案由：%s\n\n本案经本院委托调解，双方当事人自愿达成如下协议：\n", cause ? cause : "");
+    yz_buf_addf(&b, "\n案由：%s\n\n本案经调解，双方当事人自愿达成如下协议：\n", cause ? cause : "");
     json_t *t;
     json_array_foreach(json_object_get(json_object_get(agreement, "terms"), "terms"), i, t)
         yz_buf_addf(&b, "%s、%s\n", numerals[i < 30 ? i : 29], json_string_value(t));
@@ -562,5 +570,32 @@ enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c)
                                   (json_int_t)c->who->user_id));
     json_object_set_new(c->result, "issued_at", json_string(at));
     yz_buf_release(&b);
+    return YZ_OK;
+}
+
+/* RULE: consent-judgment-after-settlement — a pre-filing settlement may be
+ * turned into a 调解书: a filing is made on the agreement; once registered,
+ * the judge issues the 民事调解书 on it. */
+enum yz_err yz_mediation_file_for_consent_judgment(struct yz_effect_ctx *c)
+{
+    json_t *fields = json_pack(
+        "{s:s, s:O, s:{s:I, s:s?, s:O}}", "channel", "mediation_settlement", "application",
+        json_object_get(c->data, "application"), "mediation", "matter_id",
+        (json_int_t)c->matter_id, "number", json_string_value(json_object_get(c->data, "number")),
+        "agreement", json_object_get(c->data, "agreement"));
+    struct yz_matter_new m = {.kind = "filing", .court_id = c->court_id,
+                              .title = "诉前调解达成协议申请出具调解书", .fields = fields,
+                              .channel = c->channel, .internal = true};
+    int64_t id = 0;
+    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, &id);
+    json_decref(fields);
+    if (e == YZ_OK)
+        e = copy_parties(c, id);
+    if (e == YZ_OK)
+        e = yz_filing_copy_files(c->tx, c->matter_id, id);
+    if (e != YZ_OK)
+        return e;
+    json_object_set_new(c->data, "filing_matter_id", json_integer(id));
+    json_object_set_new(c->result, "filing_matter_id", json_integer(id));
     return YZ_OK;
 }

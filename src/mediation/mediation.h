@@ -36,5 +36,6 @@ enum yz_err yz_mediation_start_from_filing(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_load_case(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_set_period(struct yz_effect_ctx *c);
 enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c);
+enum yz_err yz_mediation_file_for_consent_judgment(struct yz_effect_ctx *c);
 
 #endif

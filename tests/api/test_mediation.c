@@ -383,6 +383,47 @@ static void entrusted_after_filing_ends_in_a_consent_judgment(void **state)
     }
 }
 
+/* RULE: consent-judgment-after-settlement */
+static void prefiling_settlement_becomes_a_consent_judgment(void **state)
+{
+    struct yzt_response r = {0};
+    int64_t id = apply(true, 201);
+    delegated_and_accepted(id);
+    fire(&mediator, id,
+         json_pack("{s:s, s:{s:{s:[s]}}}", "event", "propose_agreement", "fields", "agreement",
+                   "terms", "被申请人于2027年1月31日前向申请人支付三万元。"),
+         200, &r);
+    yzt_response_free(&r);
+    fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
+    yzt_response_free(&r);
+    fire(&other, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
+    yzt_response_free(&r);
+    fire(&mediator, id, json_pack("{s:s}", "event", "conclude"), 200, &r);
+    yzt_response_free(&r);
+    fire(&party, id, json_pack("{s:s}", "event", "request_consent_judgment"), 200, &r);
+    int64_t filing = yzt_json_int(&r, "data.filing_matter_id");
+    yzt_response_free(&r);
+    fire(&clerk, filing, json_pack("{s:s}", "event", "register"), 200, &r);
+    char number[96];
+    snprintf(number, sizeof number, "%s", yzt_json_str(&r, "data.case.case_number"));
+    yzt_response_free(&r);
+    fire(&judge, filing, json_pack("{s:s}", "event", "issue_consent_judgment"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "concluded_by_consent");
+    const char *text = yzt_json_str(&r, "data.consent_judgment.text");
+    assert_non_null(strstr(text, "民事调解书"));
+    assert_non_null(strstr(text, number));
+    assert_non_null(strstr(text, "一、被申请人于2027年1月31日前向申请人支付三万元。"));
+    yzt_response_free(&r);
+
+    /* An ordinary registered case has no agreement to put in a 调解书. */
+    int64_t plain = file_online();
+    fire(&clerk, plain, json_pack("{s:s}", "event", "register"), 200, &r);
+    yzt_response_free(&r);
+    fire(&judge, plain, json_pack("{s:s}", "event", "issue_consent_judgment"), 400, &r);
+    yzt_assert_field_error_code(&r, "event", "no_agreement");
+    yzt_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +431,7 @@ int main(void)
         cmocka_unit_test(not_settled_becomes_a_registered_filing),
         cmocka_unit_test(filing_referred_to_mediation_refused_or_consented),
         cmocka_unit_test(entrusted_after_filing_ends_in_a_consent_judgment),
+        cmocka_unit_test(prefiling_settlement_becomes_a_consent_judgment),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
