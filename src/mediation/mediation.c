@@ -376,6 +376,22 @@ static enum yz_err copy_parties(struct yz_effect_ctx *c, int64_t to)
     return yz_exec(st);
 }
 
+/* Creates a related matter for the court (judicial confirmation, the filing a
+ * mediation turns into, ...) at this matter's court, with this matter's parties
+ * and its files, fields already prepared. */
+static enum yz_err spawn(struct yz_effect_ctx *c, const char *kind, const char *title,
+                         const json_t *fields, int64_t *id)
+{
+    struct yz_matter_new m = {.kind = kind, .court_id = c->court_id, .title = title,
+                              .fields = fields, .channel = c->channel, .internal = true};
+    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, id);
+    if (e == YZ_OK)
+        e = copy_parties(c, *id);
+    if (e == YZ_OK)
+        e = yz_filing_copy_files(c->tx, c->matter_id, *id);
+    return e;
+}
+
 /* RULE: judicial-confirmation — a 民特 case at the court that invited the mediation, no fee. */
 enum yz_err yz_mediation_apply_confirmation(struct yz_effect_ctx *c)
 {
@@ -396,16 +412,9 @@ enum yz_err yz_mediation_apply_confirmation(struct yz_effect_ctx *c)
     const char *number = json_string_value(json_object_get(c->data, "number"));
     char title[160];
     snprintf(title, sizeof title, "申请司法确认（%s）", number ? number : "");
-    struct yz_matter_new m = {.kind = "judicial_confirmation", .court_id = c->court_id,
-                              .title = title, .fields = fields, .channel = c->channel,
-                              .internal = true};
     int64_t id = 0;
-    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, &id);
+    enum yz_err e = spawn(c, "judicial_confirmation", title, fields, &id);
     json_decref(fields);
-    if (e == YZ_OK)
-        e = copy_parties(c, id);
-    if (e == YZ_OK)
-        e = yz_filing_copy_files(c->tx, c->matter_id, id);
     if (e != YZ_OK)
         return e;
     json_object_set_new(c->data, "confirmation_matter_id", json_integer(id));
@@ -439,15 +448,9 @@ enum yz_err yz_mediation_convert_to_filing(struct yz_effect_ctx *c)
         "mediation", "matter_id", (json_int_t)c->matter_id, "number",
         json_string_value(json_object_get(c->data, "number")), "undisputed_facts",
         json_string_value(json_object_get(c->fields, "undisputed_facts")));
-    struct yz_matter_new m = {.kind = "filing", .court_id = c->court_id, .title = "诉前调解不成转立案",
-                              .fields = fields, .channel = c->channel, .internal = true};
     int64_t id = 0;
-    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, &id);
+    enum yz_err e = spawn(c, "filing", "诉前调解不成转立案", fields, &id);
     json_decref(fields);
-    if (e == YZ_OK)
-        e = copy_parties(c, id);
-    if (e == YZ_OK)
-        e = yz_filing_copy_files(c->tx, c->matter_id, id);
     if (e != YZ_OK)
         return e;
     json_object_set_new(c->data, "filing_matter_id", json_integer(id));
@@ -462,16 +465,9 @@ enum yz_err yz_mediation_start_from_filing(struct yz_effect_ctx *c)
     json_t *fields = json_pack("{s:s, s:b, s:O, s:I}", "channel", "filing_referral", "consent", 1,
                                "application", json_object_get(c->data, "application"),
                                "origin_filing_id", (json_int_t)c->matter_id);
-    struct yz_matter_new m = {.kind = "mediation", .court_id = c->court_id,
-                              .title = "立案阶段引导诉前调解", .fields = fields,
-                              .channel = c->channel, .internal = true};
     int64_t id = 0;
-    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, &id);
+    enum yz_err e = spawn(c, "mediation", "立案阶段引导诉前调解", fields, &id);
     json_decref(fields);
-    if (e == YZ_OK)
-        e = copy_parties(c, id);
-    if (e == YZ_OK)
-        e = yz_filing_copy_files(c->tx, c->matter_id, id);
     if (e != YZ_OK)
         return e;
     json_object_set_new(c->data, "mediation_matter_id", json_integer(id));
@@ -583,16 +579,9 @@ enum yz_err yz_mediation_file_for_consent_judgment(struct yz_effect_ctx *c)
         json_object_get(c->data, "application"), "mediation", "matter_id",
         (json_int_t)c->matter_id, "number", json_string_value(json_object_get(c->data, "number")),
         "agreement", json_object_get(c->data, "agreement"));
-    struct yz_matter_new m = {.kind = "filing", .court_id = c->court_id,
-                              .title = "诉前调解达成协议申请出具调解书", .fields = fields,
-                              .channel = c->channel, .internal = true};
     int64_t id = 0;
-    enum yz_err e = yz_matter_create(c->tx, c->app, c->who, &m, c->fe, &id);
+    enum yz_err e = spawn(c, "filing", "诉前调解达成协议申请出具调解书", fields, &id);
     json_decref(fields);
-    if (e == YZ_OK)
-        e = copy_parties(c, id);
-    if (e == YZ_OK)
-        e = yz_filing_copy_files(c->tx, c->matter_id, id);
     if (e != YZ_OK)
         return e;
     json_object_set_new(c->data, "filing_matter_id", json_integer(id));
