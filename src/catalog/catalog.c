@@ -15,6 +15,7 @@
  * list and freed together, which keeps the many small strings simple to own.
  */
 #include "catalog/catalog.h"
+#include "core/jsonfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -215,32 +216,14 @@ static void snip(const char *s, char *out, size_t size)
     out[n] = '\0';
 }
 
-/* Reads the whole file, at most YZ_CATALOG_MAX_FILE_BYTES, and parses it. */
+/* The file, bounded and parsed (core/jsonfile.h), with errors naming the file. */
 static enum yz_err read_json(const struct ld *l, json_t **root)
 {
-    enum yz_err e = YZ_OK;
-    char *buf = NULL;
-    *root = NULL;
-    FILE *f = fopen(l->path, "rb");
-    if (!f)
-        return fail(l, "无法打开文件（%s）", strerror(errno));
-    buf = yz_malloc(YZ_CATALOG_MAX_FILE_BYTES + 1);
-    size_t n = fread(buf, 1, YZ_CATALOG_MAX_FILE_BYTES + 1, f);
-    if (ferror(f)) {
-        e = fail(l, "读取失败（%s）", strerror(errno));
-        goto out;
-    }
-    if (n > YZ_CATALOG_MAX_FILE_BYTES) {
-        e = fail(l, "文件超过 %d 字节上限", YZ_CATALOG_MAX_FILE_BYTES);
-        goto out;
-    }
-    json_error_t jerr;
-    *root = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!*root)
-        e = fail(l, "第 %d 行第 %d 列不是有效的 JSON（%s）", jerr.line, jerr.column, jerr.text);
-out:
-    free(buf);
-    fclose(f);
+    struct yz_buf why = YZ_BUF_INIT(512);
+    enum yz_err e = yz_json_load_file(l->path, YZ_CATALOG_MAX_FILE_BYTES, root, &why);
+    if (e != YZ_OK)
+        fail(l, "%s", why.data);
+    yz_buf_release(&why);
     return e;
 }
 
@@ -248,20 +231,12 @@ out:
 static enum yz_err only_keys(const struct ld *l, const char *where, const json_t *obj,
                              const char *const *allowed)
 {
-    const char *key;
-    json_t *val;
-    json_object_foreach((json_t *)obj, key, val)
-    {
-        const char *const *a = allowed;
-        while (*a && strcmp(*a, key) != 0)
-            a++;
-        if (!*a) {
-            char k[64];
-            snip(key, k, sizeof k);
-            return fail(l, "%s：不支持的成员 \"%s\"", where, k);
-        }
-    }
-    return YZ_OK;
+    const char *key = yz_json_unknown_key(obj, allowed);
+    if (!key)
+        return YZ_OK;
+    char k[64];
+    snip(key, k, sizeof k);
+    return fail(l, "%s：不支持的成员 \"%s\"", where, k);
 }
 
 /* Single-line text of 1..max_cps code points without surrounding spaces. */
