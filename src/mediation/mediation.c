@@ -233,6 +233,31 @@ static const char *const numerals[] = {"一", "二", "三", "四", "五", "六",
                                        "二十四", "二十五", "二十六", "二十七", "二十八", "二十九",
                                        "三十"};
 
+/* The parties as the document names them: 申请人/被申请人 or 原告/被告. */
+static void parties_block(struct yz_buf *b, const json_t *app, const char *plaintiff,
+                          const char *defendant)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(app, "parties"), i, p)
+    {
+        const char *role = json_string_value(json_object_get(p, "role"));
+        const char *label = role && strcmp(role, "plaintiff") == 0   ? plaintiff
+                            : role && strcmp(role, "defendant") == 0 ? defendant
+                                                                     : "第三人";
+        yz_buf_addf(b, "%s：%s\n", label, json_string_value(json_object_get(p, "name")));
+    }
+}
+
+/* The agreed terms, numbered 一、二、… */
+static void terms_block(struct yz_buf *b, const json_t *terms)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(terms, i, t)
+        yz_buf_addf(b, "%s、%s\n", numerals[i < 30 ? i : 29], json_string_value(t));
+}
+
 /* RULE: agreement-template — the agreement text generated from the agreed terms. */
 enum yz_err yz_mediation_render_agreement(struct yz_effect_ctx *c)
 {
@@ -241,21 +266,10 @@ enum yz_err yz_mediation_render_agreement(struct yz_effect_ctx *c)
     struct yz_buf b = YZ_BUF_INIT(256 * 1024);
     const char *number = json_string_value(json_object_get(c->data, "number"));
     yz_buf_addf(&b, "调解协议书\n%s\n\n", number ? number : "");
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(app, "parties"), i, p)
-    {
-        const char *role = json_string_value(json_object_get(p, "role"));
-        const char *label = role && strcmp(role, "plaintiff") == 0   ? "申请人"
-                            : role && strcmp(role, "defendant") == 0 ? "被申请人"
-                                                                     : "第三人";
-        yz_buf_addf(&b, "%s：%s\n", label, json_string_value(json_object_get(p, "name")));
-    }
+    parties_block(&b, app, "申请人", "被申请人");
     const char *cause = json_string_value(json_object_get(app, "cause_name"));
     yz_buf_addf(&b, "\n纠纷事项：%s\n\n经调解，各方当事人自愿达成如下协议：\n", cause ? cause : "");
-    json_t *t;
-    json_array_foreach(json_object_get(agreement, "terms"), i, t)
-        yz_buf_addf(&b, "%s、%s\n", numerals[i < 30 ? i : 29], json_string_value(t));
+    terms_block(&b, json_object_get(agreement, "terms"));
     json_t *amount = json_object_get(agreement, "amount_fen");
     if (json_is_integer(amount))
         yz_buf_addf(&b, "协议金额：人民币 %lld.%02lld 元\n",
@@ -543,21 +557,10 @@ enum yz_err yz_mediation_issue_consent_judgment(struct yz_effect_ctx *c)
         number = json_string_value(json_object_get(json_object_get(c->data, "case"), "case_number"));
     struct yz_buf b = YZ_BUF_INIT(256 * 1024);
     yz_buf_addf(&b, "%s\n民事调解书\n%s\n\n", court ? court->name : "", number ? number : "");
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(app, "parties"), i, p)
-    {
-        const char *role = json_string_value(json_object_get(p, "role"));
-        const char *label = role && strcmp(role, "plaintiff") == 0   ? "原告"
-                            : role && strcmp(role, "defendant") == 0 ? "被告"
-                                                                     : "第三人";
-        yz_buf_addf(&b, "%s：%s\n", label, json_string_value(json_object_get(p, "name")));
-    }
+    parties_block(&b, app, "原告", "被告");
     const char *cause = json_string_value(json_object_get(app, "cause_name"));
     yz_buf_addf(&b, "\n案由：%s\n\n本案经调解，双方当事人自愿达成如下协议：\n", cause ? cause : "");
-    json_t *t;
-    json_array_foreach(json_object_get(json_object_get(agreement, "terms"), "terms"), i, t)
-        yz_buf_addf(&b, "%s、%s\n", numerals[i < 30 ? i : 29], json_string_value(t));
+    terms_block(&b, json_object_get(json_object_get(agreement, "terms"), "terms"));
     yz_buf_adds(&b, "\n上述协议，不违反法律规定，本院予以确认。\n本调解书经双方当事人签收后，即具有法律效力。\n");
     char at[40];
     yz_time_format_utc(yz_time_now_ms(), at, sizeof at);
