@@ -6,6 +6,7 @@
 #include "accounts/accounts_http.h"
 #include "attachments/attachments_http.h"
 #include "catalog/catalog_http.h"
+#include "classes/classes_http.h"
 #include "courts/courts_http.h"
 #include "fees/fees_http.h"
 #include "filing/batch_http.h"
@@ -24,6 +25,7 @@
 #define PUBLIC YZ_AUTH_PUBLIC, 0
 #define SIGNED_IN YZ_AUTH_ANY, 0
 #define ROLES(mask) YZ_AUTH_ROLES, (mask)
+#define CLASS_STAFF (YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(COURT_ADMIN))
 
 static const struct yz_route routes[] = {
     /* name, method, pattern, handler, auth, params, body, flags, ok, tag, summary */
@@ -213,6 +215,30 @@ static const struct yz_route routes[] = {
     {"roster.studio_create", YZ_POST, "/api/v1/roster/studios", yz_roster_http_studio_create,
      ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN)), NULL, yz_roster_studio_body,
      YZ_ROUTE_IDEMPOTENT, 201, "roster", "设立调解工作室（属于一个调解组织或一名调解员）"},
+
+    /* Class cases (类案): triage officers, judges and court admins of the court. */
+    {"classes.suggest", YZ_GET, "/api/v1/case-groups/suggestions", yz_classes_http_suggest,
+     ROLES(CLASS_STAFF), NULL, NULL, 0, 200, "classes",
+     "类案推荐：本院尚未归类的已立案案件中同一原告、同一案由、诉讼请求相似的案件，附匹配的标准"},
+    {"classes.list", YZ_GET, "/api/v1/case-groups", yz_classes_http_list, ROLES(CLASS_STAFF), NULL,
+     NULL, 0, 200, "classes", "本院的类案列表"},
+    {"classes.create", YZ_POST, "/api/v1/case-groups", yz_classes_http_create,
+     ROLES(CLASS_STAFF), NULL, yz_classes_create_body, YZ_ROUTE_IDEMPOTENT, 201, "classes",
+     "创建类案（名称、案由、归类标准）"},
+    {"classes.get", YZ_GET, "/api/v1/case-groups/{id}", yz_classes_http_get, ROLES(CLASS_STAFF),
+     yz_classes_id_params, NULL, 0, 200, "classes", "类案详情：示范案件与跟进案件（附与示范案件的诉讼请求相似度）"},
+    {"classes.add_case", YZ_POST, "/api/v1/case-groups/{id}/cases", yz_classes_http_add_case,
+     ROLES(CLASS_STAFF), yz_classes_id_params, yz_classes_case_body, 0, 200, "classes",
+     "将本院已立案案件加入类案（须同一原告、同一案由）"},
+    {"classes.remove_case", YZ_DELETE, "/api/v1/case-groups/{id}/cases/{case_id}",
+     yz_classes_http_remove_case, ROLES(CLASS_STAFF), yz_classes_member_params, NULL, 0, 200,
+     "classes", "将案件移出类案（移出示范案件后类案暂无示范案件）"},
+    {"classes.demonstration", YZ_PUT, "/api/v1/case-groups/{id}/demonstration",
+     yz_classes_http_demonstration, ROLES(CLASS_STAFF), yz_classes_id_params,
+     yz_classes_case_body, 0, 200, "classes", "指定示范案件，其余案件作为跟进案件"},
+    {"classes.of_case", YZ_GET, "/api/v1/matters/{id}/case-group", yz_classes_http_of_case,
+     ROLES(CLASS_STAFF), yz_classes_matter_params, NULL, 0, 200, "classes",
+     "案件所属的类案及其示范案件"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

@@ -72,6 +72,28 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
     return YZ_ERR_NOT_FOUND;
 }
 
+/* RULE: class-case-access — grouping is a court's internal case management. */
+static bool handles_case_groups(enum yz_role r)
+{
+    return r == YZ_ROLE_TRIAGE_OFFICER || r == YZ_ROLE_JUDGE || r == YZ_ROLE_COURT_ADMIN;
+}
+
+enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *who,
+                                 enum yz_action action, int64_t court_id, int64_t group_id,
+                                 const char *route)
+{
+    if (who->user_id != 0 && handles_case_groups(who->role) && who->court_id == court_id &&
+        action != YZ_ACT_UNMASK)
+        return YZ_OK;
+    static const char *names[] = {"read", "act", "unmask"};
+    pending.set = true;
+    pending.who = *who;
+    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
+    pending.reason = names[action];
+    pending.resource_id = group_id;
+    return YZ_ERR_NOT_FOUND;
+}
+
 void yz_policy_forget_denial(void)
 {
     pending.set = false;

@@ -46,6 +46,13 @@ bool yz_policy_court_visible(const struct yz_app *app, const struct yz_principal
 /* May who manage accounts of court_id (court admins of that court)? */
 bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
                                 int64_t court_id);
+/* Class-case groups (src/classes): the triage officers, judges and court
+ * admins of the group's court read and change them; anyone else is denied
+ * like a missing group (YZ_ERR_NOT_FOUND, recorded as yz_policy_matter does).
+ * group_id 0 asks about the court's groups in general (suggestions, lists). */
+enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *who,
+                                 enum yz_action action, int64_t court_id, int64_t group_id,
+                                 const char *route);
 /* Records the denial yz_policy_matter parked on this thread, if any. Call it
  * outside any transaction once the request's work is done (the router does). */
 void yz_policy_flush_denial(struct yz_app *app);

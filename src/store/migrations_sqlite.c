@@ -352,6 +352,32 @@ static const struct yz_migration migrations[] = {
      " created_by INTEGER NOT NULL REFERENCES users(id),"
      " created_at INTEGER NOT NULL);"
      "CREATE INDEX mediation_sessions_matter ON mediation_sessions(matter_id, starts_at);"},
+
+    {9, "class_cases",
+     /* Class cases (类案, src/classes/classes.h): groups of one court's
+      * registered cases with the same plaintiff (plaintiff_hash: the keyed
+      * lookup hash of the plaintiffs' identities, set by the first member)
+      * and cause, handled together. A case is in at most one group (the
+      * member's primary key); the demonstration case (示范案件) is a member.
+      * Every change is also an event on the stream "case_group/<id>". */
+     "CREATE TABLE case_groups ("
+     " id INTEGER PRIMARY KEY,"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " name TEXT NOT NULL,"
+     " cause_code TEXT NOT NULL,"
+     " criteria TEXT NOT NULL,"
+     " plaintiff_hash TEXT,"
+     " demonstration_matter_id INTEGER REFERENCES matters(id),"
+     " created_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " UNIQUE (court_id, name));"
+     "CREATE TABLE case_group_members ("
+     " matter_id INTEGER PRIMARY KEY REFERENCES cases(matter_id),"
+     " group_id INTEGER NOT NULL REFERENCES case_groups(id),"
+     " added_by INTEGER NOT NULL REFERENCES users(id),"
+     " added_at INTEGER NOT NULL);"
+     "CREATE INDEX case_group_members_group ON case_group_members(group_id, matter_id);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

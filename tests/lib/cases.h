@@ -1,0 +1,31 @@
+/*
+ * Registered cases for API tests of what comes after filing (class cases,
+ * document templates): a filing application with a chosen plaintiff, cause
+ * and claims, filed at the window by a clerk and registered at once.
+ */
+#ifndef YZT_CASES_H
+#define YZT_CASES_H
+
+#include "lib/apitest.h"
+
+/* A plaintiff: an organisation (credit_code set) or a natural person (citizen_id set). */
+struct yzt_plaintiff {
+    const char *name;
+    const char *credit_code; /* organisations */
+    const char *citizen_id;  /* natural persons */
+};
+
+/* A filing_application document (new reference): plaintiff p against the
+ * natural person defendant, cause (2025 code, case type 民初), claims, facts
+ * and amount (fen; negative = none). */
+json_t *yzt_case_application(const struct yzt_plaintiff *p, const char *defendant,
+                             const char *cause_code, const char *claims, const char *facts,
+                             int64_t amount_fen);
+
+/* The clerk (a filing_clerk of court) files application (reference taken) at
+ * the window and registers it. Returns the matter id; the case number goes to
+ * number (may be NULL). Fails the test on any unexpected answer. */
+int64_t yzt_case_register(struct yzt_client *clerk, int64_t court, json_t *application,
+                          char *number, size_t number_size);
+
+#endif
