@@ -337,9 +337,10 @@ static void bad_input_is_refused_and_stores_nothing(void **state)
     yzt_assert_field_error_code(&r, "name", "required");
     yzt_assert_field_error_code(&r, "criteria", "required");
     yzt_response_free(&r);
-    char longname[400] = "";
+    char longname[400];
     for (int i = 0; i < 61; i++)
-        strcat(longname, "类");
+        memcpy(longname + 3 * i, "类", 3);
+    longname[3 * 61] = '\0';
     yzt_post_new(&triage, "/api/v1/case-groups",
                  json_pack("{s:s, s:s, s:s}", "name", longname, "cause_code", "115.2", "criteria",
                            "同一原告"),
