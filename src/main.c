@@ -20,6 +20,7 @@ static const struct {
     {"restore", yz_cmd_restore, "put a backup in place and verify its history"},
     {"fee", yz_cmd_fee, "quote a litigation fee (诉讼费用交纳办法), as JSON"},
     {"check", yz_cmd_check, "check a citizen ID or unified social credit code, as JSON"},
+    {"assign", yz_cmd_assign, "re-run every recorded case-assignment draw from the history"},
 };
 
 static void usage(FILE *out)

@@ -19,5 +19,6 @@ int yz_cmd_backup(int argc, char **argv);
 int yz_cmd_restore(int argc, char **argv);
 int yz_cmd_fee(int argc, char **argv);
 int yz_cmd_check(int argc, char **argv);
+int yz_cmd_assign(int argc, char **argv);
 
 #endif

@@ -8,9 +8,15 @@
  * The roster of 渝0103 gets one people's mediation committee run by the demo
  * org admin, with the demo mediator as its member and one named studio,
  * created through the roster's own functions (so with their events).
+ *
+ * 渝0103 also gets more judges, assistants and clerks (judge2 ...) and three
+ * trial teams, created through src/assignment (so with their events): two
+ * fast-track teams (速裁一组 with the demo mediator, 速裁二组) and one
+ * ordinary team (民事审判一组, led by the demo judge).
  */
 #include "cli/demo.h"
 #include "accounts/accounts.h"
+#include "assignment/assignment.h"
 #include "mediation/roster.h"
 #include "store/store.h"
 
@@ -44,6 +50,29 @@ static const struct demo_account accounts[] = {
     {"supervisor", NULL, "韩监督", NULL, "supervisor", NULL, NULL, NULL, NULL, NULL, "渝05"},
     {"filing_clerk", NULL, "杨立案", NULL, "filing_clerk_jb", NULL, NULL, NULL, NULL, NULL, "渝0105"},
     {"court_admin", NULL, "秦管理员", NULL, "court_admin_jb", NULL, NULL, NULL, NULL, NULL, "渝0105"},
+    {"judge", NULL, "王法官", NULL, "judge2", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"judge", NULL, "刘法官", NULL, "judge3", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"judge", NULL, "何法官", NULL, "judge4", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"judge", NULL, "许法官", NULL, "judge5", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"assistant", NULL, "吕助理", NULL, "assistant2", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"assistant", NULL, "施助理", NULL, "assistant3", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"clerk", NULL, "张书记员", NULL, "clerk2", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+    {"clerk", NULL, "孔书记员", NULL, "clerk3", NULL, NULL, NULL, NULL, NULL, "渝0103"},
+};
+
+/* The trial teams of 渝0103: members by login (username, or phone for the mediator). */
+static const struct {
+    const char *name, *kind;
+    const char *members[6][2]; /* {login, role} */
+} demo_teams[] = {
+    {"速裁一组", "fast_track",
+     {{"judge2", "judge"}, {"judge3", "judge"}, {"assistant2", "assistant"}, {"clerk2", "clerk"},
+      {"13800000005", "mediator"}, {NULL, NULL}}},
+    {"速裁二组", "fast_track",
+     {{"judge4", "judge"}, {"assistant3", "assistant"}, {"clerk3", "clerk"}, {NULL, NULL}}},
+    {"民事审判一组", "ordinary",
+     {{"judge", "judge"}, {"judge5", "judge"}, {"assistant", "assistant"}, {"clerk", "clerk"},
+      {NULL, NULL}}},
 };
 /* clang-format on */
 
@@ -114,6 +143,70 @@ static bool demo_roster(struct yz_app *app)
     return true;
 }
 
+static int64_t demo_user_id(const char *login);
+
+struct demo_teams_ctx {
+    struct yz_app *app;
+    struct yz_field_errors fe;
+    const char *step;
+};
+
+static enum yz_err demo_teams_tx(struct yz_tx *tx, void *ctx)
+{
+    struct demo_teams_ctx *d = ctx;
+    const struct yz_court *court = yz_courts_find_code(&d->app->courts, "渝0103");
+    if (!court)
+        return YZ_ERR_NOT_FOUND;
+    struct yz_principal system = {.user_id = 0, .role = YZ_ROLE_COURT_ADMIN, .court_id = court->id};
+    enum yz_err e = YZ_OK;
+    for (size_t i = 0; i < sizeof demo_teams / sizeof demo_teams[0] && e == YZ_OK; i++) {
+        d->step = demo_teams[i].name;
+        struct yz_team_input in = {.name = demo_teams[i].name, .kind = demo_teams[i].kind,
+                                   .active = -1};
+        json_t *team = NULL;
+        if ((e = yz_team_create(tx, d->app, &system, "system", &in, &d->fe, &team)) != YZ_OK)
+            break;
+        int64_t id = json_integer_value(json_object_get(team, "id"));
+        json_decref(team);
+        for (size_t k = 0; demo_teams[i].members[k][0] && e == YZ_OK; k++) {
+            json_t *t = NULL;
+            e = yz_team_member_add(tx, d->app, &system, "system", id,
+                                   demo_user_id(demo_teams[i].members[k][0]),
+                                   demo_teams[i].members[k][1], &d->fe, &t);
+            json_decref(t);
+        }
+    }
+    return e;
+}
+
+static bool demo_teams_create(struct yz_app *app)
+{
+    struct demo_teams_ctx d = {.app = app};
+    enum yz_err e = yz_store_write(app->store, demo_teams_tx, &d);
+    if (e != YZ_OK) {
+        fprintf(stderr, "yizhan init: demo team %s: %s", d.step ? d.step : "-", yz_err_code(e));
+        for (int k = 0; k < d.fe.count; k++)
+            fprintf(stderr, " [%s: %s]", d.fe.items[k].field, d.fe.items[k].message);
+        fputc('\n', stderr);
+        return false;
+    }
+    printf("demo teams at 渝0103: 速裁一组, 速裁二组 (fast-track), 民事审判一组 (ordinary)\n");
+    return true;
+}
+
+/* Ids of the demo accounts as created, by login. */
+static int64_t demo_ids[sizeof accounts / sizeof accounts[0]];
+
+static int64_t demo_user_id(const char *login)
+{
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) {
+        const char *l = accounts[i].phone ? accounts[i].phone : accounts[i].username;
+        if (strcmp(l, login) == 0)
+            return demo_ids[i];
+    }
+    return 0;
+}
+
 bool yz_demo_create(struct yz_app *app)
 {
     printf("demo accounts (password %s):\n", YZ_DEMO_PASSWORD);
@@ -130,10 +223,8 @@ bool yz_demo_create(struct yz_app *app)
         struct yz_field_errors fe = {0};
         enum yz_err e = yz_account_prepare(app, &in, &p, &fe);
         bool prepared = e == YZ_OK;
-        if (prepared) {
-            int64_t id;
-            e = yz_account_insert_as_system(app, &p, &id);
-        }
+        if (prepared)
+            e = yz_account_insert_as_system(app, &p, &demo_ids[i]);
         if (e != YZ_OK) {
             fprintf(stderr, "yizhan init: demo account %s: %s", a->name, yz_err_code(e));
             for (int k = 0; k < fe.count; k++)
@@ -147,5 +238,5 @@ bool yz_demo_create(struct yz_app *app)
                p.totp_secret[0] ? " totp secret " : "", p.totp_secret);
         yz_account_prepared_release(&p);
     }
-    return demo_roster(app);
+    return demo_roster(app) && demo_teams_create(app);
 }

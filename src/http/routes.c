@@ -4,6 +4,7 @@
  */
 #include "http/route.h"
 #include "accounts/accounts_http.h"
+#include "assignment/assignment_http.h"
 #include "attachments/attachments_http.h"
 #include "catalog/catalog_http.h"
 #include "classes/classes_http.h"
@@ -239,6 +240,42 @@ static const struct yz_route routes[] = {
     {"classes.of_case", YZ_GET, "/api/v1/matters/{id}/case-group", yz_classes_http_of_case,
      ROLES(CLASS_STAFF), yz_classes_matter_params, NULL, 0, 200, "classes",
      "案件所属的类案及其示范案件"},
+    {"teams.create", YZ_POST, "/api/v1/teams", yz_assign_http_team_create,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, yz_assign_team_create_body, YZ_ROUTE_IDEMPOTENT, 201,
+     "assignment", "法院管理员设立本院审判团队（fast_track 快审团队，ordinary 普通程序审判团队）"},
+    {"teams.list", YZ_GET, "/api/v1/teams", yz_assign_http_team_list, SIGNED_IN, NULL, NULL, 0, 200,
+     "assignment", "本院审判团队及其成员、在办案件数（本院工作人员）"},
+    {"teams.get", YZ_GET, "/api/v1/teams/{id}", yz_assign_http_team_get, SIGNED_IN,
+     yz_assign_team_id_params, NULL, 0, 200, "assignment", "审判团队详情：成员及其在办案件数"},
+    {"teams.update", YZ_PATCH, "/api/v1/teams/{id}", yz_assign_http_team_update,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_team_id_params, yz_assign_team_update_body, 0, 200,
+     "assignment", "修改审判团队名称、类别，或停用、启用（停用的团队不参加随机分案）"},
+    {"teams.member_add", YZ_POST, "/api/v1/teams/{id}/members", yz_assign_http_member_add,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_team_id_params, yz_assign_member_body,
+     YZ_ROUTE_IDEMPOTENT, 201, "assignment",
+     "加入团队成员：本院法官、法官助理、书记员（按其账号角色），或本院名册上的调解员"},
+    {"teams.member_remove", YZ_DELETE, "/api/v1/teams/{id}/members/{user_id}",
+     yz_assign_http_member_remove, ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_member_params, NULL,
+     0, 200, "assignment", "移出团队成员"},
+    {"teams.queue", YZ_GET, "/api/v1/teams/{id}/queue", yz_assign_http_team_queue, SIGNED_IN,
+     yz_assign_team_id_params, NULL, 0, 200, "assignment",
+     "团队案件队列：在办案件、审理程序、承办法官、未届满的期限（含审限）及是否超期，成员工作量"
+     "（团队成员、本院分流员和法院管理员）"},
+    {"assignment.my_queue", YZ_GET, "/api/v1/me/queue", yz_assign_http_my_queue,
+     ROLES(YZ_ROLE_BIT(JUDGE)), NULL, NULL, 0, 200, "assignment", "法官本人承办的在办案件及期限"},
+    {"assignment.report", YZ_GET, "/api/v1/assignment/report", yz_assign_http_report,
+     ROLES(YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(SUPERVISOR)),
+     yz_assign_report_params, NULL, 0, 200, "assignment",
+     "分案统计：随机分案与指定分案分别计数，各法官的分案数和在办案件数"},
+    {"assignment.matter", YZ_GET, "/api/v1/matters/{id}/assignment", yz_assign_http_matter,
+     SIGNED_IN, yz_assign_matter_params, NULL, 0, 200, "assignment",
+     "案件的分案情况：当前承办法官、回避记录、每次随机分案（候选、排除及理由、负荷、种子）和指定分案，"
+     "并按留痕记录重新演算每次随机分案"},
+    {"assignment.recusal", YZ_POST, "/api/v1/matters/{id}/recusals", yz_assign_http_recusal,
+     ROLES(YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(COURT_ADMIN)),
+     yz_assign_matter_params, yz_assign_recusal_body, YZ_ROUTE_IDEMPOTENT, 201, "assignment",
+     "登记回避：法官本人自行回避；分流员或法院管理员登记当事人申请回避、利害关系。"
+     "承办法官回避的，案件待重新分案"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

@@ -1,5 +1,6 @@
 #include "matters/effects.h"
 #include "app/app.h"
+#include "assignment/assignment.h"
 #include "core/clock.h"
 #include "filing/filing.h"
 #include "mediation/mediation.h"
@@ -119,6 +120,9 @@ static const struct {
     {"set_mediation_period", yz_mediation_set_period},
     {"issue_consent_judgment", yz_mediation_issue_consent_judgment},
     {"file_for_consent_judgment", yz_mediation_file_for_consent_judgment},
+    {"draw_assignment", yz_assign_draw_effect},
+    {"record_designation", yz_assign_designate_effect},
+    {"commit_draw_seed", yz_assign_commit_seed_effect},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

@@ -29,6 +29,48 @@ bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_princi
     return who->role == YZ_ROLE_COURT_ADMIN && who->court_id == court_id;
 }
 
+bool yz_policy_team_manage(const struct yz_app *app, const struct yz_principal *who,
+                           int64_t court_id)
+{
+    return who->role == YZ_ROLE_COURT_ADMIN && who->court_id != 0 && who->court_id == court_id;
+}
+
+bool yz_policy_team_read(const struct yz_app *app, const struct yz_principal *who,
+                         int64_t court_id)
+{
+    return yz_policy_court_visible(app, who, court_id);
+}
+
+bool yz_policy_team_queue(const struct yz_app *app, const struct yz_principal *who,
+                          int64_t court_id, bool member)
+{
+    if (who->user_id == 0)
+        return false;
+    if (member)
+        return true;
+    return (who->role == YZ_ROLE_TRIAGE_OFFICER || who->role == YZ_ROLE_COURT_ADMIN) &&
+           who->court_id == court_id;
+}
+
+bool yz_policy_assignment_read(const struct yz_app *app, const struct yz_principal *who,
+                               int64_t court_id)
+{
+    if (who->role == YZ_ROLE_SUPERVISOR)
+        return yz_policy_court_visible(app, who, court_id);
+    return (who->role == YZ_ROLE_TRIAGE_OFFICER || who->role == YZ_ROLE_COURT_ADMIN) &&
+           who->court_id != 0 && who->court_id == court_id;
+}
+
+bool yz_policy_recusal(const struct yz_app *app, const struct yz_principal *who, int64_t court_id,
+                       int64_t judge_id)
+{
+    if (who->user_id == 0 || who->court_id == 0 || who->court_id != court_id)
+        return false;
+    if (who->role == YZ_ROLE_JUDGE)
+        return judge_id == who->user_id;
+    return who->role == YZ_ROLE_TRIAGE_OFFICER || who->role == YZ_ROLE_COURT_ADMIN;
+}
+
 static bool decide(const struct yz_app *app, const struct yz_principal *who, enum yz_action action,
                    const struct yz_matter_ref *m)
 {

@@ -53,6 +53,23 @@ bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_princi
 enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *who,
                                  enum yz_action action, int64_t court_id, int64_t group_id,
                                  const char *route);
+/* Trial teams (src/assignment): the court admin of the team's court manages
+ * it; the court's staff (and supervisors above it) read it; its queue is for
+ * its members, the court's triage officers and court admins. */
+bool yz_policy_team_manage(const struct yz_app *app, const struct yz_principal *who,
+                           int64_t court_id);
+bool yz_policy_team_read(const struct yz_app *app, const struct yz_principal *who,
+                         int64_t court_id);
+bool yz_policy_team_queue(const struct yz_app *app, const struct yz_principal *who,
+                          int64_t court_id, bool member);
+/* Assignment figures and histories of court_id's cases: its triage officers
+ * and court admins, supervisors above it. */
+bool yz_policy_assignment_read(const struct yz_app *app, const struct yz_principal *who,
+                               int64_t court_id);
+/* A recusal of judge_id on a case of court_id: the judge themself (who may
+ * only declare it, assignment.h), or the court's triage officer or court admin. */
+bool yz_policy_recusal(const struct yz_app *app, const struct yz_principal *who, int64_t court_id,
+                       int64_t judge_id);
 /* Records the denial yz_policy_matter parked on this thread, if any. Call it
  * outside any transaction once the request's work is done (the router does). */
 void yz_policy_flush_denial(struct yz_app *app);

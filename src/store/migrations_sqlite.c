@@ -378,6 +378,56 @@ static const struct yz_migration migrations[] = {
      " added_by INTEGER NOT NULL REFERENCES users(id),"
      " added_at INTEGER NOT NULL);"
      "CREATE INDEX case_group_members_group ON case_group_members(group_id, matter_id);"},
+    {10, "assignment",
+     /* Case assignment (src/assignment): trial teams per court with their
+      * members, recusals (judge x case), the assignment of each case (one
+      * current row per matter; a redraw or designation ends the previous
+      * one) and the sealed seed committed for a matter's next draw. Every
+      * change is also an event ("team/<id>", "matter/<id>"). */
+     "CREATE TABLE teams ("
+     " id INTEGER PRIMARY KEY,"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " name TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('fast_track','ordinary')),"
+     " active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+     " created_at INTEGER NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " UNIQUE (court_id, name));"
+     "CREATE TABLE team_members ("
+     " team_id INTEGER NOT NULL REFERENCES teams(id),"
+     " user_id INTEGER NOT NULL REFERENCES users(id),"
+     " role TEXT NOT NULL CHECK (role IN ('judge','assistant','clerk','mediator')),"
+     " added_at INTEGER NOT NULL,"
+     " PRIMARY KEY (team_id, user_id));"
+     "CREATE INDEX team_members_user ON team_members(user_id);"
+     "CREATE TABLE recusals ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " judge_id INTEGER NOT NULL REFERENCES users(id),"
+     " kind TEXT NOT NULL CHECK (kind IN ('self_declared','party_application','relationship')),"
+     " reason TEXT NOT NULL,"
+     " recorded_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL,"
+     " UNIQUE (matter_id, judge_id));"
+     "CREATE TABLE assignments ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " team_id INTEGER REFERENCES teams(id),"
+     " judge_id INTEGER NOT NULL REFERENCES users(id),"
+     " method TEXT NOT NULL CHECK (method IN ('draw','designation')),"
+     " event_id INTEGER NOT NULL,"
+     " assigned_at INTEGER NOT NULL,"
+     " ended_at INTEGER);"
+     "CREATE UNIQUE INDEX assignments_current ON assignments(matter_id) WHERE ended_at IS NULL;"
+     "CREATE INDEX assignments_court ON assignments(court_id, judge_id, method);"
+     "CREATE INDEX assignments_open ON assignments(court_id, ended_at);"
+     "CREATE INDEX assignments_team ON assignments(team_id) WHERE team_id IS NOT NULL;"
+     "CREATE TABLE draw_seeds ("
+     " matter_id INTEGER PRIMARY KEY REFERENCES matters(id),"
+     " seed_enc TEXT NOT NULL,"
+     " seed_hash TEXT NOT NULL CHECK (length(seed_hash) = 64),"
+     " commit_event_id INTEGER NOT NULL);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

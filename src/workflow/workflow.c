@@ -41,7 +41,7 @@ const char *const yz_known_effects[] = {
     "render_agreement", "record_confirmation", "clear_confirmations", "check_confirmations",
     "apply_judicial_confirmation", "check_confirmation_window", "convert_to_filing",
     "start_mediation", "load_case", "set_mediation_period", "issue_consent_judgment",
-    "file_for_consent_judgment",
+    "file_for_consent_judgment", "draw_assignment", "record_designation", "commit_draw_seed",
     NULL,
 };
 
