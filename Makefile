@@ -21,15 +21,23 @@ LIB_SRC   := $(shell find src -name '*.c' ! -name main.c | sort)
 UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 API_SRC   := $(shell find tests/api -name 'test_*.c' 2>/dev/null | sort)
 TLIB_SRC  := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
+PROOF_SRC := $(shell find tests/proof -name 'proof_*.c' 2>/dev/null | sort)
 
 REL_OBJ   := $(LIB_SRC:%.c=build/rel/%.o)
 TEST_OBJ  := $(LIB_SRC:%.c=build/test/%.o)
 TLIB_OBJ  := $(TLIB_SRC:%.c=build/test/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 API_BIN   := $(API_SRC:tests/api/%.c=build/test/api/%)
+PROOF_BIN := $(PROOF_SRC:tests/proof/%.c=build/test/proof/%)
+
+# `make proof` (README, SECURITY.md T1-T26): long, bounded runs of the test
+# build that prove what `make test` samples. Each suite is one command (a
+# binary built from tests/proof/proof_*.c, or a script) that prints its figures
+# as its last lines; add a suite by appending it here, in the order to run.
+PROOF_SUITES := build/test/proof/proof_access_sweep
 
 .SECONDARY:
-.PHONY: all deps test-deps run test unit api valgrind lint clean check-banned bench bench-quick
+.PHONY: all deps test-deps run test unit api valgrind lint clean check-banned bench bench-quick proof
 all: deps build/rel/yizhan
 
 deps:
@@ -55,6 +63,9 @@ build/test/unit/%: build/test/tests/unit/%.o $(TEST_OBJ) $(TLIB_OBJ)
 build/test/api/%: build/test/tests/api/%.o $(TEST_OBJ) $(TLIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(TEST_LDFLAGS) $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS)) -o $@
+build/test/proof/%: build/test/tests/proof/%.o $(TEST_OBJ) $(TLIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(TEST_LDFLAGS) $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS)) -o $@
 
 # The demo: var/ holds the database, keys and uploads; created once.
 run: all
@@ -73,6 +84,10 @@ valgrind: all
 test: test-deps lint
 	@$(MAKE) --no-print-directory unit api valgrind
 
+# The proof suites (under 30 minutes in total; see PROOF_SUITES above).
+proof: test-deps build/test/yizhan $(PROOF_BIN)
+	@YZ_BIN=$(CURDIR)/build/test/yizhan YZ_DATA=$(CURDIR)/data ./scripts/run-proof.sh $(PROOF_SUITES)
+
 # Banned calls and string-built SQL are refused at build time (SECURITY.md T5, STYLE.md).
 lint:
 	@./scripts/lint.sh
@@ -89,4 +104,5 @@ clean:
 	rm -rf build
 
 -include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TLIB_OBJ:.o=.d) \
-	$(UNIT_SRC:tests/unit/%.c=build/test/tests/unit/%.d) $(API_SRC:tests/api/%.c=build/test/tests/api/%.d)
+	$(UNIT_SRC:tests/unit/%.c=build/test/tests/unit/%.d) $(API_SRC:tests/api/%.c=build/test/tests/api/%.d) \
+	$(PROOF_SRC:tests/proof/%.c=build/test/tests/proof/%.d)

@@ -76,10 +76,13 @@ static enum yz_err load_room(struct yz_tx *tx, struct yz_req *req, int64_t id, e
     enum yz_err e = yz_step(st, &row);
     if (e != YZ_OK)
         return e;
-    if (!row || strcmp(yz_col_text(st, 0), "mediation") != 0) {
+    if (!row) {
         yz_exec(st);
         return YZ_ERR_NOT_FOUND;
     }
+    /* The policy decides before the kind is looked at, so that probing another
+     * user's matter of any kind through a room route is refused and recorded. */
+    bool mediation = strcmp(yz_col_text(st, 0), "mediation") == 0;
     const char *state = yz_col_text(st, 1);
     r->open = strcmp(state, "mediating") == 0 || strcmp(state, "agreement_pending") == 0;
     r->court_id = yz_col_i64(st, 2);
@@ -88,7 +91,10 @@ static enum yz_err load_room(struct yz_tx *tx, struct yz_req *req, int64_t id, e
         yz_strlcpy(r->capacity, yz_col_text(st, 3), sizeof r->capacity);
     yz_exec(st);
     struct yz_matter_ref ref = {id, r->court_id, participant};
-    return yz_policy_matter(req->app, &req->who, act, &ref, req->route->name);
+    e = yz_policy_matter(req->app, &req->who, act, &ref, req->route->name);
+    if (e != YZ_OK)
+        return e;
+    return mediation ? YZ_OK : YZ_ERR_NOT_FOUND;
 }
 
 static bool is_mediator(const struct room *r)
