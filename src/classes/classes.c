@@ -23,6 +23,7 @@ static struct yz_sql_def q_case = YZ_SQL(
     "SELECT c.court_id, c.case_number, coalesce(c.cause_code, ''), m.data,"
     " (SELECT group_id FROM case_group_members g WHERE g.matter_id = c.matter_id)"
     " FROM cases c JOIN matters m ON m.id = c.matter_id WHERE c.matter_id = ?");
+static struct yz_sql_def q_matter_court = YZ_SQL("SELECT court_id FROM matters WHERE id = ?");
 static struct yz_sql_def q_ungrouped = YZ_SQL(
     "SELECT c.matter_id, c.case_number, coalesce(c.cause_code, ''), m.data"
     " FROM cases c JOIN matters m ON m.id = c.matter_id"
@@ -829,6 +830,21 @@ enum yz_err yz_class_of_case(struct yz_tx *tx, struct yz_app *app, const struct 
     struct one_case c;
     enum yz_err e = load_case(tx, matter_id, &c);
     json_decref(c.data);
+    if (e == YZ_ERR_NOT_FOUND) {
+        /* Not a registered case. A matter of a court the caller may not see is still
+         * a probe of a foreign record: the policy decides (and records it). */
+        struct yz_stmt *st = yz_sql(tx, &q_matter_court);
+        yz_bind_i64(st, 1, matter_id);
+        bool row;
+        if ((e = yz_step(st, &row)) != YZ_OK)
+            return e;
+        int64_t court = row ? yz_col_i64(st, 0) : 0;
+        if (row && (e = yz_exec(st)) != YZ_OK)
+            return e;
+        if (court && (e = yz_policy_case_group(app, who, YZ_ACT_READ, court, 0, route)) != YZ_OK)
+            return e;
+        return YZ_ERR_NOT_FOUND;
+    }
     if (e != YZ_OK)
         return e;
     if ((e = yz_policy_case_group(app, who, YZ_ACT_READ, c.court_id, 0, route)) != YZ_OK)

@@ -158,9 +158,10 @@ static bool matter_visible(const struct session *s, int64_t matter)
 }
 
 enum kind { K_PUBLIC, K_MATTER, K_ATTACHMENT, K_NOTIFICATION, K_PAYMENT, K_BATCH, K_ORG,
-            K_MEDIATOR, K__COUNT };
+            K_MEDIATOR, K_CASE_GROUP, K_TEAM, K__COUNT };
 static const char *const KIND_NAME[] = {"public", "matter", "attachment", "notification",
-                                        "payment", "batch", "org", "mediator"};
+                                        "payment", "batch", "org", "mediator", "case group",
+                                        "team"};
 
 /* Which records a path's {id} names, by the path before it. */
 static const struct {
@@ -174,6 +175,8 @@ static const struct {
     {"/api/v1/filing/batches/{id}", K_BATCH},
     {"/api/v1/roster/orgs/{id}", K_ORG},
     {"/api/v1/roster/mediators/{id}", K_MEDIATOR},
+    {"/api/v1/case-groups/{id}", K_CASE_GROUP},
+    {"/api/v1/teams/{id}", K_TEAM},
     /* Reference data anyone may read. */
     {"/api/v1/courts/{id}", K_PUBLIC},
     {"/api/v1/causes/{id}", K_PUBLIC},
@@ -233,6 +236,18 @@ static bool visible(const struct session *s, enum kind k, int64_t id)
             return true;
         return strcmp(s->role, "court_admin") == 0 &&
                q1("SELECT count(*) FROM mediators WHERE id = %lld AND court_id = %lld", lid, cid) > 0;
+    case K_CASE_GROUP: /* the court's own staff (the route admits class-case roles only) */
+        return is_staff(s) && q1("SELECT count(*) FROM case_groups WHERE id = %lld AND court_id"
+                                 " = %lld", lid, cid) > 0;
+    case K_TEAM: { /* staff who see the court's data, and the team's members */
+        if (q1("SELECT count(*) FROM team_members WHERE team_id = %lld AND user_id = %lld", lid,
+               uid) > 0)
+            return true;
+        int64_t court = q1("SELECT court_id FROM teams WHERE id = %lld", lid);
+        if (strcmp(s->role, "supervisor") == 0)
+            return court_within(court, s->court_id);
+        return is_staff(s) && court == s->court_id;
+    }
     case K__COUNT: break;
     }
     return false;
@@ -246,6 +261,8 @@ static const char *const TABLE_SQL[K__COUNT] = {
     [K_BATCH] = "SELECT id FROM filing_batches ORDER BY id",
     [K_ORG] = "SELECT id FROM mediation_orgs ORDER BY id",
     [K_MEDIATOR] = "SELECT id FROM mediators ORDER BY id",
+    [K_CASE_GROUP] = "SELECT id FROM case_groups ORDER BY id",
+    [K_TEAM] = "SELECT id FROM teams ORDER BY id",
 };
 
 /* ---- the world: records of several users at two courts ---------------------- */
@@ -404,6 +421,25 @@ static void build_world(void)
     yzt_assert_status(&r, 201);
     yzt_response_free(&r);
     add_marker("探针调解室消息", K_MATTER, m4);
+
+    /* A trial team and a class-case group at each court. */
+    struct session *admin = by_login("court_admin"), *admin_jb = by_login("court_admin_jb");
+    struct session *admins[2] = {admin, admin_jb};
+    static const char *const team_names[2] = {"探针渝中快审团队", "探针江北快审团队"};
+    static const char *const group_names[2] = {"探针渝中类案", "探针江北类案"};
+    for (int c = 0; c < 2; c++) {
+        yzt_post_new(&admins[c]->c, "/api/v1/teams",
+                     json_pack("{s:s, s:s}", "name", team_names[c], "kind", "fast_track"), &r);
+        yzt_assert_status(&r, 201);
+        add_marker(team_names[c], K_TEAM, yzt_json_int(&r, "id"));
+        yzt_post_new(&admins[c]->c, "/api/v1/case-groups",
+                     json_pack("{s:s, s:s, s:s}", "name", group_names[c], "cause_code", "108.3",
+                               "criteria", "同一原告的民间借贷纠纷"),
+                     &r);
+        yzt_assert_status(&r, 201);
+        add_marker(group_names[c], K_CASE_GROUP, yzt_json_int(&r, "id"));
+    }
+    yzt_response_free(&r);
 
     /* The full run: more owners, each with a matter and a file at both courts. */
     static const char *const owners[] = {"13800000001", "13800000002", "13800000003",
