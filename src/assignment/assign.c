@@ -38,6 +38,8 @@ static struct yz_sql_def q_judge_team = YZ_SQL(
     "SELECT t.id, t.name FROM teams t JOIN team_members tm ON tm.team_id = t.id"
     " WHERE t.court_id = ? AND t.kind = ? AND t.active = 1 AND tm.user_id = ?"
     " AND tm.role = 'judge' ORDER BY t.id LIMIT 1");
+static struct yz_sql_def q_current =
+    YZ_SQL("SELECT judge_id FROM assignments WHERE matter_id = ? AND ended_at IS NULL");
 static struct yz_sql_def q_end =
     YZ_SQL("UPDATE assignments SET ended_at = ? WHERE matter_id = ? AND ended_at IS NULL");
 static struct yz_sql_def q_end_judge = YZ_SQL(
@@ -402,6 +404,27 @@ static enum yz_err gather(struct yz_effect_ctx *c, const char *team_kind, struct
     return e;
 }
 
+/* The judge currently holding the matter, 0 when none. */
+static enum yz_err current_judge(struct yz_tx *tx, int64_t matter_id, int64_t *judge)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_current);
+    yz_bind_i64(st, 1, matter_id);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    *judge = e == YZ_OK && row ? yz_col_i64(st, 0) : 0;
+    if (e == YZ_OK)
+        e = yz_exec(st);
+    return e;
+}
+
+static bool blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t')
+            return false;
+    return true;
+}
+
 enum yz_err yz_assign_draw_effect(struct yz_effect_ctx *c)
 {
     struct matter_row m;
@@ -411,6 +434,18 @@ enum yz_err yz_assign_draw_effect(struct yz_effect_ctx *c)
     const char *team_kind = yz_assign_team_kind_for(m.state);
     if (!team_kind) {
         yz_field_errors_add(c->fe, "event", "no_track", "本案尚未确定审理程序，不能分案");
+        return YZ_ERR_VALIDATION;
+    }
+    /* RULE: redraw-reason — drawing again while a judge holds the case (not
+     * after a recusal, which ends the assignment) must say why, so that
+     * drawing until a wanted judge comes up is visible in the history. */
+    int64_t previous = 0;
+    const char *note = json_string_value(json_object_get(c->fields, "note"));
+    if ((e = current_judge(c->tx, c->matter_id, &previous)) != YZ_OK)
+        return e;
+    if (previous && blank(note)) {
+        yz_field_errors_add(c->fe, "fields/note", "required",
+                            "本案已有承办法官，重新随机分案须说明理由");
         return YZ_ERR_VALIDATION;
     }
     struct draw_state *d = calloc(1, sizeof *d);
@@ -459,9 +494,10 @@ enum yz_err yz_assign_draw_effect(struct yz_effect_ctx *c)
         "attempts", (json_int_t)res.attempts, "result", "team_id", (json_int_t)won->team_id,
         "team_name", won->team_name, "judge_id", (json_int_t)won->judge_id, "judge_name",
         won->judge_name, "load", (json_int_t)won->load);
-    const char *note = json_string_value(json_object_get(c->fields, "note"));
-    if (note && *note)
+    if (!blank(note))
         json_object_set_new(payload, "note", json_string(note));
+    if (previous)
+        json_object_set_new(payload, "previous_judge_id", json_integer(previous));
     char stream[48];
     stream_of(c->matter_id, stream, sizeof stream);
     if ((e = yz_app_record(c->tx, c->app, stream, "assignment.drawn", c->who->user_id, 0,

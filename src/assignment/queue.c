@@ -39,6 +39,10 @@ static struct yz_sql_def q_report = YZ_SQL(
     "SELECT a.judge_id, u.name, sum(a.method = 'draw'), sum(a.method = 'designation')"
     " FROM assignments a JOIN users u ON u.id = a.judge_id WHERE a.court_id = ?"
     " GROUP BY a.judge_id ORDER BY a.judge_id LIMIT 1000");
+/* Draws of a case that already had a judge: redraws (each needs a reason). */
+static struct yz_sql_def q_redraws = YZ_SQL(
+    "SELECT count(*) FROM assignments a WHERE a.court_id = ? AND a.method = 'draw'"
+    " AND EXISTS (SELECT 1 FROM assignments b WHERE b.matter_id = a.matter_id AND b.id < a.id)");
 static struct yz_sql_def q_court_judges = YZ_SQL(
     "SELECT DISTINCT tm.user_id, u.name FROM team_members tm JOIN teams t ON t.id = tm.team_id"
     " JOIN users u ON u.id = tm.user_id WHERE t.court_id = ? AND tm.role = 'judge'"
@@ -275,6 +279,15 @@ enum yz_err yz_assign_report(struct yz_tx *tx, struct yz_app *app, const struct 
                                                     "designations", 0, "open_cases", 0));
     }
     free(loads);
+    int64_t redraws = 0;
+    if (e == YZ_OK) {
+        st = yz_sql(tx, &q_redraws);
+        yz_bind_i64(st, 1, court_id);
+        if ((e = yz_step(st, &row)) == YZ_OK && row)
+            redraws = yz_col_i64(st, 0);
+        if (e == YZ_OK)
+            e = yz_exec(st);
+    }
     if (e != YZ_OK) {
         json_decref(judges);
         return e;
@@ -283,6 +296,7 @@ enum yz_err yz_assign_report(struct yz_tx *tx, struct yz_app *app, const struct 
     json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:o}", "court_id", (json_int_t)court_id, "draws",
                           (json_int_t)draws, "designations", (json_int_t)designations, "total",
                           (json_int_t)total, "judges", judges);
+    json_object_set_new(o, "redraws", json_integer(redraws));
     json_object_set_new(o, "designation_share_pct",
                         total ? json_integer((designations * 100 + total / 2) / total)
                               : json_null());

@@ -28,7 +28,7 @@ static struct yz_test_server srv;
 static struct yzt_client admin = {.srv = &srv}, admin_jb = {.srv = &srv},
                          triage = {.srv = &srv}, clerk = {.srv = &srv}, judge = {.srv = &srv},
                          judge3 = {.srv = &srv}, supervisor = {.srv = &srv},
-                         party = {.srv = &srv};
+                         party = {.srv = &srv}, mediator = {.srv = &srv};
 static int64_t court, court_jb;
 /* Demo people, by name, from the demo teams. */
 static int64_t id_judge, id_judge2, id_judge3, id_judge4, id_judge5, id_assistant, id_mediator;
@@ -101,6 +101,7 @@ static int setup(void **state)
     yzt_demo_login(&judge3, "judge3");
     yzt_demo_login(&supervisor, "supervisor");
     yzt_demo_login(&party, "13800000001");
+    yzt_demo_login(&mediator, "13800000005"); /* 钱调解员, of 速裁一组 */
     court = yzt_court_id(&admin, "渝0103");
     court_jb = yzt_court_id(&admin, "渝0105");
     struct yzt_response r = {0};
@@ -461,9 +462,21 @@ static void draw_is_recorded_and_rerun_from_history(void **state)
              " AND type = 'assignment.seed_committed'",
              (long long)id);
     int64_t second_commit = event_id_of(sql);
-    draw(id, 200, &r);
+    /* A judge holds the case: a redraw must say why. */
+    draw(id, 400, &r);
+    yzt_assert_field_error_code(&r, "fields/note", "required");
+    fire(&triage, id, json_pack("{s:s, s:{s:s}}", "event", "assign_by_draw", "fields", "note", "  "),
+         400, &r);
+    yzt_assert_field_error_code(&r, "fields/note", "required");
+    fire(&triage, id,
+         json_pack("{s:s, s:{s:s}}", "event", "assign_by_draw", "fields", "note",
+                   "承办法官长期病假，院庭长批准重新分案"),
+         200, &r);
     p = last_payload(id, "assignment.drawn", &drawn_id);
     assert_int_equal(json_integer_value(json_object_get(p, "commit_event_id")), second_commit);
+    assert_int_equal(json_integer_value(json_object_get(p, "previous_judge_id")), drawn);
+    assert_string_equal(json_string_value(json_object_get(p, "note")),
+                        "承办法官长期病假，院庭长批准重新分案");
     json_decref(p);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM assignments WHERE matter_id = %lld",
              (long long)id);
@@ -648,6 +661,7 @@ static void designation_needs_a_reason_and_is_counted_apart(void **state)
     assert_true(designations >= 1);
     assert_true(draws >= 1);
     assert_int_equal(yzt_json_int(&r, "total"), draws + designations);
+    assert_int_equal(yzt_json_int(&r, "redraws"), 1); /* the one with a reason, above */
     assert_int_equal(designations, count("SELECT count(*) FROM events WHERE type ="
                                          " 'assignment.designated'"));
     assert_int_equal(draws, count("SELECT count(*) FROM events WHERE type = 'assignment.drawn'"));
@@ -715,6 +729,13 @@ static void team_queue_for_members_triage_and_admins(void **state)
     /* judge3 is a member of a fast-track team. */
     get(&judge3, pathf(path, sizeof path, "/api/v1/teams/", team_fast1, "/queue"), &r);
     yzt_assert_status(&r, 200);
+    /* So is the roster mediator 钱调解员, who sees that queue and no other. */
+    get(&mediator, path, &r);
+    yzt_assert_status(&r, 200);
+    get(&mediator, pathf(path, sizeof path, "/api/v1/teams/", team_ordinary, "/queue"), &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    get(&mediator, pathf(path, sizeof path, "/api/v1/teams/", team_fast1, ""), &r);
+    yzt_assert_problem(&r, 404, "not_found");
     yzt_response_free(&r);
 }
 
