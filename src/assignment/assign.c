@@ -369,7 +369,7 @@ static enum yz_err gather(struct yz_effect_ctx *c, const char *team_kind, struct
         const char *team_name = yz_col_text(st, 1), *judge_name = yz_col_text(st, 3);
         const struct recusal_row *r = find_recusal(d, judge);
         const char *code = NULL;
-        char reason[YZ_ASSIGN_REASON_MAX * 4 + 64];
+        char reason[4096]; /* a reason (<= 2000 bytes), a value and names: never truncated */
         if (r) {
             code = "recused";
             snprintf(reason, sizeof reason, "%s：%s", recusal_kind_title(r->kind), r->reason);
@@ -377,6 +377,13 @@ static enum yz_err gather(struct yz_effect_ctx *c, const char *team_kind, struct
                    strcmp(yz_col_text(st, 5), "active") != 0) {
             code = "unavailable";
             snprintf(reason, sizeof reason, "账号已停用或已不是本院法官");
+        } else {
+            e = yz_assign_conflict_of(c->tx, judge, json_object_get(c->data, "application"),
+                                      reason, sizeof reason);
+            if (e != YZ_OK)
+                return e;
+            if (reason[0])
+                code = "conflict";
         }
         if (code) {
             json_array_append_new(
@@ -549,6 +556,16 @@ enum yz_err yz_assign_designate_effect(struct yz_effect_ctx *c)
         return e;
     if (is_recused) {
         yz_field_errors_add(c->fe, "fields/judge_id", "recused", "该法官已在本案回避，不能指定");
+        return YZ_ERR_VALIDATION;
+    }
+    char conflict[4096];
+    e = yz_assign_conflict_of(c->tx, judge_id, json_object_get(c->data, "application"), conflict,
+                              sizeof conflict);
+    if (e != YZ_OK)
+        return e;
+    if (conflict[0]) {
+        yz_field_errors_add(c->fe, "fields/judge_id", "conflict",
+                            "该法官与本案当事人或代理人存在已登记的利害关系，不能指定");
         return YZ_ERR_VALIDATION;
     }
     struct pick p = {.judge_id = judge_id};

@@ -117,6 +117,31 @@ enum yz_err yz_recusal_record(struct yz_tx *tx, struct yz_app *app, const struct
                               const struct yz_recusal_input *in, struct yz_field_errors *fe,
                               json_t **out);
 
+/* ---- configured relationships (利害关系) ---------------------------------------------- */
+
+/* A judge's relationship with a party (party_name, credit_code), a law firm
+ * (law_firm) or a lawyer (lawyer_licence) and why: the judge is excluded
+ * from draws of every case whose application names it (exclusion code
+ * "conflict") and cannot be designated for it. The court admin of the
+ * judge's court or the judge records and removes them; the court's triage
+ * officers read them too. Events "assignment.conflict_configured" and
+ * "assignment.conflict_removed" on "judge/<id>". *out: the judge's list. */
+struct yz_conflict_input {
+    const char *kind;   /* party_name | credit_code | law_firm | lawyer_licence */
+    const char *value;  /* the name (2..100 code points), code or licence number */
+    const char *reason; /* 1..YZ_ASSIGN_REASON_MAX code points */
+};
+
+enum yz_err yz_conflict_add(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                            const char *channel, int64_t judge_id,
+                            const struct yz_conflict_input *in, struct yz_field_errors *fe,
+                            json_t **out);
+enum yz_err yz_conflict_remove(struct yz_tx *tx, struct yz_app *app,
+                               const struct yz_principal *who, const char *channel,
+                               int64_t judge_id, int64_t conflict_id, json_t **out);
+enum yz_err yz_conflict_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                             int64_t judge_id, json_t **out);
+
 /* ---- the workflow effects --------------------------------------------------------- */
 
 /* Effect "draw_assignment" (event assign_by_draw). */

@@ -15,6 +15,8 @@
 
 static const char *const team_kinds[] = {"fast_track", "ordinary", NULL};
 static const char *const member_roles[] = {"judge", "assistant", "clerk", "mediator", NULL};
+static const char *const conflict_kinds[] = {"party_name", "credit_code", "law_firm",
+                                             "lawyer_licence", NULL};
 static const char *const recusal_kinds[] = {"self_declared", "party_application", "relationship",
                                             NULL};
 
@@ -55,6 +57,22 @@ const struct yz_field_spec yz_assign_recusal_body[] = {
     {"judge_id", YZ_V_ID, true, 0, 0, NULL, "回避的法官"},
     {"kind", YZ_V_ENUM, true, 0, 0, recusal_kinds, "回避类型"},
     {"reason", YZ_V_LONGTEXT, true, 2, YZ_ASSIGN_REASON_MAX, NULL, "回避理由"},
+    YZ_FIELDS_END,
+};
+
+const struct yz_field_spec yz_assign_judge_params[] = {
+    {"id", YZ_V_ID, true, 0, 0, NULL, "法官账号"},
+    YZ_FIELDS_END,
+};
+const struct yz_field_spec yz_assign_conflict_params[] = {
+    {"id", YZ_V_ID, true, 0, 0, NULL, "法官账号"},
+    {"conflict_id", YZ_V_ID, true, 0, 0, NULL, "利害关系编号"},
+    YZ_FIELDS_END,
+};
+const struct yz_field_spec yz_assign_conflict_body[] = {
+    {"kind", YZ_V_ENUM, true, 0, 0, conflict_kinds, "关系类型"},
+    {"value", YZ_V_TEXT, true, 2, 100, NULL, "当事人、律师事务所名称或证照号码"},
+    {"reason", YZ_V_LONGTEXT, true, 2, YZ_ASSIGN_REASON_MAX, NULL, "利害关系说明"},
     YZ_FIELDS_END,
 };
 
@@ -249,4 +267,45 @@ static enum yz_err recusal_tx(struct yz_tx *tx, struct yz_req *req, struct yz_re
 enum yz_err yz_assign_http_recusal(struct yz_req *req, struct yz_resp *resp)
 {
     return finish(req, yz_req_write(req, resp, recusal_tx, NULL), yz_req_param_id(req, "id"));
+}
+
+/* ---- configured relationships ------------------------------------------------------------ */
+
+static enum yz_err conflicts_tx(struct yz_tx *tx, void *p)
+{
+    struct read_ctx *c = p;
+    return yz_conflict_list(tx, c->req->app, &c->req->who, c->id, &c->resp->body);
+}
+
+enum yz_err yz_assign_http_conflicts(struct yz_req *req, struct yz_resp *resp)
+{
+    struct read_ctx c = {req, resp, yz_req_param_id(req, "id")};
+    return finish(req, yz_store_read(req->app->store, conflicts_tx, &c), c.id);
+}
+
+static enum yz_err conflict_add_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
+                                   void *c)
+{
+    struct yz_conflict_input in = {
+        .kind = str(req, "kind"), .value = str(req, "value"), .reason = str(req, "reason")};
+    return yz_conflict_add(tx, req->app, &req->who, req->channel, yz_req_param_id(req, "id"), &in,
+                           &req->fields, &resp->body);
+}
+
+enum yz_err yz_assign_http_conflict_add(struct yz_req *req, struct yz_resp *resp)
+{
+    return finish(req, yz_req_write(req, resp, conflict_add_tx, NULL), yz_req_param_id(req, "id"));
+}
+
+static enum yz_err conflict_remove_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
+                                      void *c)
+{
+    return yz_conflict_remove(tx, req->app, &req->who, req->channel, yz_req_param_id(req, "id"),
+                              yz_req_param_id(req, "conflict_id"), &resp->body);
+}
+
+enum yz_err yz_assign_http_conflict_remove(struct yz_req *req, struct yz_resp *resp)
+{
+    return finish(req, yz_req_write(req, resp, conflict_remove_tx, NULL),
+                  yz_req_param_id(req, "id"));
 }

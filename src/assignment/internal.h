@@ -54,6 +54,14 @@ int64_t yz_assign_load_of(const struct yz_assign_loads *l, int64_t judge_id);
 bool yz_assign_is_open(struct yz_app *app, const char *kind, const char *state);
 /* 自行回避, 当事人申请回避, 存在利害关系; the kind itself when unknown. */
 const char *yz_assign_recusal_kind_title(const char *kind);
+/* The name of the party or agent in application (a filing_application as
+ * stored) that a relationship of kind with value matches, or NULL. */
+const char *yz_assign_conflict_match(const json_t *application, const char *kind,
+                                     const char *value);
+/* The first configured relationship of judge_id that application matches,
+ * as the Chinese reason of an exclusion in reason ("" when none). */
+enum yz_err yz_assign_conflict_of(struct yz_tx *tx, int64_t judge_id, const json_t *application,
+                                  char *reason, size_t size);
 /* The team kind that tries cases in state: "fast_track", "ordinary", or NULL
  * when a case in that state is not assigned. */
 const char *yz_assign_team_kind_for(const char *state);

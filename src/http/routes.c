@@ -276,6 +276,18 @@ static const struct yz_route routes[] = {
      yz_assign_matter_params, yz_assign_recusal_body, YZ_ROUTE_IDEMPOTENT, 201, "assignment",
      "登记回避：法官本人自行回避；分流员或法院管理员登记当事人申请回避、利害关系。"
      "承办法官回避的，案件待重新分案"},
+    {"assignment.conflicts", YZ_GET, "/api/v1/judges/{id}/conflicts", yz_assign_http_conflicts,
+     ROLES(YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(COURT_ADMIN)),
+     yz_assign_judge_params, NULL, 0, 200, "assignment",
+     "法官已登记的利害关系（当事人、律师事务所、律师），随机分案时自动排除，指定分案时拒绝"},
+    {"assignment.conflict_add", YZ_POST, "/api/v1/judges/{id}/conflicts",
+     yz_assign_http_conflict_add, ROLES(YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(COURT_ADMIN)),
+     yz_assign_judge_params, yz_assign_conflict_body, YZ_ROUTE_IDEMPOTENT, 201, "assignment",
+     "登记法官的利害关系（kind：party_name 当事人名称、credit_code 统一社会信用代码、law_firm "
+     "律师事务所、lawyer_licence 律师执业证号）；法官本人或法院管理员"},
+    {"assignment.conflict_remove", YZ_DELETE, "/api/v1/judges/{id}/conflicts/{conflict_id}",
+     yz_assign_http_conflict_remove, ROLES(YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(COURT_ADMIN)),
+     yz_assign_conflict_params, NULL, 0, 200, "assignment", "撤销已登记的利害关系"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

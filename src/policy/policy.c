@@ -71,6 +71,18 @@ bool yz_policy_recusal(const struct yz_app *app, const struct yz_principal *who,
     return who->role == YZ_ROLE_TRIAGE_OFFICER || who->role == YZ_ROLE_COURT_ADMIN;
 }
 
+bool yz_policy_judge_conflicts(const struct yz_app *app, const struct yz_principal *who,
+                               int64_t court_id, int64_t judge_id, bool write)
+{
+    if (who->user_id == 0 || who->court_id == 0 || who->court_id != court_id)
+        return false;
+    if (who->role == YZ_ROLE_COURT_ADMIN)
+        return true;
+    if (who->role == YZ_ROLE_JUDGE && who->user_id == judge_id)
+        return true;
+    return !write && who->role == YZ_ROLE_TRIAGE_OFFICER;
+}
+
 static bool decide(const struct yz_app *app, const struct yz_principal *who, enum yz_action action,
                    const struct yz_matter_ref *m)
 {

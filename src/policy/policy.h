@@ -70,6 +70,11 @@ bool yz_policy_assignment_read(const struct yz_app *app, const struct yz_princip
  * only declare it, assignment.h), or the court's triage officer or court admin. */
 bool yz_policy_recusal(const struct yz_app *app, const struct yz_principal *who, int64_t court_id,
                        int64_t judge_id);
+/* A judge's configured relationships (利害关系): the court admin of the
+ * judge's court and the judge change them; the court's triage officers read
+ * them too. */
+bool yz_policy_judge_conflicts(const struct yz_app *app, const struct yz_principal *who,
+                               int64_t court_id, int64_t judge_id, bool write);
 /* Records the denial yz_policy_matter parked on this thread, if any. Call it
  * outside any transaction once the request's work is done (the router does). */
 void yz_policy_flush_denial(struct yz_app *app);

@@ -428,6 +428,24 @@ static const struct yz_migration migrations[] = {
      " seed_enc TEXT NOT NULL,"
      " seed_hash TEXT NOT NULL CHECK (length(seed_hash) = 64),"
      " commit_event_id INTEGER NOT NULL);"},
+    {11, "judge_conflicts",
+     /* Configured relationships (利害关系) of judges (src/assignment/conflicts.c):
+      * a party by name or credit code, a law firm, a lawyer's licence, with the
+      * reason; removed ones keep their row (removed_at). Every change is also
+      * an event on "judge/<id>". */
+     "CREATE TABLE judge_conflicts ("
+     " id INTEGER PRIMARY KEY,"
+     " judge_id INTEGER NOT NULL REFERENCES users(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " kind TEXT NOT NULL CHECK (kind IN"
+     " ('party_name','credit_code','law_firm','lawyer_licence')),"
+     " value TEXT NOT NULL,"
+     " reason TEXT NOT NULL,"
+     " created_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL,"
+     " removed_at INTEGER);"
+     "CREATE UNIQUE INDEX judge_conflicts_active ON judge_conflicts(judge_id, kind, value)"
+     " WHERE removed_at IS NULL;"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -739,6 +739,100 @@ static void team_queue_for_members_triage_and_admins(void **state)
     yzt_response_free(&r);
 }
 
+/* ---- configured relationships -------------------------------------------------------------------- */
+
+static void conflict(struct yzt_client *c, int64_t judge_id, const char *kind, const char *value,
+                     const char *reason, long status, struct yzt_response *r)
+{
+    char path[80];
+    yzt_post_new(c, pathf(path, sizeof path, "/api/v1/judges/", judge_id, "/conflicts"),
+                 json_pack("{s:s, s:s, s:s}", "kind", kind, "value", value, "reason", reason), r);
+    yzt_assert_status(r, status);
+}
+
+static void configured_relationships_exclude_and_refuse(void **state)
+{
+    struct yzt_response r = {0};
+    char path[96];
+    conflict(&admin, id_judge, "party_name", "李四", "李四系该法官的表兄", 201, &r);
+    int64_t cid = yzt_json_int(&r, "items.0.id");
+    assert_int_equal(events_on("assignment.conflict_configured", "judge", id_judge), 1);
+    /* Bad input, every field named. */
+    conflict(&admin, id_judge, "cousin", "李四", "亲属", 400, &r);
+    yzt_assert_field_error(&r, "kind");
+    conflict(&admin, id_judge, "credit_code", "91500103MA5U0AAA0X", "持股", 400, &r);
+    yzt_assert_field_error(&r, "value");
+    conflict(&admin, id_judge, "lawyer_licence", "123", "同学", 400, &r);
+    yzt_assert_field_error(&r, "value");
+    conflict(&admin, id_judge, "party_name", "李", "", 400, &r);
+    yzt_assert_field_error(&r, "value");
+    yzt_assert_field_error(&r, "reason");
+    conflict(&admin, id_judge, "party_name", "李四", "再次登记", 409, &r);
+    yzt_assert_field_error_code(&r, "value", "duplicate");
+    conflict(&admin, id_assistant, "party_name", "李四", "不是法官", 404, &r);
+    conflict(&admin_jb, id_judge, "party_name", "王五", "外院", 404, &r);
+    conflict(&triage, id_judge, "party_name", "王五", "分流员不能登记", 403, &r);
+    /* The judge themself, for themself only. */
+    conflict(&judge, id_judge, "law_firm", "重庆示例律师事务所", "配偶在该所执业", 201, &r);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 2);
+    conflict(&judge, id_judge5, "law_firm", "重庆示例律师事务所", "代为登记", 404, &r);
+    const char *list = pathf(path, sizeof path, "/api/v1/judges/", id_judge, "/conflicts");
+    get(&triage, list, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 2);
+    get(&judge3, list, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    get(&admin_jb, list, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    get(&party, list, &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+
+    /* A case against 李四: 郑法官 is never drawn, and the exclusion says why. */
+    for (int i = 0; i < 6; i++) {
+        int64_t id = new_case(true);
+        draw(id, 200, &r);
+        assert_int_equal(current_judge(id), id_judge5);
+        int64_t ev;
+        json_t *p = last_payload(id, "assignment.drawn", &ev);
+        json_t *ex = json_array_get(json_object_get(p, "exclusions"), 0);
+        assert_int_equal(json_integer_value(json_object_get(ex, "judge_id")), id_judge);
+        assert_string_equal(json_string_value(json_object_get(ex, "code")), "conflict");
+        assert_non_null(strstr(json_string_value(json_object_get(ex, "reason")), "李四系该法官的表兄"));
+        json_decref(p);
+        if (i == 0) {
+            fire(&triage, id,
+                 json_pack("{s:s, s:{s:I, s:s}}", "event", "designate_judge", "fields", "judge_id",
+                           (json_int_t)id_judge, "reason", "系列案件由同一法官审理"),
+                 400, &r);
+            yzt_assert_field_error_code(&r, "fields/judge_id", "conflict");
+        }
+    }
+
+    /* Removing both relationships ends the exclusion. */
+    char del[128];
+    snprintf(del, sizeof del, "/api/v1/judges/%lld/conflicts/%lld", (long long)id_judge,
+             (long long)cid);
+    yzt_request(&admin_jb, "DELETE", del, NULL, NULL, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_request(&admin, "DELETE", del, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    int64_t other = yzt_json_int(&r, "items.0.id");
+    yzt_request(&admin, "DELETE", del, NULL, NULL, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    snprintf(del, sizeof del, "/api/v1/judges/%lld/conflicts/%lld", (long long)id_judge,
+             (long long)other);
+    yzt_request(&judge, "DELETE", del, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 0);
+    assert_int_equal(events_on("assignment.conflict_removed", "judge", id_judge), 2);
+    int64_t id = new_case(true);
+    fire(&triage, id,
+         json_pack("{s:s, s:{s:I, s:s}}", "event", "designate_judge", "fields", "judge_id",
+                   (json_int_t)id_judge, "reason", "系列案件由同一法官审理"),
+         200, &r);
+    yzt_response_free(&r);
+}
+
 /* ---- tampering --------------------------------------------------------------------------------------- */
 
 static void exec_sql(sqlite3 *db, const char *sql)
@@ -802,6 +896,7 @@ int main(void)
         cmocka_unit_test(recusals_recorded_and_never_violated),
         cmocka_unit_test(designation_needs_a_reason_and_is_counted_apart),
         cmocka_unit_test(team_queue_for_members_triage_and_admins),
+        cmocka_unit_test(configured_relationships_exclude_and_refuse),
         cmocka_unit_test(a_tampered_draw_is_a_mismatch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
