@@ -38,8 +38,9 @@ static struct yz_sql_def q_judge_team = YZ_SQL(
     "SELECT t.id, t.name FROM teams t JOIN team_members tm ON tm.team_id = t.id"
     " WHERE t.court_id = ? AND t.kind = ? AND t.active = 1 AND tm.user_id = ?"
     " AND tm.role = 'judge' ORDER BY t.id LIMIT 1");
-static struct yz_sql_def q_current =
-    YZ_SQL("SELECT judge_id FROM assignments WHERE matter_id = ? AND ended_at IS NULL");
+static struct yz_sql_def q_current = YZ_SQL(
+    "SELECT a.judge_id, coalesce(t.kind, '') FROM assignments a LEFT JOIN teams t"
+    " ON t.id = a.team_id WHERE a.matter_id = ? AND a.ended_at IS NULL");
 static struct yz_sql_def q_end =
     YZ_SQL("UPDATE assignments SET ended_at = ? WHERE matter_id = ? AND ended_at IS NULL");
 static struct yz_sql_def q_end_judge = YZ_SQL(
@@ -411,14 +412,17 @@ static enum yz_err gather(struct yz_effect_ctx *c, const char *team_kind, struct
     return e;
 }
 
-/* The judge currently holding the matter, 0 when none. */
-static enum yz_err current_judge(struct yz_tx *tx, int64_t matter_id, int64_t *judge)
+/* The judge currently holding the matter (0 when none) and the kind of the
+ * team it was assigned through ("" when none). */
+static enum yz_err current_judge(struct yz_tx *tx, int64_t matter_id, int64_t *judge,
+                                 char team_kind[16])
 {
     struct yz_stmt *st = yz_sql(tx, &q_current);
     yz_bind_i64(st, 1, matter_id);
     bool row;
     enum yz_err e = yz_step(st, &row);
     *judge = e == YZ_OK && row ? yz_col_i64(st, 0) : 0;
+    yz_strlcpy(team_kind, e == YZ_OK && row ? yz_col_text(st, 1) : "", 16);
     if (e == YZ_OK)
         e = yz_exec(st);
     return e;
@@ -444,13 +448,16 @@ enum yz_err yz_assign_draw_effect(struct yz_effect_ctx *c)
         return YZ_ERR_VALIDATION;
     }
     /* RULE: redraw-reason — drawing again while a judge holds the case (not
-     * after a recusal, which ends the assignment) must say why, so that
-     * drawing until a wanted judge comes up is visible in the history. */
+     * after a recusal, which ends the assignment, nor after the case changed
+     * track, e.g. 简转繁, which needs a team of the other kind) must say why,
+     * so that drawing until a wanted judge comes up is visible in the history. */
     int64_t previous = 0;
+    char previous_kind[16];
     const char *note = json_string_value(json_object_get(c->fields, "note"));
-    if ((e = current_judge(c->tx, c->matter_id, &previous)) != YZ_OK)
+    if ((e = current_judge(c->tx, c->matter_id, &previous, previous_kind)) != YZ_OK)
         return e;
-    if (previous && blank(note)) {
+    bool track_changed = previous_kind[0] && strcmp(previous_kind, team_kind) != 0;
+    if (previous && !track_changed && blank(note)) {
         yz_field_errors_add(c->fe, "fields/note", "required",
                             "本案已有承办法官，重新随机分案须说明理由");
         return YZ_ERR_VALIDATION;
