@@ -34,7 +34,7 @@ PROOF_BIN := $(PROOF_SRC:tests/proof/%.c=build/test/proof/%)
 # build that prove what `make test` samples. Each suite is one command (a
 # binary built from tests/proof/proof_*.c, or a script) that prints its figures
 # as its last lines; add a suite by appending it here, in the order to run.
-PROOF_SUITES := build/test/proof/proof_access_sweep
+PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper
 
 .SECONDARY:
 .PHONY: all deps test-deps run test unit api valgrind lint clean check-banned bench bench-quick proof
