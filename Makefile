@@ -34,16 +34,19 @@ PROOF_BIN := $(PROOF_SRC:tests/proof/%.c=build/test/proof/%)
 # build that prove what `make test` samples. Each suite is one command (a
 # binary built from tests/proof/proof_*.c, or a script) that prints its figures
 # as its last lines; add a suite by appending it here, in the order to run.
-PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper
+PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper \
+                scripts/proof/sqlmap.py
 
 .SECONDARY:
-.PHONY: all deps test-deps run test unit api valgrind lint clean check-banned bench bench-quick proof
+.PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof
 all: deps build/rel/yizhan
 
 deps:
 	@./scripts/deps.sh
 test-deps:
 	@./scripts/deps.sh --test
+proof-deps:
+	@./scripts/deps.sh --proof
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,7 +88,7 @@ test: test-deps lint
 	@$(MAKE) --no-print-directory unit api valgrind
 
 # The proof suites (under 30 minutes in total; see PROOF_SUITES above).
-proof: test-deps build/test/yizhan $(PROOF_BIN)
+proof: proof-deps build/test/yizhan $(PROOF_BIN)
 	@YZ_BIN=$(CURDIR)/build/test/yizhan YZ_DATA=$(CURDIR)/data ./scripts/run-proof.sh $(PROOF_SUITES)
 
 # Banned calls and string-built SQL are refused at build time (SECURITY.md T5, STYLE.md).

@@ -12,8 +12,13 @@ libsodium-dev libinih-dev liboath-dev libcurl4-openssl-dev libmagic-dev"
 # e-mail delivery tests (aiosmtpd, run with Debian's /usr/bin/python3).
 TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd"
 
+# `make proof` (SECURITY.md T5, T10, T13, T14): sqlmap, zzuf and slowhttptest against a
+# loopback server, clang for the libFuzzer targets.
+PROOF="sqlmap zzuf slowhttptest clang"
+
 want="$BUILD"
 [ "${1:-}" = "--test" ] && want="$BUILD $TEST"
+[ "${1:-}" = "--proof" ] && want="$BUILD $TEST $PROOF"
 
 missing=""
 for p in $want; do
