@@ -35,6 +35,7 @@ PROOF_BIN := $(PROOF_SRC:tests/proof/%.c=build/test/proof/%)
 # binary built from tests/proof/proof_*.c, or a script) that prints its figures
 # as its last lines; add a suite by appending it here, in the order to run.
 PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper \
+                build/test/proof/proof_malformed \
                 scripts/proof/sqlmap.py
 
 .SECONDARY:
