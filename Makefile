@@ -22,6 +22,7 @@ UNIT_SRC  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 API_SRC   := $(shell find tests/api -name 'test_*.c' 2>/dev/null | sort)
 TLIB_SRC  := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
 PROOF_SRC := $(shell find tests/proof -name 'proof_*.c' 2>/dev/null | sort)
+FUZZ_SRC  := $(shell find tests/fuzz -name 'fuzz_*.c' 2>/dev/null | sort)
 
 REL_OBJ   := $(LIB_SRC:%.c=build/rel/%.o)
 TEST_OBJ  := $(LIB_SRC:%.c=build/test/%.o)
@@ -29,6 +30,12 @@ TLIB_OBJ  := $(TLIB_SRC:%.c=build/test/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 API_BIN   := $(API_SRC:tests/api/%.c=build/test/api/%)
 PROOF_BIN := $(PROOF_SRC:tests/proof/%.c=build/test/proof/%)
+# libFuzzer targets (tests/fuzz, SECURITY.md T13): the library again, built by clang.
+FUZZ_CC     := clang
+FUZZ_CFLAGS := $(BASE) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-format-nonliteral
+FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzz/%.o)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 
 # `make proof` (README, SECURITY.md T1-T26): long, bounded runs of the test
 # build that prove what `make test` samples. Each suite is one command (a
@@ -36,10 +43,10 @@ PROOF_BIN := $(PROOF_SRC:tests/proof/%.c=build/test/proof/%)
 # as its last lines; add a suite by appending it here, in the order to run.
 PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper \
                 build/test/proof/proof_malformed \
-                scripts/proof/sqlmap.py
+                scripts/proof/sqlmap.py scripts/proof/fuzz.sh
 
 .SECONDARY:
-.PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof
+.PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof fuzz
 all: deps build/rel/yizhan
 
 deps:
@@ -71,6 +78,14 @@ build/test/proof/%: build/test/tests/proof/%.o $(TEST_OBJ) $(TLIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(TEST_LDFLAGS) $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS)) -o $@
 
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/bin/%: build/fuzz/tests/fuzz/%.o $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ $(PKG_LIBS) -o $@
+fuzz: proof-deps $(FUZZ_BIN)
+
 # The demo: var/ holds the database, keys and uploads; created once.
 run: all
 	@test -f var/yizhan.db || build/rel/yizhan init --demo --dir var
@@ -89,7 +104,7 @@ test: test-deps lint
 	@$(MAKE) --no-print-directory unit api valgrind
 
 # The proof suites (under 30 minutes in total; see PROOF_SUITES above).
-proof: proof-deps build/test/yizhan $(PROOF_BIN)
+proof: proof-deps build/test/yizhan $(PROOF_BIN) $(FUZZ_BIN)
 	@YZ_BIN=$(CURDIR)/build/test/yizhan YZ_DATA=$(CURDIR)/data ./scripts/run-proof.sh $(PROOF_SUITES)
 
 # Banned calls and string-built SQL are refused at build time (SECURITY.md T5, STYLE.md).
@@ -109,4 +124,5 @@ clean:
 
 -include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TLIB_OBJ:.o=.d) \
 	$(UNIT_SRC:tests/unit/%.c=build/test/tests/unit/%.d) $(API_SRC:tests/api/%.c=build/test/tests/api/%.d) \
-	$(PROOF_SRC:tests/proof/%.c=build/test/tests/proof/%.d)
+	$(PROOF_SRC:tests/proof/%.c=build/test/tests/proof/%.d) $(FUZZ_OBJ:.o=.d) \
+	$(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/tests/fuzz/%.d)
