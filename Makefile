@@ -3,7 +3,7 @@
 # Libraries come from Debian packages through pkg-config; scripts/deps.sh
 # installs whatever is missing.
 
-PKGS       := libmicrohttpd jansson sqlite3 libsodium inih liboath libcurl libmagic
+PKGS       := libmicrohttpd jansson sqlite3 libsodium inih liboath libcurl libmagic pangocairo cairo-pdf fontconfig
 TEST_PKGS  := cmocka
 CC         ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

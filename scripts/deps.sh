@@ -6,11 +6,13 @@ set -eu
 
 # Build and run.
 BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-libsodium-dev libinih-dev liboath-dev libcurl4-openssl-dev libmagic-dev"
+libsodium-dev libinih-dev liboath-dev libcurl4-openssl-dev libmagic-dev
+libcairo2-dev libpango1.0-dev fonts-noto-cjk"
 # Tests: unit framework, sanitizer runtimes, the sqlite3 shell (tamper tests),
 # curl (smoke checks), valgrind (leak checks), a real SMTP server for the
-# e-mail delivery tests (aiosmtpd, run with Debian's /usr/bin/python3).
-TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd"
+# e-mail delivery tests (aiosmtpd, run with Debian's /usr/bin/python3), pdfinfo and
+# pdftotext (poppler-utils) to check the rendered court documents.
+TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd poppler-utils"
 
 # `make proof` (SECURITY.md T5, T10, T13, T14): sqlmap, zzuf and slowhttptest against a
 # loopback server, clang for the libFuzzer targets.

@@ -7,13 +7,23 @@ set -u
 bin=${1:-build/rel/yizhan}
 dir=$(mktemp -d)
 trap 'pkill -TERM -f "yizhan serve --dir $dir" 2>/dev/null; rm -rf "$dir"' EXIT
-vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+# scripts/valgrind.supp names the one upstream leak (cairo 1.16) that yizhan cannot free.
+vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --suppressions=$(dirname "$0")/valgrind.supp"
 failed=0
 passed=0
 if timeout 300 $vg "$bin" init --dir "$dir/var" --demo >/dev/null 2>"$dir/init.log"; then
     passed=$((passed + 1))
 else
     echo "valgrind: init failed"; tail -n 40 "$dir/init.log"; failed=$((failed + 1))
+fi
+# A court document typeset as PDF (cairo, pango, fontconfig, then their shutdown).
+if timeout 300 $vg "$bin" template render summons --case-file tests/fixtures/template_case.json \
+    --inputs tests/fixtures/template_inputs_summons.json --format pdf --out "$dir/summons.pdf" \
+    >/dev/null 2>"$dir/pdf.log" && head -c 5 "$dir/summons.pdf" | grep -q '%PDF-'; then
+    passed=$((passed + 1))
+else
+    echo "valgrind: template render failed"; tail -n 40 "$dir/pdf.log"; failed=$((failed + 1))
 fi
 ( timeout 300 $vg "$bin" serve --dir "$dir/var" --port 0 --port-file "$dir/port" 2>"$dir/serve.log"
   echo $? >"$dir/serve.rc" ) &

@@ -6,6 +6,8 @@
 #include "core/metrics.h"
 #include "crypto/keys.h"
 #include "forms/forms.h"
+#include "templates/pdf.h"
+#include "templates/templates.h"
 #include "matters/effects.h"
 #include "payments/payments.h"
 #include "crypto/password.h"
@@ -47,6 +49,8 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
         goto fail;
     if ((e = yz_forms_load_dir(app->cfg.data.dir, app->catalog, &app->forms, err)) != YZ_OK)
         goto fail;
+    if ((e = yz_templates_load_dir(app->cfg.data.dir, app->catalog, &app->templates, err)) != YZ_OK)
+        goto fail;
     snprintf(path, sizeof path, "%s/common-passwords.txt", app->cfg.data.dir);
     if ((e = yz_password_list_load(path, err)) != YZ_OK)
         goto fail;
@@ -80,6 +84,10 @@ void yz_app_close(struct yz_app *app)
     app->calendar = NULL;
     yz_forms_free(app->forms);
     app->forms = NULL;
+    yz_templates_free(app->templates);
+    app->templates = NULL;
+    /* Rendering has stopped with the server: release pango's and fontconfig's caches. */
+    yz_pdf_shutdown();
     yz_catalog_free(app->catalog);
     app->catalog = NULL;
     yz_workflows_free(app->workflows);

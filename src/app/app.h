@@ -19,6 +19,7 @@ struct yz_workflows;
 struct yz_calendar;
 struct yz_catalog;
 struct yz_forms;
+struct yz_templates;
 
 struct yz_app {
     struct yz_config cfg;
@@ -28,6 +29,7 @@ struct yz_app {
     struct yz_calendar *calendar;
     struct yz_catalog *catalog; /* causes, case types, materials: read-only */
     struct yz_forms *forms;     /* element-style complaint forms: read-only */
+    struct yz_templates *templates; /* court document templates: read-only */
     struct yz_courts courts; /* in-memory copy for the policy */
     struct yz_fee_settings fee_settings; /* the province's figures (configuration) */
     unsigned char payment_key[128]; /* the fee gateway's callback key; 0 length = none */

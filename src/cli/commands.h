@@ -20,5 +20,6 @@ int yz_cmd_restore(int argc, char **argv);
 int yz_cmd_fee(int argc, char **argv);
 int yz_cmd_check(int argc, char **argv);
 int yz_cmd_assign(int argc, char **argv);
+int yz_cmd_template(int argc, char **argv);
 
 #endif

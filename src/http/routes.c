@@ -22,10 +22,15 @@
 #include "notify/notify_http.h"
 #include "policy/roles.h"
 #include "system/system_http.h"
+#include "templates/templates_http.h"
 
 #define PUBLIC YZ_AUTH_PUBLIC, 0
 #define SIGNED_IN YZ_AUTH_ANY, 0
 #define ROLES(mask) YZ_AUTH_ROLES, (mask)
+#define DOCUMENT_STAFF                                                                             \
+    (YZ_ROLE_BIT(FILING_CLERK) | YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(JUDGE) |                \
+     YZ_ROLE_BIT(ASSISTANT) | YZ_ROLE_BIT(CLERK) | YZ_ROLE_BIT(SERVICE_OFFICER) |                  \
+     YZ_ROLE_BIT(COURT_ADMIN))
 #define CLASS_STAFF (YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(COURT_ADMIN))
 
 static const struct yz_route routes[] = {
@@ -240,6 +245,7 @@ static const struct yz_route routes[] = {
     {"classes.of_case", YZ_GET, "/api/v1/matters/{id}/case-group", yz_classes_http_of_case,
      ROLES(CLASS_STAFF), yz_classes_matter_params, NULL, 0, 200, "classes",
      "案件所属的类案及其示范案件"},
+
     {"teams.create", YZ_POST, "/api/v1/teams", yz_assign_http_team_create,
      ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, yz_assign_team_create_body, YZ_ROUTE_IDEMPOTENT, 201,
      "assignment", "法院管理员设立本院审判团队（fast_track 快审团队，ordinary 普通程序审判团队）"},
@@ -288,6 +294,15 @@ static const struct yz_route routes[] = {
     {"assignment.conflict_remove", YZ_DELETE, "/api/v1/judges/{id}/conflicts/{conflict_id}",
      yz_assign_http_conflict_remove, ROLES(YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(COURT_ADMIN)),
      yz_assign_conflict_params, NULL, 0, 200, "assignment", "撤销已登记的利害关系"},
+
+    /* Court documents from templates: staff of the case's court. */
+    {"templates.list", YZ_GET, "/api/v1/matters/{id}/documents", yz_templates_http_list,
+     ROLES(DOCUMENT_STAFF), yz_templates_matter_params, NULL, 0, 200, "templates",
+     "适用于该案件类别的文书模板（调解协议、简易程序判决书、要素式判决书、传票）及其填写项"},
+    {"templates.render", YZ_POST, "/api/v1/matters/{id}/documents/{template}/render",
+     yz_templates_http_render, ROLES(DOCUMENT_STAFF), yz_templates_render_params,
+     yz_templates_render_body, YZ_ROUTE_RAW, 200, "templates",
+     "按模板制作文书：format=text 返回纯文本，format=pdf 返回 A4 PDF（不保存）"},
 };
 
 const struct yz_route *yz_routes(size_t *count)

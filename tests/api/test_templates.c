@@ -1,0 +1,308 @@
+/*
+ * Court documents from templates, end to end: the templates offered for a
+ * case follow its class (case type and cause); a summons as plain text with
+ * the case's data (names in full, ID numbers masked, dates in Chinese); a
+ * long judgment as a real PDF (header and trailer, several pages numbered
+ * "— N —", the Chinese text extractable with pdftotext); bad input and
+ * foreign access answered as the rules say.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lib/apitest.h"
+#include "lib/cases.h"
+#include "lib/demo.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static struct yz_test_server srv;
+static struct yzt_client clerk = {.srv = &srv}, judge = {.srv = &srv}, admin_jb = {.srv = &srv},
+                         party = {.srv = &srv};
+
+static const struct yzt_plaintiff bank = {"重庆示例银行股份有限公司", "91500103MA5U0AAA0Q", NULL};
+static const struct yzt_plaintiff person = {"张三", NULL, "500103199001011232"};
+static int64_t card_case, loan_case;
+static char card_number[96], loan_number[96];
+
+static int setup(void **state)
+{
+    yzt_global_setup(state);
+    yzt_server_start(&srv, true, NULL);
+    yzt_demo_login(&clerk, "filing_clerk");
+    yzt_demo_login(&judge, "judge");
+    yzt_demo_login(&admin_jb, "court_admin_jb");
+    yzt_demo_login(&party, "13800000001");
+    int64_t court = yzt_court_id(&clerk, "渝0103");
+    card_case = yzt_case_register(
+        &clerk, court,
+        yzt_case_application(&bank, "李四", "115.2", "判令被告偿还信用卡透支本金12345.67元及利息",
+                             "被告申领信用卡后透支消费，至今未还。", 1234567),
+        card_number, sizeof card_number);
+    loan_case = yzt_case_register(
+        &clerk, court,
+        yzt_case_application(&person, "王五", "108.3", "判令被告偿还借款本金十万元及利息",
+                             "被告向原告借款十万元，到期未还。", 10000000),
+        loan_number, sizeof loan_number);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    yzt_server_stop(&srv);
+    return yzt_global_teardown(state);
+}
+
+static void render(struct yzt_client *c, int64_t id, const char *tpl, json_t *body,
+                   struct yzt_response *r)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/documents/%s/render", (long long)id, tpl);
+    yzt_request_json(c, "POST", path, body, NULL, r);
+}
+
+/* Whether needle occurs in p[0..n) (binary-safe). */
+static bool contains(const char *p, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(p + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+/* Runs a tool (argv[0] found on PATH) and captures its stdout into out; returns the exit status. */
+static int run_tool(const char *const argv[], char *out, size_t size)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0)
+        fail_msg("cannot run %s (install poppler-utils: make test-deps)", argv[0]);
+    size_t n = 0;
+    ssize_t got;
+    while (n + 1 < size && (got = read(fds[0], out + n, size - 1 - n)) > 0)
+        n += (size_t)got;
+    out[n] = '\0';
+    close(fds[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* RULE: template-case-class */
+static void the_templates_offered_follow_the_case_class(void **state)
+{
+    struct yzt_response r = {0};
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/documents", (long long)card_case);
+    yzt_request(&judge, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "case_number"), card_number);
+    json_t *list = yzt_json_at(r.json, "templates");
+    assert_int_equal(json_array_size(list), 4);
+    assert_string_equal(yzt_json_str(&r, "templates.0.id"), "credit_card_element_judgment");
+    assert_string_equal(yzt_json_str(&r, "templates.0.inputs.0.type"), "date");
+    yzt_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/documents", (long long)loan_case);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "templates")), 3);
+    assert_null(strstr(r.body, "credit_card_element_judgment"));
+    yzt_response_free(&r);
+}
+
+static void a_summons_as_text_names_the_parties_and_masks_id_numbers(void **state)
+{
+    struct yzt_response r = {0};
+    render(&judge, loan_case, "summons",
+           json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}}", "format", "text", "inputs",
+                     "summoned", "张三", "address", "重庆市渝中区解放碑街道1号", "reason", "开庭",
+                     "appear_at", "2026-03-20T09:30", "place", "本院第三法庭", "judge", "郑法官",
+                     "clerk", "陈书记员"),
+           &r);
+    yzt_assert_status(&r, 200);
+    assert_non_null(strstr(r.content_type, "text/plain"));
+    static const char *const want[] = {"重庆市渝中区人民法院", "传　票", "案由：民间借贷纠纷",
+                                       "被传唤人：张三", "应到时间：2026年3月20日上午9时30分",
+                                       "审判员　郑法官"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(r.body, want[i]))
+            fail_msg("missing \"%s\" in:\n%s", want[i], r.body);
+    assert_non_null(strstr(r.body, loan_number));
+    yzt_response_free(&r);
+
+    /* The mediation agreement lists the parties: the ID number only masked. */
+    render(&clerk, loan_case, "mediation_agreement",
+           json_pack("{s:{s:s, s:s}}", "inputs", "mediator", "钱调解员", "terms",
+                     "一、被告于2026年4月30日前偿还原告借款本金十万元；\n二、原告放弃利息请求。"),
+           &r);
+    yzt_assert_status(&r, 200);
+    assert_non_null(strstr(r.body, "原告：张三，男，1990年1月1日出生，汉族，公民身份号码500***********1232"));
+    assert_non_null(strstr(r.body, "被告：王五"));
+    assert_non_null(strstr(r.body, "　　二、原告放弃利息请求。\n")); /* one paragraph per line */
+    assert_null(strstr(r.body, person.citizen_id));
+    yzt_response_free(&r);
+}
+
+static void a_long_judgment_is_a_paginated_pdf_with_chinese_text(void **state)
+{
+    /* About 4,000 characters of findings: several pages. */
+    static char findings[4200 * 3 + 1];
+    size_t n = 0;
+    static const char sentence[] = "经审理查明，被告于二〇二三年五月申领原告发行的信用卡，透支消费后未按约还款。";
+    while (n + sizeof sentence < sizeof findings) {
+        memcpy(findings + n, sentence, sizeof sentence - 1);
+        n += sizeof sentence - 1;
+    }
+    findings[n] = '\0';
+    struct yzt_response r = {0};
+    render(&judge, card_case, "simple_judgment",
+           json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}}", "format",
+                     "pdf", "inputs", "hearing_date", "2026-03-16", "appearance",
+                     "原告的委托诉讼代理人、被告到庭参加诉讼。", "defence", "对欠款无异议，请求分期偿还。",
+                     "findings", findings, "reasoning", "原告与被告之间的信用卡领用合约合法有效。",
+                     "decision", "被告李四于本判决生效之日起十日内偿还原告透支本金12345.67元。", "fee",
+                     (json_int_t)5000, "fee_payer", "被告李四", "appeal_court",
+                     "重庆市第五中级人民法院", "judge", "郑法官", "clerk", "陈书记员"),
+           &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(r.content_type, "application/pdf");
+    assert_true(r.len > 1000);
+    assert_memory_equal(r.body, "%PDF-1.", 7);
+    /* The trailer: startxref, then %%EOF at the very end. */
+    const char *tail = r.body + r.len - 32;
+    assert_true(contains(tail, 32, "%%EOF"));
+    assert_true(contains(r.body + r.len - 256, 256, "startxref"));
+
+    char pdf[400];
+    snprintf(pdf, sizeof pdf, "%s/judgment.pdf", srv.dir);
+    int fd = open(pdf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r.body, r.len), (ssize_t)r.len);
+    close(fd);
+    yzt_response_free(&r);
+
+    static char out[256 * 1024];
+    const char *const info[] = {"pdfinfo", pdf, NULL};
+    assert_int_equal(run_tool(info, out, sizeof out), 0);
+    const char *pages_line = strstr(out, "Pages:");
+    assert_non_null(pages_line);
+    long pages = strtol(pages_line + 6, NULL, 10);
+    /* 4,000 characters at 28 a line and 22 lines a page are 6.5 pages of findings alone. */
+    assert_true(pages >= 7 && pages <= 10);
+    const char *title = strstr(out, "Title:");
+    assert_non_null(title);
+    assert_int_equal(strncmp(title + strspn(title + 6, " ") + 6, "民事判决书（简易程序）\n", 34), 0);
+    assert_non_null(strstr(out, "A4"));
+
+    const char *const text[] = {"pdftotext", pdf, "-", NULL};
+    assert_int_equal(run_tool(text, out, sizeof out), 0);
+    static const char *const want[] = {"重庆市渝中区人民法院", "民事判决书", "重庆示例银行股份有限公司",
+                                       "李四", "信用卡纠纷", "案件受理费50.00元", "二〇二六年"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(out, want[i]))
+            fail_msg("pdftotext lacks \"%s\"", want[i]);
+    assert_non_null(strstr(out, card_number));
+    /* Every page is numbered "— N —" (pdftotext drops the thin spaces); the
+     * last one carries the page count, and there is none beyond it. */
+    char mark[32];
+    for (long p = 1; p <= pages + 1; p++) {
+        snprintf(mark, sizeof mark, "—%ld—", p);
+        if ((strstr(out, mark) != NULL) != (p <= pages))
+            fail_msg("page number %s %s", mark, p <= pages ? "missing" : "past the end");
+    }
+}
+
+static void bad_input_and_foreign_access_are_refused(void **state)
+{
+    struct yzt_response r = {0};
+    /* A party may not produce court documents; another court sees nothing. */
+    render(&party, loan_case, "summons", json_object(), &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    yzt_response_free(&r);
+    int64_t denials = yzt_db_count(&srv, "SELECT count(*) FROM events WHERE type = 'access_denied'");
+    render(&admin_jb, loan_case, "summons", json_object(), &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/documents", (long long)loan_case);
+    yzt_request(&admin_jb, "GET", path, NULL, NULL, &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM events WHERE type = 'access_denied'"),
+                     denials + 2);
+    /* Unknown template, another class's template, a missing case. */
+    render(&judge, loan_case, "nope", json_object(), &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+    render(&judge, loan_case, "credit_card_element_judgment", json_object(), &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+    render(&judge, 999999, "summons", json_object(), &r);
+    yzt_assert_problem(&r, 404, "not_found");
+    yzt_response_free(&r);
+    render(&judge, loan_case, "Bad-Name", json_object(), &r);
+    yzt_assert_status(&r, 400);
+    yzt_response_free(&r);
+    /* Missing and malformed inputs, each named. */
+    render(&judge, loan_case, "summons",
+           json_pack("{s:s, s:{s:s, s:s, s:i}}", "format", "text", "inputs", "appear_at",
+                     "明天上午", "colour", "红", "place", 5),
+           &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "inputs/appear_at", "invalid");
+    yzt_assert_field_error_code(&r, "inputs/colour", "unknown_field");
+    yzt_assert_field_error_code(&r, "inputs/place", "wrong_type");
+    yzt_assert_field_error_code(&r, "inputs/summoned", "required");
+    yzt_assert_field_error_code(&r, "inputs/judge", "required");
+    yzt_response_free(&r);
+    render(&judge, loan_case, "summons", json_pack("{s:s}", "format", "docx"), &r);
+    yzt_assert_field_error(&r, "format");
+    yzt_response_free(&r);
+    render(&judge, loan_case, "summons", json_pack("{s:[]}", "inputs"), &r);
+    yzt_assert_field_error(&r, "inputs");
+    yzt_response_free(&r);
+    /* A filing not yet registered has no case number to put on a document. */
+    struct yzt_response c = {0};
+    yzt_post_new(&clerk, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)yzt_court_id(&clerk, "渝0103"), "title", "未立案",
+                           "fields", "channel", "window", "application",
+                           yzt_case_application(&person, "赵六", "108.3", "判令被告还款",
+                                                "借款未还。", 100000)),
+                 &c);
+    yzt_assert_status(&c, 201);
+    render(&judge, yzt_json_int(&c, "id"), "summons", json_object(), &r);
+    yzt_assert_problem(&r, 409, "invalid_transition");
+    yzt_response_free(&r);
+    yzt_response_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_templates_offered_follow_the_case_class),
+        cmocka_unit_test(a_summons_as_text_names_the_parties_and_masks_id_numbers),
+        cmocka_unit_test(a_long_judgment_is_a_paginated_pdf_with_chinese_text),
+        cmocka_unit_test(bad_input_and_foreign_access_are_refused),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
