@@ -6,7 +6,7 @@ set -u
 suite=$1
 shift
 # Known upstream leaks the test build cannot free (scripts/lsan.supp explains each).
-LSAN_OPTIONS="suppressions=$(pwd)/scripts/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+LSAN_OPTIONS="suppressions=$(pwd)/scripts/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 passed=0
 failed=0
