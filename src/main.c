@@ -15,6 +15,7 @@ static const struct {
     {"user", yz_cmd_user, "manage accounts (user add)"},
     {"audit", yz_cmd_audit, "verify the tamper-evident history; export signed checkpoints"},
     {"workflow", yz_cmd_workflow, "check the workflow definitions in data/workflows"},
+    {"triage", yz_cmd_triage, "check the triage (繁简分流) rules in data/triage"},
     {"deadline", yz_cmd_deadline, "compute a legal deadline on the holiday calendar"},
     {"backup", yz_cmd_backup, "copy the database consistently while serving"},
     {"restore", yz_cmd_restore, "put a backup in place and verify its history"},

@@ -12,6 +12,7 @@
 #include "payments/payments.h"
 #include "crypto/password.h"
 #include "store/store.h"
+#include "triage/rules.h"
 #include "workflow/workflow.h"
 
 #include <sodium.h>
@@ -58,6 +59,11 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
         goto fail;
     if ((e = yz_fee_settings_from_config(&app->cfg, &app->fee_settings, err)) != YZ_OK)
         goto fail;
+    if ((e = yz_wages_from_config(&app->cfg, &app->wages, err)) != YZ_OK)
+        goto fail;
+    if ((e = yz_triage_rules_load(app->cfg.data.dir, app->catalog, &app->triage_rules, err)) !=
+        YZ_OK)
+        goto fail;
     const char *missing = NULL;
     if (!yz_effects_complete(&missing)) {
         yz_buf_addf(err, "workflow effect %s has no implementation", missing);
@@ -82,6 +88,8 @@ void yz_app_close(struct yz_app *app)
     yz_password_list_free();
     yz_calendar_free(app->calendar);
     app->calendar = NULL;
+    yz_triage_rules_free(app->triage_rules);
+    app->triage_rules = NULL;
     yz_forms_free(app->forms);
     app->forms = NULL;
     yz_templates_free(app->templates);

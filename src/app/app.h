@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "courts/courts.h"
 #include "fees/fees.h"
+#include "triage/wage.h"
 
 struct yz_store;
 struct yz_keys;
@@ -20,6 +21,7 @@ struct yz_calendar;
 struct yz_catalog;
 struct yz_forms;
 struct yz_templates;
+struct yz_triage_rules;
 
 struct yz_app {
     struct yz_config cfg;
@@ -32,6 +34,8 @@ struct yz_app {
     struct yz_templates *templates; /* court document templates: read-only */
     struct yz_courts courts; /* in-memory copy for the policy */
     struct yz_fee_settings fee_settings; /* the province's figures (configuration) */
+    struct yz_wages wages;                 /* average wage by date (small claims) */
+    struct yz_triage_rules *triage_rules;  /* data/triage/rules.json: read-only */
     unsigned char payment_key[128]; /* the fee gateway's callback key; 0 length = none */
     size_t payment_key_len;
     char db_path[4096];

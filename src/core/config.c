@@ -148,6 +148,8 @@ static const struct yz_config_key table[] = {
     INT64("fees", "small_claims_threshold_fen", "YIZHAN_FEES_SMALL_CLAIMS_THRESHOLD_FEN",
           fees.small_claims_threshold_fen, "0", 0, 100000000000,
           "small-claims amount limit in fen (yearly setting); 0 = not configured"),
+    STR("fees", "average_wage", "YIZHAN_FEES_AVERAGE_WAGE", fees.average_wage, "", 0,
+        YZ_CONFIG_ANY, "province's previous-year average annual wage of employed persons in fen, dated: FROM:FEN[,FROM:FEN...] (FROM = YYYY-MM-DD the figure applies from); empty = unknown"),
     STR("fees", "divorce_fen", "YIZHAN_FEES_DIVORCE_FEN", fees.divorce_fen, "", 0,
         YZ_CONFIG_ANY, "fee in fen for divorce cases, art. 13(2)1 (national 5000-30000): N or MIN-MAX; empty = national range"),
     STR("fees", "personality_rights_fen", "YIZHAN_FEES_PERSONALITY_RIGHTS_FEN", fees.personality_rights_fen, "", 0,

@@ -131,6 +131,9 @@ struct yz_config {
     } log;
     struct {
         int64_t small_claims_threshold_fen; /* 0 = not configured */
+        /* Dated "FROM:FEN,..." list of the province's average annual wage of
+         * employed persons (CPL art. 165); "" unknown; parsed by triage/wage.c. */
+        char *average_wage;
         /* Amounts the province fixes inside a national range: "" (unset: quote
          * the range), "N" or "MIN-MAX", in fen; checked by the fees module. */
         char *divorce_fen;

@@ -23,6 +23,7 @@
 #include "policy/roles.h"
 #include "system/system_http.h"
 #include "templates/templates_http.h"
+#include "triage/triage_http.h"
 
 #define PUBLIC YZ_AUTH_PUBLIC, 0
 #define SIGNED_IN YZ_AUTH_ANY, 0
@@ -181,6 +182,22 @@ static const struct yz_route routes[] = {
     {"mediation.schedule", YZ_POST, "/api/v1/matters/{id}/sessions", yz_room_http_post_session,
      SIGNED_IN, yz_room_matter_params, yz_room_session_body, YZ_ROUTE_IDEMPOTENT, 201,
      "mediation", "调解员安排调解（通知各方当事人）"},
+
+    {"triage.queue", YZ_GET, "/api/v1/triage/queue", yz_triage_http_queue,
+     ROLES(YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(JUDGE) | YZ_ROLE_BIT(COURT_ADMIN) |
+           YZ_ROLE_BIT(SUPERVISOR)),
+     yz_triage_queue_params, NULL, 0, 200, "triage",
+     "繁简分流队列：已立案待分流案件（先立先分），含系统建议、分值、理由及期限"},
+    {"triage.proposal", YZ_GET, "/api/v1/matters/{id}/triage", yz_triage_http_proposal, SIGNED_IN,
+     yz_triage_matter_params, NULL, 0, 200, "triage",
+     "案件的分流建议：建议程序、分值、所依据的规则及法律依据、案件特征，以及分流决定"},
+    {"triage.amend", YZ_POST, "/api/v1/matters/{id}/triage/features", yz_triage_http_amend,
+     SIGNED_IN, yz_triage_matter_params, yz_triage_amend_body, 0, 200, "triage",
+     "分流员修正立案材料无法反映的案件特征（如需要鉴定、有反诉），系统重新建议"},
+    {"triage.report", YZ_GET, "/api/v1/triage/report", yz_triage_http_report,
+     ROLES(YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(SUPERVISOR)),
+     yz_triage_report_params, NULL, 0, 200, "triage",
+     "分流建议与决定的一致率（总体及按规则），供调整分流规则"},
 
     {"roster.list", YZ_GET, "/api/v1/roster", yz_roster_http_list, PUBLIC, yz_roster_list_params,
      NULL, 0, 200, "roster",

@@ -1,6 +1,7 @@
 #include "matters/documents.h"
 #include "filing/filing.h"
 #include "mediation/mediation.h"
+#include "triage/triage.h"
 
 #include <string.h>
 
@@ -11,6 +12,7 @@ static const struct {
     {"filing_application", yz_filing_prepare_application},
     {"correction_notice", yz_filing_prepare_correction},
     {"mediation_agreement", yz_mediation_prepare_agreement},
+    {"triage_features", yz_triage_prepare_features},
 };
 
 enum yz_err yz_document_prepare(struct yz_app *app, const char *name, const json_t *in,

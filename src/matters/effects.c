@@ -5,6 +5,7 @@
 #include "filing/filing.h"
 #include "mediation/mediation.h"
 #include "store/store.h"
+#include "triage/triage.h"
 #include "workflow/workflow.h"
 
 #include <stdlib.h>
@@ -123,6 +124,10 @@ static const struct {
     {"draw_assignment", yz_assign_draw_effect},
     {"record_designation", yz_assign_designate_effect},
     {"commit_draw_seed", yz_assign_commit_seed_effect},
+    {"propose_track", yz_triage_propose_track},
+    {"record_triage_decision", yz_triage_record_decision},
+    {"start_trial_period", yz_triage_start_trial_period},
+    {"record_conversion", yz_triage_record_conversion},
 };
 
 yz_effect_fn yz_effect_find(const char *name)

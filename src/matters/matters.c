@@ -51,7 +51,12 @@ static void stream_of(int64_t id, char *out, size_t size)
 enum yz_err yz_matter_start_deadline(struct yz_tx *tx, struct yz_app *app, int64_t id,
                                      const struct yz_wf_deadline *d)
 {
-    struct yz_date today = yz_date_of_shanghai(yz_time_now_ms());
+    return yz_matter_start_deadline_from(tx, app, id, d, yz_date_of_shanghai(yz_time_now_ms()));
+}
+
+enum yz_err yz_matter_start_deadline_from(struct yz_tx *tx, struct yz_app *app, int64_t id,
+                                          const struct yz_wf_deadline *d, struct yz_date today)
+{
     struct yz_deadline dl;
     enum yz_deadline_unit unit = d->unit == YZ_WF_DAYS       ? YZ_DEADLINE_DAYS
                                  : d->unit == YZ_WF_WORKDAYS ? YZ_DEADLINE_WORKDAYS

@@ -51,6 +51,11 @@ enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_
 struct yz_wf_deadline;
 enum yz_err yz_matter_start_deadline(struct yz_tx *tx, struct yz_app *app, int64_t id,
                                      const struct yz_wf_deadline *d);
+/* The same counted from day `from` (a period that runs from an earlier date,
+ * such as a trial period from the day of registration). */
+#include "core/clock.h"
+enum yz_err yz_matter_start_deadline_from(struct yz_tx *tx, struct yz_app *app, int64_t id,
+                                          const struct yz_wf_deadline *d, struct yz_date from);
 /* Matters the caller may see, newest first; before_id 0 = from the newest. */
 enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                            const char *kind, const char *state, int64_t before_id, int limit,

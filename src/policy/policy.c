@@ -23,6 +23,21 @@ bool yz_policy_court_visible(const struct yz_app *app, const struct yz_principal
     return court_id == who->court_id;
 }
 
+/* RULE: triage-visibility — the separation work is the court's internal work. */
+bool yz_policy_triage_visible(const struct yz_app *app, const struct yz_principal *who,
+                              int64_t court_id)
+{
+    switch (who->role) {
+    case YZ_ROLE_TRIAGE_OFFICER:
+    case YZ_ROLE_JUDGE:
+    case YZ_ROLE_COURT_ADMIN:
+    case YZ_ROLE_SUPERVISOR:
+        return yz_policy_court_visible(app, who, court_id);
+    default:
+        return false;
+    }
+}
+
 bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
                                 int64_t court_id)
 {
@@ -145,6 +160,19 @@ enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *
     yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
     pending.reason = names[action];
     pending.resource_id = group_id;
+    return YZ_ERR_NOT_FOUND;
+}
+
+enum yz_err yz_policy_triage(struct yz_app *app, const struct yz_principal *who, int64_t court_id,
+                             int64_t resource_id, const char *route)
+{
+    if (who->user_id && yz_policy_triage_visible(app, who, court_id))
+        return YZ_OK;
+    pending.set = true;
+    pending.who = *who;
+    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
+    pending.reason = "triage";
+    pending.resource_id = resource_id;
     return YZ_ERR_NOT_FOUND;
 }
 

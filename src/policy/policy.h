@@ -43,6 +43,15 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
 /* May who see court_id's data at all (lists, queues, dashboards)? */
 bool yz_policy_court_visible(const struct yz_app *app, const struct yz_principal *who,
                              int64_t court_id);
+/* May who see the triage (繁简分流) work of court_id: proposals, the queue,
+ * the agreement report? Triage officers, judges and court admins of that
+ * court; supervisors for their court and the courts below it. */
+bool yz_policy_triage_visible(const struct yz_app *app, const struct yz_principal *who,
+                              int64_t court_id);
+/* The same for one matter or one court's report: YZ_OK, or YZ_ERR_NOT_FOUND
+ * (denied; parked for recording like yz_policy_matter). */
+enum yz_err yz_policy_triage(struct yz_app *app, const struct yz_principal *who, int64_t court_id,
+                             int64_t resource_id, const char *route);
 /* May who manage accounts of court_id (court admins of that court)? */
 bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
                                 int64_t court_id);

@@ -446,6 +446,55 @@ static const struct yz_migration migrations[] = {
      " removed_at INTEGER);"
      "CREATE UNIQUE INDEX judge_conflicts_active ON judge_conflicts(judge_id, kind, value)"
      " WHERE removed_at IS NULL;"},
+
+    {12, "triage",
+     /* Triage (繁简分流). Party keys: keyed hashes of the identities of a
+      * registered case's plaintiffs and defendants, to find related and
+      * repeat cases of the court without storing identities. Proposals: every
+      * proposal made (at registration, after amended features), with the
+      * features and reasons; the rules each cited, for the agreement report.
+      * Decisions: the officer's choice against the proposal, and conversions
+      * (简转繁). */
+     "CREATE TABLE triage_party_keys ("
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " role TEXT NOT NULL CHECK (role IN ('plaintiff','defendant')),"
+     " key_hash TEXT NOT NULL,"
+     " PRIMARY KEY (matter_id, role, key_hash));"
+     "CREATE INDEX triage_party_keys_hash ON triage_party_keys(court_id, key_hash);"
+     "CREATE TABLE triage_proposals ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " rules_version INTEGER NOT NULL,"
+     " category TEXT NOT NULL,"
+     " track TEXT NOT NULL,"
+     " trial_track TEXT NOT NULL,"
+     " score INTEGER NOT NULL,"
+     " features TEXT NOT NULL,"
+     " feature_sources TEXT NOT NULL,"
+     " reasons TEXT NOT NULL,"
+     " created_by INTEGER NOT NULL REFERENCES users(id),"
+     " created_at INTEGER NOT NULL);"
+     "CREATE INDEX triage_proposals_matter ON triage_proposals(matter_id, id);"
+     "CREATE TABLE triage_proposal_rules ("
+     " proposal_id INTEGER NOT NULL REFERENCES triage_proposals(id),"
+     " rule_id TEXT NOT NULL,"
+     " PRIMARY KEY (proposal_id, rule_id));"
+     "CREATE TABLE triage_decisions ("
+     " id INTEGER PRIMARY KEY,"
+     " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " proposal_id INTEGER REFERENCES triage_proposals(id),"
+     " kind TEXT NOT NULL CHECK (kind IN ('triage','conversion')),"
+     " proposed_track TEXT,"
+     " decided_track TEXT NOT NULL,"
+     " agreed INTEGER CHECK (agreed IN (0,1)),"
+     " reason TEXT,"
+     " decided_by INTEGER NOT NULL REFERENCES users(id),"
+     " decided_at INTEGER NOT NULL);"
+     "CREATE INDEX triage_decisions_court ON triage_decisions(court_id, decided_at);"
+     "CREATE INDEX triage_decisions_matter ON triage_decisions(matter_id, id);"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -32,7 +32,7 @@
 /* ---- Roles and effects ------------------------------------------------ */
 
 const char *const yz_known_documents[] = {"filing_application", "correction_notice",
-                                          "mediation_agreement", NULL};
+                                          "mediation_agreement", "triage_features", NULL};
 
 const char *const yz_known_effects[] = {
     "notify_court", "notify_parties",  "assign_case_number",
@@ -42,6 +42,7 @@ const char *const yz_known_effects[] = {
     "apply_judicial_confirmation", "check_confirmation_window", "convert_to_filing",
     "start_mediation", "load_case", "set_mediation_period", "issue_consent_judgment",
     "file_for_consent_judgment", "draw_assignment", "record_designation", "commit_draw_seed",
+    "propose_track", "record_triage_decision", "start_trial_period", "record_conversion",
     NULL,
 };
 
