@@ -214,7 +214,7 @@ static void online_filing_corrected_then_registered(void **state)
     snprintf(url, sizeof url, "/api/v1/progress?case_number=%s&query_code=%s", escaped, code);
     yzt_request(&anon, "GET", url, NULL, NULL, &r);
     yzt_assert_status(&r, 200);
-    assert_string_equal(yzt_json_str(&r, "status"), "已立案");
+    assert_string_equal(yzt_json_str(&r, "status"), "已立案，待分流");
     assert_null(strstr(r.body, "张三"));
     yzt_response_free(&r);
     snprintf(url, sizeof url, "/api/v1/progress?case_number=%s&query_code=ZZZZZZZZ", escaped);

@@ -71,6 +71,8 @@ static int teardown(void **state)
 }
 
 /* 张三 (the demo party) sues; with company, a property company sues instead. */
+static const char *cause_code = "108.3"; /* 民间借贷纠纷 (2025) unless a test says otherwise */
+
 static json_t *application(const char *case_type, const char *defendant, int64_t amount_fen,
                            bool company)
 {
@@ -78,7 +80,7 @@ static json_t *application(const char *case_type, const char *defendant, int64_t
         return json_pack(
             "{s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
             " s:s, s:s, s:I, s:{s:s, s:s, s:b}}",
-            "cause_code", "108.3", "cause_revision", 2025, "case_type", case_type, "parties",
+            "cause_code", cause_code, "cause_revision", 2025, "case_type", case_type, "parties",
             "role", "plaintiff", "kind", "legal", "name", "重庆某某商贸有限公司", "credit_code",
             "91350100M000100Y43", "legal_rep", "赵六", "address", "重庆市渝中区民族路5号", "role",
             "defendant", "kind", "natural", "name", defendant, "address",
@@ -88,7 +90,7 @@ static json_t *application(const char *case_type, const char *defendant, int64_t
     return json_pack(
         "{s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
         " s:s, s:s, s:I, s:{s:s, s:s, s:b}}",
-        "cause_code", "108.3", "cause_revision", 2025, "case_type", case_type, "parties", "role",
+        "cause_code", cause_code, "cause_revision", 2025, "case_type", case_type, "parties", "role",
         "plaintiff", "kind", "natural", "name", "张三", "sex", "male", "citizen_id",
         "500103199001011232", "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001",
         "role", "defendant", "kind", "natural", "name", defendant, "address",
@@ -392,6 +394,44 @@ static void administrative_cases_follow_their_own_rules(void **state)
     yzt_response_free(&r);
 }
 
+static void mediation_first_then_the_proposed_trial_track(void **state)
+{
+    cause_code = "126"; /* 物业服务合同纠纷: suited to mediation first */
+    int64_t id = file_and_register("民初", "赵七", 300000, true);
+    cause_code = "108.3";
+    struct yzt_response r = {0};
+    get_triage(&officer, id, 200, &r);
+    assert_string_equal(yzt_json_str(&r, "proposal.track"), "mediation");
+    assert_string_equal(yzt_json_str(&r, "proposal.trial_track"), "small_claims");
+    assert_true(cites(&r, "civ.mediation.suitable_cause", "第一百二十五条"));
+    fire(&officer, id, json_pack("{s:s}", "event", "decide_mediation"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "track_mediation");
+    char due[16];
+    expected_end(REG_DAY, "days", 15, due);
+    assert_string_equal(
+        json_string_value(json_object_get(deadline(&r, "pretrial_mediation"), "due_date")), due);
+    /* Still the officer's to place: it is in the queue, and can be filtered for. */
+    yzt_request(&officer, "GET", "/api/v1/triage/queue?state=track_mediation", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 1);
+    assert_int_equal(yzt_json_int(&r, "items.0.id"), id);
+    assert_string_equal(yzt_json_str(&r, "items.0.deadlines.0.name"), "pretrial_mediation");
+    /* Mediation failed: the proposed trial track is the one to compare with. */
+    fire(&officer, id, json_pack("{s:s}", "event", "decide_simplified"), 400, &r);
+    yzt_assert_field_error_code(&r, "fields/reason", "required");
+    fire(&officer, id, json_pack("{s:s}", "event", "decide_small_claims"), 200, &r);
+    assert_string_equal(yzt_json_str(&r, "state"), "small_claims");
+    assert_true(json_is_true(json_object_get(deadline(&r, "pretrial_mediation"), "stopped")));
+    assert_string_equal(json_string_value(json_object_get(deadline(&r, "trial"), "start_date")),
+                        REG_DAY);
+    get_triage(&officer, id, 200, &r);
+    assert_true(yzt_json_bool(&r, "decisions.0.agreed"));
+    assert_string_equal(yzt_json_str(&r, "decisions.0.decided_track"), "mediation");
+    assert_true(yzt_json_bool(&r, "decisions.1.agreed"));
+    assert_string_equal(yzt_json_str(&r, "decisions.1.proposed_track"), "small_claims");
+    yzt_response_free(&r);
+}
+
 static void access_to_proposals(void **state)
 {
     struct yzt_response r = {0};
@@ -450,24 +490,29 @@ static json_t *rule_line(struct yzt_response *r, const char *rule)
 static void agreement_report(void **state)
 {
     struct yzt_response r = {0};
-    /* Four decisions: small claims confirmed, simplified overridden to ordinary, simplified
-     * (after amending) confirmed, administrative simplified (after amending) confirmed. */
+    json_t *x;
+    /* Six decisions: small claims confirmed, simplified overridden to ordinary, simplified
+     * (after amending) confirmed, administrative simplified (after amending) confirmed,
+     * mediation confirmed and then its proposed trial track confirmed. */
     report(&officer, "from=2026-03-01&to=2026-03-31", 200, &r);
-    assert_int_equal(yzt_json_int(&r, "decisions"), 4);
-    assert_int_equal(yzt_json_int(&r, "agreed"), 3);
+    assert_int_equal(yzt_json_int(&r, "decisions"), 6);
+    assert_int_equal(yzt_json_int(&r, "agreed"), 5);
     assert_int_equal(yzt_json_int(&r, "overridden"), 1);
-    assert_true(json_real_value(yzt_json_at(r.json, "agreement_rate")) == 0.75);
+    assert_true(json_real_value(yzt_json_at(r.json, "agreement_rate")) == 0.8333);
+    x = rule_line(&r, "civ.mediation.suitable_cause");
+    assert_int_equal(json_integer_value(json_object_get(x, "decisions")), 2);
+    assert_int_equal(json_integer_value(json_object_get(x, "agreed")), 2);
     assert_int_equal(yzt_json_int(&r, "conversions"), 0);
-    json_t *x = rule_line(&r, "civ.repeat_suit");
+    x = rule_line(&r, "civ.repeat_suit");
     assert_non_null(x);
     assert_int_equal(json_integer_value(json_object_get(x, "decisions")), 1);
     assert_int_equal(json_integer_value(json_object_get(x, "agreed")), 0);
     assert_true(json_real_value(json_object_get(x, "agreement_rate")) == 0.0);
     assert_non_null(json_string_value(json_object_get(x, "title")));
     x = rule_line(&r, "civ.simple.two_parties");
-    assert_int_equal(json_integer_value(json_object_get(x, "decisions")), 3);
-    assert_int_equal(json_integer_value(json_object_get(x, "agreed")), 2);
-    assert_true(json_real_value(json_object_get(x, "agreement_rate")) == 0.6666);
+    assert_int_equal(json_integer_value(json_object_get(x, "decisions")), 5);
+    assert_int_equal(json_integer_value(json_object_get(x, "agreed")), 4);
+    assert_true(json_real_value(json_object_get(x, "agreement_rate")) == 0.8);
     x = rule_line(&r, "civ.complex.appraisal");
     assert_int_equal(json_integer_value(json_object_get(x, "decisions")), 1);
     assert_int_equal(json_integer_value(json_object_get(x, "agreed")), 1);
@@ -480,7 +525,7 @@ static void agreement_report(void **state)
     char q[160];
     snprintf(q, sizeof q, "court_id=%lld&from=2026-03-01&to=2026-03-31", (long long)court);
     report(&supervisor, q, 200, &r);
-    assert_int_equal(yzt_json_int(&r, "decisions"), 4);
+    assert_int_equal(yzt_json_int(&r, "decisions"), 6);
     report(&other_admin, q, 404, &r);
     report(&other_admin, "from=2026-03-01&to=2026-03-31", 200, &r);
     assert_int_equal(yzt_json_int(&r, "decisions"), 0);
@@ -539,7 +584,7 @@ static void conversion_keeps_the_registration_date(void **state)
     assert_false(yzt_json_has(&r, "decisions.1.agreed"));
     report(&officer, "from=2026-03-01&to=2026-03-31", 200, &r);
     assert_int_equal(yzt_json_int(&r, "conversions"), 1);
-    assert_int_equal(yzt_json_int(&r, "decisions"), 4);
+    assert_int_equal(yzt_json_int(&r, "decisions"), 6);
 
     /* The judge closes the case: the trial period stops. */
     fire(&judge, amended_id, json_pack("{s:s, s:{s:s}}", "event", "close_case", "fields", "outcome",
@@ -555,6 +600,71 @@ static void conversion_keeps_the_registration_date(void **state)
     assert_string_equal(yzt_json_str(&r, "state"), "closed");
     assert_true(json_is_true(json_object_get(deadline(&r, "trial"), "stopped")));
     yzt_response_free(&r);
+}
+
+/* A data directory that is the real one except for triage/rules.json. */
+static void data_with_rules(const char *dir, const char *rules)
+{
+    const char *data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data";
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/triage' && for f in '%s'/*; do [ \"$(basename \"$f\")\" = triage ] ||"
+             " ln -s \"$(realpath \"$f\")\" '%s/'; done",
+             dir, data, dir);
+    assert_int_equal(system(cmd), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/triage/rules.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(rules, f);
+    fclose(f);
+}
+
+static void invalid_rules_and_wage_figures_stop_the_server(void **state)
+{
+    char dir[] = "/tmp/yz-triage-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char data[300], out[4096];
+    snprintf(data, sizeof data, "%s/data", dir);
+    const char *real = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data";
+    /* The shipped rules check. */
+    const char *const ok[] = {"triage", "check", "--data", real, NULL};
+    int rc = yzt_run_cli(ok, out, sizeof out);
+    if (rc != 0)
+        print_error("%s\n", out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "ok"));
+    /* A misspelt feature: the check names it, and the server does not start. */
+    data_with_rules(data, "{\"version\": 1, \"categories\": [{\"name\": \"civil\","
+                          " \"title\": \"民事\", \"case_category\": \"民事\","
+                          " \"simple_threshold\": 2, \"trial_periods\": [{\"track\":"
+                          " \"ordinary\", \"title\": \"审限\", \"unit\": \"months\","
+                          " \"n\": 6, \"basis\": \"第一百五十二条\"}], \"rules\": [{\"id\":"
+                          " \"x\", \"title\": \"规则\", \"basis\": \"第一条\", \"when\":"
+                          " {\"feature\": \"apraisal\", \"op\": \"eq\", \"value\": true},"
+                          " \"effect\": {\"score\": -1}}]}]}");
+    const char *const check[] = {"triage", "check", "--data", data, NULL};
+    assert_int_equal(yzt_run_cli(check, out, sizeof out), 1);
+    assert_non_null(strstr(out, "apraisal"));
+    char sub[320];
+    snprintf(sub, sizeof sub, "%s/db", dir);
+    const char *const init[] = {"init", "--dir", sub, "--data", data, NULL};
+    rc = yzt_run_cli(init, out, sizeof out);
+    assert_int_not_equal(rc, 0);
+    assert_non_null(strstr(out, "apraisal"));
+    const char *const usage[] = {"triage", "frobnicate", NULL};
+    assert_int_equal(yzt_run_cli(usage, out, sizeof out), 2);
+    /* A wage list out of order names the key. */
+    snprintf(sub, sizeof sub, "%s/db2", dir);
+    const char *const wage[] = {"init",  "--dir", sub,
+                                "--data", real,   "--set",
+                                "fees.average_wage=2025-01-01:100,2024-01-01:200", NULL};
+    rc = yzt_run_cli(wage, out, sizeof out);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(out, "fees.average_wage"));
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void the_history_verifies(void **state)
@@ -575,9 +685,11 @@ int main(void)
             a_second_suit_between_the_same_parties_is_a_repeat_and_overriding_needs_a_reason),
         cmocka_unit_test(amended_features_repropose),
         cmocka_unit_test(administrative_cases_follow_their_own_rules),
+        cmocka_unit_test(mediation_first_then_the_proposed_trial_track),
         cmocka_unit_test(access_to_proposals),
         cmocka_unit_test(agreement_report),
         cmocka_unit_test(conversion_keeps_the_registration_date),
+        cmocka_unit_test(invalid_rules_and_wage_figures_stop_the_server),
         cmocka_unit_test(the_history_verifies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
