@@ -167,8 +167,8 @@ enum yz_err yz_triage_http_queue(struct yz_req *req, struct yz_resp *resp)
 /* ---- one case ---- */
 
 static struct yz_sql_def q_matter = YZ_SQL(
-    "SELECT m.court_id, m.state, m.version, c.case_number, c.registered_at"
-    " FROM matters m LEFT JOIN cases c ON c.matter_id = m.id WHERE m.id = ? AND m.kind = 'filing'");
+    "SELECT m.court_id, m.state, m.version, c.case_number, c.registered_at, m.kind = 'filing'"
+    " FROM matters m LEFT JOIN cases c ON c.matter_id = m.id WHERE m.id = ?");
 static struct yz_sql_def q_proposals = YZ_SQL(
     "SELECT id, rules_version, category, track, trial_track, score, features, feature_sources,"
     " reasons, created_at FROM triage_proposals WHERE matter_id = ? ORDER BY id DESC LIMIT 50");
@@ -191,14 +191,17 @@ static enum yz_err load_case(struct yz_tx *tx, struct case_ctx *c)
     enum yz_err e = yz_step(st, &row);
     if (e != YZ_OK)
         return e;
-    /* Missing, not a filing, or not the caller's to see: the same 404. */
+    /* Missing, not the caller's to see, or not a filing: the same 404. The
+     * policy decides before the kind is looked at, so that every probe of
+     * another court's matter is recorded as a denial. */
     if (!row)
         return YZ_ERR_NOT_FOUND;
     int64_t court = yz_col_i64(st, 0);
     if ((e = yz_policy_triage(c->req->app, &c->req->who, court, c->id, c->req->route->name)) !=
-        YZ_OK) {
+            YZ_OK ||
+        !yz_col_i64(st, 5)) {
         yz_exec(st);
-        return e;
+        return e != YZ_OK ? e : YZ_ERR_NOT_FOUND;
     }
     char at[40];
     c->body = json_pack("{s:I, s:I, s:s, s:I}", "matter_id", (json_int_t)c->id, "court_id",
