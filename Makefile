@@ -43,7 +43,8 @@ FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 # as its last lines; add a suite by appending it here, in the order to run.
 PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper \
                 build/test/proof/proof_malformed \
-                scripts/proof/sqlmap.py scripts/proof/fuzz.sh
+                build/test/proof/proof_auth_attacks scripts/proof/sqlmap.py \
+                scripts/proof/fuzz.sh scripts/proof/slow_clients.sh
 
 .SECONDARY:
 .PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof fuzz

@@ -1,0 +1,192 @@
+/*
+ * Personal data in responses and logs (SECURITY.md T24): a filed case holds
+ * the plaintiff's citizen ID and phone numbers and the defendant's phone.
+ * Every GET route of the table (matter routes on that case, lists, queues,
+ * exports) is called as each role that may read the case but has no need to
+ * see the numbers (the hotline agent and petition officer of the court, the
+ * supervising court) and as unrelated accounts; no response may carry a full
+ * ID or mobile number, neither the known ones nor anything shaped like one
+ * (18 characters with a valid GB 11643 check, or 1[3-9] and nine digits).
+ * Afterwards the server log must not carry any either.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/clock.h"
+#include "core/idnum.h"
+#include "http/route.h"
+#include "lib/apitest.h"
+#include "lib/demo.h"
+#include "lib/routes.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct yz_test_server srv;
+
+static const char *const KNOWN[] = {
+    "500103199001011232", "500103198502022330", "500103198003033334", "500103197004044444",
+    "500103197505055555", "13800000001", "13800000002", "13800000003", "13800000004",
+    "13800000005", "13800000006", "13912345678",
+};
+
+static struct {
+    long responses, leaks, log_leaks;
+    int roles;
+} fig;
+
+/* The first full number in text (n bytes), into out; false when there is none. */
+static bool find_number(const char *text, size_t n, char *out, size_t size)
+{
+    for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0]; k++)
+        if (strstr(text, KNOWN[k])) {
+            snprintf(out, size, "%s", KNOWN[k]);
+            return true;
+        }
+    struct yz_date today = {2026, 11, 29};
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)text[i]) || (i > 0 && isalnum((unsigned char)text[i - 1])))
+            continue;
+        size_t j = i;
+        while (j < n && (isdigit((unsigned char)text[j]) || text[j] == 'X') && j - i < 19)
+            j++;
+        size_t len = j - i;
+        if (len == 18 && yz_idnum_citizen_check(text + i, 18, today, NULL) == YZ_IDNUM_OK) {
+            snprintf(out, size, "%.18s", text + i);
+            return true;
+        }
+        if (len == 11 && yz_idnum_mobile_check(text + i, 11) == YZ_IDNUM_OK) {
+            snprintf(out, size, "%.11s", text + i);
+            return true;
+        }
+        i = j;
+    }
+    return false;
+}
+
+static void check(struct yzt_client *c, const char *who, const char *path)
+{
+    struct yzt_response r = {0};
+    yzt_request(c, "GET", path, NULL, NULL, &r);
+    fig.responses++;
+    char found[32];
+    if (r.body && find_number(r.body, r.len, found, sizeof found)) {
+        fig.leaks++;
+        print_error("%s GET %s (%ld) shows %s\n", who, path, r.status, found);
+    }
+    yzt_response_free(&r);
+}
+
+static void no_numbers_without_need(void **state)
+{
+    struct yzt_client p1 = {.srv = &srv}, clerk = {.srv = &srv};
+    yzt_demo_login(&p1, "13800000001");
+    yzt_demo_login(&clerk, "filing_clerk");
+    int64_t court = yzt_court_id(&p1, "渝0103");
+    json_t *app = json_pack(
+        "{s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}],"
+        " s:s, s:s, s:I, s:{s:s, s:s, s:b}}",
+        "cause_code", "108.3", "cause_revision", 2025, "case_type", "民初", "parties", "role",
+        "plaintiff", "kind", "natural", "name", "张三", "sex", "male", "citizen_id",
+        "500103199001011232", "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001",
+        "role", "defendant", "kind", "natural", "name", "孙某", "address",
+        "重庆市江北区观音桥街道2号", "phone", "13912345678", "claims", "偿还借款十万元", "facts",
+        "被告借款十万元未还。", "amount_fen", (json_int_t)10000000, "service_address", "address",
+        "重庆市渝中区解放碑街道1号", "phone", "13800000001", "e_service_consent", 1);
+    struct yzt_response r = {0};
+    yzt_post_new(&p1, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "个人信息测试", "fields", "channel",
+                           "online", "application", app),
+                 &r);
+    yzt_assert_status(&r, 201);
+    int64_t id = yzt_json_int(&r, "id");
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
+    yzt_post_new(&clerk, path, json_pack("{s:s}", "event", "register"), &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+
+    /* Roles that read the case without a need for the numbers, and unrelated accounts. */
+    static const char *const roles[] = {"hotline_agent", "petition_officer", "supervisor",
+                                        "13800000002", "13800000003", "13800000005",
+                                        "filing_clerk_jb", "court_admin_jb"};
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    size_t n;
+    const struct yz_route *routes = yz_routes(&n);
+    static struct yzt_client clients[8];
+    assert_true(sizeof roles / sizeof roles[0] <= 8);
+    for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++) {
+        struct yzt_client c = {.srv = &srv};
+        yzt_demo_login(&c, roles[k]);
+        clients[k] = c;
+        fig.roles++;
+        for (size_t i = 0; i < n; i++) {
+            const struct yz_route *rt = &routes[i];
+            if (rt->method != YZ_GET || (rt->flags & YZ_ROUTE_LOOPBACK))
+                continue;
+            char p[256];
+            yzt_route_path(rt, idtext, p, sizeof p);
+            check(&c, roles[k], p);
+        }
+    }
+    /* The check can see numbers: the case is readable there, masked; the filer sees his own. */
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
+    yzt_request(&clients[0], "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_non_null(strstr(r.body, "****"));
+    yzt_request(&p1, "POST", "/api/v1/me/personal-data", "{\"password\":\"" YZT_DEMO_PASSWORD "\"}",
+                NULL, &r);
+    yzt_assert_status(&r, 200);
+    char found[32];
+    assert_true(find_number(r.body, r.len, found, sizeof found));
+    yzt_response_free(&r);
+    assert_int_equal(fig.leaks, 0);
+}
+
+static void no_numbers_in_the_log(void **state)
+{
+    FILE *f = fopen(srv.log_path, "rb");
+    assert_non_null(f);
+    char line[8192];
+    char found[32];
+    while (fgets(line, sizeof line, f))
+        if (find_number(line, strlen(line), found, sizeof found)) {
+            fig.log_leaks++;
+            print_error("server log: %s in %s", found, line);
+        }
+    fclose(f);
+    assert_int_equal(fig.log_leaks, 0);
+}
+
+static int setup(void **state)
+{
+    yzt_global_setup(state);
+    yzt_server_start(&srv, true, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    yzt_server_stop(&srv);
+    return yzt_global_teardown(state);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(no_numbers_without_need),
+        cmocka_unit_test(no_numbers_in_the_log),
+    };
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    printf("personal data: %ld responses to %d roles without need, %ld with a full ID or mobile "
+           "number; server log: %ld lines with one\n",
+           fig.responses, fig.roles, fig.leaks, fig.log_leaks);
+    return rc;
+}
