@@ -57,7 +57,7 @@ for mode in H B X; do
         sleep 0.5
     done
     wait "$attack"
-    held=$(sed -n 's/.*connected: *\([0-9]*\).*/\1/p' "$work/slow-$mode.log" | sort -n | tail -n 1)
+    held=$(awk -F, 'NR > 1 && $4 > m { m = $4 } END { print m + 0 }' "$work/slow-$mode.csv" 2>/dev/null)
     echo "slow clients: $name: $n real requests during the attack, $ok answered within 2 s" \
         "(at most ${held:-?} slow connections held)"
     total=$((total + n))
