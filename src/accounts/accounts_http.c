@@ -169,9 +169,15 @@ enum yz_err yz_accounts_http_logout(struct yz_req *req, struct yz_resp *resp)
     return YZ_OK;
 }
 
+/* A cookie session's CSRF token comes along, so that a browser tab opened
+ * after the login (or reloaded) can make changes without keeping the token
+ * in storage; other origins cannot read this response. */
 enum yz_err yz_accounts_http_me(struct yz_req *req, struct yz_resp *resp)
 {
-    return yz_account_json(req->app, req->who.user_id, &resp->body);
+    enum yz_err e = yz_account_json(req->app, req->who.user_id, &resp->body);
+    if (e == YZ_OK && !req->who.bearer && req->csrf[0])
+        json_object_set_new(resp->body, "csrf_token", json_string(req->csrf));
+    return e;
 }
 
 const struct yz_field_spec yz_accounts_reauth_body[] = {

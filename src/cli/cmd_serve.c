@@ -22,6 +22,18 @@ static const char usage[] =
     "  --print-config    print the effective configuration and exit\n"
     "  --help            this text\n";
 
+/* The UI is optional (web.root empty = API only); a configured but unbuilt
+ * one is worth a line in the log, and its pages answer 503 saying so. */
+static void warn_unbuilt_ui(const char *root)
+{
+    if (!root)
+        return;
+    char index[4200];
+    snprintf(index, sizeof index, "%s/index.html", root);
+    if (access(index, R_OK) != 0)
+        yz_log_warn("web.root %s has no index.html: the browser UI is not built (run make)", root);
+}
+
 static char *read_file(const char *path, size_t max)
 {
     FILE *f = fopen(path, "rb");
@@ -137,8 +149,10 @@ int yz_cmd_serve(int argc, char **argv)
         .public_origin = app.cfg.server.public_origin,
         .tls_cert_pem = cert,
         .tls_key_pem = key,
+        .static_dir = app.cfg.web.root[0] ? app.cfg.web.root : NULL,
         .access_log = app.cfg.log.access_log,
     };
+    warn_unbuilt_ui(ho.static_dir);
     if (yz_server_start(&app, &ho, &server, &err) != YZ_OK) {
         fprintf(stderr, "yizhan serve: %s\n", err.data);
         goto close;

@@ -114,6 +114,9 @@ static const struct yz_config_key table[] = {
     PATH("data", "dir", "YIZHAN_DATA_DIR", data.dir, "data", 1,
          "reference data: calendars, catalogues, workflows"),
 
+    PATH("web", "root", "YIZHAN_WEB_ROOT", web.root, "web/dist", 0,
+         "the built browser UI (make builds web/dist); empty = API only"),
+
     INT("session", "party_idle_min", "YIZHAN_SESSION_PARTY_IDLE_MIN", session.party_idle_min, "30",
         5, 1440, "party/lawyer session ends after this many idle minutes"),
     INT("session", "party_absolute_h", "YIZHAN_SESSION_PARTY_ABSOLUTE_H", session.party_absolute_h,

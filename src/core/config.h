@@ -107,6 +107,9 @@ struct yz_config {
         char *dir; /* reference data: calendars, catalogues, workflows */
     } data;
     struct {
+        char *root; /* the built browser UI (web/dist); "" = no UI */
+    } web;
+    struct {
         int party_idle_min;
         int party_absolute_h;
         int staff_idle_min;

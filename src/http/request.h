@@ -41,6 +41,7 @@ struct yz_req {
                                   complete and without error; else NULL */
     struct yz_principal who;   /* who.user_id == 0 when anonymous */
     char session_hash[65];     /* hash of the session token in use, "" if none */
+    char csrf[65];             /* the cookie session's CSRF token, "" if none */
     bool tls;
     bool peer_loopback;
     const char *channel;       /* web | mobile | hall | kiosk | hotline | circuit */

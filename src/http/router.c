@@ -466,6 +466,8 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
         req->channel = channel[0] == 'm' ? "mobile" : "kiosk";
 
     authenticate(req, csrf);
+    if (!req->who.bearer)
+        memcpy(req->csrf, csrf, sizeof req->csrf);
     if ((e = check_access(req, true)) != YZ_OK)
         goto out;
     if (is_state_change(req->route->method) && (e = check_csrf(req, opt, csrf)) != YZ_OK)

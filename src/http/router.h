@@ -31,7 +31,8 @@ struct yz_rendered {
     char set_cookie[2][512];
     char location[256];
     bool no_store;        /* Cache-Control: no-store */
-    bool is_static;       /* static file: cacheable, served by static.c */
+    bool is_static;       /* the UI's files (static.c): the UI's CSP, cache_control */
+    const char *cache_control; /* static string, or NULL */
     /* A file download: the server streams file_size bytes of file_fd (and
      * closes it) with a sandboxing CSP and the Content-Disposition. */
     bool file;

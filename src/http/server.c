@@ -26,6 +26,7 @@
 #include "attachments/attachments.h"
 #include "core/metrics.h"
 #include "http/router.h"
+#include "http/static.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -101,19 +102,25 @@ static void add_common_headers(struct MHD_Response *r, const struct yz_server *s
     MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
     if (s->opt.tls_cert_pem)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-    if (out->file)
+    if (out->is_static)
+        /* The UI: its own scripts only, never inline ones. Inline styles stay
+         * allowed: Element Plus and ECharts position popups and charts with
+         * style attributes. */
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'self'; script-src 'self'; style-src 'self' "
+                                "'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' "
+                                "data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                                "frame-ancestors 'none'; form-action 'self'");
+    else if (out->file)
         MHD_add_response_header(r, "Content-Security-Policy",
                                 "default-src 'none'; frame-ancestors 'none'; sandbox");
-    else if (out->is_static)
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; style-src 'self' "
-                                "'unsafe-inline'; object-src 'none'; base-uri 'none'; "
-                                "frame-ancestors 'none'; form-action 'self'");
     else
         MHD_add_response_header(r, "Content-Security-Policy",
                                 "default-src 'none'; frame-ancestors 'none'");
     if (out->no_store)
         MHD_add_response_header(r, "Cache-Control", "no-store");
+    else if (out->cache_control)
+        MHD_add_response_header(r, "Cache-Control", out->cache_control);
     if (out->content_type)
         MHD_add_response_header(r, "Content-Type", out->content_type);
     if (out->allow[0])
@@ -274,6 +281,38 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+/*
+ * The browser UI (static.h): a file, index.html for the UI's routes, a 404
+ * for refused paths and missing assets, a 503 naming the missing build.
+ */
+static void render_static(struct yz_server *s, struct yz_req *req, const char *url,
+                          struct yz_rendered *out)
+{
+    struct yz_static_file f;
+    switch (yz_static_resolve(s->opt.static_dir, url, &f)) {
+    case YZ_STATIC_FILE:
+        out->status = 200;
+        out->file = true;
+        out->file_fd = f.fd;
+        out->file_size = f.size;
+        out->is_static = true;
+        out->content_type = f.content_type;
+        out->cache_control = f.cache_control;
+        out->body = NULL;
+        return;
+    case YZ_STATIC_NOT_FOUND:
+        yz_router_problem(req, YZ_ERR_NOT_FOUND, out);
+        return;
+    case YZ_STATIC_NO_UI:
+        yz_buf_addf(&req->detail,
+                    "网页界面尚未构建：%s/index.html 不存在。请在源代码目录运行 make 构建网页界面，"
+                    "或用配置项 web.root 指向已构建的目录。",
+                    s->opt.static_dir);
+        yz_router_problem(req, YZ_ERR_UNAVAILABLE, out);
+        return;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data_, size_t *upload_size, void **con_cls)
@@ -341,6 +380,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     memset(&out, 0, sizeof out);
     if (ctx->headers_too_large)
         yz_router_problem(&req, YZ_ERR_HEADERS_TOO_LARGE, &out);
+    else if (raw.uri_len > s->opt.max_uri_bytes)
+        yz_router_handle(&req, &s->opt, &raw, &out); /* answers 414 */
+    else if (s->opt.static_dir && yz_static_claims(method, url))
+        render_static(s, &req, url, &out);
     else
         yz_router_handle(&req, &s->opt, &raw, &out);
     ctx->user_id = req.who.user_id;

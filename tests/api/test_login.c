@@ -119,6 +119,16 @@ static void cookies_csrf_bearer_and_rotation(void **state)
     assert_non_null(strstr(cookie, "SameSite=Strict"));
     assert_non_null(strstr(cookie, "Path=/"));
     assert_false(yzt_json_has(&r, "token")); /* a cookie session never shows its token */
+    char login_csrf[80];
+    snprintf(login_csrf, sizeof login_csrf, "%s", yzt_json_str(&r, "csrf_token"));
+    yzt_response_free(&r);
+
+    /* A reloaded browser tab gets the session's CSRF token back from /me (the
+     * UI keeps it in memory only); never the session token. */
+    yzt_request(&c, "GET", "/api/v1/me", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "csrf_token"), login_csrf);
+    assert_false(yzt_json_has(&r, "token"));
     yzt_response_free(&r);
 
     /* A state change without the CSRF token is refused and changes nothing. */
@@ -161,6 +171,7 @@ static void cookies_csrf_bearer_and_rotation(void **state)
     yzt_request(&api, "GET", "/api/v1/me", NULL, NULL, &r);
     yzt_assert_status(&r, 200);
     assert_string_equal(yzt_json_str(&r, "phone"), "138****0002");
+    assert_false(yzt_json_has(&r, "csrf_token")); /* bearer sessions need none */
     yzt_response_free(&r);
 }
 

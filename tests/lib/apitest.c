@@ -538,7 +538,10 @@ static bool serve(struct yz_test_server *s, const char *const *extra_set_args)
         print_error("apitest: %s: %s\n", s->log_path, strerror(errno));
         return false;
     }
-    char **env = child_env(NULL);
+    /* API tests see the API only, whether or not web/dist is built in the
+     * working directory; test_static serves a UI of its own with --set. */
+    static const char *const api_only[] = {"YIZHAN_WEB_ROOT=", NULL};
+    char **env = child_env(api_only);
     pid_t pid = spawn(argv, env, logfd);
     int spawn_errno = errno;
     free(env);
@@ -1044,6 +1047,7 @@ static int do_request(const char *file, int line, struct yzt_client *c, const ch
         curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout);
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, timeout < 10 ? timeout : 10L);
         curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L); /* "/../x" reaches the server as written */
         curl_easy_setopt(e, CURLOPT_PROXY, "");
         curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
