@@ -1,5 +1,6 @@
-# yizhan: one Makefile. `make` builds build/rel/yizhan; `make run` serves the
-# demo; `make test` builds everything under ASan+UBSan and runs every test.
+# yizhan: one Makefile. `make` builds build/rel/yizhan and the browser UI
+# (web/dist); `make run` serves the demo; `make test` builds everything under
+# ASan+UBSan and runs every test, the browser tests last.
 # Libraries come from Debian packages through pkg-config; scripts/deps.sh
 # installs whatever is missing.
 
@@ -47,8 +48,8 @@ PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit
                 scripts/proof/fuzz.sh scripts/proof/slow_clients.sh
 
 .SECONDARY:
-.PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof fuzz
-all: deps build/rel/yizhan
+.PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof fuzz ui ui-test
+all: deps build/rel/yizhan web/dist/index.html
 
 deps:
 	@./scripts/deps.sh
@@ -87,6 +88,17 @@ build/fuzz/bin/%: build/fuzz/tests/fuzz/%.o $(FUZZ_OBJ)
 	@echo "CC $@"; $(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ $(PKG_LIBS) -o $@
 fuzz: proof-deps $(FUZZ_BIN)
 
+# The browser UI (web/README.md): npm ci when the lock file changed (or on
+# first use), then vue-tsc and Vite build web/dist when any source changed.
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
+           web/tsconfig.json web/package.json
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	@echo "NPM ci web/"; cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	@echo "VITE web/dist"; cd web && npm run --silent build -- --logLevel warn
+ui: deps web/dist/index.html
+
 # The demo: var/ holds the database, keys and uploads; created once.
 run: all
 	@test -f var/yizhan.db || build/rel/yizhan init --demo --dir var
@@ -102,7 +114,11 @@ valgrind: all
 	@./scripts/valgrind-smoke.sh build/rel/yizhan
 
 test: test-deps lint
-	@$(MAKE) --no-print-directory unit api valgrind
+	@$(MAKE) --no-print-directory unit api valgrind ui-test
+
+# Browser tests: Debian's chromium against the release server and the built UI.
+ui-test: test-deps all
+	@./scripts/ui-test.sh
 
 # The proof suites (under 30 minutes in total; see PROOF_SUITES above).
 proof: proof-deps build/test/yizhan $(PROOF_BIN) $(FUZZ_BIN)
@@ -121,7 +137,7 @@ bench-quick: all
 	@./bench/run.sh --quick $(ARGS)
 
 clean:
-	rm -rf build
+	rm -rf build web/dist
 
 -include $(REL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TLIB_OBJ:.o=.d) \
 	$(UNIT_SRC:tests/unit/%.c=build/test/tests/unit/%.d) $(API_SRC:tests/api/%.c=build/test/tests/api/%.d) \

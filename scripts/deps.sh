@@ -17,6 +17,12 @@ TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd poppler-utils"
 # `make proof` (SECURITY.md T5, T13, T14): sqlmap and slowhttptest against a
 # loopback server, clang for the libFuzzer targets.
 PROOF="sqlmap slowhttptest clang"
+# The browser UI is built with Node (Vite); Debian 12 has Node 18 and npm.
+# A machine that already has a node (a newer one, say) keeps it.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || BUILD="$BUILD nodejs npm"
+# Browser tests: Debian's chromium driven by playwright-core (web/tests); the
+# CJK fonts of the build list make the screenshots show the Chinese pages.
+TEST="$TEST chromium"
 
 want="$BUILD"
 [ "${1:-}" = "--test" ] && want="$BUILD $TEST"

@@ -1,0 +1,53 @@
+// One route per page; pages live in pages/. meta.roles limits a page to
+// signed-in accounts of those roles (the API decides access all the same).
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import type { Role } from './api/types'
+import { session } from './session'
+import { t } from './i18n'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title: string
+    roles?: Role[]
+    signedIn?: boolean
+  }
+}
+
+const PARTY: Role[] = ['party', 'lawyer']
+const CLERK: Role[] = ['filing_clerk', 'court_admin']
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', component: () => import('./pages/HomePage.vue'), meta: { title: 'nav.home' } },
+  { path: '/guide/:cause', component: () => import('./pages/GuidePage.vue'), meta: { title: 'guide.title' } },
+  { path: '/fees', component: () => import('./pages/FeePage.vue'), meta: { title: 'nav.fees' } },
+  { path: '/roster', component: () => import('./pages/RosterPage.vue'), meta: { title: 'nav.roster' } },
+  { path: '/progress', component: () => import('./pages/ProgressPage.vue'), meta: { title: 'nav.progress' } },
+  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { title: 'nav.login' } },
+  { path: '/register', component: () => import('./pages/RegisterPage.vue'), meta: { title: 'nav.register' } },
+  { path: '/matters', component: () => import('./pages/MattersPage.vue'), meta: { title: 'nav.matters', signedIn: true } },
+  { path: '/matters/:id', component: () => import('./pages/MatterPage.vue'), meta: { title: 'matter.title', signedIn: true } },
+  { path: '/filing/new', component: () => import('./pages/FilingWizardPage.vue'), meta: { title: 'wizard.title', roles: PARTY } },
+  { path: '/matters/:id/correct', component: () => import('./pages/FilingWizardPage.vue'), meta: { title: 'wizard.correctTitle', roles: PARTY } },
+  { path: '/notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: 'nav.notifications', signedIn: true } },
+  { path: '/clerk/queue', component: () => import('./pages/ClerkQueuePage.vue'), meta: { title: 'nav.queue', roles: CLERK } },
+  { path: '/clerk/matters/:id', component: () => import('./pages/ClerkReviewPage.vue'), meta: { title: 'review.title', roles: CLERK } },
+  { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  if (!session.state.loaded) await session.load()
+  const needs = to.meta.signedIn || to.meta.roles
+  if (needs && !session.state.user) return { path: '/login', query: { next: to.fullPath } }
+  if (to.meta.roles && !session.has(...to.meta.roles)) return { path: '/', query: { denied: '1' } }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = `${t(to.meta.title)} - ${t('app.name')}`
+})
