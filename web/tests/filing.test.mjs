@@ -224,6 +224,9 @@ test('the clerk registers; the party sees the case number and the fee', async ()
   assert.equal(await party.page.locator('[data-test=case-number]').innerText(), number)
   assert.equal(await party.page.locator('[data-test=fee]').innerText(), '2,300.00 元')
   assert.match(await party.page.locator('[data-test=query-code]').innerText(), /^\S{8}$/)
+  // The history reads as words, the effects included.
+  await party.page.getByText('编定案号').waitFor()
+  await party.page.getByText('一次性告知补正').first().waitFor()
   await check(party, '27-party-case-number-and-fee')
   // Nothing sensitive kept by the page: no storage, and a session cookie scripts cannot read.
   const kept = await party.page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }))

@@ -84,13 +84,14 @@ export default {
   matters: { none: '暂无事项。', updated: '更新于' },
   matter: {
     title: '事项详情', court: '法院', channel: '渠道', created: '提交时间', due: '应交未交', deadlineStopped: '已停止计算',
+    deadlineDue: '至 {date}',
     registered: '已登记立案', caseNumber: '案号', queryCode: '查询码', fee: '案件受理费', paid: '已交',
     payWindow: '到窗口缴费', payOnline: '网上缴费', paymentOrdered: '已生成缴费单 {order}，金额 {amount}。', goPay: '前往支付',
     orderNo: '缴费单号', amount: '金额', payStatus: '状态', correctionTitle: '法院一次性告知的补正事项',
     correctNow: '补正材料', notices: '告知书', history: '全程记录',
   },
   deadlines: {
-    decision: '立案审查期限至', correction: '补正期限至', choice: '调解选择期限至',
+    decision: '立案审查期限', correction: '补正期限', choice: '调解选择期限',
   },
   notices: { dispute_resolution: '多元解纷告知书', litigation_risk: '诉讼风险告知书' },
   payStatus: { pending: '待支付', paid: '已支付', refunded: '已退费' },
@@ -103,9 +104,19 @@ export default {
     triage_officer: '分调裁审', judge: '法官', assistant: '法官助理', clerk: '书记员', service_officer: '送达',
     petition_officer: '信访', hotline_agent: '热线坐席', court_admin: '法院管理员', supervisor: '监督', system: '系统',
   },
+  // Records outside the workflows, by type ("fee.paid" is events.fee.paid).
   events: {
-    'fee.payment_ordered': '生成缴费单', 'fee.payment_confirmed': '缴费已确认', 'fee.refund': '退费',
-    'attachment.downloaded': '下载材料',
+    fee: { payment_ordered: '生成缴费单', paid: '诉讼费已缴纳', refunded: '退费' },
+    attachment: { downloaded: '下载材料', uploaded: '上传材料' },
+    mediation: { message: '调解室消息', session_scheduled: '安排调解' },
+  },
+  // What a workflow event set off ("filing.compute_fee").
+  effects: {
+    assign_case_number: '编定案号', compute_fee: '核定诉讼费用', record_decision: '记录审查决定',
+    record_channel: '记录立案渠道', link_applicants: '关联申请人', link_parties: '关联当事人',
+    forward_filing: '转交管辖法院', attach_uploads: '关联上传材料', require_consent: '征求当事人同意',
+    notify_court: '通知法院', notify_parties: '通知当事人', start_mediation: '启动诉前调解',
+    issue_consent_judgment: '出具民事调解书', other: '系统记录',
   },
   notifications: {
     none: '暂无消息。', unread: '未读',
