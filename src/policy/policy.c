@@ -1,6 +1,7 @@
 #include "policy/policy.h"
 #include "app/app.h"
 #include "audit/events.h"
+#include "core/caller.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "store/store.h"
@@ -115,16 +116,24 @@ static bool decide(const struct yz_app *app, const struct yz_principal *who, enu
 }
 
 /* Decisions are often taken inside a write transaction whose rollback would
- * take a denial record with it (and whose writer lock a nested write would
- * wait for forever), so a denial is parked per thread and recorded by
- * yz_policy_flush_denial() once the transaction is over. */
-static _Thread_local struct {
+ * take a denial record with it (and which a nested write would be refused
+ * in), so a denial is parked for the request and recorded by
+ * yz_policy_flush_denial() once the transaction is over. It is parked in the
+ * caller's slot (core/caller.h), not a plain _Thread_local: the group-commit
+ * writer runs write functions on its own thread on the caller's behalf. */
+struct pending {
     bool set;
     struct yz_principal who;
     char route[64];
     const char *reason;
     int64_t resource_id;
-} pending;
+};
+_Static_assert(sizeof(struct pending) <= YZ_CALLER_SLOT_BYTES, "pending denial fits its slot");
+
+static struct pending *pending(void)
+{
+    return yz_caller_slot(YZ_CALLER_POLICY_DENIAL);
+}
 
 enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
                              enum yz_action action, const struct yz_matter_ref *m,
@@ -133,11 +142,12 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
     if (decide(app, who, action, m))
         return YZ_OK;
     static const char *names[] = {"read", "act", "unmask"};
-    pending.set = true;
-    pending.who = *who;
-    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
-    pending.reason = names[action];
-    pending.resource_id = m->id;
+    struct pending *p = pending();
+    p->set = true;
+    p->who = *who;
+    yz_strlcpy(p->route, route ? route : "-", sizeof p->route);
+    p->reason = names[action];
+    p->resource_id = m->id;
     return YZ_ERR_NOT_FOUND;
 }
 
@@ -178,16 +188,16 @@ enum yz_err yz_policy_triage(struct yz_app *app, const struct yz_principal *who,
 
 void yz_policy_forget_denial(void)
 {
-    pending.set = false;
+    pending()->set = false;
 }
 
 void yz_policy_flush_denial(struct yz_app *app)
 {
-    if (!pending.set)
+    struct pending *p = pending();
+    if (!p->set)
         return;
-    pending.set = false;
-    yz_policy_record_denial(app, &pending.who, pending.route, pending.reason,
-                            pending.resource_id);
+    p->set = false;
+    yz_policy_record_denial(app, &p->who, p->route, p->reason, p->resource_id);
 }
 
 struct denial {

@@ -65,6 +65,11 @@ enum yz_err yz_store_write(struct yz_store *s, yz_tx_fn fn, void *ctx)
     return s->backend->run(s->impl, true, fn, ctx);
 }
 
+void yz_store_stats(struct yz_store *s, struct yz_store_stats *out)
+{
+    s->backend->stats(s->impl, out);
+}
+
 int yz_store_schema_version(struct yz_store *s)
 {
     return s->backend->schema_version(s->impl);
