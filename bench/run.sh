@@ -25,7 +25,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-BIN=$ROOT/build/rel/yizhan
+# BENCH_BIN: another yizhan binary (e.g. one built from an older commit, for a
+# before/after comparison); the default is this checkout's release build.
+BIN=${BENCH_BIN:-$ROOT/build/rel/yizhan}
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -405,6 +407,8 @@ if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" 
     commit="$commit (with uncommitted changes)"
 fi
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
+bin_what="$commit, build/rel/yizhan"
+[ -z "${BENCH_BIN:-}" ] || bin_what="BENCH_BIN=$BIN (not this checkout's build)"
 
 figs=$work/figures.txt
 : >"$figs"
@@ -505,7 +509,7 @@ mode="full: $runs rounds of ${duration} s"
     echo "| date | $when |"
     echo "| machine | $cpu_model; $cpu_cores cores, $cpu_logical logical CPUs (/proc/cpuinfo), nproc $ncpu; ${mem_mb} MB RAM; Linux $kernel |"
     echo "| data directory | $fs_type (\$BENCH_TMPDIR or /var/tmp) |"
-    echo "| yizhan | $commit, build/rel/yizhan, $threads threads, access log off |"
+    echo "| yizhan | $bin_what, $threads threads, access log off |"
     echo "| references | nginx $nginx_version, 2 workers, access log off; SQLite $sqlite_version |"
     echo "| load | $wrk_version, keep-alive, 2 threads, on the same machine as the servers |"
     echo "| mode | $mode; figures are medians (min–max) of the rounds, rounds interleaved |"
