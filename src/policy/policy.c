@@ -135,19 +135,25 @@ static struct pending *pending(void)
     return yz_caller_slot(YZ_CALLER_POLICY_DENIAL);
 }
 
-enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
-                             enum yz_action action, const struct yz_matter_ref *m,
-                             const char *route)
+static void park(const struct yz_principal *who, enum yz_action action, const char *route,
+                 int64_t resource_id)
 {
-    if (decide(app, who, action, m))
-        return YZ_OK;
     static const char *names[] = {"read", "act", "unmask"};
     struct pending *p = pending();
     p->set = true;
     p->who = *who;
     yz_strlcpy(p->route, route ? route : "-", sizeof p->route);
     p->reason = names[action];
-    p->resource_id = m->id;
+    p->resource_id = resource_id;
+}
+
+enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
+                             enum yz_action action, const struct yz_matter_ref *m,
+                             const char *route)
+{
+    if (decide(app, who, action, m))
+        return YZ_OK;
+    park(who, action, route, m->id);
     return YZ_ERR_NOT_FOUND;
 }
 
@@ -164,12 +170,7 @@ enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *
     if (who->user_id != 0 && handles_case_groups(who->role) && who->court_id == court_id &&
         action != YZ_ACT_UNMASK)
         return YZ_OK;
-    static const char *names[] = {"read", "act", "unmask"};
-    pending.set = true;
-    pending.who = *who;
-    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
-    pending.reason = names[action];
-    pending.resource_id = group_id;
+    park(who, action, route, group_id);
     return YZ_ERR_NOT_FOUND;
 }
 
