@@ -70,6 +70,11 @@ void yz_store_stats(struct yz_store *s, struct yz_store_stats *out)
     s->backend->stats(s->impl, out);
 }
 
+void yz_store_watch(struct yz_store *s, const char *table, yz_store_watch_fn fn, void *arg)
+{
+    s->backend->watch(s->impl, table, fn, arg);
+}
+
 int yz_store_schema_version(struct yz_store *s)
 {
     return s->backend->schema_version(s->impl);

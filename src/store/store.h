@@ -76,6 +76,17 @@ struct yz_store_stats {
 };
 void yz_store_stats(struct yz_store *s, struct yz_store_stats *out);
 
+/* Watching a table, for a cache of its rows: after each group the writer ran
+ * and before the group's callers are answered, fn(arg, rowid) is called on
+ * the writer thread for every row of table that the group updated or deleted
+ * (inserts are not reported), or once with rowid 0 when there were too many
+ * to list. It may report rows of requests that were rolled back or of a
+ * commit that failed: a watcher only forgets, so that does no harm. Writes by
+ * other processes are not seen. At most 8 watches; register them before the
+ * store is used by several threads. */
+typedef void (*yz_store_watch_fn)(void *arg, int64_t rowid);
+void yz_store_watch(struct yz_store *s, const char *table, yz_store_watch_fn fn, void *arg);
+
 /* The schema version the database is at, and the newest this binary knows. */
 int yz_store_schema_version(struct yz_store *s);
 int yz_store_schema_latest(void);

@@ -31,6 +31,8 @@
 #define POOL_MAX 32
 #define GROUP_MAX 64  /* requests committed together at most */
 #define QUEUE_MAX 1024 /* queued requests at most; callers wait for room */
+#define WATCH_MAX 8
+#define CHANGED_MAX 256 /* changed rows remembered per group; beyond: "all" */
 
 struct conn {
     sqlite3 *db;
@@ -65,6 +67,21 @@ struct sqlite_store {
     int queue_len;
     bool stop;
     int64_t groups, grouped; /* transactions the writer ran, requests they carried */
+
+    /* Watches (yz_store_watch): filled before nwatch counts them. */
+    struct {
+        char table[64];
+        yz_store_watch_fn fn;
+        void *arg;
+    } watch[WATCH_MAX];
+    _Atomic int nwatch;
+    /* Rows of watched tables the current group changed (writer thread only). */
+    struct {
+        int watch;
+        int64_t rowid;
+    } changed[CHANGED_MAX];
+    int nchanged;
+    bool changed_all[WATCH_MAX];
 
     int busy_timeout_ms;
     int max_rows;
@@ -270,6 +287,7 @@ static enum yz_err migrate(sqlite3 *db, struct yz_buf *err)
 }
 
 static void *writer_main(void *arg);
+static void update_hook(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
 
 static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
                                struct yz_buf *err)
@@ -311,6 +329,7 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
         sqlite_close(st);
         return e;
     }
+    sqlite3_update_hook(st->wconn.db, update_hook, st);
     if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
         yz_buf_adds(err, "cannot start the database writer thread");
         sqlite_close(st);
@@ -490,6 +509,44 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
     return transactions;
 }
 
+/* sqlite3_update_hook on the writer connection: remembers the updated and
+ * deleted rows of watched tables until the group is over. */
+static void update_hook(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+    struct sqlite_store *st = arg;
+    if (op == SQLITE_INSERT)
+        return;
+    int n = atomic_load_explicit(&st->nwatch, memory_order_acquire);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(st->watch[i].table, table) != 0)
+            continue;
+        if (st->nchanged < CHANGED_MAX) {
+            st->changed[st->nchanged].watch = i;
+            st->changed[st->nchanged].rowid = rowid;
+            st->nchanged++;
+        } else {
+            st->changed_all[i] = true;
+        }
+    }
+}
+
+/* Tells the watchers what the group changed; before its callers wake. */
+static void notify_watchers(struct sqlite_store *st)
+{
+    int n = atomic_load_explicit(&st->nwatch, memory_order_acquire);
+    for (int i = 0; i < n; i++) {
+        if (st->changed_all[i]) {
+            st->watch[i].fn(st->watch[i].arg, 0);
+            continue;
+        }
+        for (int j = 0; j < st->nchanged; j++)
+            if (st->changed[j].watch == i)
+                st->watch[i].fn(st->watch[i].arg, st->changed[j].rowid);
+    }
+    st->nchanged = 0;
+    memset(st->changed_all, 0, sizeof st->changed_all);
+}
+
 static void *writer_main(void *arg)
 {
     struct sqlite_store *st = arg;
@@ -516,6 +573,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&st->qlock);
 
         int64_t transactions = run_group(st, group);
+        notify_watchers(st);
 
         pthread_mutex_lock(&st->qlock);
         st->groups += transactions;
@@ -561,6 +619,20 @@ static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
     enum yz_err e = write ? sqlite_write(st, fn, ctx) : sqlite_read(st, fn, ctx);
     yz_metrics_db(write, e == YZ_OK);
     return e;
+}
+
+static void sqlite_watch(void *impl, const char *table, yz_store_watch_fn fn, void *arg)
+{
+    struct sqlite_store *st = impl;
+    pthread_mutex_lock(&st->qlock); /* registrations one at a time */
+    int n = atomic_load(&st->nwatch);
+    if (n >= WATCH_MAX || strlen(table) >= sizeof st->watch[n].table)
+        YZ_BUG("cannot watch table %s", table);
+    yz_strlcpy(st->watch[n].table, table, sizeof st->watch[n].table);
+    st->watch[n].fn = fn;
+    st->watch[n].arg = arg;
+    atomic_store_explicit(&st->nwatch, n + 1, memory_order_release);
+    pthread_mutex_unlock(&st->qlock);
 }
 
 static void sqlite_stats(void *impl, struct yz_store_stats *out)
@@ -703,6 +775,7 @@ const struct yz_store_backend yz_store_sqlite = {
     .run = sqlite_run,
     .schema_version = sqlite_schema_version,
     .stats = sqlite_stats,
+    .watch = sqlite_watch,
     .backup = sqlite_backup,
     .sql = sqlite_sql,
     .bind_i64 = sqlite_bind_i64,

@@ -499,6 +499,43 @@ static void state_parked_by_a_fn_reaches_its_caller(void **state)
     yz_store_close(s);
 }
 
+static struct yz_sql_def q_rename = YZ_SQL("UPDATE courts SET name = name || '*' WHERE local_id = ?");
+
+struct seen {
+    int calls;
+    int64_t last_rowid;
+};
+
+static void watcher(void *arg, int64_t rowid)
+{
+    struct seen *s = arg;
+    s->calls++;
+    s->last_rowid = rowid;
+}
+
+static enum yz_err rename_tx(struct yz_tx *tx, void *ctx)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_rename);
+    yz_bind_text(st, 1, ctx);
+    return yz_exec(st);
+}
+
+static void watchers_hear_of_changed_rows_before_the_writer_answers(void **state)
+{
+    struct yz_store *s = open_store();
+    struct seen seen = {0}, other = {0};
+    yz_store_watch(s, "courts", watcher, &seen);
+    yz_store_watch(s, "users", watcher, &other);
+    struct job j = {.what = "insert", .key = "w"};
+    assert_int_equal(yz_store_write(s, job_tx, &j), YZ_OK);
+    assert_int_equal(seen.calls, 0); /* inserts are not reported */
+    assert_int_equal(yz_store_write(s, rename_tx, "w"), YZ_OK);
+    assert_int_equal(seen.calls, 1); /* already told when the write returns */
+    assert_true(seen.last_rowid > 0);
+    assert_int_equal(other.calls, 0);
+    yz_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +550,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_write_inside_a_write_is_refused_not_deadlocked, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(state_parked_by_a_fn_reaches_its_caller, setup, teardown),
+        cmocka_unit_test_setup_teardown(watchers_hear_of_changed_rows_before_the_writer_answers,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
