@@ -143,16 +143,22 @@ static struct pending *pending(void)
     return yz_caller_slot(YZ_CALLER_POLICY_DENIAL);
 }
 
-static void park(const struct yz_principal *who, enum yz_action action, const char *route,
+/* reason: a string literal (kept until the denial is recorded). */
+static void park(const struct yz_principal *who, const char *reason, const char *route,
                  int64_t resource_id)
 {
-    static const char *names[] = {"read", "act", "unmask"};
     struct pending *p = pending();
     p->set = true;
     p->who = *who;
     yz_strlcpy(p->route, route ? route : "-", sizeof p->route);
-    p->reason = names[action];
+    p->reason = reason;
     p->resource_id = resource_id;
+}
+
+static const char *action_name(enum yz_action action)
+{
+    static const char *names[] = {"read", "act", "unmask"};
+    return names[action];
 }
 
 enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
@@ -161,7 +167,7 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
 {
     if (decide(app, who, action, m))
         return YZ_OK;
-    park(who, action, route, m->id);
+    park(who, action_name(action), route, m->id);
     return YZ_ERR_NOT_FOUND;
 }
 
@@ -178,7 +184,7 @@ enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *
     if (who->user_id != 0 && handles_case_groups(who->role) && who->court_id == court_id &&
         action != YZ_ACT_UNMASK)
         return YZ_OK;
-    park(who, action, route, group_id);
+    park(who, action_name(action), route, group_id);
     return YZ_ERR_NOT_FOUND;
 }
 
@@ -187,11 +193,7 @@ enum yz_err yz_policy_triage(struct yz_app *app, const struct yz_principal *who,
 {
     if (who->user_id && yz_policy_triage_visible(app, who, court_id))
         return YZ_OK;
-    pending.set = true;
-    pending.who = *who;
-    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
-    pending.reason = "triage";
-    pending.resource_id = resource_id;
+    park(who, "triage", route, resource_id);
     return YZ_ERR_NOT_FOUND;
 }
 
