@@ -12,9 +12,11 @@
 # that drift hits both sides of a ratio alike; each figure is the median of
 # the rounds, with min and max.
 #
-# usage: bench/run.sh [--quick] [--runs N] [--duration S]
+# usage: bench/run.sh [--quick] [--runs N] [--duration S] [--threads N]
 #   default: 5 rounds of 5 s runs (about 10 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
+#   --threads: yizhan's server.threads (default 16: a create waits for its
+#     group's fsync on a worker thread, so a group holds at most that many)
 # The last lines on stdout are the figures, one per line:
 #   ratio NAME VALUE          or          value NAME VALUE UNIT
 # Progress goes to stderr. Loopback only; every run is bounded in time; the
@@ -25,7 +27,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-BIN=$ROOT/build/rel/yizhan
+# BENCH_BIN: another yizhan binary (e.g. one built from an older commit, for a
+# before/after comparison); the default is this checkout's release build.
+BIN=${BENCH_BIN:-$ROOT/build/rel/yizhan}
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -35,12 +39,17 @@ runs=5
 duration=5
 quiet_wait=60
 conns_list="64 256"
+threads_opt=16
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) quick=1; runs=1; duration=3; quiet_wait=5 ;;
-    --runs | --duration)
+    --runs | --duration | --threads)
         [ $# -ge 2 ] || { echo "bench: $1 needs a number" >&2; exit 2; }
-        if [ "$1" = --runs ]; then runs=$2; else duration=$2; fi
+        case "$1" in
+        --runs) runs=$2 ;;
+        --duration) duration=$2 ;;
+        *) threads_opt=$2 ;;
+        esac
         shift ;;
     -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -49,6 +58,11 @@ while [ $# -gt 0 ]; do
 done
 case "$runs" in '' | *[!0-9]*) echo "bench: --runs needs a number" >&2; exit 2 ;; esac
 case "$duration" in '' | *[!0-9]*) echo "bench: --duration needs seconds" >&2; exit 2 ;; esac
+case "$threads_opt" in '' | *[!0-9]*) echo "bench: --threads needs a number" >&2; exit 2 ;; esac
+if [ "$threads_opt" -lt 1 ] || [ "$threads_opt" -gt 64 ]; then
+    echo "bench: --threads must be 1..64" >&2
+    exit 2
+fi
 if [ "$runs" -lt 1 ] || [ "$runs" -gt 20 ] || [ "$duration" -lt 1 ] || [ "$duration" -gt 60 ]; then
     echo "bench: --runs must be 1..20 and --duration 1..60" >&2
     exit 2
@@ -142,7 +156,7 @@ mkdir -p "$work/wrk"
 
 # --- yizhan ----------------------------------------------------------------------
 ncpu=$(nproc)
-threads=$(( ncpu > 64 ? 64 : ncpu ))
+threads=$threads_opt
 say "init --demo in $work/var"
 "$BIN" init --demo --dir "$work/var" >/dev/null 2>"$work/init.log" ||
     { tail -n 20 "$work/init.log" >&2; die "init failed"; }
@@ -405,6 +419,8 @@ if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" 
     commit="$commit (with uncommitted changes)"
 fi
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
+bin_what="$commit, build/rel/yizhan"
+[ -z "${BENCH_BIN:-}" ] || bin_what="BENCH_BIN=$BIN (not this checkout's build)"
 
 figs=$work/figures.txt
 : >"$figs"
@@ -505,7 +521,7 @@ mode="full: $runs rounds of ${duration} s"
     echo "| date | $when |"
     echo "| machine | $cpu_model; $cpu_cores cores, $cpu_logical logical CPUs (/proc/cpuinfo), nproc $ncpu; ${mem_mb} MB RAM; Linux $kernel |"
     echo "| data directory | $fs_type (\$BENCH_TMPDIR or /var/tmp) |"
-    echo "| yizhan | $commit, build/rel/yizhan, $threads threads, access log off |"
+    echo "| yizhan | $bin_what, $threads threads, access log off |"
     echo "| references | nginx $nginx_version, 2 workers, access log off; SQLite $sqlite_version |"
     echo "| load | $wrk_version, keep-alive, 2 threads, on the same machine as the servers |"
     echo "| mode | $mode; figures are medians (min–max) of the rounds, rounds interleaved |"

@@ -1,4 +1,5 @@
 #include "accounts/session.h"
+#include "accounts/session_cache.h"
 #include "app/app.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -12,8 +13,8 @@
 
 static struct yz_sql_def q_resolve = YZ_SQL(
     "SELECT s.user_id, s.kind, s.csrf_token, s.last_seen_at, s.idle_ms, s.expires_at,"
-    " s.revoked_at IS NOT NULL, s.reauth_at, u.role, coalesce(u.court_id, 0), u.name, u.status"
-    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+    " s.revoked_at IS NOT NULL, s.reauth_at, u.role, coalesce(u.court_id, 0), u.name, u.status,"
+    " s.rowid FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
 static struct yz_sql_def q_touch =
     YZ_SQL("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND revoked_at IS NULL");
 static struct yz_sql_def q_open = YZ_SQL(
@@ -24,13 +25,12 @@ static struct yz_sql_def q_close = YZ_SQL(
 
 struct resolve {
     const char *hash;
-    bool bearer;
-    struct yz_principal *who;
-    char *csrf;
+    struct yz_session_entry *e;
     bool found;
-    bool touch;
 };
 
+/* Reads a live session (not revoked, user active); expiry and idle time are
+ * checked by the caller, for cached entries alike. */
 static enum yz_err resolve_tx(struct yz_tx *tx, void *ctx)
 {
     struct resolve *r = ctx;
@@ -40,22 +40,23 @@ static enum yz_err resolve_tx(struct yz_tx *tx, void *ctx)
     enum yz_err e = yz_step(st, &row);
     if (e != YZ_OK || !row)
         return e;
-    int64_t now = yz_time_now_ms();
-    bool is_bearer = strcmp(yz_col_text(st, 1), "bearer") == 0;
-    int64_t last_seen = yz_col_i64(st, 3), idle = yz_col_i64(st, 4), expires = yz_col_i64(st, 5);
     int role = yz_role_parse(yz_col_text(st, 8));
-    if (is_bearer != r->bearer || yz_col_i64(st, 6) || now >= expires || now - last_seen > idle ||
-        strcmp(yz_col_text(st, 11), "active") != 0 || role < 0)
+    if (yz_col_i64(st, 6) || strcmp(yz_col_text(st, 11), "active") != 0 || role < 0)
         return YZ_OK;
+    struct yz_session_entry *out = r->e;
     r->found = true;
-    r->who->user_id = yz_col_i64(st, 0);
-    r->who->role = (enum yz_role)role;
-    r->who->court_id = yz_col_i64(st, 9);
-    r->who->reauth_at = yz_col_i64(st, 7);
-    r->who->bearer = is_bearer;
-    yz_strlcpy(r->who->name, yz_col_text(st, 10), sizeof r->who->name);
-    yz_strlcpy(r->csrf, yz_col_text(st, 2), 65);
-    r->touch = now - last_seen > LAST_SEEN_GRANULARITY_MS;
+    yz_strlcpy(out->token_hash, r->hash, sizeof out->token_hash);
+    out->rowid = yz_col_i64(st, 12);
+    out->who.user_id = yz_col_i64(st, 0);
+    out->who.role = (enum yz_role)role;
+    out->who.court_id = yz_col_i64(st, 9);
+    out->who.reauth_at = yz_col_i64(st, 7);
+    out->who.bearer = strcmp(yz_col_text(st, 1), "bearer") == 0;
+    yz_strlcpy(out->who.name, yz_col_text(st, 10), sizeof out->who.name);
+    yz_strlcpy(out->csrf, yz_col_text(st, 2), sizeof out->csrf);
+    out->last_seen = yz_col_i64(st, 3);
+    out->idle_ms = yz_col_i64(st, 4);
+    out->expires_at = yz_col_i64(st, 5);
     return YZ_OK;
 }
 
@@ -67,6 +68,27 @@ static enum yz_err touch_tx(struct yz_tx *tx, void *ctx)
     return yz_exec(st);
 }
 
+/* The session for token_hash, from the cache or else the database. */
+static enum yz_err lookup(struct yz_app *app, const char *token_hash, int64_t now,
+                          struct yz_session_entry *e, bool *found)
+{
+    *found = false;
+    if (app->sessions && yz_session_cache_get(app->sessions, token_hash, now, e)) {
+        *found = true;
+        return YZ_OK;
+    }
+    uint64_t gen = app->sessions ? yz_session_cache_gen(app->sessions) : 0;
+    struct resolve r = {token_hash, e, false};
+    enum yz_err err = yz_store_read(app->store, resolve_tx, &r);
+    if (err == YZ_OK && r.found) {
+        *found = true;
+        e->loaded_at = now;
+        if (app->sessions)
+            yz_session_cache_put(app->sessions, e, gen);
+    }
+    return err;
+}
+
 enum yz_err yz_session_resolve(struct yz_app *app, const char *token, bool bearer,
                                struct yz_principal *who, char csrf[65], char token_hash[65])
 {
@@ -74,14 +96,21 @@ enum yz_err yz_session_resolve(struct yz_app *app, const char *token, bool beare
     token_hash[0] = '\0';
     if (!token || strlen(token) != YZ_TOKEN_SIZE - 1 || yz_token_hash(token, token_hash) != YZ_OK)
         return YZ_ERR_UNAUTHENTICATED;
-    struct resolve r = {token_hash, bearer, who, csrf, false, false};
-    enum yz_err e = yz_store_read(app->store, resolve_tx, &r);
-    if (e != YZ_OK || !r.found) {
-        memset(who, 0, sizeof *who);
+    int64_t now = yz_time_now_ms();
+    struct yz_session_entry s;
+    bool found;
+    enum yz_err e = lookup(app, token_hash, now, &s, &found);
+    if (e != YZ_OK || !found || s.who.bearer != bearer || now >= s.expires_at ||
+        now - s.last_seen > s.idle_ms) {
         token_hash[0] = '\0';
         return e != YZ_OK ? e : YZ_ERR_UNAUTHENTICATED;
     }
-    if (r.touch && yz_store_write(app->store, touch_tx, token_hash) != YZ_OK)
+    *who = s.who;
+    yz_strlcpy(csrf, s.csrf, 65);
+    /* Recording activity changes the row, which drops the cached entry: the
+     * next request reads the new last-seen time. */
+    if (now - s.last_seen > LAST_SEEN_GRANULARITY_MS &&
+        yz_store_write(app->store, touch_tx, token_hash) != YZ_OK)
         yz_log_warn("could not record session activity");
     return YZ_OK;
 }

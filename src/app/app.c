@@ -1,5 +1,6 @@
 /* Opening and closing the process-wide context. */
 #include "app/app.h"
+#include "accounts/session_cache.h"
 #include "audit/events.h"
 #include "catalog/catalog.h"
 #include "core/calendar.h"
@@ -40,6 +41,7 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
     };
     if ((e = yz_store_open(&so, &app->store, err)) != YZ_OK)
         goto fail;
+    app->sessions = yz_session_cache_new(app->store);
     snprintf(path, sizeof path, "%s/workflows", app->cfg.data.dir);
     if ((e = yz_workflows_load_dir(path, yz_known_effects, &app->workflows, err)) != YZ_OK)
         goto fail;
@@ -101,6 +103,8 @@ void yz_app_close(struct yz_app *app)
     yz_workflows_free(app->workflows);
     app->workflows = NULL;
     yz_store_close(app->store);
+    yz_session_cache_free(app->sessions); /* after the store: its writer calls the cache */
+    app->sessions = NULL;
     app->store = NULL;
     yz_keys_free(app->keys);
     app->keys = NULL;

@@ -22,10 +22,12 @@ struct yz_catalog;
 struct yz_forms;
 struct yz_templates;
 struct yz_triage_rules;
+struct yz_session_cache;
 
 struct yz_app {
     struct yz_config cfg;
     struct yz_store *store;
+    struct yz_session_cache *sessions; /* resolved sessions (accounts/session_cache.h) */
     struct yz_keys *keys;
     struct yz_workflows *workflows;
     struct yz_calendar *calendar;

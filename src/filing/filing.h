@@ -46,4 +46,11 @@ enum yz_err yz_filing_query_hash(struct yz_app *app, const char *case_number, co
 /* Effect "compute_fee": the acceptance fee of the registered case. */
 enum yz_err yz_filing_compute_fee(struct yz_effect_ctx *c);
 
+/* Pending filings (submitted or awaiting correction) per court, and how many
+ * of them are past their decision deadline today (Asia/Shanghai): each() is
+ * called once per court that has any. */
+typedef void (*yz_filing_overdue_fn)(void *arg, int64_t court_id, int64_t pending,
+                                     int64_t overdue);
+enum yz_err yz_filing_overdue_counts(struct yz_tx *tx, yz_filing_overdue_fn each, void *arg);
+
 #endif

@@ -101,13 +101,6 @@ enum yz_err yz_filing_http_queue(struct yz_req *req, struct yz_resp *resp)
     return YZ_OK;
 }
 
-static struct yz_sql_def q_overdue = YZ_SQL(
-    "SELECT m.court_id, count(*),"
-    " sum(CASE WHEN d.due_date < ? THEN 1 ELSE 0 END)"
-    " FROM matters m LEFT JOIN deadlines d ON d.matter_id = m.id AND d.stopped_at IS NULL"
-    " AND d.name = 'decision'"
-    " WHERE m.kind = 'filing' AND m.state IN ('submitted', 'correction_requested')"
-    " GROUP BY m.court_id ORDER BY m.court_id");
 static struct yz_sql_def q_refused = YZ_SQL(
     "SELECT court_id, sum(state = 'refused'), sum(state = 'registered'),"
     " avg(json_extract(data, '$.decision.elapsed_s')),"
@@ -134,26 +127,24 @@ static json_t *court_entry(struct overdue_ctx *c, int64_t court_id)
     return o;
 }
 
+static void overdue_each(void *arg, int64_t court, int64_t pending, int64_t overdue)
+{
+    struct overdue_ctx *c = arg;
+    if (!yz_policy_court_visible(c->req->app, &c->req->who, court))
+        return;
+    json_t *o = court_entry(c, court);
+    json_object_set_new(o, "pending", json_integer(pending));
+    json_object_set_new(o, "overdue", json_integer(overdue));
+}
+
 static enum yz_err overdue_tx(struct yz_tx *tx, void *p)
 {
     struct overdue_ctx *c = p;
-    char today[16];
-    today_text(today);
-    struct yz_stmt *st = yz_sql(tx, &q_overdue);
-    yz_bind_text(st, 1, today);
-    bool row;
-    enum yz_err e;
-    while ((e = yz_step(st, &row)) == YZ_OK && row) {
-        int64_t court = yz_col_i64(st, 0);
-        if (!yz_policy_court_visible(c->req->app, &c->req->who, court))
-            continue;
-        json_t *o = court_entry(c, court);
-        json_object_set_new(o, "pending", json_integer(yz_col_i64(st, 1)));
-        json_object_set_new(o, "overdue", json_integer(yz_col_i64(st, 2)));
-    }
+    enum yz_err e = yz_filing_overdue_counts(tx, overdue_each, c);
     if (e != YZ_OK)
         return e;
-    st = yz_sql(tx, &q_refused);
+    bool row;
+    struct yz_stmt *st = yz_sql(tx, &q_refused);
     while ((e = yz_step(st, &row)) == YZ_OK && row) {
         int64_t court = yz_col_i64(st, 0);
         if (!yz_policy_court_visible(c->req->app, &c->req->who, court))

@@ -21,6 +21,7 @@
 #include "notifications/notifications_http.h"
 #include "notify/notify_http.h"
 #include "policy/roles.h"
+#include "stats/dashboard_http.h"
 #include "system/system_http.h"
 #include "templates/templates_http.h"
 #include "triage/triage_http.h"
@@ -286,6 +287,11 @@ static const struct yz_route routes[] = {
      "（团队成员、本院分流员和法院管理员）"},
     {"assignment.my_queue", YZ_GET, "/api/v1/me/queue", yz_assign_http_my_queue,
      ROLES(YZ_ROLE_BIT(JUDGE)), NULL, NULL, 0, 200, "assignment", "法官本人承办的在办案件及期限"},
+    {"stats.dashboard", YZ_GET, "/api/v1/dashboard", yz_dashboard_http_get,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(SUPERVISOR)), yz_dashboard_params, NULL, 0, 200,
+     "stats",
+     "统计看板：按渠道和法院的立案数、立案审查用时、超期未处理的立案申请、调解成功率、"
+     "繁简分流中速裁和简易程序的占比；上级法院可看本院及下级法院"},
     {"assignment.report", YZ_GET, "/api/v1/assignment/report", yz_assign_http_report,
      ROLES(YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(SUPERVISOR)),
      yz_assign_report_params, NULL, 0, 200, "assignment",

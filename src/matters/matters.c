@@ -6,6 +6,7 @@
 #include "matters/documents.h"
 #include "matters/effects.h"
 #include "policy/policy.h"
+#include "stats/rollup.h"
 #include "store/store.h"
 #include "workflow/workflow.h"
 
@@ -106,8 +107,13 @@ static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_
                                 yz_wf_event_to(ev), "fields", fields);
     json_object_set_new(payload, "from", from ? json_string(from) : json_null());
     json_object_set_new(payload, "role", json_string(yz_role_code(who->role)));
-    enum yz_err e = yz_app_record(tx, app, stream, type, who->user_id, 0, channel, payload, NULL);
+    int64_t event_id = 0;
+    enum yz_err e =
+        yz_app_record(tx, app, stream, type, who->user_id, 0, channel, payload, &event_id);
     json_decref(payload);
+    /* The dashboard's counters move with the event, in its transaction. */
+    if (e == YZ_OK)
+        e = yz_rollup_add(tx, id, event_id);
     if (e == YZ_OK)
         e = stop_deadlines(tx, id, ev);
     if (e == YZ_OK && yz_wf_event_deadline(ev))

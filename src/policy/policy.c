@@ -1,6 +1,7 @@
 #include "policy/policy.h"
 #include "app/app.h"
 #include "audit/events.h"
+#include "core/caller.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "store/store.h"
@@ -67,6 +68,14 @@ bool yz_policy_team_queue(const struct yz_app *app, const struct yz_principal *w
            who->court_id == court_id;
 }
 
+bool yz_policy_dashboard(const struct yz_app *app, const struct yz_principal *who,
+                         int64_t court_id)
+{
+    if (who->role == YZ_ROLE_SUPERVISOR)
+        return yz_policy_court_visible(app, who, court_id);
+    return who->role == YZ_ROLE_COURT_ADMIN && who->court_id != 0 && who->court_id == court_id;
+}
+
 bool yz_policy_assignment_read(const struct yz_app *app, const struct yz_principal *who,
                                int64_t court_id)
 {
@@ -115,16 +124,42 @@ static bool decide(const struct yz_app *app, const struct yz_principal *who, enu
 }
 
 /* Decisions are often taken inside a write transaction whose rollback would
- * take a denial record with it (and whose writer lock a nested write would
- * wait for forever), so a denial is parked per thread and recorded by
- * yz_policy_flush_denial() once the transaction is over. */
-static _Thread_local struct {
+ * take a denial record with it (and which a nested write would be refused
+ * in), so a denial is parked for the request and recorded by
+ * yz_policy_flush_denial() once the transaction is over. It is parked in the
+ * caller's slot (core/caller.h), not a plain _Thread_local: the group-commit
+ * writer runs write functions on its own thread on the caller's behalf. */
+struct pending {
     bool set;
     struct yz_principal who;
     char route[64];
     const char *reason;
     int64_t resource_id;
-} pending;
+};
+_Static_assert(sizeof(struct pending) <= YZ_CALLER_SLOT_BYTES, "pending denial fits its slot");
+
+static struct pending *pending(void)
+{
+    return yz_caller_slot(YZ_CALLER_POLICY_DENIAL);
+}
+
+/* reason: a string literal (kept until the denial is recorded). */
+static void park(const struct yz_principal *who, const char *reason, const char *route,
+                 int64_t resource_id)
+{
+    struct pending *p = pending();
+    p->set = true;
+    p->who = *who;
+    yz_strlcpy(p->route, route ? route : "-", sizeof p->route);
+    p->reason = reason;
+    p->resource_id = resource_id;
+}
+
+static const char *action_name(enum yz_action action)
+{
+    static const char *names[] = {"read", "act", "unmask"};
+    return names[action];
+}
 
 enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
                              enum yz_action action, const struct yz_matter_ref *m,
@@ -132,12 +167,7 @@ enum yz_err yz_policy_matter(struct yz_app *app, const struct yz_principal *who,
 {
     if (decide(app, who, action, m))
         return YZ_OK;
-    static const char *names[] = {"read", "act", "unmask"};
-    pending.set = true;
-    pending.who = *who;
-    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
-    pending.reason = names[action];
-    pending.resource_id = m->id;
+    park(who, action_name(action), route, m->id);
     return YZ_ERR_NOT_FOUND;
 }
 
@@ -154,12 +184,7 @@ enum yz_err yz_policy_case_group(struct yz_app *app, const struct yz_principal *
     if (who->user_id != 0 && handles_case_groups(who->role) && who->court_id == court_id &&
         action != YZ_ACT_UNMASK)
         return YZ_OK;
-    static const char *names[] = {"read", "act", "unmask"};
-    pending.set = true;
-    pending.who = *who;
-    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
-    pending.reason = names[action];
-    pending.resource_id = group_id;
+    park(who, action_name(action), route, group_id);
     return YZ_ERR_NOT_FOUND;
 }
 
@@ -168,26 +193,22 @@ enum yz_err yz_policy_triage(struct yz_app *app, const struct yz_principal *who,
 {
     if (who->user_id && yz_policy_triage_visible(app, who, court_id))
         return YZ_OK;
-    pending.set = true;
-    pending.who = *who;
-    yz_strlcpy(pending.route, route ? route : "-", sizeof pending.route);
-    pending.reason = "triage";
-    pending.resource_id = resource_id;
+    park(who, "triage", route, resource_id);
     return YZ_ERR_NOT_FOUND;
 }
 
 void yz_policy_forget_denial(void)
 {
-    pending.set = false;
+    pending()->set = false;
 }
 
 void yz_policy_flush_denial(struct yz_app *app)
 {
-    if (!pending.set)
+    struct pending *p = pending();
+    if (!p->set)
         return;
-    pending.set = false;
-    yz_policy_record_denial(app, &pending.who, pending.route, pending.reason,
-                            pending.resource_id);
+    p->set = false;
+    yz_policy_record_denial(app, &p->who, p->route, p->reason, p->resource_id);
 }
 
 struct denial {

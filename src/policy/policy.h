@@ -73,6 +73,10 @@ bool yz_policy_team_queue(const struct yz_app *app, const struct yz_principal *w
                           int64_t court_id, bool member);
 /* Assignment figures and histories of court_id's cases: its triage officers
  * and court admins, supervisors above it. */
+/* The dashboard (stats/dashboard.h): a supervisor for the courts they see (their own
+ * and those below), a court administrator for their own court. */
+bool yz_policy_dashboard(const struct yz_app *app, const struct yz_principal *who,
+                         int64_t court_id);
 bool yz_policy_assignment_read(const struct yz_app *app, const struct yz_principal *who,
                                int64_t court_id);
 /* A recusal of judge_id on a case of court_id: the judge themself (who may

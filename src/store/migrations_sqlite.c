@@ -495,6 +495,35 @@ static const struct yz_migration migrations[] = {
      " decided_at INTEGER NOT NULL);"
      "CREATE INDEX triage_decisions_court ON triage_decisions(court_id, decided_at);"
      "CREATE INDEX triage_decisions_matter ON triage_decisions(matter_id, id);"},
+    {13, "rollups",
+     /* Dashboard counters (src/stats/rollup.h): matter events per court, day
+      * (Asia/Shanghai), kind, event, state before and after, channel and
+      * whole days to a filing's decision; kept in each event's transaction,
+      * filled here from the history as `yizhan rollup rebuild` does. */
+     "CREATE TABLE rollup_daily ("
+     " court_id INTEGER NOT NULL,"
+     " day TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " event TEXT NOT NULL,"
+     " from_state TEXT NOT NULL,"
+     " state TEXT NOT NULL,"
+     " channel TEXT NOT NULL,"
+     " days INTEGER NOT NULL,"
+     " n INTEGER NOT NULL,"
+     " PRIMARY KEY (court_id, day, kind, event, from_state, state, channel, days)) WITHOUT ROWID;"
+     "INSERT INTO rollup_daily(court_id, day, kind, event, from_state, state, channel, days, n)"
+     " SELECT m.court_id, date((e.at + 28800000) / 1000, 'unixepoch'), m.kind,"
+     " json_extract(e.payload, '$.event'), coalesce(json_extract(e.payload, '$.from'), ''),"
+     " json_extract(e.payload, '$.to'),"
+     " coalesce(json_extract(e.payload, '$.fields.channel'), e.channel),"
+     " CASE WHEN m.kind = 'filing' AND json_extract(e.payload, '$.to') IN ('registered', 'refused')"
+     " AND json_extract(e.payload, '$.from') IS NOT NULL"
+     " AND json_extract(e.payload, '$.from') NOT IN ('registered', 'refused')"
+     " THEN (e.at - m.created_at) / 86400000 ELSE -1 END, count(*)"
+     " FROM events e JOIN matters m ON m.id = CAST(substr(e.stream, 8) AS INTEGER)"
+     " WHERE e.stream LIKE 'matter/%' AND json_extract(e.payload, '$.to') IS NOT NULL"
+     " AND e.type = m.kind || '.' || json_extract(e.payload, '$.event')"
+     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -65,6 +65,16 @@ enum yz_err yz_store_write(struct yz_store *s, yz_tx_fn fn, void *ctx)
     return s->backend->run(s->impl, true, fn, ctx);
 }
 
+void yz_store_stats(struct yz_store *s, struct yz_store_stats *out)
+{
+    s->backend->stats(s->impl, out);
+}
+
+void yz_store_watch(struct yz_store *s, const char *table, yz_store_watch_fn fn, void *arg)
+{
+    s->backend->watch(s->impl, table, fn, arg);
+}
+
 int yz_store_schema_version(struct yz_store *s)
 {
     return s->backend->schema_version(s->impl);

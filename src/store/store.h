@@ -7,9 +7,17 @@
  * Writes: yz_store_write() runs fn inside one write transaction and returns
  * only after the commit is durable (SQLite WAL + synchronous=FULL). fn must
  * not keep pointers from the transaction after it returns, and must not
- * depend on running on the caller's thread: a group-commit writer may run
- * several callers' functions in one transaction (each in its own savepoint).
- * When fn returns an error everything it did is rolled back.
+ * depend on running on the caller's thread: the group-commit writer runs
+ * several callers' functions in one transaction (each in its own savepoint)
+ * on its own thread. Per-request state a fn parks for its caller goes in a
+ * core/caller.h slot, which follows the request onto the writer. When fn
+ * returns an error everything it did is rolled back and the other requests of
+ * its group are unaffected; when the group's commit fails every request in it
+ * fails. fn sees the writes of the requests committed before it (and of those
+ * ahead of it in its group). A write fn must not call yz_store_write() (it is
+ * refused with YZ_ERR_INTERNAL: it would wait for its own group);
+ * yz_store_read() from a write fn works but does not see the uncommitted
+ * group.
  *
  * SQL: each statement is a static struct yz_sql_def holding portable SQL with
  * `?` placeholders (backends rewrite them as needed, e.g. $1 for PostgreSQL),
@@ -58,6 +66,26 @@ typedef enum yz_err (*yz_tx_fn)(struct yz_tx *tx, void *ctx);
 enum yz_err yz_store_read(struct yz_store *s, yz_tx_fn fn, void *ctx);
 /* Runs fn in a write transaction; returns after a durable commit (see above). */
 enum yz_err yz_store_write(struct yz_store *s, yz_tx_fn fn, void *ctx);
+
+/* The group-commit writer: requests waiting now, transactions committed (or
+ * tried) and the write requests they carried since open. */
+struct yz_store_stats {
+    int64_t queued;
+    int64_t groups;
+    int64_t writes;
+};
+void yz_store_stats(struct yz_store *s, struct yz_store_stats *out);
+
+/* Watching a table, for a cache of its rows: after each group the writer ran
+ * and before the group's callers are answered, fn(arg, rowid) is called on
+ * the writer thread for every row of table that the group updated or deleted
+ * (inserts are not reported), or once with rowid 0 when there were too many
+ * to list. It may report rows of requests that were rolled back or of a
+ * commit that failed: a watcher only forgets, so that does no harm. Writes by
+ * other processes are not seen. At most 8 watches; register them before the
+ * store is used by several threads. */
+typedef void (*yz_store_watch_fn)(void *arg, int64_t rowid);
+void yz_store_watch(struct yz_store *s, const char *table, yz_store_watch_fn fn, void *arg);
 
 /* The schema version the database is at, and the newest this binary knows. */
 int yz_store_schema_version(struct yz_store *s);

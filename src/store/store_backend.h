@@ -14,6 +14,8 @@ struct yz_store_backend {
     void (*close)(void *impl);
     enum yz_err (*run)(void *impl, bool write, yz_tx_fn fn, void *ctx);
     int (*schema_version)(void *impl);
+    void (*stats)(void *impl, struct yz_store_stats *out);
+    void (*watch)(void *impl, const char *table, yz_store_watch_fn fn, void *arg);
     enum yz_err (*backup)(void *impl, const char *path, struct yz_buf *err);
 
     struct yz_stmt *(*sql)(struct yz_tx *tx, struct yz_sql_def *def);

@@ -3,9 +3,16 @@
  * on disk (under a simulated power cut NORMAL lost acknowledged commits, FULL
  * none: ../shared/stack-bench.md). A small pool of connections serves the
  * worker threads; each connection caches its prepared statements by slot.
- * Writers are serialised by a mutex rather than by SQLite's busy loop, so a
- * waiting writer sleeps instead of spinning; a group-commit writer can later
- * replace the mutex without changing the interface.
+ *
+ * Group commit: one writer thread owns the write connection. yz_store_write()
+ * queues its request and sleeps; the writer takes every queued request (up to
+ * GROUP_MAX), runs each fn in its own savepoint inside one transaction (an fn
+ * that fails rolls back its savepoint and fails only its own request), commits
+ * the group once, and only then wakes the callers with their results. A failed
+ * COMMIT fails every request of the group. One fsync then serves the whole
+ * group, which is what lifts durable writes well above one commit per request.
+ * The queue is bounded (QUEUE_MAX: callers wait for room). A write fn that
+ * calls yz_store_write() itself is refused (it would wait for its own group).
  */
 #include "store/store_backend.h"
 #include "store/migrations.h"
@@ -13,16 +20,33 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 
+#include "core/caller.h"
+
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define POOL_MAX 32
+#define GROUP_MAX 64  /* requests committed together at most */
+#define QUEUE_MAX 1024 /* queued requests at most; callers wait for room */
+#define WATCH_MAX 8
+#define CHANGED_MAX 256 /* changed rows remembered per group; beyond: "all" */
 
 struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[YZ_STORE_MAX_STATEMENTS];
+};
+
+/* One queued yz_store_write(), on the caller's stack while it waits. */
+struct wreq {
+    yz_tx_fn fn;
+    void *ctx;
+    struct yz_caller *caller; /* its per-request thread state (core/caller.h) */
+    enum yz_err result;
+    bool done;
+    struct wreq *next;
 };
 
 struct sqlite_store {
@@ -31,7 +55,34 @@ struct sqlite_store {
     int size;
     pthread_mutex_t lock;  /* guards busy[] */
     pthread_cond_t freed;
-    pthread_mutex_t writer; /* one write transaction at a time */
+
+    struct conn wconn;      /* the writer thread's connection */
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t qlock;  /* guards the queue, stop and the requests' results */
+    pthread_cond_t queued;  /* a request arrived, or stop */
+    pthread_cond_t room;    /* the queue has room again */
+    pthread_cond_t finished; /* a group is over: its callers look at done */
+    struct wreq *head, *tail;
+    int queue_len;
+    bool stop;
+    int64_t groups, grouped; /* transactions the writer ran, requests they carried */
+
+    /* Watches (yz_store_watch): filled before nwatch counts them. */
+    struct {
+        char table[64];
+        yz_store_watch_fn fn;
+        void *arg;
+    } watch[WATCH_MAX];
+    _Atomic int nwatch;
+    /* Rows of watched tables the current group changed (writer thread only). */
+    struct {
+        int watch;
+        int64_t rowid;
+    } changed[CHANGED_MAX];
+    int nchanged;
+    bool changed_all[WATCH_MAX];
+
     int busy_timeout_ms;
     int max_rows;
     int schema_version;
@@ -144,11 +195,23 @@ static void sqlite_close(void *impl)
     struct sqlite_store *st = impl;
     if (!st)
         return;
+    if (st->writer_started) {
+        /* The writer finishes what is queued before it stops. */
+        pthread_mutex_lock(&st->qlock);
+        st->stop = true;
+        pthread_cond_signal(&st->queued);
+        pthread_mutex_unlock(&st->qlock);
+        pthread_join(st->writer, NULL);
+    }
+    conn_close(&st->wconn);
     for (int i = 0; i < st->size; i++)
         conn_close(&st->pool[i]);
     pthread_mutex_destroy(&st->lock);
     pthread_cond_destroy(&st->freed);
-    pthread_mutex_destroy(&st->writer);
+    pthread_mutex_destroy(&st->qlock);
+    pthread_cond_destroy(&st->queued);
+    pthread_cond_destroy(&st->room);
+    pthread_cond_destroy(&st->finished);
     free(st);
 }
 
@@ -223,13 +286,19 @@ static enum yz_err migrate(sqlite3 *db, struct yz_buf *err)
     return YZ_OK;
 }
 
+static void *writer_main(void *arg);
+static void update_hook(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
+
 static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
                                struct yz_buf *err)
 {
     struct sqlite_store *st = yz_calloc(1, sizeof *st);
     pthread_mutex_init(&st->lock, NULL);
     pthread_cond_init(&st->freed, NULL);
-    pthread_mutex_init(&st->writer, NULL);
+    pthread_mutex_init(&st->qlock, NULL);
+    pthread_cond_init(&st->queued, NULL);
+    pthread_cond_init(&st->room, NULL);
+    pthread_cond_init(&st->finished, NULL);
     st->busy_timeout_ms = opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
     st->max_rows = opt->max_rows > 0 ? opt->max_rows : 200;
     /* Connections are opened lazily up to POOL_MAX; the first one migrates. */
@@ -256,6 +325,17 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
         }
         st->size = i + 1;
     }
+    if ((e = conn_open(st, opt->path, &st->wconn, err)) != YZ_OK) {
+        sqlite_close(st);
+        return e;
+    }
+    sqlite3_update_hook(st->wconn.db, update_hook, st);
+    if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
+        yz_buf_adds(err, "cannot start the database writer thread");
+        sqlite_close(st);
+        return YZ_ERR_INTERNAL;
+    }
+    st->writer_started = true;
     *impl = st;
     return YZ_OK;
 }
@@ -282,55 +362,287 @@ static void release(struct sqlite_store *st, struct conn *c)
     pthread_mutex_unlock(&st->lock);
 }
 
-static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
+/* BEGIN, retrying a BUSY answered without the busy handler. SQLite does that
+ * in a few cases (WAL recovery by another process, a reader closing the last
+ * connection): retry for up to the busy timeout rather than fail. */
+static enum yz_err begin(struct sqlite_store *st, struct conn *c, bool write, struct yz_buf *err)
 {
-    struct sqlite_store *st = impl;
-    if (write)
-        pthread_mutex_lock(&st->writer);
-    struct conn *c = acquire(st);
+    enum yz_err e;
+    for (int waited = 0;; waited += 10) {
+        yz_buf_reset(err);
+        e = exec_fixed(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+        if (e != YZ_ERR_UNAVAILABLE || waited >= st->busy_timeout_ms)
+            break;
+        sqlite3_sleep(10);
+    }
+    if (e != YZ_OK)
+        yz_log_error("begin failed: %s", err->data);
+    return e;
+}
+
+/* Runs fn with a fresh transaction handle on c. A statement left mid-result
+ * would keep its read snapshot open into the next transaction on this
+ * connection (or hold a savepoint open): every busy one is reset after fn. */
+static enum yz_err run_fn(struct sqlite_store *st, struct conn *c, yz_tx_fn fn, void *ctx)
+{
     struct sqlite_tx_full t;
     memset(&t, 0, sizeof t);
     t.tx.h.backend = &yz_store_sqlite;
     t.tx.h.max_rows = st->max_rows;
     t.tx.c = c;
+    enum yz_err e = fn((struct yz_tx *)&t, ctx);
+    for (sqlite3_stmt *s = sqlite3_next_stmt(c->db, NULL); s; s = sqlite3_next_stmt(c->db, s))
+        if (sqlite3_stmt_busy(s))
+            sqlite3_reset(s);
+    return e;
+}
 
+static enum yz_err sqlite_read(struct sqlite_store *st, yz_tx_fn fn, void *ctx)
+{
+    struct conn *c = acquire(st);
     struct yz_buf err = YZ_BUF_INIT(512);
-    /* SQLite answers BUSY at once, without its busy handler, in a few cases
-     * (WAL recovery by another process, a reader closing the last connection):
-     * retry for up to the busy timeout rather than fail the request. */
-    enum yz_err e;
-    for (int waited = 0;; waited += 10) {
-        yz_buf_reset(&err);
-        e = exec_fixed(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", &err);
-        if (e != YZ_ERR_UNAVAILABLE || waited >= st->busy_timeout_ms)
-            break;
-        sqlite3_sleep(10);
-    }
+    enum yz_err e = begin(st, c, false, &err);
     if (e == YZ_OK) {
-        e = fn((struct yz_tx *)&t, ctx);
-        /* A statement left mid-result would keep its read snapshot open into
-         * the next transaction on this pooled connection: reset them all. */
-        for (sqlite3_stmt *s = sqlite3_next_stmt(c->db, NULL); s; s = sqlite3_next_stmt(c->db, s))
-            if (sqlite3_stmt_busy(s))
-                sqlite3_reset(s);
-        if (e == YZ_OK) {
-            e = exec_fixed(c->db, "COMMIT", &err);
-            if (e != YZ_OK) {
-                yz_log_error("commit failed: %s", err.data);
-                exec_fixed(c->db, "ROLLBACK", NULL);
-            }
-        } else {
+        e = run_fn(st, c, fn, ctx);
+        /* A read transaction has nothing to keep: end it either way. */
+        exec_fixed(c->db, e == YZ_OK ? "COMMIT" : "ROLLBACK", NULL);
+        if (!sqlite3_get_autocommit(c->db))
             exec_fixed(c->db, "ROLLBACK", NULL);
-        }
-    } else {
-        yz_log_error("begin failed: %s", err.data);
     }
     yz_buf_release(&err);
     release(st, c);
-    if (write)
-        pthread_mutex_unlock(&st->writer);
+    return e;
+}
+
+/* --- The writer thread ----------------------------------------------------- */
+
+/* Set on the writer thread: a yz_store_write() from inside a write fn. */
+static _Thread_local struct sqlite_store *writing_for;
+
+/* Runs one request in its own savepoint of the open transaction. Returns
+ * false when the transaction itself was lost (SQLite rolls the whole of it
+ * back on some errors, e.g. disk full or an I/O error): the requests run in
+ * it before are then lost too. */
+static bool run_request(struct sqlite_store *st, struct wreq *r, struct yz_buf *err)
+{
+    sqlite3 *db = st->wconn.db;
+    yz_buf_reset(err);
+    r->result = exec_fixed(db, "SAVEPOINT yz_request", err);
+    if (r->result != YZ_OK) {
+        yz_log_error("savepoint failed: %s", err->data);
+        return !sqlite3_get_autocommit(db);
+    }
+    yz_caller_adopt(r->caller);
+    r->result = run_fn(st, &st->wconn, r->fn, r->ctx);
+    yz_caller_adopt(NULL);
+    if (sqlite3_get_autocommit(db)) {
+        if (r->result == YZ_OK)
+            r->result = YZ_ERR_STORAGE_IO;
+        return false;
+    }
+    if (r->result == YZ_OK) {
+        yz_buf_reset(err);
+        r->result = exec_fixed(db, "RELEASE yz_request", err);
+        if (r->result == YZ_OK)
+            return true;
+        yz_log_error("release failed: %s", err->data);
+    }
+    /* The fn failed: undo its work only. ROLLBACK TO keeps the savepoint open. */
+    if (exec_fixed(db, "ROLLBACK TO yz_request", NULL) != YZ_OK ||
+        exec_fixed(db, "RELEASE yz_request", NULL) != YZ_OK)
+        return !sqlite3_get_autocommit(db);
+    return true;
+}
+
+/* Fails the requests in [from, to) that had succeeded so far. */
+static void fail_done_so_far(struct wreq *from, struct wreq *to, enum yz_err e)
+{
+    for (struct wreq *r = from; r != to; r = r->next)
+        if (r->result == YZ_OK)
+            r->result = e;
+}
+
+/* Runs one group of requests (a list of at most GROUP_MAX) and sets each
+ * request's result; nothing here touches the queue. */
+static int64_t run_group(struct sqlite_store *st, struct wreq *group)
+{
+    int64_t transactions = 0;
+    sqlite3 *db = st->wconn.db;
+    struct yz_buf err = YZ_BUF_INIT(512);
+    struct wreq *r = group;
+    while (r) {
+        /* One transaction for the rest of the group (normally all of it). */
+        struct wreq *first = r;
+        enum yz_err e = begin(st, &st->wconn, true, &err);
+        if (e != YZ_OK) {
+            for (; r; r = r->next)
+                r->result = e;
+            break;
+        }
+        bool lost = false;
+        for (; r && !lost; r = r->next) {
+            if (!run_request(st, r, &err)) {
+                lost = true;
+                enum yz_err why = r->result != YZ_OK ? r->result : YZ_ERR_STORAGE_IO;
+                fail_done_so_far(first, r, why);
+                yz_log_error("write transaction lost (%s): failing the requests run in it",
+                             yz_err_code(why));
+            }
+        }
+        if (lost) {
+            if (!sqlite3_get_autocommit(db))
+                exec_fixed(db, "ROLLBACK", NULL);
+            continue; /* the requests after the one that lost it get a new transaction */
+        }
+        yz_buf_reset(&err);
+        e = exec_fixed(db, "COMMIT", &err);
+        if (e != YZ_OK) {
+            /* Nothing of the group is durable: every request in it fails. */
+            yz_log_error("commit failed: %s", err.data);
+            if (!sqlite3_get_autocommit(db))
+                exec_fixed(db, "ROLLBACK", NULL);
+            fail_done_so_far(first, r, e);
+        }
+        transactions++;
+    }
+    yz_buf_release(&err);
+    return transactions;
+}
+
+/* sqlite3_update_hook on the writer connection: remembers the updated and
+ * deleted rows of watched tables until the group is over. */
+static void update_hook(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+    struct sqlite_store *st = arg;
+    if (op == SQLITE_INSERT)
+        return;
+    int n = atomic_load_explicit(&st->nwatch, memory_order_acquire);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(st->watch[i].table, table) != 0)
+            continue;
+        if (st->nchanged < CHANGED_MAX) {
+            st->changed[st->nchanged].watch = i;
+            st->changed[st->nchanged].rowid = rowid;
+            st->nchanged++;
+        } else {
+            st->changed_all[i] = true;
+        }
+    }
+}
+
+/* Tells the watchers what the group changed; before its callers wake. */
+static void notify_watchers(struct sqlite_store *st)
+{
+    int n = atomic_load_explicit(&st->nwatch, memory_order_acquire);
+    for (int i = 0; i < n; i++) {
+        if (st->changed_all[i]) {
+            st->watch[i].fn(st->watch[i].arg, 0);
+            continue;
+        }
+        for (int j = 0; j < st->nchanged; j++)
+            if (st->changed[j].watch == i)
+                st->watch[i].fn(st->watch[i].arg, st->changed[j].rowid);
+    }
+    st->nchanged = 0;
+    memset(st->changed_all, 0, sizeof st->changed_all);
+}
+
+static void *writer_main(void *arg)
+{
+    struct sqlite_store *st = arg;
+    writing_for = st;
+    pthread_mutex_lock(&st->qlock);
+    for (;;) {
+        while (!st->head && !st->stop)
+            pthread_cond_wait(&st->queued, &st->qlock);
+        if (!st->head)
+            break; /* stopped, and nothing left */
+        /* Take up to GROUP_MAX requests off the queue. */
+        struct wreq *group = st->head, *last = group;
+        int n = 1;
+        while (last->next && n < GROUP_MAX) {
+            last = last->next;
+            n++;
+        }
+        st->head = last->next;
+        if (!st->head)
+            st->tail = NULL;
+        last->next = NULL;
+        st->queue_len -= n;
+        pthread_cond_broadcast(&st->room);
+        pthread_mutex_unlock(&st->qlock);
+
+        int64_t transactions = run_group(st, group);
+        notify_watchers(st);
+
+        pthread_mutex_lock(&st->qlock);
+        st->groups += transactions;
+        st->grouped += n;
+        /* r->next is read before done is set: the caller owns r after that. */
+        for (struct wreq *r = group, *next; r; r = next) {
+            next = r->next;
+            r->done = true;
+        }
+        pthread_cond_broadcast(&st->finished);
+    }
+    pthread_mutex_unlock(&st->qlock);
+    return NULL;
+}
+
+static enum yz_err sqlite_write(struct sqlite_store *st, yz_tx_fn fn, void *ctx)
+{
+    if (writing_for == st) {
+        /* From inside a write fn: the request would wait for the group it is part of. */
+        yz_log_error("yz_store_write() called from inside a write transaction: refused");
+        return YZ_ERR_INTERNAL;
+    }
+    struct wreq r = {.fn = fn, .ctx = ctx, .caller = yz_caller_self(), .result = YZ_ERR_INTERNAL};
+    pthread_mutex_lock(&st->qlock);
+    while (st->queue_len >= QUEUE_MAX)
+        pthread_cond_wait(&st->room, &st->qlock);
+    if (st->tail)
+        st->tail->next = &r;
+    else
+        st->head = &r;
+    st->tail = &r;
+    st->queue_len++;
+    pthread_cond_signal(&st->queued);
+    while (!r.done)
+        pthread_cond_wait(&st->finished, &st->qlock);
+    pthread_mutex_unlock(&st->qlock);
+    return r.result;
+}
+
+static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
+{
+    struct sqlite_store *st = impl;
+    enum yz_err e = write ? sqlite_write(st, fn, ctx) : sqlite_read(st, fn, ctx);
     yz_metrics_db(write, e == YZ_OK);
     return e;
+}
+
+static void sqlite_watch(void *impl, const char *table, yz_store_watch_fn fn, void *arg)
+{
+    struct sqlite_store *st = impl;
+    pthread_mutex_lock(&st->qlock); /* registrations one at a time */
+    int n = atomic_load(&st->nwatch);
+    if (n >= WATCH_MAX || strlen(table) >= sizeof st->watch[n].table)
+        YZ_BUG("cannot watch table %s", table);
+    yz_strlcpy(st->watch[n].table, table, sizeof st->watch[n].table);
+    st->watch[n].fn = fn;
+    st->watch[n].arg = arg;
+    atomic_store_explicit(&st->nwatch, n + 1, memory_order_release);
+    pthread_mutex_unlock(&st->qlock);
+}
+
+static void sqlite_stats(void *impl, struct yz_store_stats *out)
+{
+    struct sqlite_store *st = impl;
+    pthread_mutex_lock(&st->qlock);
+    out->queued = st->queue_len;
+    out->groups = st->groups;
+    out->writes = st->grouped;
+    pthread_mutex_unlock(&st->qlock);
 }
 
 /* Known after open: migrations only run then, and a newer database is refused. */
@@ -462,6 +774,8 @@ const struct yz_store_backend yz_store_sqlite = {
     .close = sqlite_close,
     .run = sqlite_run,
     .schema_version = sqlite_schema_version,
+    .stats = sqlite_stats,
+    .watch = sqlite_watch,
     .backup = sqlite_backup,
     .sql = sqlite_sql,
     .bind_i64 = sqlite_bind_i64,

@@ -127,9 +127,13 @@ static void party_isolation(void **state)
     for (int p = P_GET; p <= P_FIRE; p++) {
         char before[65], after[65];
         yzt_db_snapshot_hash_except(s, SKIP_EVENTS, before);
+        int64_t denied_before = yzt_db_count(s, DENIALS_SQL);
         probe(&b, (enum probe)p, id, &foreign);
         yzt_db_snapshot_hash_except(s, SKIP_EVENTS, after);
         assert_string_equal(before, after);
+        /* Each probe's denial is recorded, the write ones' too (decided on
+         * the group-commit writer's thread, recorded on the caller's). */
+        assert_true(yzt_db_count(s, DENIALS_SQL) > denied_before);
         probe(&b, (enum probe)p, MISSING_ID, &missing);
         assert_same_404(&foreign, &missing);
         assert_null(strstr(foreign.body, "民间借贷"));
