@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,7 +55,9 @@ struct attempt {
 };
 
 struct account {
+    char phone[24];
     char cookie[512], csrf[128];
+    bool need_login; /* answered 401: the session is gone (guarded by run->mu) */
     int made;   /* attempts created */
     int client; /* the thread that uses it */
 };
@@ -292,6 +295,20 @@ static bool answered(struct client *c, struct attempt *a, const struct reply *r,
         a->state = RETRY;
         return false;
     }
+    if (r->status == 401) {
+        /* The session this account logged in with is gone: an acknowledged
+         * write lost (or a storage fault answered as "please log in"). */
+        pthread_mutex_lock(&run->mu);
+        struct account *acc = &run->accounts[a->account];
+        if (!acc->need_login) {
+            acc->need_login = true;
+            run->f->sessions_lost++;
+            fprintf(stderr, "durability: the session of account %d answered 401\n", a->account);
+        }
+        pthread_mutex_unlock(&run->mu);
+        a->state = RETRY;
+        return false;
+    }
     if (r->status >= 500) {
         if (clear_storage_problem(r)) {
             count(run, &run->f->storage_errors, 1);
@@ -396,10 +413,11 @@ static struct attempt *next_attempt(struct client *c, bool may_create)
     pthread_mutex_lock(&run->mu);
     for (int i = 0; i < run->n_att && !a; i++)
         if (run->accounts[run->att[i].account].client == c->n && !run->att[i].busy &&
-            run->att[i].state == RETRY)
+            run->att[i].state == RETRY && !run->accounts[run->att[i].account].need_login)
             a = &run->att[i];
     struct account *acc = &run->accounts[c->account];
-    if (!a && may_create && acc->made < PER_ACCOUNT && run->n_att < run->cap) {
+    if (!a && may_create && acc->made < PER_ACCOUNT && run->n_att < run->cap &&
+        !acc->need_login) {
         a = &run->att[run->n_att++];
         fill_attempt(a, c->account, acc->made++);
     }
@@ -488,6 +506,7 @@ static void add_account(struct run *run, int n)
         struct yzt_client c = {.srv = &run->srv};
         yzt_login(&c, phone, YZT_DEMO_PASSWORD, NULL);
         struct account *acc = &run->accounts[i];
+        snprintf(acc->phone, sizeof acc->phone, "%s", phone);
         snprintf(acc->cookie, sizeof acc->cookie, "%s", c.cookie);
         snprintf(acc->csrf, sizeof acc->csrf, "%s", c.csrf);
         acc->client = n;
@@ -498,9 +517,40 @@ static void add_account(struct run *run, int n)
     run->clients[n].account = i;
 }
 
+/* Logs an account in again after its session was lost (main thread);
+ * false when the account itself is gone. */
+static bool relogin(struct run *run, struct account *acc)
+{
+    struct yzt_client c = {.srv = &run->srv, .transport_errors_ok = true};
+    struct yzt_response r = {0};
+    yzt_request_json(&c, "POST", "/api/v1/session",
+                     json_pack("{s:s, s:s}", "login", acc->phone, "password", YZT_DEMO_PASSWORD),
+                     NULL, &r);
+    bool ok = (r.status == 200 || r.status == 201) && c.cookie[0] &&
+              json_is_string(json_object_get(r.json, "csrf_token"));
+    if (ok) {
+        pthread_mutex_lock(&run->mu);
+        snprintf(acc->cookie, sizeof acc->cookie, "%s", c.cookie);
+        snprintf(acc->csrf, sizeof acc->csrf, "%s",
+                 json_string_value(json_object_get(r.json, "csrf_token")));
+        acc->need_login = false;
+        pthread_mutex_unlock(&run->mu);
+    }
+    yzt_response_free(&r);
+    return ok;
+}
+
+static void relogin_all(struct run *run)
+{
+    for (int i = 0; i < run->n_accounts; i++)
+        if (run->accounts[i].need_login)
+            relogin(run, &run->accounts[i]);
+}
+
 /* Before a round: a client whose account is running out gets a fresh one. */
 static void top_up_accounts(struct run *run)
 {
+    relogin_all(run);
     for (int n = 0; n < run->o->clients; n++)
         if (run->clients[n].run == NULL ||
             (run->accounts[run->clients[n].account].made > PER_ACCOUNT - 80 &&
@@ -609,10 +659,11 @@ static void round_fault(struct run *run, long *not_recovered)
 static void settle(struct run *run)
 {
     for (int t = 0; t < FINAL_TRIES; t++) {
+        relogin_all(run);
         int open = 0;
         for (int i = 0; i < run->n_att; i++) {
             struct attempt *a = &run->att[i];
-            if (a->state != RETRY)
+            if (a->state != RETRY || run->accounts[a->account].need_login)
                 continue;
             step(&run->clients[run->accounts[a->account].client], a);
             if (a->state == RETRY)
@@ -633,8 +684,11 @@ static void check_content(struct run *run, struct attempt *a)
     char path[96];
     snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)a->id);
     struct reply r = {0};
-    http(c, &run->accounts[a->account], "GET", path, NULL, 0, NULL, NULL, &r);
-    if (r.status == 404) {
+    struct account *acc = &run->accounts[a->account];
+    http(c, acc, "GET", path, NULL, 0, NULL, NULL, &r);
+    if (r.status == 401 && relogin(run, acc))
+        http(c, acc, "GET", path, NULL, 0, NULL, NULL, &r);
+    if (r.status == 404 || r.status == 401) { /* 401: its owner's account is gone too */
         fprintf(stderr, "durability: LOST %s (id %lld)\n", a->title, (long long)a->id);
         f->lost++;
         reply_free(&r);
@@ -653,7 +707,7 @@ static void check_content(struct run *run, struct attempt *a)
     bool same = strcmp(sha, a->text_sha) == 0 && att == a->att_id;
     reply_free(&r);
     snprintf(path, sizeof path, "/api/v1/attachments/%lld", (long long)a->att_id);
-    http(c, &run->accounts[a->account], "GET", path, NULL, 0, NULL, NULL, &r);
+    http(c, acc, "GET", path, NULL, 0, NULL, NULL, &r);
     if (r.status != 200) {
         same = false;
     } else {
@@ -769,7 +823,11 @@ void yzd_run(const struct yzd_options *o, struct yzd_figures *f)
     run->att = calloc((size_t)run->cap, sizeof *run->att);
     assert_non_null(run->att);
 
-    /* The server reads these at store open (test builds only). */
+    /* The server reads these at store open (test builds only); a run that
+     * failed half-way may have left them set. */
+    unsetenv("YZ_TEST_VFS");
+    unsetenv("YZ_TEST_VFS_FAIL_SYNC");
+    unsetenv("YZ_TEST_SYNC");
     char work[] = "/tmp/yzd-XXXXXX";
     assert_non_null(mkdtemp(work));
     snprintf(fault_file, sizeof fault_file, "%s/fail-fsync", work);
@@ -839,9 +897,35 @@ void yzd_run(const struct yzd_options *o, struct yzd_figures *f)
     free(run);
 }
 
+bool yzd_tmpfs_mount(const char *size, char *dir, size_t dirsize, char *why, size_t whysize)
+{
+    snprintf(dir, dirsize, "/tmp/yzd-tmpfs-XXXXXX");
+    if (!mkdtemp(dir)) {
+        snprintf(why, whysize, "mkdtemp: %s", strerror(errno));
+        return false;
+    }
+    char opts[64];
+    snprintf(opts, sizeof opts, "size=%s,mode=0700", size);
+    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0) {
+        snprintf(why, whysize, "cannot mount a tmpfs on %s (%s): the disk-full proof needs root",
+                 dir, strerror(errno));
+        rmdir(dir);
+        return false;
+    }
+    return true;
+}
+
+void yzd_tmpfs_unmount(const char *dir)
+{
+    if (umount2(dir, MNT_DETACH) != 0)
+        fprintf(stderr, "durability: umount %s: %s\n", dir, strerror(errno));
+    rmdir(dir);
+}
+
 long yzd_findings(const struct yzd_figures *f)
 {
     return f->lost + f->corrupted + f->duplicates + f->phantoms + f->bad_answers + f->unknown +
+           f->sessions_lost +
            !f->integrity_ok + !f->audit_ok;
 }
 
@@ -849,8 +933,10 @@ void yzd_print(const struct yzd_options *o, const struct yzd_figures *f)
 {
     printf("%s: rounds %d, attempted %ld, acknowledged %ld, failed %ld, unknown %ld, retries %ld\n",
            o->suite, f->rounds, f->attempted, f->acknowledged, f->failed, f->unknown, f->retries);
-    printf("%s: storage errors answered %ld, lost %ld, corrupted %ld, duplicates %ld, phantoms %ld\n",
-           o->suite, f->storage_errors, f->lost, f->corrupted, f->duplicates, f->phantoms);
+    printf("%s: storage errors answered %ld, bad answers %ld, sessions lost %ld\n", o->suite,
+           f->storage_errors, f->bad_answers, f->sessions_lost);
+    printf("%s: lost %ld, corrupted %ld, duplicates %ld, phantoms %ld\n", o->suite, f->lost,
+           f->corrupted, f->duplicates, f->phantoms);
     printf("%s: integrity_check %s, audit verify %s, findings %ld\n", o->suite,
            f->integrity_ok ? "ok" : "FAILED", f->audit_ok ? "ok" : "FAILED", yzd_findings(f));
     fflush(stdout);

@@ -54,7 +54,8 @@ struct yzd_figures {
     long corrupted;    /* present but not byte-identical */
     long duplicates;   /* extra records for one key */
     long phantoms;     /* records never attempted */
-    long bad_answers;  /* 2xx for data that was not stored, or a 5xx that is not a clear problem */
+    long bad_answers;  /* a 5xx that is not a clear storage problem; a round that never recovered */
+    long sessions_lost; /* accounts whose acknowledged login answered 401 later */
     bool integrity_ok;
     bool audit_ok;
 };
@@ -63,6 +64,15 @@ struct yzd_figures {
  * retries, checks. Fails the cmocka test only on harness trouble; findings
  * go into *f for the caller to assert on. */
 void yzd_run(const struct yzd_options *o, struct yzd_figures *f);
+
+/*
+ * A tmpfs of the given size ("64m") mounted on a fresh directory under /tmp
+ * (dir, at least 64 bytes), for YZD_DISK_FULL. False, with the reason in why,
+ * when mounting is not permitted (not root, no CAP_SYS_ADMIN): the caller
+ * skips with that message. yzd_tmpfs_unmount unmounts and removes it.
+ */
+bool yzd_tmpfs_mount(const char *size, char *dir, size_t dirsize, char *why, size_t whysize);
+void yzd_tmpfs_unmount(const char *dir);
 
 /* Findings: lost + corrupted + duplicates + phantoms + bad answers + failed checks. */
 long yzd_findings(const struct yzd_figures *f);
