@@ -48,6 +48,7 @@ struct pc_file {
 static sqlite3_vfs *parent;
 static sqlite3_vfs pc_vfs;
 static const char *fail_sync_path;
+static const char *fail_read_path;
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct overlay *registry;
 
@@ -146,6 +147,11 @@ static bool sync_fails(void)
     return fail_sync_path && access(fail_sync_path, F_OK) == 0;
 }
 
+static bool read_fails(void)
+{
+    return fail_read_path && access(fail_read_path, F_OK) == 0;
+}
+
 /* ---- io methods ---------------------------------------------------------------- */
 
 static int pc_close(sqlite3_file *f)
@@ -162,6 +168,8 @@ static int pc_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
     sqlite3_file *real = REAL(f);
     if (!ov)
         return real->pMethods->xRead(real, buf, amt, off);
+    if (read_fails())
+        return SQLITE_IOERR_READ;
     unsigned char *out = buf;
     pthread_mutex_lock(&ov->mu);
     memset(out, 0, (size_t)amt);
@@ -451,6 +459,8 @@ static void register_vfs(void)
     };
     const char *p = getenv("YZ_TEST_VFS_FAIL_SYNC");
     fail_sync_path = p && *p ? p : NULL;
+    p = getenv("YZ_TEST_VFS_FAIL_READ");
+    fail_read_path = p && *p ? p : NULL;
     if (sqlite3_vfs_register(&pc_vfs, 0) != SQLITE_OK)
         YZ_BUG("cannot register the powercut VFS");
 }

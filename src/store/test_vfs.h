@@ -10,6 +10,7 @@
  * Selected by the environment at store open:
  *   YZ_TEST_VFS=powercut            use the shim for every connection
  *   YZ_TEST_VFS_FAIL_SYNC=PATH      xSync fails while PATH exists
+ *   YZ_TEST_VFS_FAIL_READ=PATH      xRead fails (EIO) while PATH exists
  *   YZ_TEST_SYNC=normal             synchronous=NORMAL (the negative control
  *                                   of the power-cut proof: it must lose commits)
  * Release builds have none of this: the functions below are constants there.

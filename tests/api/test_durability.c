@@ -13,10 +13,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "lib/demo.h"
 #include "lib/durability.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void expect_clean(const struct yzd_options *o, const struct yzd_figures *f)
 {
@@ -90,6 +93,38 @@ static void disk_full(void **state)
     assert_true(f.storage_errors > 0);
 }
 
+/* Regression: a session that cannot be read because of a storage error was
+ * answered 401 "please log in" (the client drops a valid session); it is a
+ * 503 storage_error, and the same session works once reads do. */
+static void session_lookup_storage_error_is_503(void **state)
+{
+    char work[] = "/tmp/yzd-read-XXXXXX", fault[64];
+    assert_non_null(mkdtemp(work));
+    snprintf(fault, sizeof fault, "%s/fail-read", work);
+    setenv("YZ_TEST_VFS", "powercut", 1);
+    setenv("YZ_TEST_VFS_FAIL_READ", fault, 1);
+    struct yz_test_server srv;
+    yzt_server_start(&srv, true, NULL);
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    /* A fresh process has no page of the sessions table cached. */
+    yzt_server_restart(&srv, NULL);
+    FILE *f = fopen(fault, "w");
+    assert_non_null(f);
+    fclose(f);
+    struct yzt_response r = {0};
+    yzt_request(&party, "GET", "/api/v1/me", NULL, NULL, &r);
+    unlink(fault);
+    yzt_assert_problem(&r, 503, "storage_error");
+    yzt_request(&party, "GET", "/api/v1/me", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+    yzt_server_stop(&srv);
+    unsetenv("YZ_TEST_VFS");
+    unsetenv("YZ_TEST_VFS_FAIL_READ");
+    rmdir(work);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +133,7 @@ int main(void)
         cmocka_unit_test(power_cut_negative_control),
         cmocka_unit_test(fsync_failure),
         cmocka_unit_test(disk_full),
+        cmocka_unit_test(session_lookup_storage_error_is_503),
     };
     /* YZD_ONLY=name runs one of them (for a post-mortem with YZT_KEEP=1). */
     const char *only = getenv("YZD_ONLY");
