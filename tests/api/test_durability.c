@@ -31,7 +31,7 @@ static void expect_clean(const struct yzd_options *o, const struct yzd_figures *
 
 static void crash_loop(void **state)
 {
-    struct yzd_options o = {.suite = "crash loop (fast)", .fault = YZD_KILL, .rounds = 3,
+    struct yzd_options o = {.suite = "crash loop (fast)", .fault = YZD_KILL, .rounds = 2,
                             .clients = 4, .min_ms = 150, .max_ms = 500};
     struct yzd_figures f;
     yzd_run(&o, &f);
@@ -43,7 +43,7 @@ static void crash_loop(void **state)
  * control, must lose acknowledged filings or the shim is broken. */
 static void power_cut(void **state)
 {
-    struct yzd_options o = {.suite = "power cut (fast)", .fault = YZD_POWER_CUT, .rounds = 3,
+    struct yzd_options o = {.suite = "power cut (fast)", .fault = YZD_POWER_CUT, .rounds = 2,
                             .clients = 4, .min_ms = 150, .max_ms = 500};
     struct yzd_figures f;
     yzd_run(&o, &f);
@@ -53,7 +53,7 @@ static void power_cut(void **state)
 static void power_cut_negative_control(void **state)
 {
     struct yzd_options o = {.suite = "power cut, synchronous=NORMAL (fast)",
-                            .fault = YZD_POWER_CUT, .rounds = 3, .clients = 4, .min_ms = 150,
+                            .fault = YZD_POWER_CUT, .rounds = 2, .clients = 4, .min_ms = 150,
                             .max_ms = 500, .sync_normal = true};
     struct yzd_figures f;
     yzd_run(&o, &f);
@@ -67,7 +67,7 @@ static void power_cut_negative_control(void **state)
 static void fsync_failure(void **state)
 {
     struct yzd_options o = {.suite = "fsync failure (fast)", .fault = YZD_FSYNC_FAIL,
-                            .rounds = 2, .clients = 4, .min_ms = 200, .max_ms = 500};
+                            .rounds = 1, .clients = 4, .min_ms = 200, .max_ms = 500};
     struct yzd_figures f;
     yzd_run(&o, &f);
     expect_clean(&o, &f);
@@ -84,7 +84,7 @@ static void disk_full(void **state)
         print_message("SKIPPED disk full: %s\n", why);
         skip();
     }
-    struct yzd_options o = {.suite = "disk full (fast)", .fault = YZD_DISK_FULL, .rounds = 2,
+    struct yzd_options o = {.suite = "disk full (fast)", .fault = YZD_DISK_FULL, .rounds = 1,
                             .clients = 4, .min_ms = 200, .max_ms = 500, .tmpfs_dir = dir};
     struct yzd_figures f;
     yzd_run(&o, &f);
@@ -125,6 +125,48 @@ static void session_lookup_storage_error_is_503(void **state)
     rmdir(work);
 }
 
+/* T26: the same key ten times at once: one record; every answer is either
+ * the stored 201 (the same id) or 409 idempotency_in_flight; then the same
+ * key with another body is 422. */
+static void same_key_ten_times_at_once(void **state)
+{
+    struct yz_test_server srv;
+    yzt_server_start(&srv, true, NULL);
+    struct yzt_client party = {.srv = &srv};
+    yzt_demo_login(&party, "13800000001");
+    char body[256], key[40];
+    snprintf(body, sizeof body,
+             "{\"kind\":\"inquiry\",\"court_id\":%lld,\"title\":\"同键并发\","
+             "\"fields\":{\"question\":\"如何申请财产保全？\",\"topic\":\"procedure\","
+             "\"channel\":\"web\"}}",
+             (long long)yzt_court_id(&party, "渝0103"));
+    yzt_idem_key(key);
+    long status[10];
+    int64_t id[10], first = 0;
+    yzd_same_key_at_once(&party, "/api/v1/matters", body, key, 10, status, id);
+    int created = 0;
+    for (int i = 0; i < 10; i++) {
+        assert_true(status[i] == 201 || status[i] == 409);
+        if (status[i] == 201) {
+            created++;
+            if (!first)
+                first = id[i];
+            assert_int_equal(id[i], first);
+        }
+    }
+    assert_true(created >= 1);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE title = '同键并发'"), 1);
+    char other[300], hdr[64];
+    snprintf(other, sizeof other, "%.*s,\"x\":1}}", (int)(strlen(body) - 2), body);
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", key);
+    const char *const h[] = {hdr, NULL};
+    struct yzt_response r = {0};
+    yzt_request(&party, "POST", "/api/v1/matters", other, h, &r);
+    yzt_assert_problem(&r, 422, "idempotency_key_reused");
+    yzt_response_free(&r);
+    yzt_server_stop(&srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +176,7 @@ int main(void)
         cmocka_unit_test(fsync_failure),
         cmocka_unit_test(disk_full),
         cmocka_unit_test(session_lookup_storage_error_is_503),
+        cmocka_unit_test(same_key_ten_times_at_once),
     };
     /* YZD_ONLY=name runs one of them (for a post-mortem with YZT_KEEP=1). */
     const char *only = getenv("YZD_ONLY");

@@ -566,10 +566,10 @@ static void top_up_accounts(struct run *run)
             add_account(run, n);
             added = true;
         }
-    /* A graceful restart makes the new accounts and sessions durable in
-     * every mode, so that what the negative control loses is filings, not
-     * the accounts that would file them. */
-    if (added) {
+    /* Under synchronous=NORMAL a graceful restart makes the new accounts and
+     * sessions durable, so that what the negative control loses is filings,
+     * not the accounts that would file them. */
+    if (added && run->o->sync_normal) {
         yzt_server_restart(&run->srv, NULL);
         set_base(run);
     }
@@ -904,6 +904,58 @@ void yzd_run(const struct yzd_options *o, struct yzd_figures *f)
     rmdir(work);
     pthread_mutex_destroy(&run->mu);
     free(run->att);
+    free(run);
+}
+
+struct same_key {
+    struct client c;
+    pthread_barrier_t *go;
+    const char *path, *body, *key;
+    long status;
+    int64_t id;
+};
+
+static void *same_key_main(void *p)
+{
+    struct same_key *k = p;
+    pthread_barrier_wait(k->go);
+    struct reply r = {0};
+    http(&k->c, &k->c.run->accounts[0], "POST", k->path, k->body, strlen(k->body),
+         "application/json", k->key, &r);
+    k->status = r.status;
+    k->id = json_integer_value(json_object_get(r.json, "id"));
+    reply_free(&r);
+    return NULL;
+}
+
+void yzd_same_key_at_once(const struct yzt_client *c, const char *path, const char *body,
+                          const char *key, int n, long *status, int64_t *id)
+{
+    assert_true(n > 0 && n <= MAX_CLIENTS);
+    struct run *run = calloc(1, sizeof *run);
+    assert_non_null(run);
+    pthread_mutex_init(&run->mu, NULL);
+    snprintf(run->base, sizeof run->base, "%s", c->srv->base);
+    snprintf(run->accounts[0].cookie, sizeof run->accounts[0].cookie, "%s", c->cookie);
+    snprintf(run->accounts[0].csrf, sizeof run->accounts[0].csrf, "%s", c->csrf);
+    pthread_barrier_t go;
+    pthread_barrier_init(&go, NULL, (unsigned)n);
+    struct same_key k[MAX_CLIENTS];
+    pthread_t t[MAX_CLIENTS];
+    for (int i = 0; i < n; i++) {
+        k[i] = (struct same_key){.c = {.n = i, .run = run}, .go = &go, .path = path,
+                                 .body = body, .key = key};
+        assert_int_equal(pthread_create(&t[i], NULL, same_key_main, &k[i]), 0);
+    }
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        status[i] = k[i].status;
+        id[i] = k[i].id;
+        if (k[i].c.curl)
+            curl_easy_cleanup(k[i].c.curl);
+    }
+    pthread_barrier_destroy(&go);
+    pthread_mutex_destroy(&run->mu);
     free(run);
 }
 

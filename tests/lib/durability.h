@@ -74,6 +74,14 @@ void yzd_run(const struct yzd_options *o, struct yzd_figures *f);
 bool yzd_tmpfs_mount(const char *size, char *dir, size_t dirsize, char *why, size_t whysize);
 void yzd_tmpfs_unmount(const char *dir);
 
+/*
+ * T26: n requests (n <= 16) with one Idempotency-Key and one JSON body, sent
+ * by n threads at the same moment with c's session to POST path. Fills
+ * status[i] (0: no answer) and id[i] (the "id" member of a JSON answer, else 0).
+ */
+void yzd_same_key_at_once(const struct yzt_client *c, const char *path, const char *body,
+                          const char *key, int n, long *status, int64_t *id);
+
 /* Findings: lost + corrupted + duplicates + phantoms + bad answers + failed checks. */
 long yzd_findings(const struct yzd_figures *f);
 
