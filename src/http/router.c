@@ -214,22 +214,25 @@ static const char *cookie_name(bool tls)
     return tls ? "__Host-yz_session" : "yz_session";
 }
 
-static void authenticate(struct yz_req *req, char csrf[65])
+/* An unknown, expired or malformed credential leaves the request anonymous;
+ * a session that could not be looked up (storage error) is that error, so the
+ * client hears 503 rather than "please log in" and keeps its session. */
+static enum yz_err authenticate(struct yz_req *req, char csrf[65])
 {
     csrf[0] = '\0';
     const char *authz = yz_req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (authz && strncmp(authz, "Bearer ", 7) == 0) {
-        if (yz_session_resolve(req->app, authz + 7, true, &req->who, csrf, req->session_hash) !=
-            YZ_OK)
-            memset(&req->who, 0, sizeof req->who);
-        return;
-    }
     const char *cookie = req->conn ? MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
                                                                  cookie_name(req->tls))
                                    : NULL;
-    if (cookie &&
-        yz_session_resolve(req->app, cookie, false, &req->who, csrf, req->session_hash) != YZ_OK)
-        memset(&req->who, 0, sizeof req->who);
+    bool bearer = authz && strncmp(authz, "Bearer ", 7) == 0;
+    if (!bearer && !cookie)
+        return YZ_OK;
+    enum yz_err e = yz_session_resolve(req->app, bearer ? authz + 7 : cookie, bearer, &req->who,
+                                       csrf, req->session_hash);
+    if (e == YZ_OK)
+        return YZ_OK;
+    memset(&req->who, 0, sizeof req->who);
+    return e == YZ_ERR_UNAUTHENTICATED ? YZ_OK : e;
 }
 
 static bool is_state_change(enum yz_method m)
@@ -465,7 +468,8 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
     if (channel && (strcmp(channel, "mobile") == 0 || strcmp(channel, "kiosk") == 0))
         req->channel = channel[0] == 'm' ? "mobile" : "kiosk";
 
-    authenticate(req, csrf);
+    if ((e = authenticate(req, csrf)) != YZ_OK)
+        goto out;
     if (!req->who.bearer)
         memcpy(req->csrf, csrf, sizeof req->csrf);
     if ((e = check_access(req, true)) != YZ_OK)
@@ -550,8 +554,7 @@ enum yz_router_upload yz_router_upload_check(struct yz_req *req, const struct yz
         goto out;
     if ((route->flags & YZ_ROUTE_LOOPBACK) && !req->peer_loopback)
         goto out;
-    authenticate(req, csrf);
-    if (check_access(req, false) != YZ_OK)
+    if (authenticate(req, csrf) != YZ_OK || check_access(req, false) != YZ_OK)
         goto out;
     if (is_state_change(route->method) && check_csrf(req, opt, csrf) != YZ_OK)
         goto out;

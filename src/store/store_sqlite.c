@@ -16,6 +16,7 @@
  */
 #include "store/store_backend.h"
 #include "store/migrations.h"
+#include "store/test_vfs.h"
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/metrics.h"
@@ -153,7 +154,8 @@ static enum yz_err conn_open(struct sqlite_store *st, const char *path, struct c
 {
     memset(c, 0, sizeof *c);
     int rc = sqlite3_open_v2(path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             yz_test_vfs());
     if (rc != SQLITE_OK) {
         yz_buf_addf(err, "cannot open database %s: %s", path,
                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -172,6 +174,8 @@ static enum yz_err conn_open(struct sqlite_store *st, const char *path, struct c
                                "PRAGMA foreign_keys=ON;"
                                "PRAGMA temp_store=MEMORY;",
                                err);
+    if (e == YZ_OK && yz_test_sync_normal()) /* test builds: the power-cut negative control */
+        e = exec_fixed(c->db, "PRAGMA synchronous=NORMAL;", err);
     if (e != YZ_OK) {
         sqlite3_close(c->db);
         c->db = NULL;

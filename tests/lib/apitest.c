@@ -673,6 +673,25 @@ void yzt_server_restart_at(const char *file, int line, struct yz_test_server *s,
     }
 }
 
+void yzt_server_halt_at(const char *file, int line, struct yz_test_server *s)
+{
+    if (s->pid <= 0)
+        return;
+    char why[200] = "";
+    pid_t pid = s->pid;
+    bool ok = terminate(pid, why, sizeof why);
+    live_remove(pid);
+    s->pid = 0;
+    s->port = 0;
+    s->base[0] = '\0';
+    if (!ok) {
+        print_error("apitest: yizhan serve (dir %s) %s\n", s->dir, why);
+        print_log_tail(s->log_path, LOG_TAIL_LINES);
+        yzt_server_stop_at(file, line, s);
+        failf(file, line, "apitest: the test server did not stop cleanly");
+    }
+}
+
 void yzt_server_stop_at(const char *file, int line, struct yz_test_server *s)
 {
     char why[200] = "";

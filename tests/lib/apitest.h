@@ -120,6 +120,14 @@ void yzt_server_restart_at(const char *file, int line, struct yz_test_server *s,
                            const char *const *extra_set_args);
 
 /*
+ * Stops the server as yzt_server_stop does (SIGTERM, exit status 0 expected)
+ * but keeps its directory, so a test can examine the database and run the CLI
+ * on it, then yzt_server_restart or yzt_server_stop (which removes it).
+ */
+#define yzt_server_halt(s) yzt_server_halt_at(__FILE__, __LINE__, (s))
+void yzt_server_halt_at(const char *file, int line, struct yz_test_server *s);
+
+/*
  * The last max_lines lines of the server log (at most 64 KiB; max_lines <= 0
  * for the default 40), printed through cmocka's print_error.
  */
