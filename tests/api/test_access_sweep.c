@@ -202,7 +202,7 @@ static enum kind route_kind(const struct yz_route *r)
  * May s see (for reads) or change (roster records, which anyone reads) the
  * record? Roster records are foreign to whoever does not administer them.
  */
-static bool visible(const struct session *s, enum kind k, int64_t id)
+static bool visible_uncached(const struct session *s, enum kind k, int64_t id)
 {
     long long lid = id, uid = s->user_id, cid = s->court_id;
     switch (k) {
@@ -258,6 +258,45 @@ static bool visible(const struct session *s, enum kind k, int64_t id)
     case K__COUNT: break;
     }
     return false;
+}
+
+/*
+ * visible(), remembered per session, kind and record: the answer depends only
+ * on stored facts, which the refused requests of the sweep do not change, and
+ * asking the database for it on every route of every record is most of the
+ * sweep's time.
+ */
+#define VIS_MEMO 4096
+static struct {
+    const struct session *s;
+    enum kind k;
+    int64_t id;
+    bool visible;
+} vis_memo[VIS_MEMO];
+static size_t vis_memo_used;
+
+static bool visible(const struct session *s, enum kind k, int64_t id)
+{
+    size_t h = ((size_t)(s - sessions) * 131u + (size_t)k * 31u + (size_t)id) % VIS_MEMO;
+    for (size_t probe = 0; probe < VIS_MEMO; probe++) {
+        size_t at = (h + probe) % VIS_MEMO;
+        if (!vis_memo[at].s)
+            break;
+        if (vis_memo[at].s == s && vis_memo[at].k == k && vis_memo[at].id == id)
+            return vis_memo[at].visible;
+    }
+    bool v = visible_uncached(s, k, id);
+    if (vis_memo_used < VIS_MEMO * 3 / 4) {
+        size_t at = h;
+        while (vis_memo[at].s)
+            at = (at + 1) % VIS_MEMO;
+        vis_memo[at].s = s;
+        vis_memo[at].k = k;
+        vis_memo[at].id = id;
+        vis_memo[at].visible = v;
+        vis_memo_used++;
+    }
+    return v;
 }
 
 static const char *const TABLE_SQL[K__COUNT] = {
