@@ -8,6 +8,7 @@
  */
 #include "crypto/password.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,41 @@ _Static_assert(YZ_PASSWORD_HASH_SIZE == crypto_pwhash_STRBYTES, "hash string siz
 
 static unsigned long long g_opslimit = crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE;
 static size_t g_memlimit = crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE;
+
+/* At most YZ_PASSWORD_MAX_CONCURRENT hashes at once: each holds the memory
+ * limit (64 MiB at the interactive cost), so a burst of logins on every worker
+ * thread would otherwise multiply it. Waiting callers block their worker;
+ * that is the price of a bounded footprint. */
+static pthread_mutex_t g_gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_gate_cv = PTHREAD_COND_INITIALIZER;
+static int g_gate_active;
+static int g_gate_peak;
+
+static void gate_enter(void)
+{
+    pthread_mutex_lock(&g_gate_mu);
+    while (g_gate_active >= YZ_PASSWORD_MAX_CONCURRENT)
+        pthread_cond_wait(&g_gate_cv, &g_gate_mu);
+    if (++g_gate_active > g_gate_peak)
+        g_gate_peak = g_gate_active;
+    pthread_mutex_unlock(&g_gate_mu);
+}
+
+static void gate_leave(void)
+{
+    pthread_mutex_lock(&g_gate_mu);
+    g_gate_active--;
+    pthread_cond_signal(&g_gate_cv);
+    pthread_mutex_unlock(&g_gate_mu);
+}
+
+int yz_password_peak_concurrency(void)
+{
+    pthread_mutex_lock(&g_gate_mu);
+    int peak = g_gate_peak;
+    pthread_mutex_unlock(&g_gate_mu);
+    return peak;
+}
 
 static char **g_list;
 static size_t g_count;
@@ -42,8 +78,11 @@ enum yz_err yz_password_hash(const char *pw, size_t n, char out[YZ_PASSWORD_HASH
         return YZ_ERR_BAD_REQUEST;
     if (yz_crypto_init() != YZ_OK)
         return YZ_ERR_INTERNAL;
-    if (crypto_pwhash_str_alg(out, n ? pw : "", n, g_opslimit, g_memlimit,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    gate_enter();
+    int rc = crypto_pwhash_str_alg(out, n ? pw : "", n, g_opslimit, g_memlimit,
+                                   crypto_pwhash_ALG_ARGON2ID13);
+    gate_leave();
+    if (rc != 0) {
         out[0] = '\0';
         return YZ_ERR_INTERNAL; /* libsodium's only failure here is memory */
     }
@@ -60,7 +99,10 @@ bool yz_password_verify(const char *hash, const char *pw, size_t n)
 {
     if (!hash_well_formed(hash) || n > YZ_PASSWORD_MAX_BYTES || yz_crypto_init() != YZ_OK)
         return false;
-    return crypto_pwhash_str_verify(hash, n ? pw : "", n) == 0;
+    gate_enter();
+    bool ok = crypto_pwhash_str_verify(hash, n ? pw : "", n) == 0;
+    gate_leave();
+    return ok;
 }
 
 bool yz_password_needs_rehash(const char *hash)

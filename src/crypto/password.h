@@ -31,6 +31,7 @@
 #define YZ_PASSWORD_MAX_CHARS 128
 #define YZ_PASSWORD_MAX_BYTES 512 /* 128 code points of at most 4 bytes */
 #define YZ_PASSWORD_LIST_MAX_ENTRIES 200000
+#define YZ_PASSWORD_MAX_CONCURRENT 2 /* hashes at once, each holding its memory cost */
 #define YZ_PASSWORD_LIST_MAX_LINE 256
 
 /* Hashes pw[0..n) with Argon2id and a random salt into out (NUL-terminated).
@@ -41,6 +42,10 @@ enum yz_err yz_password_hash(const char *pw, size_t n, char out[YZ_PASSWORD_HASH
 /* True when pw[0..n) matches hash. False for a malformed hash or an oversized
  * password. Takes as long as the hash's cost, which is the point. */
 bool yz_password_verify(const char *hash, const char *pw, size_t n);
+
+/* The most hashes (yz_password_hash and yz_password_verify together) that
+ * have run at the same time since start; never above YZ_PASSWORD_MAX_CONCURRENT. */
+int yz_password_peak_concurrency(void);
 
 /* True when hash is not Argon2id at the current cost (or is malformed): the
  * caller should store a new hash of the password it has just verified. */

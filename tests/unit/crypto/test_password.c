@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,37 @@ static const char *check(const char *pw, size_t n, const char *phone, char *msg,
 }
 
 #define CHECK(pw, phone) check((pw), strlen(pw), (phone), NULL, 0)
+
+/* Many threads verifying at once: never more than the gate's hashes run together. */
+static void *verify_many(void *arg)
+{
+    const char *hash = arg;
+    for (int i = 0; i < 4; i++)
+        if (!yz_password_verify(hash, "correct horse battery", 21))
+            return (void *)1;
+    return NULL;
+}
+
+static void hashes_are_gated(void **state)
+{
+    (void)state;
+    /* A hash costly enough (8 MiB, 3 passes) that unguarded threads would overlap. */
+    char hash[YZ_PASSWORD_HASH_SIZE];
+    assert_int_equal(crypto_pwhash_str_alg(hash, "correct horse battery", 21, 3, 8u << 20,
+                                           crypto_pwhash_ALG_ARGON2ID13),
+                     0);
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, verify_many, hash), 0);
+    for (int i = 0; i < 8; i++) {
+        void *failed = NULL;
+        pthread_join(t[i], &failed);
+        assert_null(failed);
+    }
+    int peak = yz_password_peak_concurrency();
+    assert_true(peak >= 1);
+    assert_true(peak <= YZ_PASSWORD_MAX_CONCURRENT);
+}
 
 static void policy_accepts_good_passwords(void **state)
 {
@@ -323,6 +355,7 @@ int main(void)
         cmocka_unit_test(hash_and_verify),
         cmocka_unit_test(verify_refuses_malformed_hashes),
         cmocka_unit_test(rehash_when_cost_differs),
+        cmocka_unit_test(hashes_are_gated),
         cmocka_unit_test(policy_accepts_good_passwords),
         cmocka_unit_test(policy_length),
         cmocka_unit_test(policy_common_passwords),
