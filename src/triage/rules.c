@@ -67,6 +67,7 @@ const struct yz_triage_feature yz_triage_features[] = {
     {"remand", YZ_FEAT_BOOL, "发回重审", true},
     {"related_cases", YZ_FEAT_INT, "本院涉同一当事人的在先案件数", false},
     {"repeat_cases", YZ_FEAT_INT, "本院同一原告、被告间的在先案件数", false},
+    {"parties_agree_small_claims", YZ_FEAT_BOOL, "当事人约定适用小额诉讼程序", true},
     {"on_the_spot_act", YZ_FEAT_BOOL, "被诉行政行为系当场作出", true},
     {"info_disclosure", YZ_FEAT_BOOL, "政府信息公开案件", true},
     {"parties_agree_simplified", YZ_FEAT_BOOL, "当事人各方同意适用简易程序", true},

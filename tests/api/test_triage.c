@@ -337,6 +337,14 @@ static void amended_features_repropose(void **state)
     amend(&party, amended_id, json_pack("{s:{s:b}}", "features", "remand", 1), 404, &r);
     amend(&other_admin, amended_id, json_pack("{s:{s:b}}", "features", "remand", 1), 404, &r);
     amend(&officer, 999999, json_pack("{s:{s:b}}", "features", "remand", 1), 404, &r);
+    /* The same event through the generic events route names its document's fields. */
+    fire(&officer, amended_id,
+         json_pack("{s:s, s:{s:{s:i}}}", "event", "amend_triage_features", "fields",
+                   "triage_features", "related_cases", 0),
+         400, &r);
+    yzt_assert_field_error_code(&r, "fields/triage_features/related_cases", "not_allowed");
+    fire(&officer, amended_id, json_pack("{s:s}", "event", "amend_triage_features"), 400, &r);
+    yzt_assert_field_error(&r, "fields/triage_features");
 
     amend(&officer, amended_id,
           json_pack("{s:{s:b}, s:s}", "features", "appraisal_needed", 1, "note", "借条真伪需鉴定"),

@@ -134,6 +134,33 @@ static void small_claims_limit_is_half_the_wage_inclusive(void **state)
     json_decref(p);
 }
 
+/* RULE: small-claims-by-agreement — CPL art. 165(2): 50%..200% when the parties agree. */
+static void parties_may_agree_to_small_claims_up_to_twice_the_wage(void **state)
+{
+    json_t *p = expect(loan(WAGE), "simplified", "simplified");
+    assert_false(cites(p, "civ.small_claims.agreed"));
+    json_decref(p);
+    json_t *f = loan(WAGE * 2);
+    json_object_set_new(f, "parties_agree_small_claims", json_true());
+    p = expect(f, "small_claims", "small_claims");
+    assert_true(cites(p, "civ.small_claims.agreed"));
+    assert_false(cites(p, "civ.small_claims.amount"));
+    json_decref(p);
+    f = loan(WAGE * 2 + 1);
+    json_object_set_new(f, "parties_agree_small_claims", json_true());
+    p = expect(f, "simplified", "simplified");
+    assert_false(cites(p, "civ.small_claims.agreed"));
+    json_decref(p);
+    /* An agreement does not lift the exclusions of art. 166. */
+    f = loan(WAGE);
+    json_object_set_new(f, "parties_agree_small_claims", json_true());
+    json_object_set_new(f, "counterclaim", json_true());
+    p = expect(f, "simplified", "simplified");
+    assert_true(cites(p, "civ.small_claims.agreed"));
+    assert_true(cites(p, "civ.small_claims.excl.counterclaim"));
+    json_decref(p);
+}
+
 static void unknown_wage_excludes_small_claims_and_says_so(void **state)
 {
     json_t *f = loan(100000);
@@ -573,6 +600,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(small_loan_is_small_claims),
         cmocka_unit_test(small_claims_limit_is_half_the_wage_inclusive),
+        cmocka_unit_test(parties_may_agree_to_small_claims_up_to_twice_the_wage),
         cmocka_unit_test(unknown_wage_excludes_small_claims_and_says_so),
         cmocka_unit_test(not_money_excludes_small_claims),
         cmocka_unit_test(small_claims_exclusions_of_art_166),
