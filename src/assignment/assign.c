@@ -63,16 +63,14 @@ static struct yz_sql_def q_drop_assignment = YZ_SQL(
 /* ---- tracks and loads ------------------------------------------------------------ */
 
 /* RULE: assignment-track — small-claims and simplified cases go to fast-track
- * teams, ordinary ones to ordinary teams. A case still in "registered" (no
- * track decided) is drawn among ordinary teams: the procedure the law
- * presumes (CPL art. 40) until triage decides otherwise. */
+ * teams, ordinary ones (also after 简转繁) to ordinary teams. A case awaiting
+ * triage (registered) or in pre-trial mediation has no trial track yet. */
 static const struct {
     const char *state, *team_kind;
 } tracks[] = {
     {"small_claims", "fast_track"},
     {"simplified", "fast_track"},
     {"ordinary", "ordinary"},
-    {"registered", "ordinary"},
 };
 
 const char *yz_assign_team_kind_for(const char *state)

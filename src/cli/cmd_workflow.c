@@ -209,7 +209,8 @@ static void show(const struct yz_workflow *wf)
         size_t nf = yz_wf_event_from_count(ev);
         for (size_t k = 0; k < (nf ? nf : 1); k++) {
             printf("%-*s --> %-*s --> %-*s  ", sw, nf ? yz_wf_event_from_at(ev, k) : "(new)", ew,
-                   yz_wf_event_name(ev), sw, yz_wf_event_to(ev));
+                   yz_wf_event_name(ev), sw,
+                   yz_wf_event_stays(ev) ? yz_wf_event_from_at(ev, k) : yz_wf_event_to(ev));
             for (size_t r = 0; r < yz_wf_event_role_count(ev); r++)
                 printf("%s%s", r ? ", " : "", yz_wf_event_role_at(ev, r));
             putchar('\n');

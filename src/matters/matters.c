@@ -103,8 +103,9 @@ static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_
     char type[96];
     snprintf(type, sizeof type, "%s.%s", yz_workflow_kind(yz_wf_event_workflow(ev)),
              yz_wf_event_name(ev));
-    json_t *payload = json_pack("{s:s, s:s, s:O}", "event", yz_wf_event_name(ev), "to",
-                                yz_wf_event_to(ev), "fields", fields);
+    const char *to = yz_wf_event_stays(ev) ? from : yz_wf_event_to(ev);
+    json_t *payload = json_pack("{s:s, s:s, s:O}", "event", yz_wf_event_name(ev), "to", to,
+                                "fields", fields);
     json_object_set_new(payload, "from", from ? json_string(from) : json_null());
     json_object_set_new(payload, "role", json_string(yz_role_code(who->role)));
     int64_t event_id = 0;
@@ -360,7 +361,7 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
     json_object_update(l.data, prepared);
     char *data = json_dumps(l.data, JSON_COMPACT | JSON_SORT_KEYS);
     struct yz_stmt *st = yz_sql(tx, &q_update);
-    yz_bind_text(st, 1, yz_wf_event_to(ev));
+    yz_bind_text(st, 1, yz_wf_event_stays(ev) ? l.state : yz_wf_event_to(ev));
     yz_bind_text(st, 2, data);
     yz_bind_i64(st, 3, yz_time_now_ms());
     yz_bind_i64(st, 4, id);

@@ -77,7 +77,8 @@ struct yz_wf_event {
     const char *name; /* NULL while invalid (only during a failed load) */
     const char *title;
     bool creates;
-    int to; /* state index, -1 when unresolved */
+    bool stays; /* "stays": true — records something in whatever state it fires in */
+    int to;     /* state index, -1 when unresolved or when the event stays */
     size_t nfrom;
     int *from; /* state indices; unresolved ones are left out */
     uint32_t role_mask;
@@ -649,7 +650,7 @@ static void parse_event(struct loader *l, struct yz_workflow *wf, size_t index, 
 {
     static const char *const keys[] = {"name",     "title",          "creates", "from",
                                        "to",       "roles",          "fields",  "effects",
-                                       "deadline", "stops_deadline", NULL};
+                                       "deadline", "stops_deadline", "stays",   NULL};
     struct yz_wf_event *ev = &wf->events[index];
     ev->wf = wf;
     ev->to = -1;
@@ -709,13 +710,20 @@ static void parse_event(struct loader *l, struct yz_workflow *wf, size_t index, 
         }
     }
 
-    const char *to = get_str(l, ctx, o, "to", true);
+    /* to, or "stays": an event that records something and leaves the matter
+     * in the state it fired in (one event for several states). */
+    ev->stays = get_bool(l, ctx, o, "stays");
+    if (ev->stays && ev->creates)
+        problem(l, ctx, "a creates event cannot stay (there is no state yet)");
+    if (ev->stays && json_object_get(o, "to"))
+        problem(l, ctx, "'stays' and 'to' exclude each other");
+    const char *to = ev->stays ? NULL : get_str(l, ctx, o, "to", true);
     if (to) {
         ev->to = state_index(wf, to);
         if (ev->to < 0 && wf->have_states)
             problem(l, ctx, "unknown state '%s' in to", q(to, qb, sizeof qb));
     }
-    if (ev->to < 0)
+    if (ev->to < 0 && !ev->stays)
         wf->graph_broken = true;
 
     /* roles: who may fire it. */
@@ -1215,7 +1223,12 @@ bool yz_wf_event_creates(const struct yz_wf_event *ev)
 
 const char *yz_wf_event_to(const struct yz_wf_event *ev)
 {
-    return ev->wf->states[ev->to].name;
+    return ev->to >= 0 ? ev->wf->states[ev->to].name : NULL;
+}
+
+bool yz_wf_event_stays(const struct yz_wf_event *ev)
+{
+    return ev->stays;
 }
 
 bool yz_wf_event_allowed_from(const struct yz_wf_event *ev, const char *state)

@@ -162,8 +162,9 @@ const struct yz_workflow *yz_wf_event_workflow(const struct yz_wf_event *ev);
 const char *yz_wf_event_name(const struct yz_wf_event *ev);
 const char *yz_wf_event_title(const struct yz_wf_event *ev);
 bool yz_wf_event_creates(const struct yz_wf_event *ev);
-/* The state the matter is in after the event. */
+/* The state the matter is in after the event; NULL when the event stays in the state it fires in. */
 const char *yz_wf_event_to(const struct yz_wf_event *ev);
+bool yz_wf_event_stays(const struct yz_wf_event *ev);
 
 /* May the event fire when the matter is in `state`? state NULL means "no matter
  * yet": only the creates event may fire then, and it may fire from nowhere else. */

@@ -155,8 +155,9 @@ static void fire(struct yzt_client *c, int64_t id, json_t *body, long status,
     yzt_assert_status(r, status);
 }
 
-/* A filing by 张三, registered by the clerk (state registered). register false: left submitted. */
-static int64_t new_case(bool do_register)
+/* A filing by 张三, registered by the clerk and, when decide names a triage
+ * decision (decide_ordinary, decide_simplified ...), put on that track. */
+static int64_t new_case_on(const char *decide)
 {
     struct yzt_response r = {0};
     yzt_post_new(&party, "/api/v1/matters",
@@ -166,10 +167,20 @@ static int64_t new_case(bool do_register)
                  &r);
     yzt_assert_status(&r, 201);
     int64_t id = yzt_json_int(&r, "id");
-    if (do_register)
-        fire(&clerk, id, json_pack("{s:s}", "event", "register"), 200, &r);
+    fire(&clerk, id, json_pack("{s:s}", "event", "register"), 200, &r);
+    if (decide)
+        fire(&triage, id,
+             json_pack("{s:s, s:{s:s}}", "event", decide, "fields", "reason",
+                       "经审查确定审理程序"),
+             200, &r);
     yzt_response_free(&r);
     return id;
+}
+
+/* true: an ordinary-procedure case; false: registered, awaiting triage. */
+static int64_t new_case(bool ordinary)
+{
+    return new_case_on(ordinary ? "decide_ordinary" : NULL);
 }
 
 static void draw(int64_t id, long status, struct yzt_response *r)
@@ -394,10 +405,14 @@ static void draw_is_recorded_and_rerun_from_history(void **state)
                                 "1"),
          400, &r);
     assert_int_equal(events_on("assignment.drawn", "matter", id), 0);
-    int64_t unregistered = new_case(false);
-    draw(unregistered, 409, &r);
+    /* Awaiting triage: no track, no draw. */
+    int64_t untriaged = new_case(false);
+    draw(untriaged, 409, &r);
     yzt_assert_problem(&r, 409, "invalid_transition");
+    assert_int_equal(events_on("assignment.seed_committed", "matter", untriaged), 0);
 
+    /* The seed was committed by the triage decision, in its own transaction. */
+    assert_int_equal(events_on("assignment.seed_committed", "matter", id), 1);
     draw(id, 200, &r);
     assert_int_equal(events_on("assignment.drawn", "matter", id), 1);
     /* The seed of this draw, then the seed of a possible redraw. */
@@ -412,6 +427,11 @@ static void draw_is_recorded_and_rerun_from_history(void **state)
     first_commit = event_id_of(sql);
     assert_int_equal(json_integer_value(json_object_get(p, "commit_event_id")), first_commit);
     assert_true(first_commit < drawn_id);
+    snprintf(sql, sizeof sql,
+             "SELECT min(id) FROM events WHERE stream = 'matter/%lld' AND type ="
+             " 'filing.assign_by_draw'",
+             (long long)id);
+    assert_true(first_commit < event_id_of(sql)); /* committed before the draw was asked for */
     /* Anyone can check the seed against the commitment made before the draw. */
     const char *seed_hex = json_string_value(json_object_get(p, "seed"));
     unsigned char seed[32], h[32];
@@ -430,7 +450,7 @@ static void draw_is_recorded_and_rerun_from_history(void **state)
              "SELECT count(*) FROM events WHERE id = %lld AND payload LIKE '%%\"seed_hash\":\"%s\"%%'",
              (long long)first_commit, hex);
     assert_int_equal(count(sql), 1);
-    /* The ordinary team's judges were the candidates (registered: ordinary procedure). */
+    /* The ordinary team's judges were the candidates. */
     json_t *cands = json_object_get(p, "candidates");
     assert_int_equal(json_array_size(cands), 2);
     int64_t drawn = json_integer_value(json_object_get(json_object_get(p, "result"), "judge_id"));
@@ -739,6 +759,74 @@ static void team_queue_for_members_triage_and_admins(void **state)
     yzt_response_free(&r);
 }
 
+/* ---- tracks ------------------------------------------------------------------------------------- */
+
+static void fast_track_cases_go_to_fast_track_teams_and_conversion_redraws(void **state)
+{
+    struct yzt_response r = {0};
+    int64_t id = new_case_on("decide_simplified");
+    draw(id, 200, &r);
+    int64_t ev;
+    json_t *p = last_payload(id, "assignment.drawn", &ev);
+    assert_string_equal(json_string_value(json_object_get(p, "team_kind")), "fast_track");
+    assert_string_equal(json_string_value(json_object_get(p, "track")), "simplified");
+    json_t *cands = json_object_get(p, "candidates");
+    assert_int_equal(json_array_size(cands), 3); /* 王法官, 刘法官 (速裁一组), 何法官 (速裁二组) */
+    size_t i;
+    json_t *c;
+    json_array_foreach(cands, i, c)
+    {
+        int64_t j = json_integer_value(json_object_get(c, "judge_id"));
+        assert_true(j == id_judge2 || j == id_judge3 || j == id_judge4);
+    }
+    json_decref(p);
+    int64_t fast_judge = current_judge(id);
+    assert_true(fast_judge == id_judge2 || fast_judge == id_judge3 || fast_judge == id_judge4);
+    /* The team's queue shows the trial period. */
+    char path[80];
+    struct yzt_response q = {0};
+    json_t *team = NULL;
+    assignment_of(id, &r);
+    int64_t tid = yzt_json_int(&r, "current.team_id");
+    get(&triage, pathf(path, sizeof path, "/api/v1/teams/", tid, "/queue"), &q);
+    yzt_assert_status(&q, 200);
+    json_array_foreach(yzt_json_at(q.json, "items"), i, c)
+    {
+        if (json_integer_value(json_object_get(c, "matter_id")) == id)
+            team = c;
+    }
+    assert_non_null(team);
+    assert_string_equal(json_string_value(json_object_get(team, "track")), "fast_track");
+    bool trial = false;
+    json_array_foreach(json_object_get(team, "deadlines"), i, c)
+    {
+        trial |= strcmp(json_string_value(json_object_get(c, "name")), "trial") == 0;
+    }
+    assert_true(trial);
+    yzt_response_free(&q);
+
+    /* 简转繁: the case needs an ordinary team; the redraw needs no reason of its own. */
+    fire(&triage, id,
+         json_pack("{s:s, s:{s:s}}", "event", "convert_to_ordinary", "fields", "reason",
+                   "案情复杂，需要鉴定，转为普通程序"),
+         200, &r);
+    draw(id, 200, &r);
+    int64_t ordinary_judge = current_judge(id);
+    assert_true(ordinary_judge == id_judge || ordinary_judge == id_judge5);
+    p = last_payload(id, "assignment.drawn", &ev);
+    assert_string_equal(json_string_value(json_object_get(p, "team_kind")), "ordinary");
+    assert_int_equal(json_integer_value(json_object_get(p, "previous_judge_id")), fast_judge);
+    json_decref(p);
+    /* The conversion committed the seed of this draw. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM events WHERE stream = 'matter/%lld' AND type ="
+             " 'assignment.seed_committed'",
+             (long long)id);
+    assert_int_equal(count(sql), 3); /* at the decision, after the first draw, after the second */
+    yzt_response_free(&r);
+}
+
 /* ---- configured relationships -------------------------------------------------------------------- */
 
 static void conflict(struct yzt_client *c, int64_t judge_id, const char *kind, const char *value,
@@ -896,6 +984,7 @@ int main(void)
         cmocka_unit_test(recusals_recorded_and_never_violated),
         cmocka_unit_test(designation_needs_a_reason_and_is_counted_apart),
         cmocka_unit_test(team_queue_for_members_triage_and_admins),
+        cmocka_unit_test(fast_track_cases_go_to_fast_track_teams_and_conversion_redraws),
         cmocka_unit_test(configured_relationships_exclude_and_refuse),
         cmocka_unit_test(a_tampered_draw_is_a_mismatch),
     };

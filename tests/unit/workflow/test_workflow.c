@@ -220,6 +220,8 @@ static const struct bad_case {
     {"duplicate_role.json", "event 'finish': role 'clerk' listed twice", 1, NULL},
     {"unknown_effect.json", "event 'finish': unknown effect 'send_fax'", 1, NULL},
     {"creates_with_from.json", "event 'start': a creates event must not have 'from'", 1, NULL},
+    {"creates_stays.json", "event 'start': a creates event cannot stay", 1, NULL},
+    {"stays_with_to.json", "event 'note': 'stays' and 'to' exclude each other", 1, NULL},
     {"missing_from.json", "event 'finish': missing 'from'", 1, NULL},
     {"two_creates.json", "event 'start' and event 'start_again' both create a matter", 1, NULL},
     {"no_creates.json", "no creates event", 1, NULL},
@@ -510,6 +512,17 @@ static void transitions(void **state)
     assert_false(yz_wf_event_allowed_from(answer, "no_such_state"));
     assert_string_equal(yz_wf_event_to(answer), "answered");
     assert_int_equal(yz_wf_event_from_count(answer), 2);
+    assert_false(yz_wf_event_stays(answer));
+    /* An event that stays: the assignment of a case on any trial track. */
+    const struct yz_workflow *filing = yz_workflow_find(shipped, "filing");
+    assert_non_null(filing);
+    const struct yz_wf_event *draw = yz_workflow_event(filing, "assign_by_draw");
+    assert_non_null(draw);
+    assert_true(yz_wf_event_stays(draw));
+    assert_null(yz_wf_event_to(draw));
+    assert_true(yz_wf_event_allowed_from(draw, "simplified"));
+    assert_true(yz_wf_event_allowed_from(draw, "ordinary"));
+    assert_false(yz_wf_event_allowed_from(draw, "registered"));
     assert_string_equal(yz_wf_event_from_at(answer, 0), "submitted");
     assert_null(yz_wf_event_from_at(answer, 2));
     assert_ptr_equal(yz_wf_event_workflow(answer), wf);
