@@ -14,6 +14,7 @@
 #include "crypto/pii.h"
 #include "policy/policy.h"
 #include "store/store.h"
+#include "templates/templates.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static struct yz_sql_def q_group_insert = YZ_SQL(
     "INSERT INTO case_groups(court_id, name, cause_code, criteria, created_by, created_at,"
     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
 static struct yz_sql_def q_members = YZ_SQL(
-    "SELECT g.matter_id, c.case_number, m.data FROM case_group_members g"
+    "SELECT g.matter_id, c.case_number, m.data, c.type_code FROM case_group_members g"
     " JOIN cases c ON c.matter_id = g.matter_id JOIN matters m ON m.id = g.matter_id"
     " WHERE g.group_id = ? ORDER BY c.id LIMIT ?");
 static struct yz_sql_def q_member_count = YZ_SQL(
@@ -558,12 +559,15 @@ enum yz_err yz_class_get(struct yz_tx *tx, struct yz_app *app, const struct yz_p
         json_decref(d.data);
     }
     json_t *members = json_array();
+    char type_code[32] = "";
     struct yz_stmt *st = yz_sql(tx, &q_members);
     yz_bind_i64(st, 1, group_id);
     yz_bind_i64(st, 2, YZ_CLASS_MAX_MEMBERS);
     bool row;
     while ((e = yz_step(st, &row)) == YZ_OK && row) {
         int64_t id = yz_col_i64(st, 0);
+        if (!type_code[0])
+            yz_strlcpy(type_code, yz_col_text(st, 3), sizeof type_code);
         json_t *root;
         const json_t *application = application_of(yz_col_text(st, 2), &root);
         bool demo = id == g.demo_id;
@@ -586,13 +590,21 @@ enum yz_err yz_class_get(struct yz_tx *tx, struct yz_app *app, const struct yz_p
         json_decref(members);
         return e;
     }
+    /* RULE: template-case-class — the documents a class of cases is handled with. */
+    json_t *templates = json_array();
+    const struct yz_templates *set = app->templates;
+    for (size_t i = 0; set && type_code[0] && i < set->n; i++)
+        if (yz_template_applies(&set->items[i], app->catalog, type_code, g.cause_code))
+            json_array_append_new(templates, json_pack("{s:s, s:s}", "id", set->items[i].id,
+                                                       "title", set->items[i].title));
     char created[40], updated[40];
     yz_time_format_utc(g.created_at, created, sizeof created);
     yz_time_format_utc(g.updated_at, updated, sizeof updated);
-    *out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "id", (json_int_t)g.id,
+    *out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)g.id,
                      "court_id", (json_int_t)g.court_id, "name", g.name, "cause_code",
                      g.cause_code, "cause_name", cause_name(app, g.cause_code), "criteria",
                      g.criteria, "demonstration", case_ref(tx, g.demo_id), "cases", members,
+                     "templates", templates,
                      "created_at", created, "updated_at", updated);
     return YZ_OK;
 }

@@ -70,7 +70,9 @@ enum yz_err yz_class_create(struct yz_tx *tx, struct yz_app *app, const struct y
 
 /* The group with its members, each {"id", "case_number", "role":
  * "demonstration"|"follower", "amount_fen", "similarity" (to the
- * demonstration case, null without one)}. NOT_FOUND when missing or denied. */
+ * demonstration case, null without one)} and "templates": [{"id", "title"}],
+ * the document templates (templates.h) for the class of its cases (the first
+ * member's case type and the group's cause). NOT_FOUND when missing or denied. */
 enum yz_err yz_class_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                          int64_t group_id, const char *route, json_t **out);
 

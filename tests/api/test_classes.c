@@ -233,6 +233,9 @@ static void a_group_enforces_plaintiff_and_cause_and_links_followers(void **stat
         else
             assert_true(sim >= 50);
     }
+    /* The class's document templates: the credit-card element judgment among them. */
+    assert_non_null(strstr(r.body, "\"credit_card_element_judgment\""));
+    assert_non_null(strstr(r.body, "\"summons\""));
     yzt_response_free(&r);
     yzt_request_json(&judge, "PUT", path, json_pack("{s:I}", "case_id", (json_int_t)loan[0]), NULL,
                      &r);
