@@ -15,6 +15,8 @@ declare module 'vue-router' {
 
 const PARTY: Role[] = ['party', 'lawyer']
 const CLERK: Role[] = ['filing_clerk', 'court_admin']
+const TRIAGE: Role[] = ['triage_officer', 'court_admin']
+const OVERSIGHT: Role[] = ['supervisor', 'court_admin']
 
 const routes: RouteRecordRaw[] = [
   { path: '/', component: () => import('./pages/HomePage.vue'), meta: { title: 'nav.home' } },
@@ -31,6 +33,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: 'nav.notifications', signedIn: true } },
   { path: '/clerk/queue', component: () => import('./pages/ClerkQueuePage.vue'), meta: { title: 'nav.queue', roles: CLERK } },
   { path: '/clerk/matters/:id', component: () => import('./pages/ClerkReviewPage.vue'), meta: { title: 'review.title', roles: CLERK } },
+  { path: '/triage', component: () => import('./pages/TriageQueuePage.vue'), meta: { title: 'nav.triage', roles: TRIAGE } },
+  { path: '/triage/matters/:id', component: () => import('./pages/TriagePage.vue'), meta: { title: 'triage.title', roles: TRIAGE } },
+  { path: '/dashboard', component: () => import('./pages/DashboardPage.vue'), meta: { title: 'nav.dashboard', roles: OVERSIGHT } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
 ]
 

@@ -142,3 +142,62 @@ export interface Notification {
 export interface ListOf<T> {
   items: T[]
 }
+
+/** A rule the triage proposal applied, with its legal basis. */
+export interface TriageReason {
+  rule: string
+  title: string
+  basis: string
+}
+
+export interface TriageDeadline {
+  name: string
+  start_date: string
+  due_date: string
+  overdue: boolean
+}
+
+/** GET /triage/queue items: registered cases awaiting a track decision. */
+export interface TriageQueueItem {
+  id: number
+  state: string
+  title: string
+  version: number
+  case_number: string
+  registered_at: string
+  proposal?: { id: number; track: string; trial_track: string; score: number; reasons: TriageReason[] }
+  deadlines: TriageDeadline[]
+}
+
+/** GET /matters/{id}/triage: the proposal in full and the decisions taken. */
+export interface TriageCase {
+  matter_id: number
+  court_id: number
+  state: string
+  version: number
+  case_number?: string
+  registered_at?: string
+  proposal?: { id: number; track: string; trial_track: string; score: number; category: string; created_at: string; reasons: TriageReason[] }
+  decisions: {
+    id: number
+    kind: string
+    decided_track: string
+    proposed_track?: string
+    agreed?: boolean
+    reason?: string
+    decided_at: string
+  }[]
+}
+
+/** GET /dashboard: a court's figures over [from, to]. */
+export interface Dashboard {
+  court_id: number
+  from: string
+  to: string
+  filings_by_channel: { channel: string; count: number }[]
+  filings_by_court: { court_id: number; court_name: string; count: number }[]
+  decision_days: { count: number; avg: number | null; p50: number | null; p90: number | null }
+  overdue_filings: number
+  mediation: { concluded: number; succeeded: number; rate: number | null }
+  fast_track: { decided: number; fast_track: number; share: number | null }
+}

@@ -11,7 +11,7 @@ export default {
   nav: {
     label: '主导航', home: '首页', fees: '诉讼费计算', roster: '调解员名册', progress: '案件进度查询',
     login: '登录', register: '注册', logout: '退出', matters: '我的事项', file: '网上立案',
-    notifications: '消息通知', queue: '立案审查',
+    notifications: '消息通知', queue: '立案审查', triage: '繁简分流', dashboard: '数据看板',
   },
   kiosk: {
     warning: '长时间无操作，{n} 秒后将自动退出登录。触摸屏幕可继续使用。',
@@ -92,6 +92,7 @@ export default {
   },
   deadlines: {
     decision: '立案审查期限', correction: '补正期限', choice: '调解选择期限',
+    trial: '审理期限', pretrial_mediation: '先行调解期限',
   },
   notices: { dispute_resolution: '多元解纷告知书', litigation_risk: '诉讼风险告知书' },
   payStatus: { pending: '待支付', paid: '已支付', refunded: '已退费' },
@@ -125,6 +126,27 @@ export default {
   queue: {
     filter: '审查状态', submitted: '待审查', correction: '待补正', mediation: '已引导调解', none: '队列为空。',
     overdue: '已超期', due: '审查期限', submittedAt: '提交于',
+  },
+  tracks: {
+    mediation: '立案后先行调解', small_claims: '小额诉讼程序', simplified: '简易程序', ordinary: '普通程序',
+  },
+  states: {
+    registered: '已立案，待分流', track_mediation: '立案后先行调解', small_claims: '小额诉讼程序审理',
+    simplified: '简易程序审理', ordinary: '普通程序审理',
+  },
+  triage: {
+    title: '分流决定', none: '暂无待分流案件。', proposed: '系统建议', score: '分值', registeredAt: '立案于',
+    reasons: '建议理由及依据', state: '当前状态', decide: '确认或改变分流', track: '审理程序',
+    reason: '理由（改变系统建议时必填）', overrideHint: '所选程序与系统建议不同，请填写理由。',
+    confirm: '确认系统建议', override: '改变分流', done: '已分流：{state}', decisions: '分流决定记录',
+    agreed: '同意系统建议', overridden: '改变系统建议',
+  },
+  dashboard: {
+    range: '统计期间', from: '起始日期', to: '截止日期', query: '查询', byChannel: '各渠道立案数',
+    byCourt: '各法院立案数', channel: '渠道', court: '法院', count: '件数', decisionDays: '立案审查用时（天）',
+    decided: '已审查件数', avg: '平均', p50: '中位数', p90: '90% 分位', overdue: '超期未审查', mediation: '调解成功率',
+    concluded: '调解结束', succeeded: '调解成功', rate: '成功率', fastTrack: '快审占比', triaged: '已分流',
+    fast: '快审（小额、简易）', share: '占比', figure: '指标', value: '数值', chartOf: '图表：{name}（数据见下表）',
   },
   review: {
     title: '立案审查', application: '起诉状及立案材料', files: '已上传材料', noFiles: '未上传材料。',
