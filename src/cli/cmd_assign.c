@@ -11,21 +11,19 @@
  * then a Chinese summary. Exit codes: 0 every draw matches, 1 a mismatch,
  * 2 bad usage or an unreadable database.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "assignment/assignment.h"
+#include "cli/cli_store.h"
 #include "cli/commands.h"
 #include "core/buf.h"
 #include "core/num.h"
 #include "store/store.h"
 #include "core/banned.h"
 
-#define MAX_PATH_BYTES 4096
 
 static void usage(FILE *out)
 {
@@ -96,30 +94,10 @@ static int cmd_verify(int argc, char **argv)
     }
     if (optind < argc)
         return bad_usage("多余的参数：", argv[optind]);
-    if (dir && !*dir)
-        return bad_usage("--dir 不能为空", NULL);
-    if (!dir)
-        dir = getenv("YIZHAN_STORAGE_DIR") && *getenv("YIZHAN_STORAGE_DIR")
-                  ? getenv("YIZHAN_STORAGE_DIR")
-                  : "var";
-    char db[MAX_PATH_BYTES];
-    int w = snprintf(db, sizeof db, "%s/yizhan.db", dir);
-    if (w < 0 || (size_t)w >= sizeof db)
-        return bad_usage("路径过长：", dir);
-    if (access(db, R_OK) != 0) {
-        fprintf(stderr, "yizhan assign：无法读取数据库 %s：%s\n", db, strerror(errno));
-        return YZ_EXIT_USAGE;
-    }
-    struct yz_buf err = YZ_BUF_INIT(1024);
     struct yz_store *store = NULL;
-    struct yz_store_options so = {.path = db, .busy_timeout_ms = 5000, .max_rows = 200,
-                                  .connections = 1};
-    if (yz_store_open(&so, &store, &err) != YZ_OK) {
-        fprintf(stderr, "yizhan assign：无法打开数据库 %s：%s\n", db, err.data);
-        yz_buf_release(&err);
-        return YZ_EXIT_USAGE;
-    }
-    yz_buf_release(&err);
+    int rc = yz_cli_open_store("assign", dir, false, &store);
+    if (rc != YZ_EXIT_OK)
+        return rc;
     struct verify_ctx v = {matter, NULL};
     enum yz_err e = yz_store_read(store, verify_tx, &v);
     yz_store_close(store);
@@ -132,7 +110,6 @@ static int cmd_verify(int argc, char **argv)
     long long draws = json_integer_value(json_object_get(v.out, "draws"));
     long long designations = json_integer_value(json_object_get(v.out, "designations"));
     long long problems = json_integer_value(json_object_get(v.out, "problems"));
-    int rc = YZ_EXIT_OK;
     if (problems == 0) {
         printf("ok: %lld draws and %lld designations of %lld matters re-run, all match\n"
                "核对通过：%lld 件案件的 %lld 次随机分案均按种子重新演算一致，%lld 次指定分案均有理由且未指定回避法官。\n",

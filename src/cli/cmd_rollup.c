@@ -9,20 +9,18 @@
  * Exit codes: 0 rebuilt and nothing differed, 1 rebuilt after differences,
  * 2 bad usage or an unreadable database.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "cli/cli_store.h"
 #include "cli/commands.h"
 #include "core/buf.h"
 #include "stats/rollup.h"
 #include "store/store.h"
 #include "core/banned.h"
 
-#define MAX_PATH_BYTES 4096
 
 static void usage(FILE *out)
 {
@@ -83,30 +81,10 @@ static int cmd_rebuild(int argc, char **argv)
     }
     if (optind < argc)
         return bad_usage("多余的参数：", argv[optind]);
-    if (dir && !*dir)
-        return bad_usage("--dir 不能为空", NULL);
-    if (!dir)
-        dir = getenv("YIZHAN_STORAGE_DIR") && *getenv("YIZHAN_STORAGE_DIR")
-                  ? getenv("YIZHAN_STORAGE_DIR")
-                  : "var";
-    char db[MAX_PATH_BYTES];
-    int w = snprintf(db, sizeof db, "%s/yizhan.db", dir);
-    if (w < 0 || (size_t)w >= sizeof db)
-        return bad_usage("路径过长：", dir);
-    if (access(db, R_OK | W_OK) != 0) {
-        fprintf(stderr, "yizhan rollup：无法读写数据库 %s：%s\n", db, strerror(errno));
-        return YZ_EXIT_USAGE;
-    }
-    struct yz_buf err = YZ_BUF_INIT(1024);
     struct yz_store *store = NULL;
-    struct yz_store_options so = {.path = db, .busy_timeout_ms = 5000, .max_rows = 200,
-                                  .connections = 1};
-    if (yz_store_open(&so, &store, &err) != YZ_OK) {
-        fprintf(stderr, "yizhan rollup：无法打开数据库 %s：%s\n", db, err.data);
-        yz_buf_release(&err);
-        return YZ_EXIT_USAGE;
-    }
-    yz_buf_release(&err);
+    int rc = yz_cli_open_store("rollup", dir, true, &store);
+    if (rc != YZ_EXIT_OK)
+        return rc;
     struct rebuild_ctx r = {0, 0};
     enum yz_err e = yz_store_write(store, rebuild_tx, &r);
     yz_store_close(store);
