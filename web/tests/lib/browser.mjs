@@ -31,6 +31,9 @@ export async function openContext(device) {
     deviceScaleFactor: device.deviceScaleFactor,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // The theme stops transitions for users who ask for less motion; the tests
+    // ask too, so axe never judges a tag halfway through its fade-in.
+    reducedMotion: 'reduce',
   })
   const problems = []
   const watch = (page) => {
@@ -61,8 +64,17 @@ export async function check(c, step) {
   const { page } = c
   await page.waitForLoadState('networkidle')
   await page.evaluate(() => document.fonts?.ready)
-  // Element Plus fades tags and alerts in: judge the colours once they have settled.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))))
+  // Element Plus fades tags and alerts in: judge the colours once they have
+  // settled, including any animation started by a late render.
+  await page.evaluate(async () => {
+    for (let round = 0; round < 20; round++) {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+      // A spinner loops forever; only animations that end are waited for.
+      const running = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+      if (running.length === 0) return
+      await Promise.all(running.map((a) => a.finished.catch(() => null)))
+    }
+  })
   await page.screenshot({ path: join(OUT, `${c.device.name}-${step}.png`), fullPage: true })
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE)
   const result = await page.evaluate(async () =>
