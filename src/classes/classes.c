@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "filing/filing.h"
 #include "crypto/pii.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -221,22 +222,14 @@ static bool plaintiff_key(struct yz_app *app, const json_t *application, char ha
                 yz_buf_adds(&nb, "、");
             yz_buf_adds(&nb, name);
         }
-        const char *code = json_string_value(json_object_get(p, "credit_code"));
-        const char *sealed = json_string_value(json_object_get(p, "citizen_id_enc"));
-        char id[64];
-        if (code && *code) {
-            snprintf(id, sizeof id, "uscc:%.40s", code);
-        } else if (sealed) {
-            char *plain = NULL;
-            enum yz_err e = yz_pii_open(app->keys, sealed, "filing.citizen_id", &plain);
-            if (e != YZ_OK) {
-                *err = e;
-                ok = false;
-                break;
-            }
-            snprintf(id, sizeof id, "cid:%.40s", plain);
-            yz_pii_free(plain);
-        } else {
+        char id[YZ_FILING_IDENTITY_MAX];
+        enum yz_err e = yz_filing_party_identity(app, p, id, sizeof id);
+        if (e != YZ_OK) {
+            *err = e;
+            ok = false;
+            break;
+        }
+        if (!id[0]) {
             ok = false;
             break;
         }

@@ -11,6 +11,14 @@
 
 #define MAX_DB_PATH 4096
 
+const char *yz_cli_data_dir(const char *dir)
+{
+    if (dir)
+        return dir;
+    const char *env = getenv("YIZHAN_STORAGE_DIR");
+    return env && *env ? env : "var";
+}
+
 int yz_cli_open_store(const char *cmd, const char *dir, bool writable, struct yz_store **out)
 {
     *out = NULL;
@@ -18,10 +26,7 @@ int yz_cli_open_store(const char *cmd, const char *dir, bool writable, struct yz
         fprintf(stderr, "yizhan %s：--dir 不能为空\n", cmd);
         return YZ_EXIT_USAGE;
     }
-    if (!dir) {
-        const char *env = getenv("YIZHAN_STORAGE_DIR");
-        dir = env && *env ? env : "var";
-    }
+    dir = yz_cli_data_dir(dir);
     char db[MAX_DB_PATH];
     int w = snprintf(db, sizeof db, "%s/yizhan.db", dir);
     if (w < 0 || (size_t)w >= sizeof db) {

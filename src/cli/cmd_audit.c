@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit/verify.h"
+#include "cli/cli_store.h"
 #include "cli/commands.h"
 #include "core/buf.h"
 #include "crypto/keys.h"
@@ -136,37 +137,25 @@ static bool join(char *out, size_t size, const char *a, const char *b)
 /* Opens DIR's database (which must already exist: never create one here) and public key. */
 static int open_dir(const char *dir, struct opened *o)
 {
-    char db[MAX_PATH_BYTES], pub[MAX_PATH_BYTES];
+    int rc = yz_cli_open_store("audit", dir, false, &o->store);
+    if (rc != YZ_EXIT_OK)
+        return rc;
+    char pub[MAX_PATH_BYTES];
     struct yz_buf err = YZ_BUF_INIT(1024);
-    int rc = YZ_EXIT_USAGE;
-    if (!join(db, sizeof db, dir, DB_FILE) || !join(pub, sizeof pub, dir, "keys/" PUB_FILE)) {
+    dir = yz_cli_data_dir(dir);
+    if (!join(pub, sizeof pub, dir, "keys/" PUB_FILE)) {
         fprintf(stderr, "yizhan audit：路径过长：%s\n", dir);
-        goto out;
-    }
-    if (access(db, R_OK) != 0) {
-        fprintf(stderr, "yizhan audit：无法读取数据库 %s：%s\n", db, strerror(errno));
-        goto out;
-    }
-    if (yz_keys_read_pub(pub, o->pub, &err) != YZ_OK) {
+        rc = YZ_EXIT_USAGE;
+    } else if (yz_keys_read_pub(pub, o->pub, &err) != YZ_OK) {
         fprintf(stderr, "yizhan audit：无法读取审计公钥 %s：%s\n", pub, err.data);
-        goto out;
+        rc = YZ_EXIT_USAGE;
     }
-    struct yz_store_options opt = {
-        .path = db, .busy_timeout_ms = 5000, .max_rows = 200, .connections = 1};
-    if (yz_store_open(&opt, &o->store, &err) != YZ_OK) {
-        fprintf(stderr, "yizhan audit：无法打开数据库 %s：%s\n", db, err.data);
-        goto out;
-    }
-    rc = YZ_EXIT_OK;
-out:
     yz_buf_release(&err);
+    if (rc != YZ_EXIT_OK) {
+        yz_store_close(o->store);
+        o->store = NULL;
+    }
     return rc;
-}
-
-static const char *default_dir(void)
-{
-    const char *env = getenv("YIZHAN_STORAGE_DIR");
-    return env && *env ? env : "var";
 }
 
 enum { OPT_DIR = 1000, OPT_AGAINST, OPT_OUT };
@@ -218,8 +207,6 @@ static int parse(int argc, char **argv, bool is_export, const char **dir, const 
         return bad_usage("--dir 不能为空");
     if (*file && !**file)
         return bad_usage("%s 不能为空", is_export ? "--out" : "--against");
-    if (!*dir)
-        *dir = default_dir();
     return YZ_EXIT_OK;
 }
 

@@ -36,6 +36,12 @@ enum yz_err yz_filing_forward(struct yz_effect_ctx *c);
 /* Gives to_matter its own attachment rows for from_matter's files (the bytes
  * are shared: content-addressed) and points to_matter's application at them. */
 enum yz_err yz_filing_copy_files(struct yz_tx *tx, int64_t from_matter, int64_t to_matter);
+/* A party's identity for keyed lookups: "uscc:<credit code>" or "cid:<citizen
+ * ID>" (opened from its seal), or "" when the filing gives neither. The
+ * result is personal data: hash it and wipe it. */
+#define YZ_FILING_IDENTITY_MAX 64
+enum yz_err yz_filing_party_identity(struct yz_app *app, const json_t *party, char *out,
+                                     size_t size);
 /* Effect "attach_uploads": binds the uploads an application names to the matter. */
 enum yz_err yz_filing_attach_uploads(struct yz_effect_ctx *c);
 /* Effect "record_decision": when and how fast a filing was decided. */

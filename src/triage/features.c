@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "crypto/pii.h"
 #include "store/store.h"
+#include "filing/filing.h"
 #include "triage/wage.h"
 
 #include <stdio.h>
@@ -36,26 +37,20 @@ static void set(json_t *features, json_t *sources, const char *name, json_t *val
     json_object_set_new(sources, name, json_string(source));
 }
 
-/* The party's identity key: hash of the citizen ID or credit code, else of the name. */
+/* The party's identity key: hash of the credit code or citizen ID, else of the name. */
 static enum yz_err party_key(struct yz_app *app, const json_t *p, char hash[65])
 {
-    const char *enc = json_string_value(json_object_get(p, "citizen_id_enc"));
-    const char *code = json_string_value(json_object_get(p, "credit_code"));
-    const char *name = json_string_value(json_object_get(p, "name"));
     char ident[160];
-    enum yz_err e = YZ_OK;
-    if (enc) {
-        char *plain = NULL;
-        if ((e = yz_pii_open(app->keys, enc, "filing.citizen_id", &plain)) != YZ_OK)
-            return e;
-        snprintf(ident, sizeof ident, "id:%s", plain);
-        yz_pii_free(plain);
-    } else if (code) {
-        snprintf(ident, sizeof ident, "uscc:%s", code);
-    } else {
+    enum yz_err e = yz_filing_party_identity(app, p, ident, sizeof ident);
+    if (e != YZ_OK)
+        return e;
+    if (!ident[0]) {
+        const char *name = json_string_value(json_object_get(p, "name"));
         snprintf(ident, sizeof ident, "name:%s", name ? name : "");
     }
-    return yz_pii_lookup(app->keys, "triage.party", ident, hash);
+    e = yz_pii_lookup(app->keys, "triage.party", ident, hash);
+    memset(ident, 0, sizeof ident);
+    return e;
 }
 
 /* Adds to set (an object used as a set of matter ids) the earlier matters with this key. */
