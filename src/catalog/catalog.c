@@ -16,6 +16,7 @@
  */
 #include "catalog/catalog.h"
 #include "core/jsonfile.h"
+#include "core/owned.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -64,39 +65,31 @@ struct yz_catalog {
     size_t ntypes;
     struct yz_material_list *lists; /* lists[0] is the common list */
     size_t nlists;
-    void **owned; /* every block above and below, freed together */
-    size_t nowned, capowned;
+    struct yz_owned owned; /* every block above and below, freed together */
 };
 
 /* ---- ownership ---- */
 
 static void *own(struct yz_catalog *cat, void *p)
 {
-    if (cat->nowned == cat->capowned) {
-        cat->capowned = cat->capowned ? cat->capowned * 2 : 256;
-        cat->owned = yz_realloc(cat->owned, cat->capowned * sizeof *cat->owned);
-    }
-    cat->owned[cat->nowned++] = p;
-    return p;
+    return yz_own(&cat->owned, p);
 }
 
 static void *own_calloc(struct yz_catalog *cat, size_t count, size_t size)
 {
-    return own(cat, yz_calloc(count ? count : 1, size));
+    return yz_own_calloc(&cat->owned, count, size);
 }
 
 static const char *own_str(struct yz_catalog *cat, const char *s)
 {
-    return own(cat, yz_strdup(s));
+    return yz_own_str(&cat->owned, s);
 }
 
 void yz_catalog_free(struct yz_catalog *cat)
 {
     if (!cat)
         return;
-    for (size_t i = 0; i < cat->nowned; i++)
-        free(cat->owned[i]);
-    free(cat->owned);
+    yz_owned_release(&cat->owned);
     free(cat);
 }
 

@@ -16,6 +16,7 @@
  */
 #include "forms/forms.h"
 #include "core/jsonfile.h"
+#include "core/owned.h"
 #include "catalog/catalog.h"
 #include "core/idnum.h"
 #include "core/mask.h"
@@ -49,39 +50,26 @@ static const char *const type_names[] = {
 struct yz_forms {
     struct yz_form *items; /* file order */
     size_t n;
-    void **owned; /* every block, freed together */
-    size_t nowned, capowned;
+    struct yz_owned owned; /* every block, freed together */
 };
 
 /* ---- ownership ---- */
 
-static void *own(struct yz_forms *fs, void *p)
-{
-    if (fs->nowned == fs->capowned) {
-        fs->capowned = fs->capowned ? fs->capowned * 2 : 256;
-        fs->owned = yz_realloc(fs->owned, fs->capowned * sizeof *fs->owned);
-    }
-    fs->owned[fs->nowned++] = p;
-    return p;
-}
-
 static void *own_calloc(struct yz_forms *fs, size_t count, size_t size)
 {
-    return own(fs, yz_calloc(count ? count : 1, size));
+    return yz_own_calloc(&fs->owned, count, size);
 }
 
 static const char *own_str(struct yz_forms *fs, const char *s)
 {
-    return own(fs, yz_strdup(s));
+    return yz_own_str(&fs->owned, s);
 }
 
 void yz_forms_free(struct yz_forms *fs)
 {
     if (!fs)
         return;
-    for (size_t i = 0; i < fs->nowned; i++)
-        free(fs->owned[i]);
-    free(fs->owned);
+    yz_owned_release(&fs->owned);
     free(fs);
 }
 
