@@ -587,7 +587,7 @@ enum yz_err yz_class_get(struct yz_tx *tx, struct yz_app *app, const struct yz_p
     json_t *templates = json_array();
     const struct yz_templates *set = app->templates;
     for (size_t i = 0; set && type_code[0] && i < set->n; i++)
-        if (yz_template_applies(&set->items[i], app->catalog, type_code, g.cause_code))
+        if (yz_template_applies(&set->items[i], app->catalog, type_code, g.cause_code, NULL))
             json_array_append_new(templates, json_pack("{s:s, s:s}", "id", set->items[i].id,
                                                        "title", set->items[i].title));
     char created[40], updated[40];

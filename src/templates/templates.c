@@ -147,6 +147,9 @@ void yz_template_release(struct yz_template *t)
     for (size_t i = 0; i < t->n_causes; i++)
         free(t->causes[i]);
     free(t->causes);
+    for (size_t i = 0; i < t->n_procedures; i++)
+        free(t->procedures[i]);
+    free(t->procedures);
     for (size_t i = 0; i < t->n_inputs; i++) {
         free(t->inputs[i].name);
         free(t->inputs[i].title);
@@ -259,7 +262,7 @@ enum yz_err yz_template_parse(const char *id, const json_t *root, const struct y
     memset(out, 0, sizeof *out);
     static const char *const allowed[] = {"id", "title", "description", "applies_to", "inputs",
                                           "body", NULL};
-    static const char *const applies_allowed[] = {"case_types", "causes", NULL};
+    static const char *const applies_allowed[] = {"case_types", "causes", "procedures", NULL};
     bool used[YZ_TPL_MAX_INPUTS] = {false};
     const char *unknown;
     if (!json_is_object(root)) {
@@ -289,7 +292,7 @@ enum yz_err yz_template_parse(const char *id, const json_t *root, const struct y
     const json_t *applies = json_object_get(root, "applies_to");
     if (applies && (!json_is_object(applies) ||
                     (unknown = yz_json_unknown_key(applies, applies_allowed)) != NULL)) {
-        yz_buf_addf(err, "applies_to 应为对象，只能有 case_types 和 causes");
+        yz_buf_addf(err, "applies_to 应为对象，只能有 case_types、causes 和 procedures");
         goto fail;
     }
     size_t before = err->len;
@@ -297,8 +300,16 @@ enum yz_err yz_template_parse(const char *id, const json_t *root, const struct y
                                   "applies_to.case_types ", err);
     out->causes = string_list(json_object_get(applies, "causes"), &out->n_causes,
                               "applies_to.causes ", err);
+    out->procedures = string_list(json_object_get(applies, "procedures"), &out->n_procedures,
+                                  "applies_to.procedures ", err);
     if (err->len > before)
         goto fail;
+    for (size_t i = 0; i < out->n_procedures; i++)
+        if (!yz_template_procedure_known(out->procedures[i])) {
+            yz_buf_addf(err, "审理程序 %s 不存在（可用 small_claims、simplified、ordinary）",
+                        out->procedures[i]);
+            goto fail;
+        }
     for (size_t i = 0; cat && i < out->n_case_types; i++) {
         const struct yz_case_type *ct[1];
         if (yz_catalog_case_types_by_code(cat, out->case_types[i], ct, 1) == 0) {
@@ -400,14 +411,30 @@ const struct yz_template *yz_templates_find(const struct yz_templates *set, cons
     return NULL;
 }
 
-/* RULE: template-case-class — a template applies to its case types and causes (or below). */
+bool yz_template_procedure_known(const char *procedure)
+{
+    static const char *const known[] = {"small_claims", "simplified", "ordinary"};
+    for (size_t i = 0; procedure && i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i], procedure) == 0)
+            return true;
+    return false;
+}
+
+/* RULE: template-case-class — a template applies to its case types, causes (or
+ * below) and trial procedures: a small-claims judgment is final (CPL art. 165),
+ * a simplified-procedure one is appealable, so neither may stand for the other. */
 bool yz_template_applies(const struct yz_template *t, const struct yz_catalog *cat,
-                         const char *case_type, const char *cause_code)
+                         const char *case_type, const char *cause_code, const char *procedure)
 {
     bool type_ok = t->n_case_types == 0;
     for (size_t i = 0; !type_ok && case_type && i < t->n_case_types; i++)
         type_ok = strcmp(t->case_types[i], case_type) == 0;
     if (!type_ok)
+        return false;
+    bool procedure_ok = t->n_procedures == 0 || !procedure;
+    for (size_t i = 0; !procedure_ok && i < t->n_procedures; i++)
+        procedure_ok = strcmp(t->procedures[i], procedure) == 0;
+    if (!procedure_ok)
         return false;
     if (t->n_causes == 0)
         return true;
@@ -423,19 +450,22 @@ bool yz_template_applies(const struct yz_template *t, const struct yz_catalog *c
 
 json_t *yz_template_json(const struct yz_template *t)
 {
-    json_t *types = json_array(), *causes = json_array(), *inputs = json_array();
+    json_t *types = json_array(), *causes = json_array(), *procedures = json_array(),
+           *inputs = json_array();
     for (size_t i = 0; i < t->n_case_types; i++)
         json_array_append_new(types, json_string(t->case_types[i]));
     for (size_t i = 0; i < t->n_causes; i++)
         json_array_append_new(causes, json_string(t->causes[i]));
+    for (size_t i = 0; i < t->n_procedures; i++)
+        json_array_append_new(procedures, json_string(t->procedures[i]));
     for (size_t i = 0; i < t->n_inputs; i++)
         json_array_append_new(inputs, json_pack("{s:s, s:s, s:s, s:b}", "name", t->inputs[i].name,
                                                 "title", t->inputs[i].title, "type",
                                                 type_names[t->inputs[i].type], "required",
                                                 t->inputs[i].required));
-    return json_pack("{s:s, s:s, s:s, s:{s:o, s:o}, s:o}", "id", t->id, "title", t->title,
+    return json_pack("{s:s, s:s, s:s, s:{s:o, s:o, s:o}, s:o}", "id", t->id, "title", t->title,
                      "description", t->description, "applies_to", "case_types", types, "causes",
-                     causes, "inputs", inputs);
+                     causes, "procedures", procedures, "inputs", inputs);
 }
 
 /* ---- filling ---- */

@@ -1,7 +1,8 @@
 /*
  * Document templates (文书模板): court documents filled from a registered
- * case — the mediation agreement (调解协议), the simplified-procedure and
- * element-style judgments (简易程序民事判决书, 要素式判决书), the summons
+ * case — the mediation agreement (调解协议), the simplified-procedure,
+ * small-claims and element-style judgments (简易程序民事判决书, 小额诉讼
+ * 民事判决书, 要素式判决书), the summons
  * (传票) — kept as data in data/templates/<id>.json so that a court can word
  * them without code changes.
  *
@@ -9,10 +10,14 @@
  *   {"id": "summons",                 the file's name without .json, [a-z0-9_]{1,40}
  *    "title": "传票",                  what the document is called (PDF title)
  *    "description": "...",            optional, for the list
- *    "applies_to": {"case_types": ["民初"], "causes": ["115.2"]},
- *                                      the case class: case-type 代字 and 2025
+ *    "applies_to": {"case_types": ["民初"], "causes": ["115.2"],
+ *                   "procedures": ["simplified"]},
+ *                                      the case class: case-type 代字, 2025
  *                                      cause codes (a case matches a listed
- *                                      cause or one below it); empty = all
+ *                                      cause or one below it) and the trial
+ *                                      procedures (small_claims, simplified,
+ *                                      ordinary: the track the case is or was
+ *                                      tried in); each empty = all
  *    "inputs": [{"name": "hearing_at", "title": "开庭时间",
  *                "type": "text|longtext|date|datetime|money", "required": true}],
  *                                      what the author supplies at rendering
@@ -76,6 +81,8 @@ struct yz_template {
     size_t n_case_types;
     char **causes;
     size_t n_causes;
+    char **procedures; /* trial tracks: small_claims, simplified, ordinary */
+    size_t n_procedures;
     struct yz_tpl_input *inputs;
     size_t n_inputs;
     struct yz_tpl_block *blocks;
@@ -100,9 +107,15 @@ enum yz_err yz_templates_load_dir(const char *data_dir, const struct yz_catalog 
 void yz_templates_free(struct yz_templates *set);
 const struct yz_template *yz_templates_find(const struct yz_templates *set, const char *id);
 
-/* Whether t applies to a case of this type (代字) and 2025-or-2020 cause code. */
+/* The trial procedures a template can name: the filing workflow's track states. */
+bool yz_template_procedure_known(const char *procedure);
+
+/* Whether t applies to a case of this type (代字), 2025-or-2020 cause code and
+ * trial procedure: the track it is or was tried in, "" when it has none yet
+ * (only templates without a procedure restriction apply then), or NULL for a
+ * class of cases, whose members may be in any procedure. */
 bool yz_template_applies(const struct yz_template *t, const struct yz_catalog *cat,
-                         const char *case_type, const char *cause_code);
+                         const char *case_type, const char *cause_code, const char *procedure);
 /* {"id", "title", "description", "applies_to", "inputs": [{"name","title","type","required"}]} */
 json_t *yz_template_json(const struct yz_template *t);
 

@@ -36,13 +36,39 @@ static struct yz_sql_def q_case = YZ_SQL(
     " coalesce(c.cause_code, '') FROM matters m LEFT JOIN cases c ON c.matter_id = m.id"
     " WHERE m.id = ?");
 
+/* The states the case went through, newest first (a case has a few dozen events). */
+static struct yz_sql_def q_states = YZ_SQL(
+    "SELECT json_extract(payload, '$.to') FROM events WHERE stream = ?"
+    " AND json_extract(payload, '$.to') IS NOT NULL ORDER BY stream_seq DESC LIMIT 500");
+
 struct view_ctx {
     struct yz_req *req;
     int64_t id;
     json_t *view;
     char type_code[32];
     char cause_code[32];
+    char procedure[16]; /* the trial track it is or was in, "" before triage */
 };
+
+/* The procedure a case is tried in: its latest track state, also once closed. */
+static enum yz_err procedure_of(struct yz_tx *tx, int64_t id, char *out, size_t size)
+{
+    char stream[32];
+    snprintf(stream, sizeof stream, "matter/%lld", (long long)id);
+    out[0] = '\0';
+    struct yz_stmt *st = yz_sql(tx, &q_states);
+    yz_bind_text(st, 1, stream);
+    bool row;
+    enum yz_err e;
+    while ((e = yz_step(st, &row)) == YZ_OK && row) {
+        const char *state = yz_col_text(st, 0);
+        if (yz_template_procedure_known(state)) {
+            yz_strlcpy(out, state, size);
+            return yz_exec(st);
+        }
+    }
+    return e;
+}
 
 static enum yz_err view_tx(struct yz_tx *tx, void *p)
 {
@@ -79,7 +105,12 @@ static enum yz_err view_tx(struct yz_tx *tx, void *p)
         c->view = NULL;
         return YZ_ERR_INTERNAL;
     }
-    return yz_exec(st);
+    if ((e = yz_exec(st)) != YZ_OK || (e = procedure_of(tx, c->id, c->procedure,
+                                                        sizeof c->procedure)) != YZ_OK) {
+        json_decref(c->view);
+        c->view = NULL;
+    }
+    return e;
 }
 
 static enum yz_err load_view(struct yz_req *req, struct view_ctx *c)
@@ -99,10 +130,13 @@ enum yz_err yz_templates_http_list(struct yz_req *req, struct yz_resp *resp)
     json_t *list = json_array();
     const struct yz_templates *set = req->app->templates;
     for (size_t i = 0; set && i < set->n; i++)
-        if (yz_template_applies(&set->items[i], req->app->catalog, c.type_code, c.cause_code))
+        if (yz_template_applies(&set->items[i], req->app->catalog, c.type_code, c.cause_code,
+                                c.procedure))
             json_array_append_new(list, yz_template_json(&set->items[i]));
-    resp->body = json_pack("{s:I, s:O, s:o}", "case_id", (json_int_t)c.id, "case_number",
-                           json_object_get(c.view, "case_number"), "templates", list);
+    resp->body = json_pack("{s:I, s:O, s:o, s:o}", "case_id", (json_int_t)c.id, "case_number",
+                           json_object_get(c.view, "case_number"), "procedure",
+                           c.procedure[0] ? json_string(c.procedure) : json_null(), "templates",
+                           list);
     json_decref(c.view);
     return YZ_OK;
 }
@@ -116,7 +150,8 @@ enum yz_err yz_templates_http_render(struct yz_req *req, struct yz_resp *resp)
     const char *id = yz_req_param(req, "template");
     const struct yz_template *t = yz_templates_find(req->app->templates, id);
     /* A template of another case class is as unknown here as a missing one. */
-    if (!t || !yz_template_applies(t, req->app->catalog, c.type_code, c.cause_code)) {
+    if (!t || !yz_template_applies(t, req->app->catalog, c.type_code, c.cause_code,
+                                  c.procedure)) {
         json_decref(c.view);
         yz_buf_adds(&req->detail, "没有适用于该案件的此文书模板");
         return YZ_ERR_NOT_FOUND;

@@ -1,6 +1,7 @@
 /*
  * Court documents from templates, end to end: the templates offered for a
- * case follow its class (case type and cause); a summons as plain text with
+ * case follow its class (case type, cause and trial procedure: a small-claims
+ * judgment is final, a simplified one appealable); a summons as plain text with
  * the case's data (names in full, ID numbers masked, dates in Chinese); a
  * long judgment as a real PDF (header and trailer, several pages numbered
  * "— N —", the Chinese text extractable with pdftotext); bad input and
@@ -28,18 +29,35 @@ extern char **environ;
 
 static struct yz_test_server srv;
 static struct yzt_client clerk = {.srv = &srv}, judge = {.srv = &srv}, admin_jb = {.srv = &srv},
-                         party = {.srv = &srv};
+                         party = {.srv = &srv}, officer = {.srv = &srv};
 
 static const struct yzt_plaintiff bank = {"重庆示例银行股份有限公司", "91500103MA5U0AAA0Q", NULL};
 static const struct yzt_plaintiff person = {"张三", NULL, "500103199001011232"};
-static int64_t card_case, loan_case;
-static char card_number[96], loan_number[96];
+static int64_t card_case, loan_case, small_case;
+static char card_number[96], loan_number[96], small_number[96];
+
+/* The triage officer puts a registered case on a track (with a reason, in
+ * case it differs from the proposal). */
+static void decide(int64_t id, const char *event)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
+    struct yzt_response r = {0};
+    yzt_post_new(&officer, path,
+                 json_pack("{s:s, s:{s:s}}", "event", event, "fields", "reason", "便于测试文书模板"),
+                 &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+}
 
 static int setup(void **state)
 {
     yzt_global_setup(state);
-    yzt_server_start(&srv, true, NULL);
+    /* A wage on file, so that small claims is a possible track. */
+    const char *set[] = {"fees.average_wage=2025-01-01:10000000", NULL};
+    yzt_server_start(&srv, true, set);
     yzt_demo_login(&clerk, "filing_clerk");
+    yzt_demo_login(&officer, "triage_officer");
     yzt_demo_login(&judge, "judge");
     yzt_demo_login(&admin_jb, "court_admin_jb");
     yzt_demo_login(&party, "13800000001");
@@ -54,6 +72,14 @@ static int setup(void **state)
         yzt_case_application(&person, "王五", "108.3", "判令被告偿还借款本金十万元及利息",
                              "被告向原告借款十万元，到期未还。", 10000000),
         loan_number, sizeof loan_number);
+    small_case = yzt_case_register(
+        &clerk, court,
+        yzt_case_application(&bank, "赵六", "115.2", "判令被告偿还信用卡透支本金3000元",
+                             "被告申领信用卡后透支消费三千元，至今未还。", 300000),
+        small_number, sizeof small_number);
+    decide(card_case, "decide_simplified");
+    decide(small_case, "decide_small_claims");
+    /* loan_case stays 待分流: no trial procedure yet. */
     return 0;
 }
 
@@ -107,6 +133,28 @@ static int run_tool(const char *const argv[], char *out, size_t size)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* The ids of the templates offered for a case, ","-joined, and its procedure. */
+static void offered(int64_t id, char *ids, size_t size, char *procedure, size_t psize)
+{
+    struct yzt_response r = {0};
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/documents", (long long)id);
+    yzt_request(&judge, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    ids[0] = '\0';
+    size_t i;
+    json_t *t;
+    json_array_foreach(yzt_json_at(r.json, "templates"), i, t)
+    {
+        if (i)
+            strncat(ids, ",", size - strlen(ids) - 1);
+        strncat(ids, json_string_value(json_object_get(t, "id")), size - strlen(ids) - 1);
+    }
+    const char *p = json_string_value(json_object_get(r.json, "procedure"));
+    snprintf(procedure, psize, "%s", p ? p : "(none)");
+    yzt_response_free(&r);
+}
+
 /* RULE: template-case-class */
 static void the_templates_offered_follow_the_case_class(void **state)
 {
@@ -116,17 +164,62 @@ static void the_templates_offered_follow_the_case_class(void **state)
     yzt_request(&judge, "GET", path, NULL, NULL, &r);
     yzt_assert_status(&r, 200);
     assert_string_equal(yzt_json_str(&r, "case_number"), card_number);
-    json_t *list = yzt_json_at(r.json, "templates");
-    assert_int_equal(json_array_size(list), 4);
     assert_string_equal(yzt_json_str(&r, "templates.0.id"), "credit_card_element_judgment");
     assert_string_equal(yzt_json_str(&r, "templates.0.inputs.0.type"), "date");
+    assert_string_equal(yzt_json_str(&r, "templates.0.applies_to.procedures.0"), "simplified");
     yzt_response_free(&r);
-    snprintf(path, sizeof path, "/api/v1/matters/%lld/documents", (long long)loan_case);
-    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+
+    char ids[256], procedure[32];
+    /* Simplified: both appealable judgments, not the final small-claims one. */
+    offered(card_case, ids, sizeof ids, procedure, sizeof procedure);
+    assert_string_equal(procedure, "simplified");
+    assert_string_equal(ids, "credit_card_element_judgment,mediation_agreement,simple_judgment,summons");
+    /* Small claims: only the small-claims judgment among judgments. */
+    offered(small_case, ids, sizeof ids, procedure, sizeof procedure);
+    assert_string_equal(procedure, "small_claims");
+    assert_string_equal(ids, "mediation_agreement,small_claims_judgment,summons");
+    /* Awaiting triage: no judgment at all; and a loan is no credit-card case. */
+    offered(loan_case, ids, sizeof ids, procedure, sizeof procedure);
+    assert_string_equal(procedure, "(none)");
+    assert_string_equal(ids, "mediation_agreement,summons");
+}
+
+/* RULE: template-case-class — a small-claims judgment is final (CPL art. 165). */
+static void a_small_claims_judgment_is_final_and_survives_closing(void **state)
+{
+    json_t *inputs = json_pack(
+        "{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "hearing_date", "2026-03-16", "appearance",
+        "原告的委托诉讼代理人、被告到庭参加诉讼。", "reasoning", "被告透支未还，应予偿还。", "decision",
+        "被告赵六于本判决生效之日起十日内偿还原告透支本金3000元。", "fee", (json_int_t)2500,
+        "fee_payer", "被告赵六", "judge", "郑法官", "clerk", "陈书记员");
+    struct yzt_response r = {0};
+    render(&judge, small_case, "small_claims_judgment", json_pack("{s:O}", "inputs", inputs), &r);
     yzt_assert_status(&r, 200);
-    assert_int_equal(json_array_size(yzt_json_at(r.json, "templates")), 3);
-    assert_null(strstr(r.body, "credit_card_element_judgment"));
+    assert_non_null(strstr(r.body, "依法适用小额诉讼程序"));
+    assert_non_null(strstr(r.body, "本判决为终审判决。"));
+    assert_null(strstr(r.body, "上诉"));
     yzt_response_free(&r);
+    /* The appealable judgment is as unknown for this case as a missing template. */
+    render(&judge, small_case, "simple_judgment", json_pack("{s:O}", "inputs", inputs), &r);
+    yzt_assert_status(&r, 404);
+    yzt_response_free(&r);
+    /* Closed, the case keeps the procedure it was tried in. */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)small_case);
+    yzt_post_new(&judge, path,
+                 json_pack("{s:s, s:{s:s}}", "event", "close_case", "fields", "outcome", "judgment"),
+                 &r);
+    yzt_assert_status(&r, 200);
+    assert_string_equal(yzt_json_str(&r, "state"), "closed");
+    yzt_response_free(&r);
+    char ids[256], procedure[32];
+    offered(small_case, ids, sizeof ids, procedure, sizeof procedure);
+    assert_string_equal(procedure, "small_claims");
+    assert_string_equal(ids, "mediation_agreement,small_claims_judgment,summons");
+    render(&judge, small_case, "small_claims_judgment", json_pack("{s:O}", "inputs", inputs), &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+    json_decref(inputs);
 }
 
 static void a_summons_as_text_names_the_parties_and_masks_id_numbers(void **state)
@@ -300,6 +393,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_templates_offered_follow_the_case_class),
+        cmocka_unit_test(a_small_claims_judgment_is_final_and_survives_closing),
         cmocka_unit_test(a_summons_as_text_names_the_parties_and_masks_id_numbers),
         cmocka_unit_test(a_long_judgment_is_a_paginated_pdf_with_chinese_text),
         cmocka_unit_test(bad_input_and_foreign_access_are_refused),

@@ -111,6 +111,10 @@ static void the_loader_refuses_bad_templates(void **state)
          "applies_to"},
         {"{\"id\": \"t\", \"title\": \"x\", \"applies_to\": {\"causes\": [1]}, " GOOD_BODY "}",
          "causes"},
+        {"{\"id\": \"t\", \"title\": \"x\", \"applies_to\": {\"procedures\": [\"closed\"]}, " GOOD_BODY "}",
+         "审理程序 closed"},
+        {"{\"id\": \"t\", \"title\": \"x\", \"applies_to\": {\"procedures\": \"ordinary\"}, " GOOD_BODY "}",
+         "procedures"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *why = parse(bad[i].json, NULL);
@@ -145,12 +149,26 @@ static void the_case_class_decides_which_templates_apply(void **state)
     assert_non_null(card);
     assert_non_null(summons);
     assert_null(yz_templates_find(set, "nope"));
-    assert_true(yz_template_applies(card, cat, "民初", "115.2"));
-    assert_false(yz_template_applies(card, cat, "民初", "126"));
-    assert_false(yz_template_applies(card, cat, "民终", "115.2"));
-    assert_true(yz_template_applies(summons, cat, "民初", "126"));
-    assert_false(yz_template_applies(summons, cat, "民特", "126"));
-    assert_int_equal(set->n, 4);
+    const struct yz_template *small = yz_templates_find(set, "small_claims_judgment");
+    assert_non_null(small);
+    assert_true(yz_template_applies(card, cat, "民初", "115.2", "simplified"));
+    assert_false(yz_template_applies(card, cat, "民初", "126", "simplified"));
+    assert_false(yz_template_applies(card, cat, "民终", "115.2", "simplified"));
+    assert_true(yz_template_applies(summons, cat, "民初", "126", "ordinary"));
+    assert_false(yz_template_applies(summons, cat, "民特", "126", "ordinary"));
+    /* The procedure: an appealable judgment is not for a small-claims case, nor
+     * any judgment for a case not yet on a track; a class of cases sees all. */
+    assert_false(yz_template_applies(card, cat, "民初", "115.2", "small_claims"));
+    assert_false(yz_template_applies(card, cat, "民初", "115.2", "ordinary"));
+    assert_false(yz_template_applies(card, cat, "民初", "115.2", ""));
+    assert_true(yz_template_applies(card, cat, "民初", "115.2", NULL));
+    assert_true(yz_template_applies(small, cat, "民初", "126", "small_claims"));
+    assert_false(yz_template_applies(small, cat, "民初", "126", "simplified"));
+    assert_true(yz_template_applies(summons, cat, "民初", "126", ""));
+    assert_true(yz_template_procedure_known("ordinary"));
+    assert_false(yz_template_procedure_known("closed"));
+    assert_false(yz_template_procedure_known(NULL));
+    assert_int_equal(set->n, 5);
 }
 
 static json_t *load_json(const char *path)
