@@ -93,6 +93,12 @@ enum yz_err yz_login(struct yz_app *app, const char *login, const char *password
 enum yz_err yz_account_personal_data(struct yz_app *app, const struct yz_principal *who,
                                      const char *password, const char *channel, json_t **out);
 
+/* The staff accounts of court_id (role: one role, or NULL/"" for all), oldest first:
+ * {court_id, items: [{id, username, name, role, role_title, status, created_at}], truncated}.
+ * The caller decides access (yz_policy_may_manage_staff). */
+struct yz_tx;
+enum yz_err yz_staff_list(struct yz_tx *tx, int64_t court_id, const char *role, json_t **out);
+
 /* The account as JSON with personal data masked (never the full values). */
 enum yz_err yz_account_json(struct yz_app *app, int64_t user_id, json_t **out);
 

@@ -50,6 +50,11 @@ const struct yz_field_spec yz_accounts_staff_body[] = {
     YZ_FIELDS_END,
 };
 
+const struct yz_field_spec yz_accounts_staff_list_params[] = {
+    {"role", YZ_V_ENUM, false, 0, 0, staff_roles, "岗位角色"},
+    YZ_FIELDS_END,
+};
+
 static const char *s(struct yz_req *req, const char *key)
 {
     json_t *v = json_object_get(req->body, key);
@@ -130,6 +135,28 @@ enum yz_err yz_accounts_http_create_staff(struct yz_req *req, struct yz_resp *re
         .court_id = court,
     };
     return create(req, resp, &in, true);
+}
+
+struct staff_list_ctx {
+    struct yz_req *req;
+    struct yz_resp *resp;
+};
+
+static enum yz_err staff_list_tx(struct yz_tx *tx, void *p)
+{
+    struct staff_list_ctx *c = p;
+    return yz_staff_list(tx, c->req->who.court_id, yz_req_query(c->req, "role"), &c->resp->body);
+}
+
+enum yz_err yz_accounts_http_list_staff(struct yz_req *req, struct yz_resp *resp)
+{
+    if (!yz_policy_may_manage_staff(req->app, &req->who, req->who.court_id)) {
+        yz_policy_record_denial(req->app, &req->who, req->route->name, "manage_staff",
+                                req->who.court_id);
+        return YZ_ERR_FORBIDDEN;
+    }
+    struct staff_list_ctx c = {req, resp};
+    return yz_store_read(req->app->store, staff_list_tx, &c);
 }
 
 enum yz_err yz_accounts_http_login(struct yz_req *req, struct yz_resp *resp)

@@ -15,5 +15,7 @@ enum yz_err yz_accounts_http_me(struct yz_req *req, struct yz_resp *resp);
 extern const struct yz_field_spec yz_accounts_reauth_body[];
 enum yz_err yz_accounts_http_personal_data(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_accounts_http_create_staff(struct yz_req *req, struct yz_resp *resp);
+extern const struct yz_field_spec yz_accounts_staff_list_params[];
+enum yz_err yz_accounts_http_list_staff(struct yz_req *req, struct yz_resp *resp);
 
 #endif
