@@ -17,6 +17,10 @@ const PARTY: Role[] = ['party', 'lawyer']
 const CLERK: Role[] = ['filing_clerk', 'court_admin']
 const TRIAGE: Role[] = ['triage_officer', 'court_admin']
 const OVERSIGHT: Role[] = ['supervisor', 'court_admin']
+// Court staff and institutions (assignment, queues, administration, bulk filing).
+const ADMIN: Role[] = ['court_admin']
+const TEAM_READERS: Role[] = ['triage_officer', 'judge', 'assistant', 'clerk', 'court_admin']
+const CONFLICTS: Role[] = ['judge', 'triage_officer', 'court_admin']
 
 const routes: RouteRecordRaw[] = [
   { path: '/', component: () => import('./pages/HomePage.vue'), meta: { title: 'nav.home' } },
@@ -36,6 +40,18 @@ const routes: RouteRecordRaw[] = [
   { path: '/triage', component: () => import('./pages/TriageQueuePage.vue'), meta: { title: 'nav.triage', roles: TRIAGE } },
   { path: '/triage/matters/:id', component: () => import('./pages/TriagePage.vue'), meta: { title: 'triage.title', roles: TRIAGE } },
   { path: '/dashboard', component: () => import('./pages/DashboardPage.vue'), meta: { title: 'nav.dashboard', roles: OVERSIGHT } },
+  // ---- court staff and institutions ----
+  { path: '/assignment', component: () => import('./pages/AssignmentListPage.vue'), meta: { title: 'staffNav.assignment', roles: TRIAGE } },
+  { path: '/teams', component: () => import('./pages/TeamsPage.vue'), meta: { title: 'staffNav.teams', roles: TEAM_READERS } },
+  { path: '/teams/:id', component: () => import('./pages/TeamQueuePage.vue'), meta: { title: 'teams.queue', roles: TEAM_READERS } },
+  { path: '/me/queue', component: () => import('./pages/MyQueuePage.vue'), meta: { title: 'staffNav.myQueue', roles: ['judge'] } },
+  { path: '/cross-region', component: () => import('./pages/CrossRegionQueuePage.vue'), meta: { title: 'staffNav.crossRegion', roles: CLERK } },
+  { path: '/cross-region/:id', component: () => import('./pages/CrossRegionPage.vue'), meta: { title: 'crossRegion.title', roles: CLERK } },
+  { path: '/admin/staff', component: () => import('./pages/AdminStaffPage.vue'), meta: { title: 'staffNav.staff', roles: ADMIN } },
+  { path: '/admin/roster', component: () => import('./pages/AdminRosterPage.vue'), meta: { title: 'staffNav.roster', roles: ADMIN } },
+  { path: '/judges/:id/conflicts', component: () => import('./pages/ConflictsPage.vue'), meta: { title: 'conflicts.title', roles: CONFLICTS } },
+  { path: '/filing/batches/new', component: () => import('./pages/BatchUploadPage.vue'), meta: { title: 'staffNav.batch', roles: PARTY } },
+  { path: '/filing/batches/:id', component: () => import('./pages/BatchPage.vue'), meta: { title: 'batch.resultTitle', roles: PARTY } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
 ]
 
