@@ -96,6 +96,11 @@ enum yz_err yz_team_list(struct yz_tx *tx, struct yz_app *app, const struct yz_p
  * deadlines with their due dates, overdue flag) and each member's workload. */
 enum yz_err yz_team_queue(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                           int64_t id, json_t **out);
+/* The caller's court's cases on a trial track that no judge holds (never
+ * assigned, or their judge recused), first registered first, with their
+ * running deadlines: what awaits a draw. Triage officers and court admins. */
+enum yz_err yz_assign_pending(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                              json_t **out);
 /* The calling judge's own open cases. */
 enum yz_err yz_assign_my_queue(struct yz_tx *tx, struct yz_app *app,
                                const struct yz_principal *who, json_t **out);

@@ -220,6 +220,18 @@ enum yz_err yz_assign_http_my_queue(struct yz_req *req, struct yz_resp *resp)
     return finish(req, yz_store_read(req->app->store, my_queue_tx, &c), req->who.user_id);
 }
 
+static enum yz_err pending_tx(struct yz_tx *tx, void *p)
+{
+    struct read_ctx *c = p;
+    return yz_assign_pending(tx, c->req->app, &c->req->who, &c->resp->body);
+}
+
+enum yz_err yz_assign_http_pending(struct yz_req *req, struct yz_resp *resp)
+{
+    struct read_ctx c = {req, resp, 0};
+    return finish(req, yz_store_read(req->app->store, pending_tx, &c), req->who.court_id);
+}
+
 static enum yz_err report_tx(struct yz_tx *tx, void *p)
 {
     struct read_ctx *c = p;

@@ -25,6 +25,7 @@ enum yz_err yz_assign_http_member_add(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_assign_http_member_remove(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_assign_http_team_queue(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_assign_http_my_queue(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_assign_http_pending(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_assign_http_report(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_assign_http_recusal(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_assign_http_matter(struct yz_req *req, struct yz_resp *resp);

@@ -303,3 +303,75 @@ enum yz_err yz_assign_report(struct yz_tx *tx, struct yz_app *app, const struct 
     *out = o;
     return YZ_OK;
 }
+
+/* Cases of the court on a trial track that no judge holds: registered, triaged
+ * to small claims, simplified or ordinary procedure (the states of
+ * yz_assign_team_kind_for), and without a current assignment — never assigned,
+ * or whose judge was recused. First registered first. */
+static struct yz_sql_def q_pending = YZ_SQL(
+    "SELECT m.id, m.title, m.state, c.case_number, c.registered_at FROM matters m"
+    " JOIN cases c ON c.matter_id = m.id"
+    " WHERE m.court_id = ? AND m.kind = 'filing' AND m.state IN (?, ?, ?)"
+    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.matter_id = m.id AND a.ended_at IS NULL)"
+    " ORDER BY c.registered_at, m.id LIMIT ?");
+
+enum yz_err yz_assign_pending(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                              json_t **out)
+{
+    if (!yz_policy_assignment_pending(app, who, who->court_id))
+        return YZ_ERR_FORBIDDEN;
+    static const char *const track_states[] = {"small_claims", "simplified", "ordinary"};
+    struct yz_stmt *st = yz_sql(tx, &q_pending);
+    yz_bind_i64(st, 1, who->court_id);
+    for (int i = 0; i < 3; i++)
+        yz_bind_text(st, 2 + i, track_states[i]);
+    yz_bind_i64(st, 5, YZ_ASSIGN_QUEUE_MAX + 1);
+    struct item {
+        int64_t id, registered_at;
+        char title[256], state[48], case_number[96];
+    };
+    struct item *items = calloc(YZ_ASSIGN_QUEUE_MAX, sizeof *items);
+    if (!items)
+        return YZ_ERR_INTERNAL;
+    size_t n = 0;
+    bool row, truncated = false;
+    enum yz_err e;
+    while ((e = yz_step(st, &row)) == YZ_OK && row) {
+        if (n == YZ_ASSIGN_QUEUE_MAX) {
+            truncated = true;
+            continue;
+        }
+        struct item *it = &items[n++];
+        it->id = yz_col_i64(st, 0);
+        yz_strlcpy(it->title, yz_col_text(st, 1), sizeof it->title);
+        yz_strlcpy(it->state, yz_col_text(st, 2), sizeof it->state);
+        yz_strlcpy(it->case_number, yz_col_text(st, 3), sizeof it->case_number);
+        it->registered_at = yz_col_i64(st, 4);
+    }
+    if (e != YZ_OK) {
+        free(items);
+        return e;
+    }
+    char today[16];
+    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), today, sizeof today);
+    const struct yz_workflow *wf = yz_workflow_find(app->workflows, "filing");
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        struct item *it = &items[i];
+        const struct yz_wf_state *s = wf ? yz_workflow_state(wf, it->state) : NULL;
+        char at[40];
+        yz_time_format_utc(it->registered_at, at, sizeof at);
+        bool overdue;
+        json_t *dl = deadlines_of(tx, it->id, today, &overdue);
+        json_array_append_new(
+            arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "matter_id",
+                           (json_int_t)it->id, "title", it->title, "state", it->state,
+                           "state_title", s ? s->title : it->state, "track",
+                           yz_assign_team_kind_for(it->state), "case_number", it->case_number,
+                           "registered_at", at, "deadlines", dl, "overdue", overdue));
+    }
+    free(items);
+    *out = json_pack("{s:I, s:o, s:b}", "court_id", (json_int_t)who->court_id, "items", arr,
+                     "truncated", truncated);
+    return YZ_OK;
+}

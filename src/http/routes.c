@@ -288,6 +288,11 @@ static const struct yz_route routes[] = {
      yz_assign_team_id_params, NULL, 0, 200, "assignment",
      "团队案件队列：在办案件、审理程序、承办法官、未届满的期限（含审限）及是否超期，成员工作量"
      "（团队成员、本院分流员和法院管理员）"},
+    {"assignment.pending", YZ_GET, "/api/v1/assignment/pending", yz_assign_http_pending,
+     ROLES(YZ_ROLE_BIT(TRIAGE_OFFICER) | YZ_ROLE_BIT(COURT_ADMIN)), NULL, NULL, 0, 200,
+     "assignment",
+     "待分案案件：本院已分流到小额诉讼、简易或普通程序而尚无承办法官的案件（含承办法官回避后待重新分案的），"
+     "先立案先列出，附未届满的期限"},
     {"assignment.my_queue", YZ_GET, "/api/v1/me/queue", yz_assign_http_my_queue,
      ROLES(YZ_ROLE_BIT(JUDGE)), NULL, NULL, 0, 200, "assignment", "法官本人承办的在办案件及期限"},
     {"stats.dashboard", YZ_GET, "/api/v1/dashboard", yz_dashboard_http_get,

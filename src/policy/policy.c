@@ -68,6 +68,13 @@ bool yz_policy_team_queue(const struct yz_app *app, const struct yz_principal *w
            who->court_id == court_id;
 }
 
+bool yz_policy_assignment_pending(const struct yz_app *app, const struct yz_principal *who,
+                                  int64_t court_id)
+{
+    return (who->role == YZ_ROLE_TRIAGE_OFFICER || who->role == YZ_ROLE_COURT_ADMIN) &&
+           who->court_id != 0 && who->court_id == court_id;
+}
+
 bool yz_policy_dashboard(const struct yz_app *app, const struct yz_principal *who,
                          int64_t court_id)
 {

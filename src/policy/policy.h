@@ -71,6 +71,9 @@ bool yz_policy_team_read(const struct yz_app *app, const struct yz_principal *wh
                          int64_t court_id);
 bool yz_policy_team_queue(const struct yz_app *app, const struct yz_principal *who,
                           int64_t court_id, bool member);
+/* The cases of court_id awaiting assignment: its triage officers and court admins. */
+bool yz_policy_assignment_pending(const struct yz_app *app, const struct yz_principal *who,
+                                  int64_t court_id);
 /* Assignment figures and histories of court_id's cases: its triage officers
  * and court admins, supervisors above it. */
 /* The dashboard (stats/dashboard.h): a supervisor for the courts they see (their own

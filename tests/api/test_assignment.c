@@ -976,6 +976,59 @@ static void a_tampered_draw_is_a_mismatch(void **state)
     yzt_response_free(&r);
 }
 
+/* ---- cases awaiting assignment ------------------------------------------------------------ */
+
+/* Whether GET /api/v1/assignment/pending (as c) lists matter id. */
+static bool pending_lists(struct yzt_client *c, int64_t id)
+{
+    struct yzt_response r = {0};
+    get(c, "/api/v1/assignment/pending", &r);
+    yzt_assert_status(&r, 200);
+    bool found = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        if (json_integer_value(json_object_get(it, "matter_id")) != id)
+            continue;
+        found = true;
+        assert_string_equal(json_string_value(json_object_get(it, "track")), "ordinary");
+        assert_string_equal(json_string_value(json_object_get(it, "state_title")), "普通程序审理");
+        assert_non_null(json_string_value(json_object_get(it, "case_number")));
+        assert_true(json_array_size(json_object_get(it, "deadlines")) >= 1);
+    }
+    yzt_response_free(&r);
+    return found;
+}
+
+static void pending_lists_cases_no_judge_holds(void **state)
+{
+    struct yzt_response r = {0};
+    int64_t awaiting_triage = new_case(false);
+    int64_t id = new_case(true);
+    /* On a trial track without a judge: listed for triage officers and court admins. */
+    assert_true(pending_lists(&triage, id));
+    assert_true(pending_lists(&admin, id));
+    assert_false(pending_lists(&triage, awaiting_triage));
+    /* Another court's admin does not see it. */
+    assert_false(pending_lists(&admin_jb, id));
+    /* Drawn: no longer pending; its judge recused: pending again. */
+    draw(id, 200, &r);
+    assert_false(pending_lists(&triage, id));
+    int64_t judge_id = current_judge(id);
+    assert_true(judge_id != 0);
+    recuse(&triage, id, judge_id, "relationship", "与当事人有利害关系", 201, &r);
+    assert_true(pending_lists(&triage, id));
+    /* Other roles are refused by the route. */
+    get(&judge, "/api/v1/assignment/pending", &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    get(&party, "/api/v1/assignment/pending", &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    get(&supervisor, "/api/v1/assignment/pending", &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    yzt_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -987,6 +1040,7 @@ int main(void)
         cmocka_unit_test(fast_track_cases_go_to_fast_track_teams_and_conversion_redraws),
         cmocka_unit_test(configured_relationships_exclude_and_refuse),
         cmocka_unit_test(a_tampered_draw_is_a_mismatch),
+        cmocka_unit_test(pending_lists_cases_no_judge_holds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

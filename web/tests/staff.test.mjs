@@ -104,7 +104,7 @@ test('the triage officer assigns by draw, sees the verified draw, and designates
     await decide(page, ids[0], 'simplified')
     await decide(page, ids[1], 'simplified')
 
-    // The list of cases on the simplified track leads to the case page.
+    // The cases awaiting assignment lead to the case page.
     await page.goto(srv.base + '/assignment')
     await page.locator(`[data-test=as-case-${ids[0]}]`).waitFor()
     await check(c, '51-assignment-list')
@@ -150,6 +150,10 @@ test('the triage officer assigns by draw, sees the verified draw, and designates
     await page.locator('[data-test=assign-current]', { hasText: '何法官' }).waitFor()
     assert.match(await page.locator('[data-test=assign-record]').first().innerText(), /指定分案[\s\S]*该案与何法官/)
     await check(c, '55-designated')
+
+    // Both cases have a judge now: nothing awaits assignment.
+    await page.goto(srv.base + '/assignment')
+    await page.getByText('暂无待分案的案件。').waitFor()
 
     // The team queue shows the case with its judge and deadline.
     await page.goto(srv.base + '/teams')

@@ -198,3 +198,16 @@ export interface BatchReport {
   rejected: number
   items: BatchRow[]
 }
+
+/** GET /assignment/pending: a case on a trial track that no judge holds. */
+export interface PendingCase {
+  matter_id: number
+  title: string
+  state: string
+  state_title: string
+  track: string
+  case_number: string
+  registered_at: string
+  deadlines: RunningDeadline[]
+  overdue: boolean
+}

@@ -150,7 +150,7 @@ export default {
   },
   // ---- court staff and institutions: assignment, queues, administration, cross-region and bulk filing ----
   staffNav: {
-    assignment: '分案', teams: '审判团队', myQueue: '我的案件', myConflicts: '我的利害关系', crossRegion: '跨域立案',
+    assignment: '待分案', teams: '审判团队', myQueue: '我的案件', myConflicts: '我的利害关系', crossRegion: '跨域立案',
     staff: '人员管理', roster: '名册管理', batch: '批量立案',
   },
   assign: {
@@ -167,8 +167,8 @@ export default {
     recusals: '回避', noRecusals: '没有回避记录。', recusalTitle: '登记回避', recusalJudge: '回避的法官',
     recusalKind: '回避类型', recusalReason: '回避理由', recusalButton: '登记回避', recused: '已登记回避。',
     recusalKinds: { party_application: '当事人申请回避', relationship: '利害关系', self_declared: '自行回避' },
-    listHint: '已分流到审理程序的本院案件。打开案件可随机分案或指定分案，并查看分案记录。',
-    track: '审理程序', noCases: '暂无案件。', updated: '更新于',
+    listHint: '本院已分流到小额诉讼、简易或普通程序而尚无承办法官的案件（含承办法官回避后待重新分案的），先立案的在前。打开案件可随机分案或指定分案，并查看分案记录。',
+    noCases: '暂无待分案的案件。', registeredAt: '立案于',
   },
   queues: {
     case: '案件', state: '状态', judge: '承办法官', deadlines: '期限', overdue: '已超期', empty: '暂无在办案件。',
