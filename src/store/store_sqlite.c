@@ -35,9 +35,33 @@
 #define WATCH_MAX 8
 #define CHANGED_MAX 256 /* changed rows remembered per group; beyond: "all" */
 
+/* The transaction-control statements every request runs: prepared once per
+ * connection, since parsing "BEGIN" anew cost more than the point read it
+ * wraps (perf on GET /api/v1/matters/{id}: the parser and its allocations). */
+enum ctl {
+    CTL_BEGIN,
+    CTL_BEGIN_IMMEDIATE,
+    CTL_COMMIT,
+    CTL_ROLLBACK,
+    CTL_SAVEPOINT,
+    CTL_RELEASE,
+    CTL_ROLLBACK_TO,
+    CTL_COUNT
+};
+static const char *const ctl_sql[CTL_COUNT] = {
+    [CTL_BEGIN] = "BEGIN",
+    [CTL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [CTL_COMMIT] = "COMMIT",
+    [CTL_ROLLBACK] = "ROLLBACK",
+    [CTL_SAVEPOINT] = "SAVEPOINT yz_request",
+    [CTL_RELEASE] = "RELEASE yz_request",
+    [CTL_ROLLBACK_TO] = "ROLLBACK TO yz_request",
+};
+
 struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[YZ_STORE_MAX_STATEMENTS];
+    sqlite3_stmt *ctl[CTL_COUNT]; /* prepared on first use */
 };
 
 /* One queued yz_store_write(), on the caller's stack while it waits. */
@@ -149,6 +173,24 @@ static enum yz_err exec_fixed(sqlite3 *db, const char *sql_fixed, struct yz_buf 
     return YZ_OK;
 }
 
+/* Runs one transaction-control statement on c (err may be NULL). */
+static enum yz_err exec_ctl(struct conn *c, enum ctl which, struct yz_buf *err)
+{
+    int rc = SQLITE_OK;
+    if (!c->ctl[which])
+        rc = sqlite3_prepare_v3(c->db, ctl_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                &c->ctl[which], NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(c->ctl[which]);
+        sqlite3_reset(c->ctl[which]);
+    }
+    if (rc == SQLITE_DONE)
+        return YZ_OK;
+    if (err)
+        yz_buf_addf(err, "sqlite: %s", sqlite3_errmsg(c->db));
+    return yz_sqlite_map(rc);
+}
+
 static enum yz_err conn_open(struct sqlite_store *st, const char *path, struct conn *c,
                              struct yz_buf *err)
 {
@@ -190,6 +232,8 @@ static void conn_close(struct conn *c)
     for (int i = 0; i < YZ_STORE_MAX_STATEMENTS; i++)
         if (c->stmts[i])
             sqlite3_finalize(c->stmts[i]);
+    for (int i = 0; i < CTL_COUNT; i++)
+        sqlite3_finalize(c->ctl[i]);
     sqlite3_close(c->db);
     c->db = NULL;
 }
@@ -374,7 +418,7 @@ static enum yz_err begin(struct sqlite_store *st, struct conn *c, bool write, st
     enum yz_err e;
     for (int waited = 0;; waited += 10) {
         yz_buf_reset(err);
-        e = exec_fixed(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+        e = exec_ctl(c, write ? CTL_BEGIN_IMMEDIATE : CTL_BEGIN, err);
         if (e != YZ_ERR_UNAVAILABLE || waited >= st->busy_timeout_ms)
             break;
         sqlite3_sleep(10);
@@ -409,9 +453,9 @@ static enum yz_err sqlite_read(struct sqlite_store *st, yz_tx_fn fn, void *ctx)
     if (e == YZ_OK) {
         e = run_fn(st, c, fn, ctx);
         /* A read transaction has nothing to keep: end it either way. */
-        exec_fixed(c->db, e == YZ_OK ? "COMMIT" : "ROLLBACK", NULL);
+        exec_ctl(c, e == YZ_OK ? CTL_COMMIT : CTL_ROLLBACK, NULL);
         if (!sqlite3_get_autocommit(c->db))
-            exec_fixed(c->db, "ROLLBACK", NULL);
+            exec_ctl(c, CTL_ROLLBACK, NULL);
     }
     yz_buf_release(&err);
     release(st, c);
@@ -431,7 +475,7 @@ static bool run_request(struct sqlite_store *st, struct wreq *r, struct yz_buf *
 {
     sqlite3 *db = st->wconn.db;
     yz_buf_reset(err);
-    r->result = exec_fixed(db, "SAVEPOINT yz_request", err);
+    r->result = exec_ctl(&st->wconn, CTL_SAVEPOINT, err);
     if (r->result != YZ_OK) {
         yz_log_error("savepoint failed: %s", err->data);
         return !sqlite3_get_autocommit(db);
@@ -446,14 +490,14 @@ static bool run_request(struct sqlite_store *st, struct wreq *r, struct yz_buf *
     }
     if (r->result == YZ_OK) {
         yz_buf_reset(err);
-        r->result = exec_fixed(db, "RELEASE yz_request", err);
+        r->result = exec_ctl(&st->wconn, CTL_RELEASE, err);
         if (r->result == YZ_OK)
             return true;
         yz_log_error("release failed: %s", err->data);
     }
     /* The fn failed: undo its work only. ROLLBACK TO keeps the savepoint open. */
-    if (exec_fixed(db, "ROLLBACK TO yz_request", NULL) != YZ_OK ||
-        exec_fixed(db, "RELEASE yz_request", NULL) != YZ_OK)
+    if (exec_ctl(&st->wconn, CTL_ROLLBACK_TO, NULL) != YZ_OK ||
+        exec_ctl(&st->wconn, CTL_RELEASE, NULL) != YZ_OK)
         return !sqlite3_get_autocommit(db);
     return true;
 }
@@ -495,16 +539,16 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
         }
         if (lost) {
             if (!sqlite3_get_autocommit(db))
-                exec_fixed(db, "ROLLBACK", NULL);
+                exec_ctl(&st->wconn, CTL_ROLLBACK, NULL);
             continue; /* the requests after the one that lost it get a new transaction */
         }
         yz_buf_reset(&err);
-        e = exec_fixed(db, "COMMIT", &err);
+        e = exec_ctl(&st->wconn, CTL_COMMIT, &err);
         if (e != YZ_OK) {
             /* Nothing of the group is durable: every request in it fails. */
             yz_log_error("commit failed: %s", err.data);
             if (!sqlite3_get_autocommit(db))
-                exec_fixed(db, "ROLLBACK", NULL);
+                exec_ctl(&st->wconn, CTL_ROLLBACK, NULL);
             fail_done_so_far(first, r, e);
         }
         transactions++;
