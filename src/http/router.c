@@ -18,6 +18,7 @@
 #include "http/idempotency.h"
 #include "http/validate.h"
 #include "accounts/session.h"
+#include "core/jsonwrite.h"
 #include "core/log.h"
 #include "core/num.h"
 #include "core/utf8.h"
@@ -63,13 +64,15 @@ const char *yz_req_header(const struct yz_req *req, const char *name)
     return req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
+/* The largest JSON response: lists are paged, so this is only a backstop. */
+#define MAX_JSON_RESPONSE (256u << 20)
+
 static char *dump(const json_t *j, size_t *len)
 {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
-    if (!s)
-        YZ_BUG("json_dumps failed");
-    *len = strlen(s);
-    return s;
+    struct yz_buf out = YZ_BUF_INIT(MAX_JSON_RESPONSE);
+    if (!yz_json_write(&out, j))
+        YZ_BUG("a JSON response over the size or depth cap");
+    return yz_buf_detach(&out, len);
 }
 
 void yz_router_problem(struct yz_req *req, enum yz_err e, struct yz_rendered *out)

@@ -1,0 +1,160 @@
+/*
+ * Unit tests for src/core/jsonwrite.c: the text is byte for byte what
+ * json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes, for hand-picked edge
+ * cases and for thousands of random trees; the caps are kept.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonwrite.h"
+
+/* Fails unless yz_json_write and json_dumps agree on v; consumes v. */
+static void same_as_jansson(json_t *v)
+{
+    char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_non_null(want);
+    struct yz_buf out = YZ_BUF_INIT(1 << 24);
+    assert_true(yz_json_write(&out, v));
+    if (out.len != strlen(want) || memcmp(out.data, want, out.len) != 0)
+        fail_msg("jansson: %s\nours:    %s", want, out.data);
+    free(want);
+    yz_buf_release(&out);
+    json_decref(v);
+}
+
+static void edge_cases_match_json_dumps(void **state)
+{
+    same_as_jansson(json_object());
+    same_as_jansson(json_array());
+    same_as_jansson(json_true());
+    same_as_jansson(json_false());
+    same_as_jansson(json_null());
+    same_as_jansson(json_integer(0));
+    same_as_jansson(json_integer(-7));
+    same_as_jansson(json_integer(INT64_MAX));
+    same_as_jansson(json_integer(INT64_MIN));
+    same_as_jansson(json_real(1.5));
+    same_as_jansson(json_real(100.0));
+    same_as_jansson(json_real(-0.0));
+    same_as_jansson(json_real(1e300));
+    same_as_jansson(json_real(0.1));
+    same_as_jansson(json_string(""));
+    same_as_jansson(json_string("诉讼服务 \"引号\" \\反斜杠\\ /斜杠/ \t\n\r\b\f \x01\x1f\x7f"));
+    same_as_jansson(json_stringn("a\0b", 3)); /* an escaped NUL inside */
+    same_as_jansson(json_string("\xe2\x80\xa8 U+2028 and \xf0\x9f\x98\x80 stay as they are"));
+    json_t *o = json_object();
+    json_object_set_new(o, "z", json_integer(1)); /* insertion order, not sorted */
+    json_object_set_new(o, "a\"\n", json_string("键要转义"));
+    json_object_set_new(o, "", json_array());
+    json_object_set_new(o, "嵌套", json_pack("{s:[i, {}, [], s, n]}", "x", 1, "y"));
+    same_as_jansson(o);
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 32);
+}
+
+static json_t *random_string(void)
+{
+    static const char *const pieces[] = {"a", "Z", "9", " ", "\"", "\\", "/", "\n", "\t", "\x01",
+                                         "\x1f", "\x7f", "法", "院", "\xc2\xa9", "\xf0\x9f\x98\x80",
+                                         "{", "}", ":", ","};
+    char s[200];
+    size_t n = 0, count = next() % 12;
+    for (size_t i = 0; i < count; i++) {
+        const char *p = pieces[next() % (sizeof pieces / sizeof pieces[0])];
+        size_t k = strlen(p);
+        memcpy(s + n, p, k);
+        n += k;
+    }
+    if (next() % 16 == 0) /* now and then a NUL inside */
+        s[n++] = '\0';
+    return json_stringn(s, n);
+}
+
+static json_t *random_value(int depth)
+{
+    switch (depth > 4 ? next() % 6 : next() % 8) {
+    case 0:
+        return json_integer((json_int_t)((int64_t)((uint64_t)next() << 32 | next())));
+    case 1:
+        return json_integer((json_int_t)(next() % 2000) - 1000);
+    case 2:
+        return random_string();
+    case 3:
+        return next() % 2 ? json_true() : json_false();
+    case 4:
+        return json_null();
+    case 5:
+        return json_real((double)(int32_t)next() / 64.0);
+    case 6: {
+        json_t *a = json_array();
+        for (uint32_t i = next() % 5; i > 0; i--)
+            json_array_append_new(a, random_value(depth + 1));
+        return a;
+    }
+    default: {
+        json_t *o = json_object();
+        for (uint32_t i = next() % 5; i > 0; i--) {
+            json_t *k = random_string();
+            json_object_setn_new(o, json_string_value(k), json_string_length(k),
+                                 random_value(depth + 1));
+            json_decref(k);
+        }
+        return o;
+    }
+    }
+}
+
+static void random_trees_match_json_dumps(void **state)
+{
+    for (int i = 0; i < 5000; i++)
+        same_as_jansson(random_value(0));
+}
+
+static void caps_are_kept(void **state)
+{
+    /* Depth: one level too many fails, the limit itself passes. */
+    json_t *deep = json_array(), *inner = deep;
+    for (int i = 0; i < YZ_JSON_WRITE_MAX_DEPTH; i++) {
+        json_t *a = json_array();
+        json_array_append_new(inner, a);
+        inner = a;
+    }
+    struct yz_buf out = YZ_BUF_INIT(1 << 20);
+    assert_true(yz_json_write(&out, deep));
+    yz_buf_reset(&out);
+    json_array_append_new(inner, json_array());
+    assert_false(yz_json_write(&out, deep));
+    yz_buf_release(&out);
+    json_decref(deep);
+    /* Size: the buffer's cap is never passed. */
+    json_t *s = json_string("一二三四五六七八九十");
+    struct yz_buf small = YZ_BUF_INIT(16);
+    assert_false(yz_json_write(&small, s));
+    assert_true(small.len <= 16);
+    yz_buf_release(&small);
+    json_decref(s);
+    assert_false(yz_json_write(&small, NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(edge_cases_match_json_dumps),
+        cmocka_unit_test(random_trees_match_json_dumps),
+        cmocka_unit_test(caps_are_kept),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
