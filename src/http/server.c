@@ -37,6 +37,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -166,10 +167,18 @@ static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
+_Static_assert(offsetof(struct yz_field_errors, items) == 0 &&
+                   offsetof(struct yz_field_errors, count) >= sizeof(struct yz_field_error),
+               "init_req skips the slots at the start of yz_field_errors");
+
 static void init_req(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
                      struct yz_req *req)
 {
-    memset(req, 0, sizeof *req);
+    /* All but the field-error slots (about 20 KB, each written before it is
+     * read) starts zeroed: clearing those too was a tenth of a point read. */
+    size_t slots = offsetof(struct yz_req, fields) + offsetof(struct yz_field_errors, count);
+    memset(req, 0, offsetof(struct yz_req, fields));
+    memset((char *)req + slots, 0, sizeof *req - slots);
     req->app = s->app;
     req->conn = c;
     req->tls = s->opt.tls_cert_pem != NULL;
