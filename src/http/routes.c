@@ -173,7 +173,7 @@ static const struct yz_route routes[] = {
      "支付网关回调（X-Gateway-Signature 签名）"},
 
     {"mediation.messages", YZ_GET, "/api/v1/matters/{id}/messages", yz_room_http_messages,
-     SIGNED_IN, yz_room_list_params, NULL, 0, 200, "mediation", "调解室消息（本人可见的私信及共同消息）"},
+     SIGNED_IN, yz_room_list_params, NULL, 0, 200, "mediation", "调解室消息（本人可见的私信及共同消息）及调解室成员（用户编号、姓名、身份）"},
     {"mediation.post_message", YZ_POST, "/api/v1/matters/{id}/messages",
      yz_room_http_post_message, SIGNED_IN, yz_room_matter_params, yz_room_message_body,
      YZ_ROUTE_IDEMPOTENT, 201, "mediation", "在调解室发送消息（私信或共同）"},
@@ -235,6 +235,9 @@ static const struct yz_route routes[] = {
     {"roster.mediator_workload", YZ_GET, "/api/v1/roster/mediators/{id}/workload",
      yz_roster_http_mediator_workload, SIGNED_IN, yz_roster_id_params, NULL, 0, 200, "roster",
      "调解员工作量：受理、在办、成功率、平均用时、超期、司法确认率"},
+    {"roster.mine", YZ_GET, "/api/v1/me/roster", yz_roster_http_mine,
+     ROLES(YZ_ROLE_BIT(MEDIATOR) | YZ_ROLE_BIT(ORG_ADMIN)), NULL, NULL, 0, 200, "roster",
+     "本人在特邀调解名册中的记录：调解员本人的名册条目、调解组织管理员管理的调解组织（用于查看工作量）"},
     {"roster.training_add", YZ_POST, "/api/v1/roster/mediators/{id}/training",
      yz_roster_http_training_add, ROLES(YZ_ROLE_BIT(COURT_ADMIN) | YZ_ROLE_BIT(ORG_ADMIN)),
      yz_roster_id_params, yz_roster_training_body, YZ_ROUTE_IDEMPOTENT, 201, "roster",

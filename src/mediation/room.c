@@ -54,6 +54,9 @@ static struct yz_sql_def q_insert_session = YZ_SQL(
 static struct yz_sql_def q_sessions = YZ_SQL(
     "SELECT id, starts_at, mode, place, created_at FROM mediation_sessions WHERE matter_id = ?"
     " ORDER BY starts_at, id LIMIT 200");
+static struct yz_sql_def q_members = YZ_SQL(
+    "SELECT p.user_id, u.name, p.capacity FROM matter_participants p JOIN users u"
+    " ON u.id = p.user_id WHERE p.matter_id = ? ORDER BY p.user_id LIMIT 200");
 static struct yz_sql_def q_people = YZ_SQL(
     "SELECT p.user_id, u.email_enc FROM matter_participants p JOIN users u ON u.id = p.user_id"
     " WHERE p.matter_id = ? ORDER BY p.user_id LIMIT 200");
@@ -222,11 +225,24 @@ static enum yz_err messages_tx(struct yz_tx *tx, void *p)
                                                         : json_integer(yz_col_i64(st, 2)));
         json_array_append_new(items, o);
     }
+    /* Who is in the room, so a reader can tell the senders apart and write
+     * privately to the mediator (or, as the mediator, to one party). */
+    json_t *members = json_array();
+    if (e == YZ_OK) {
+        st = yz_sql(tx, &q_members);
+        yz_bind_i64(st, 1, id);
+        while ((e = yz_step(st, &row)) == YZ_OK && row)
+            json_array_append_new(members, json_pack("{s:I, s:s, s:s}", "user_id",
+                                                     (json_int_t)yz_col_i64(st, 0), "name",
+                                                     yz_col_text(st, 1), "capacity",
+                                                     yz_col_text(st, 2)));
+    }
     if (e != YZ_OK) {
         json_decref(items);
+        json_decref(members);
         return e;
     }
-    c->resp->body = json_pack("{s:o}", "items", items);
+    c->resp->body = json_pack("{s:o, s:o}", "items", items, "members", members);
     return YZ_OK;
 }
 

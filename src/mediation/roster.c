@@ -1494,6 +1494,57 @@ out:
     return e;
 }
 
+/* ---- the caller's own entries ------------------------------------------------------- */
+
+static struct yz_sql_def q_my_mediators = YZ_SQL(
+    "SELECT m.id, m.name, m.court_id, coalesce(m.org_id, 0), coalesce(o.name, ''), m.available,"
+    " m.status FROM mediators m LEFT JOIN mediation_orgs o ON o.id = m.org_id"
+    " WHERE m.user_id = ? ORDER BY m.id LIMIT ?");
+static struct yz_sql_def q_my_orgs =
+    YZ_SQL("SELECT id, name, court_id, status FROM mediation_orgs WHERE admin_user_id = ?"
+           " ORDER BY id LIMIT ?");
+
+enum yz_err yz_roster_mine(struct yz_tx *tx, const struct yz_principal *who, json_t **out)
+{
+    *out = NULL;
+    json_t *meds = json_array(), *orgs = json_array();
+    enum yz_err e = YZ_OK;
+    bool row;
+    if (who->role == YZ_ROLE_MEDIATOR && who->user_id) {
+        struct yz_stmt *st = yz_sql(tx, &q_my_mediators);
+        yz_bind_i64(st, 1, who->user_id);
+        yz_bind_i64(st, 2, yz_tx_max_rows(tx));
+        while ((e = yz_step(st, &row)) == YZ_OK && row) {
+            int64_t org = yz_col_i64(st, 3);
+            json_array_append_new(
+                meds, json_pack("{s:I, s:s, s:I, s:o, s:o, s:b, s:s}", "id",
+                                (json_int_t)yz_col_i64(st, 0), "name", yz_col_text(st, 1),
+                                "court_id", (json_int_t)yz_col_i64(st, 2), "org_id",
+                                org ? json_integer(org) : json_null(), "org_name",
+                                org ? json_string(yz_col_text(st, 4)) : json_null(), "available",
+                                (int)yz_col_i64(st, 5), "status", yz_col_text(st, 6)));
+        }
+    }
+    if (e == YZ_OK && who->role == YZ_ROLE_ORG_ADMIN && who->user_id) {
+        struct yz_stmt *st = yz_sql(tx, &q_my_orgs);
+        yz_bind_i64(st, 1, who->user_id);
+        yz_bind_i64(st, 2, yz_tx_max_rows(tx));
+        while ((e = yz_step(st, &row)) == YZ_OK && row)
+            json_array_append_new(orgs, json_pack("{s:I, s:s, s:I, s:s}", "id",
+                                                  (json_int_t)yz_col_i64(st, 0), "name",
+                                                  yz_col_text(st, 1), "court_id",
+                                                  (json_int_t)yz_col_i64(st, 2), "status",
+                                                  yz_col_text(st, 3)));
+    }
+    if (e != YZ_OK) {
+        json_decref(meds);
+        json_decref(orgs);
+        return e;
+    }
+    *out = json_pack("{s:o, s:o}", "mediators", meds, "orgs", orgs);
+    return YZ_OK;
+}
+
 /* ---- recommendation ------------------------------------------------------------- */
 
 void yz_roster_score(struct yz_roster_candidate *c)

@@ -235,6 +235,14 @@ enum yz_err yz_roster_mediator_workload(struct yz_tx *tx, struct yz_app *app,
 enum yz_err yz_roster_org_workload(struct yz_tx *tx, struct yz_app *app,
                                    const struct yz_principal *who, int64_t id, json_t **out);
 
+/*
+ * The caller's own places on the roster, so a mediator or an organisation's
+ * admin can find their workload: {"mediators": [...], "orgs": [...]} — the
+ * mediator entries linked to who's account, the organisations who
+ * administers. Empty lists for anyone else.
+ */
+enum yz_err yz_roster_mine(struct yz_tx *tx, const struct yz_principal *who, json_t **out);
+
 /* ---- recommendation ---------------------------------------------------- */
 
 /* How a mediator's specialties relate to the dispute's cause. */

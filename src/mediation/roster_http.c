@@ -404,3 +404,15 @@ enum yz_err yz_roster_http_mediator_workload(struct yz_req *req, struct yz_resp 
     struct read_ctx c = {req, resp, yz_req_param_id(req, "id"), 0, 0};
     return finish(req, yz_store_read(req->app->store, mediator_workload_tx, &c), c.id);
 }
+
+static enum yz_err mine_tx(struct yz_tx *tx, void *p)
+{
+    struct read_ctx *c = p;
+    return yz_roster_mine(tx, &c->req->who, &c->resp->body);
+}
+
+enum yz_err yz_roster_http_mine(struct yz_req *req, struct yz_resp *resp)
+{
+    struct read_ctx c = {req, resp, 0, 0, 0};
+    return yz_store_read(req->app->store, mine_tx, &c);
+}

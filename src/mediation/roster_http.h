@@ -22,6 +22,8 @@ enum yz_err yz_roster_http_mediator_get(struct yz_req *req, struct yz_resp *resp
 enum yz_err yz_roster_http_recommend(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_roster_http_org_workload(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_roster_http_mediator_workload(struct yz_req *req, struct yz_resp *resp);
+/* GET /me/roster: the caller's own mediator entries and organisations. */
+enum yz_err yz_roster_http_mine(struct yz_req *req, struct yz_resp *resp);
 /* Changes. */
 enum yz_err yz_roster_http_org_create(struct yz_req *req, struct yz_resp *resp);
 enum yz_err yz_roster_http_org_update(struct yz_req *req, struct yz_resp *resp);

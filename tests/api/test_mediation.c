@@ -140,6 +140,21 @@ static void settled_and_judicially_confirmed(void **state)
     yzt_response_free(&r);
     yzt_request(&mediator, "GET", path, NULL, NULL, &r);
     assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 2);
+    /* The room's members by name and capacity: how a reader tells the senders apart. */
+    json_t *member;
+    int mediators_seen = 0, respondents_seen = 0;
+    json_array_foreach(yzt_json_at(r.json, "members"), i, member)
+    {
+        const char *cap = json_string_value(json_object_get(member, "capacity"));
+        int64_t uid = json_integer_value(json_object_get(member, "user_id"));
+        if (strcmp(cap, "mediator") == 0 && uid == mediator_user) {
+            assert_string_equal(json_string_value(json_object_get(member, "name")), "钱调解员");
+            mediators_seen++;
+        }
+        respondents_seen += strcmp(cap, "defendant") == 0 && uid == respondent;
+    }
+    assert_int_equal(mediators_seen, 1);
+    assert_int_equal(respondents_seen, 1);
     yzt_response_free(&r);
     snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
     yzt_request(&other, "GET", path, NULL, NULL, &r);

@@ -812,6 +812,47 @@ static void track_record_and_workload_follow_mediations(void **state)
 
 /* ---- suspension ---- */
 
+/* GET /me/roster: a mediator finds their own entry, an organisation's admin
+ * their organisation (the ids the workload routes take); nobody else's. */
+static void own_roster_entries_lead_to_the_workload(void **state)
+{
+    struct yzt_client mediator = {.srv = &srv}, demo_admin = {.srv = &srv},
+                      new_admin = {.srv = &srv}, party = {.srv = &srv}, anon = {.srv = &srv};
+    yzt_demo_login(&mediator, MEDIATOR_PHONE);
+    yzt_demo_login(&demo_admin, ORG_ADMIN_PHONE);
+    yzt_demo_login(&new_admin, NEW_ADMIN_PHONE);
+    yzt_demo_login(&party, PARTY_PHONE);
+    struct yzt_response r = {0};
+    get(&mediator, "/api/v1/me/roster", &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "mediators")), 1);
+    assert_int_equal(yzt_json_int(&r, "mediators.0.id"), demo_mediator);
+    assert_int_equal(yzt_json_int(&r, "mediators.0.org_id"), demo_org);
+    assert_int_equal(yzt_json_int(&r, "mediators.0.court_id"), court);
+    assert_string_equal(yzt_json_str(&r, "mediators.0.name"), "钱调解员");
+    assert_string_equal(yzt_json_str(&r, "mediators.0.org_name"), "渝中区人民调解委员会");
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "orgs")), 0);
+    get(&demo_admin, "/api/v1/me/roster", &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "orgs")), 1);
+    assert_int_equal(yzt_json_int(&r, "orgs.0.id"), demo_org);
+    assert_string_equal(yzt_json_str(&r, "orgs.0.status"), "active");
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "mediators")), 0);
+    /* The other organisation's admin sees only theirs. */
+    get(&new_admin, "/api/v1/me/roster", &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(yzt_json_at(r.json, "orgs")), 1);
+    assert_int_equal(yzt_json_int(&r, "orgs.0.id"), new_org);
+    /* Parties, court staff and strangers have no roster entry to ask about. */
+    get(&party, "/api/v1/me/roster", &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    get(&admin, "/api/v1/me/roster", &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    get(&anon, "/api/v1/me/roster", &r);
+    yzt_assert_status(&r, 401);
+    yzt_response_free(&r);
+}
+
 static void suspension_takes_entries_off_the_public_roster(void **state)
 {
     struct yzt_client party = {.srv = &srv};
@@ -875,6 +916,7 @@ int main(void)
         cmocka_unit_test(bad_input_names_the_field_and_stores_nothing),
         cmocka_unit_test(recommendation_ranks_with_reasons_and_skips_the_unavailable),
         cmocka_unit_test(track_record_and_workload_follow_mediations),
+        cmocka_unit_test(own_roster_entries_lead_to_the_workload),
         cmocka_unit_test(suspension_takes_entries_off_the_public_roster),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

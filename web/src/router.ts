@@ -21,6 +21,8 @@ const OVERSIGHT: Role[] = ['supervisor', 'court_admin']
 const ADMIN: Role[] = ['court_admin']
 const TEAM_READERS: Role[] = ['triage_officer', 'judge', 'assistant', 'clerk', 'court_admin']
 const CONFLICTS: Role[] = ['judge', 'triage_officer', 'court_admin']
+const MEDIATION: Role[] = ['party', 'lawyer', 'mediator', 'filing_clerk', 'court_admin']
+const ROSTER: Role[] = ['mediator', 'org_admin']
 
 const routes: RouteRecordRaw[] = [
   { path: '/', component: () => import('./pages/HomePage.vue'), meta: { title: 'nav.home' } },
@@ -52,6 +54,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/judges/:id/conflicts', component: () => import('./pages/ConflictsPage.vue'), meta: { title: 'conflicts.title', roles: CONFLICTS } },
   { path: '/filing/batches/new', component: () => import('./pages/BatchUploadPage.vue'), meta: { title: 'staffNav.batch', roles: PARTY } },
   { path: '/filing/batches/:id', component: () => import('./pages/BatchPage.vue'), meta: { title: 'batch.resultTitle', roles: PARTY } },
+  // Mediation (诉前调解): the party's application, everyone's list and room, the roster's workload.
+  { path: '/mediation', component: () => import('./pages/MediationListPage.vue'), meta: { title: 'mediation.title', roles: MEDIATION } },
+  { path: '/mediation/new', component: () => import('./pages/MediationApplyPage.vue'), meta: { title: 'mediation.applyTitle', roles: PARTY } },
+  { path: '/mediation/workload', component: () => import('./pages/MediationWorkloadPage.vue'), meta: { title: 'mediation.workloadTitle', roles: ROSTER } },
+  { path: '/mediation/:id', component: () => import('./pages/MediationRoomPage.vue'), meta: { title: 'mediation.roomTitle', signedIn: true } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
 ]
 

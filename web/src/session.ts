@@ -64,6 +64,8 @@ export const session = {
     const r = state.user?.role
     if (r === 'filing_clerk' || r === 'court_admin') return '/clerk/queue'
     if (r === 'party' || r === 'lawyer') return '/matters'
+    if (r === 'mediator') return '/mediation'
+    if (r === 'org_admin') return '/mediation/workload'
     return '/'
   },
 }

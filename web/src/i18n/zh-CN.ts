@@ -276,5 +276,68 @@ export default {
     submitHint: '提交后，法院将在七日内审查；材料不全的，会一次性告知需要补正的内容。',
     submit: '提交立案申请', submitCorrection: '提交补正材料', prev: '上一步', next: '下一步',
   },
+  // ---- mediation (诉前调解): the party's application and room, the mediator's
+  // intake, room and workload, the court's delegation. Kept in one block.
+  mediation: {
+    nav: { party: '诉前调解', mediator: '调解工作台', staff: '调解委派', workload: '调解工作量' },
+    title: '诉前调解', roomTitle: '调解室', applyTitle: '申请诉前调解', workloadTitle: '调解工作量',
+    apply: '申请诉前调解', none: '暂无调解事项。', open: '进入调解室', number: '调解编号',
+    intro: '诉前调解不收费。调解成功的，可申请司法确认或出具调解书；调解不成的，无争议事实和送达地址将转入立案。',
+    groups: { intake: '待接受委派', running: '调解中', waiting: '待委派', done: '已结束' },
+    court: '受理法院', cause: '纠纷类型（案由）', chosenCause: '已选案由', claims: '调解请求', facts: '纠纷事实与理由',
+    amount: '涉及金额（元，可不填）', yuanHint: '以元为单位，如 20000', service: '送达地址', servicePhone: '送达联系电话',
+    consent: '我同意先行诉前调解，并知悉调解期限为三十日', submit: '提交调解申请', submitted: '已提交，调解编号 {number}',
+    addRespondent: '增加被申请人', needCause: '请先选择纠纷类型（案由）',
+    state: '当前状态', mediator: '调解员', members: '调解室成员', summary: '纠纷概况', claimsShort: '请求',
+    capacities: { mediator: '调解员', applicant: '申请人', plaintiff: '申请人', defendant: '被申请人', third_party: '第三人', agent: '代理人', party: '当事人' },
+    deadlines: {
+      delegation: '指定调解员期限', acceptance: '调解员确认接受期限', mediation: '诉前调解期限',
+    },
+    deadlineDue: '至 {date}', deadlineStopped: '已停止计算',
+    // intake
+    intake: '委派待接受', intakeHint: '法院委派您调解本纠纷，请在期限内接受或说明理由拒绝。', accept: '接受委派',
+    decline: '拒绝委派', declineReason: '拒绝理由', accepted: '已接受委派，调解期限开始计算。', declined: '已拒绝委派，已退回法院重新委派。',
+    // delegation
+    delegate: '委派调解员', recommend: '推荐的调解员', noRecommend: '本院名册中暂无可接受委派的调解员。',
+    score: '推荐分', load: '当前承办', jointChoice: '当事人共同选定该调解员', delegateReason: '委派理由（可不填）',
+    delegateNow: '委派', delegated: '已委派 {name}，待调解员接受。', pick: '选择调解员',
+    // sessions
+    sessions: '调解安排', noSessions: '尚未安排调解。', schedule: '安排调解', startsAt: '开始时间', mode: '调解方式',
+    modes: { online: '线上调解', onsite: '现场调解' }, place: '地点或线上调解室', scheduled: '已安排，已通知各方。',
+    // minutes
+    minutes: '调解笔录', noMinutes: '暂无笔录。', recordMinutes: '记录笔录', minutesText: '笔录内容', minutesSaved: '笔录已记录。',
+    // messages
+    messages: '调解室消息', noMessages: '暂无消息。', messageText: '消息内容', send: '发送', to: '发送给',
+    toAll: '调解室全体（共同消息）', toPrivate: '仅 {name}（私信）', privateTo: '私信给 {name}', privateFrom: '私信',
+    me: '我', sent: '已发送。', closedRoom: '调解未在进行中，调解室暂不能发送消息。',
+    // agreement
+    agreement: '调解协议', propose: '拟定调解协议', term: '第 {n} 条', addTerm: '增加条款', removeTerm: '删除该条',
+    agreementAmount: '协议金额（元，可不填）', performanceDate: '履行期限（可不填）', proposeNow: '提交协议草案，请当事人确认',
+    proposed: '协议草案已发给各方当事人确认。', confirmations: '当事人确认', confirmedAt: '{name} 已于 {at} 确认',
+    notConfirmed: '尚无当事人确认。', youConfirmed: '您已确认本协议。', confirm: '确认调解协议', reject: '不同意调解协议',
+    rejectReason: '不同意的理由', confirmedNow: '您已确认调解协议。', rejectedNow: '已退回调解员，调解继续进行。',
+    conclude: '调解成功，签署调解协议', concluded: '调解成功，协议已生效。', effective: '协议生效日期',
+    // not settled
+    fail: '调解不成，转立案', undisputed: '无争议事实', undisputedHint: '逐项写明各方当事人均无异议的事实，将转入立案。',
+    addressesConfirmed: '已与各方确认送达地址', failNow: '记录无争议事实并转立案', failed: '调解不成，已转立案。',
+    // outcome
+    outcome: '调解结果', outcomes: {
+      settled: '调解成功，协议已生效。可以申请司法确认、申请出具调解书，或在履行后告知。',
+      performed: '协议已履行，调解结案。', confirmation_applied: '已申请司法确认，法院将依法审查。',
+      consent_judgment_requested: '已申请立案并出具调解书。', not_settled: '调解不成，已转入立案。',
+      closed: '调解已终结。', withdrawn: '调解申请已撤回。',
+    },
+    applyConfirmation: '申请司法确认', applied: '已申请司法确认。', confirmationMatter: '查看司法确认申请',
+    requestJudgment: '申请出具调解书', performedNow: '告知协议已履行', filingMatter: '查看转入的立案申请',
+    done: '已处理，当前状态：{state}',
+    // workload
+    noRoster: '您的账号尚未列入特邀调解名册。', available: '可接受委派', unavailable: '暂停接案',
+    figures: {
+      intake: '受理件数', running: '在办件数', decided: '办结件数', succeeded: '调解成功', success_rate_pct: '调解成功率',
+      average_days: '平均用时（天）', overdue: '超期件数', confirmed: '司法确认', confirmation_rate_pct: '司法确认率',
+      capacity: '可同时承办', load_pct: '当前负荷',
+    },
+    figure: '指标', value: '数值', orgMembers: '各调解员', pct: '{n}%', noValue: '—',
+  },
   notFound: { title: '页面不存在', text: '您访问的页面不存在或已移动。' },
 }

@@ -1,0 +1,244 @@
+// Pre-filing mediation in a real browser against a real server, through to an
+// agreement: the party applies (refused first without consent, the message by
+// the field and the input kept) → the filing clerk delegates to the
+// recommended mediator → the mediator declines without a reason (the API's
+// Chinese message under the field) and then accepts → schedules a session,
+// records minutes, writes in the room → proposes an agreement (a bad amount
+// is named by its field, the terms kept) → the party reads the room, answers
+// the mediator privately and confirms → the mediator concludes → both see the
+// outcome; the party applies for judicial confirmation. Then the mediator's
+// and the organisation's workload, and the party's pages at phone width.
+// Every page is checked by axe-core (lib/browser.mjs) and photographed.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './lib/server.mjs'
+import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
+
+const PASSWORD = 'Yizhan-Demo-2026'
+let srv
+let party
+let mediator
+let roomPath = ''
+
+before(async () => {
+  srv = await startServer()
+})
+after(async () => {
+  await party?.close()
+  await mediator?.close()
+  await srv?.stop()
+})
+
+async function login(c, phone) {
+  const { page } = c
+  await page.goto(srv.base + '/login')
+  await page.getByLabel('手机号码').fill(phone)
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
+  await page.locator('[data-test=login-submit]').click()
+  await page.locator('[data-test=who]').waitFor()
+}
+
+async function staffLogin(c, username) {
+  const { page } = c
+  await page.goto(srv.base + '/login')
+  await page.locator('label', { hasText: '法院工作人员' }).click()
+  await page.getByLabel('工作账号').fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
+  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp(username))
+  await page.locator('[data-test=login-submit]').click()
+  await page.locator('[data-test=who]').waitFor()
+}
+
+/** Waits until the room shows the state. */
+async function stateIs(page, title) {
+  await page.locator('[data-test=med-state]', { hasText: title }).waitFor()
+}
+
+function fieldError(page, label) {
+  return page.locator('.el-form-item.is-error', { has: page.getByLabel(label, { exact: true }) }).locator('.el-form-item__error')
+}
+
+test('the party applies for pre-filing mediation; consent is required and nothing typed is lost', async () => {
+  party = await openContext(DESKTOP)
+  const { page } = party
+  await login(party, '13800000001')
+  await page.getByRole('link', { name: '诉前调解' }).click()
+  await page.locator('[data-test=mediation-apply]').waitFor()
+  await check(party, '51-mediation-list-empty')
+  await page.locator('[data-test=mediation-apply]').click()
+  await page.getByLabel('案由名称').fill('民间借贷')
+  await page.getByRole('button', { name: '搜索' }).click()
+  await page.getByRole('button', { name: /民间借贷纠纷/ }).click()
+  await page.locator('[data-test=chosen-cause]').waitFor()
+  const p0 = page.locator('[data-test=party-0]')
+  assert.equal(await p0.getByLabel('姓名或名称').inputValue(), '张三')
+  await p0.locator('label.el-radio', { hasText: '男' }).click()
+  await p0.getByLabel('公民身份号码').fill('500103199001011232')
+  await p0.getByLabel('住所或经常居住地').fill('重庆市渝中区解放碑街道1号')
+  await p0.getByLabel('联系电话').fill('13800000001')
+  const p1 = page.locator('[data-test=party-1]')
+  await p1.getByLabel('姓名或名称').fill('王五')
+  await p1.getByLabel('住所或经常居住地').fill('重庆市江北区观音桥街道2号')
+  await page.getByLabel('调解请求').fill('请求被申请人偿还借款两万元')
+  await page.getByLabel('纠纷事实与理由').fill('2025年5月被申请人借款两万元，约定三个月归还，至今未还。')
+  await page.getByLabel('涉及金额（元，可不填）').fill('20000')
+  await page.getByLabel('送达地址', { exact: true }).fill('重庆市渝中区解放碑街道1号')
+  await page.getByLabel('送达联系电话').fill('13800000001')
+  // Without consent the API refuses; its message sits by the consent box.
+  await page.locator('[data-test=med-submit]').click()
+  const consentError = page.locator('.el-form-item.is-error', { has: page.locator('[data-test=med-consent]') }).locator('.el-form-item__error')
+  await consentError.waitFor()
+  assert.match(await consentError.innerText(), /同意/)
+  assert.equal(await page.getByLabel('调解请求').inputValue(), '请求被申请人偿还借款两万元')
+  assert.equal(await p1.getByLabel('姓名或名称').inputValue(), '王五')
+  await check(party, '52-mediation-apply-no-consent')
+  await page.locator('[data-test=med-consent]').click()
+  await page.locator('[data-test=med-submit]').click()
+  await page.waitForURL(/\/mediation\/\d+$/)
+  roomPath = new URL(page.url()).pathname
+  await stateIs(page, '待委派')
+  assert.match(await page.locator('main').innerText(), /（2026）渝0103民诉前调\d+号|民诉前调/)
+  await check(party, '53-mediation-room-submitted')
+})
+
+test('the filing clerk delegates to the recommended mediator', async () => {
+  const clerk = await openContext(DESKTOP)
+  try {
+    const { page } = clerk
+    await staffLogin(clerk, 'filing_clerk')
+    await page.getByRole('link', { name: '调解委派' }).click()
+    await page.getByRole('heading', { name: /待委派/ }).waitFor()
+    await check(clerk, '54-mediation-staff-list')
+    await page.locator(`a[href="${roomPath}"]`).click()
+    await page.locator('[data-test=pick-1]').waitFor()
+    assert.match(await page.locator('[data-test=pick-1]').innerText(), /钱调解员[\s\S]*擅长民间借贷纠纷/)
+    await check(clerk, '55-mediation-delegate')
+    await page.getByLabel('委派理由（可不填）').fill('擅长民间借贷纠纷，当前承办量低')
+    await page.locator('[data-test=dg-submit]').click()
+    await stateIs(page, '已委派待调解员接受')
+    await check(clerk, '56-mediation-delegated')
+  } finally {
+    await clerk.close()
+  }
+})
+
+test('the mediator declines without a reason (refused by the field), accepts, schedules, records and proposes', async () => {
+  mediator = await openContext(DESKTOP)
+  const { page } = mediator
+  await login(mediator, '13800000005')
+  await page.waitForURL('**/mediation')
+  await page.getByRole('heading', { name: /待接受委派/ }).waitFor()
+  await check(mediator, '57-mediator-intake')
+  await page.locator(`a[href="${roomPath}"]`).click()
+  await page.locator('[data-test=med-accept]').waitFor()
+  await page.locator('[data-test=dc-submit]').click()
+  await fieldError(page, '拒绝理由').waitFor()
+  assert.match(await fieldError(page, '拒绝理由').innerText(), /「拒绝理由」为必填项/)
+  await check(mediator, '58-mediator-decline-refused')
+  await page.locator('[data-test=med-accept]').click()
+  await stateIs(page, '调解中')
+
+  // A session, minutes and a joint message.
+  await page.locator('[data-test=ses-start]').fill('2030-06-03T09:30')
+  await page.getByLabel('地点或线上调解室').fill('线上调解室一')
+  await page.locator('[data-test=ses-submit]').click()
+  await page.locator('[data-test=room-session]', { hasText: '2030-06-03 09:30' }).waitFor()
+  await page.getByLabel('笔录内容').fill('双方到场，申请人陈述借款经过，被申请人认可借款事实，请求分期归还。')
+  await page.locator('[data-test=mn-submit]').click()
+  await page.locator('[data-test=med-minutes]', { hasText: '被申请人认可借款事实' }).waitFor()
+  await page.getByLabel('消息内容').fill('请双方于周五前提交还款方案。')
+  await page.locator('[data-test=msg-send]').click()
+  await page.locator('[data-test=room-message]', { hasText: '请双方于周五前提交还款方案' }).waitFor()
+  await check(mediator, '59-mediator-room')
+
+  // The agreement: a bad amount is named by its field, the terms stay.
+  await page.locator('[data-test=ag-term-0]').fill('被申请人王五于2030年12月31日前向申请人张三偿还借款两万元。')
+  await page.locator('[data-test=ag-add]').click()
+  await page.locator('[data-test=ag-term-1]').fill('申请人放弃其余请求。')
+  await page.locator('[data-test=ag-amount]').fill('两万')
+  await page.locator('[data-test=ag-submit]').click()
+  await fieldError(page, '协议金额（元，可不填）').waitFor()
+  assert.match(await fieldError(page, '协议金额（元，可不填）').innerText(), /协议金额/)
+  assert.equal(await page.locator('[data-test=ag-term-1]').inputValue(), '申请人放弃其余请求。')
+  await check(mediator, '60-mediator-agreement-refused')
+  await page.locator('[data-test=ag-amount]').fill('20000')
+  await page.locator('[data-test=ag-date]').fill('2030-12-31')
+  await page.locator('[data-test=ag-submit]').click()
+  await stateIs(page, '调解协议待确认')
+  assert.match(await page.locator('[data-test=ag-text]').innerText(), /一、被申请人王五于2030年12月31日前/)
+  await check(mediator, '61-mediator-agreement-proposed')
+})
+
+test('the party reads the room, writes to the mediator privately and confirms the agreement', async () => {
+  const { page } = party
+  await page.goto(srv.base + roomPath)
+  await stateIs(page, '调解协议待确认')
+  await page.locator('[data-test=room-session]', { hasText: '线上调解室一' }).waitFor()
+  await page.locator('[data-test=med-minutes]', { hasText: '认可借款事实' }).waitFor()
+  await page.locator('[data-test=room-message]', { hasText: '钱调解员（调解员）' }).waitFor()
+  assert.equal(await page.locator('[data-test=med-mediator]').innerText(), '钱调解员')
+  // Reject without a reason: refused by the field, the agreement still pending.
+  await page.locator('[data-test=rj-submit]').click()
+  await fieldError(page, '不同意的理由').waitFor()
+  assert.match(await fieldError(page, '不同意的理由').innerText(), /「不同意的理由」为必填项/)
+  await check(party, '62-party-agreement')
+  await page.locator('[data-test=msg-to]').click()
+  await page.getByRole('option', { name: '仅 钱调解员（私信）' }).click()
+  await page.getByLabel('消息内容').fill('我同意协议内容，希望按期履行。')
+  await page.locator('[data-test=msg-send]').click()
+  await page.locator('[data-test=room-message]', { hasText: '私信给 钱调解员' }).waitFor()
+  await page.locator('[data-test=ag-confirm]').click()
+  await page.locator('[data-test=ag-confirmation]', { hasText: '张三 已于' }).waitFor()
+  await page.getByText('您已确认本协议。').waitFor()
+  await check(party, '63-party-confirmed')
+})
+
+test('the mediator concludes; both see the outcome; the party applies for judicial confirmation', async () => {
+  const { page } = mediator
+  await page.goto(srv.base + roomPath)
+  await page.locator('[data-test=room-message]', { hasText: '我同意协议内容' }).waitFor()
+  await page.locator('[data-test=ag-conclude]').click()
+  await stateIs(page, '调解成功')
+  assert.match(await page.locator('[data-test=med-outcome]').innerText(), /调解成功/)
+  await check(mediator, '64-mediator-settled')
+
+  const p = party.page
+  await p.goto(srv.base + roomPath)
+  await stateIs(p, '调解成功')
+  assert.match(await p.locator('[data-test=med-outcome]').innerText(), /调解成功，协议已生效/)
+  await check(party, '65-party-settled')
+  await p.locator('[data-test=med-apply-confirmation]').click()
+  await stateIs(p, '已申请司法确认')
+  await p.locator('[data-test=med-confirmation-link]').waitFor()
+  await check(party, '66-party-confirmation-applied')
+
+  await page.goto(srv.base + '/mediation/workload')
+  const figures = page.locator('[data-test=workload-m1]')
+  await figures.waitFor()
+  assert.match(await figures.innerText(), /受理件数\s+1[\s\S]*调解成功率\s+100%/)
+  await check(mediator, '67-mediator-workload')
+})
+
+test('phone width: the organisation sees its workload, the party the room and the application form', async () => {
+  const org = await openContext(PHONE)
+  try {
+    const { page } = org
+    await login(org, '13800000006')
+    await page.goto(srv.base + '/mediation/workload')
+    await page.getByRole('heading', { name: '渝中区人民调解委员会' }).waitFor()
+    assert.match(await page.locator('main').innerText(), /钱调解员/)
+    await check(org, '51-org-workload')
+    await page.getByRole('button', { name: '退出' }).click()
+    await login(org, '13800000001')
+    await page.goto(srv.base + roomPath)
+    await stateIs(page, '已申请司法确认')
+    await check(org, '52-party-room')
+    await page.goto(srv.base + '/mediation/new')
+    await page.getByLabel('案由名称').waitFor()
+    await check(org, '53-mediation-apply')
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `the application form is ${overflow}px wider than the phone`)
+  } finally {
+    await org.close()
+  }
+})
