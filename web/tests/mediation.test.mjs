@@ -6,11 +6,14 @@
 // records minutes, writes in the room → proposes an agreement (a bad amount
 // is named by its field, the terms kept) → the party reads the room, answers
 // the mediator privately and confirms → the mediator concludes → both see the
-// outcome; the party applies for judicial confirmation. Then the mediator's
+// outcome; the party applies for judicial confirmation. A mediator's extension
+// without every party's consent and a failed mediation without the undisputed
+// facts are refused by their fields. Then the mediator's
 // and the organisation's workload, and the party's pages at phone width.
 // Every page is checked by axe-core (lib/browser.mjs) and photographed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { startServer } from './lib/server.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
@@ -20,8 +23,51 @@ let party
 let mediator
 let roomPath = ''
 
+let failPath = ''
+
+/** A minimal API client: the session cookie and the CSRF token of one login. */
+async function apiLogin(login, totp) {
+  const res = await fetch(srv.base + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(totp ? { login, password: PASSWORD, totp } : { login, password: PASSWORD }),
+  })
+  assert.equal(res.status, 200, `login ${login}`)
+  const cookie = res.headers.get('set-cookie').split(';')[0]
+  const { csrf_token: csrf } = await res.json()
+  return async (method, path, body) => {
+    const r = await fetch(srv.base + '/api/v1' + path, {
+      method,
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf, 'Idempotency-Key': randomUUID().replaceAll('-', '') },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const json = await r.json()
+    assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`)
+    return json
+  }
+}
+
 before(async () => {
   srv = await startServer()
+  // A second mediation, brought to 调解中 through the API, for the not-settled path.
+  const partyApi = await apiLogin('13800000003')
+  const adminApi = await apiLogin('court_admin', srv.totp('court_admin'))
+  const mediatorApi = await apiLogin('13800000005')
+  const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
+  const court = courts.items.find((c) => c.code === '渝0103').id
+  const application = {
+    cause_code: '88', cause_revision: 2025, case_type: '民初',
+    parties: [
+      { role: 'plaintiff', kind: 'legal', name: '重庆示例商贸有限公司', credit_code: '91500103MA5U0AAA0Q', legal_rep: '王五', address: '重庆市渝中区民族路1号', phone: '13800000003' },
+      { role: 'defendant', kind: 'natural', name: '陈七', address: '重庆市南岸区南坪街道3号' },
+    ],
+    claims: '请求被申请人支付货款', facts: '被申请人收货后未付款。', amount_fen: 5000000,
+    service_address: { address: '重庆市渝中区民族路1号', phone: '13800000003', e_service_consent: true },
+  }
+  const m = await partyApi('POST', '/matters', { kind: 'mediation', court_id: court, title: '重庆示例商贸有限公司与陈七买卖合同纠纷', fields: { channel: 'online', consent: true, application } })
+  await adminApi('POST', `/matters/${m.id}/events`, { event: 'delegate', fields: { mediator_id: 1 } })
+  await mediatorApi('POST', `/matters/${m.id}/events`, { event: 'accept', fields: {} })
+  failPath = `/mediation/${m.id}`
 })
 after(async () => {
   await party?.close()
@@ -35,6 +81,7 @@ async function login(c, phone) {
   await page.getByLabel('手机号码').fill(phone)
   await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
   await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.locator('[data-test=who]').waitFor()
 }
 
@@ -137,6 +184,18 @@ test('the mediator declines without a reason (refused by the field), accepts, sc
   await check(mediator, '58-mediator-decline-refused')
   await page.locator('[data-test=med-accept]').click()
   await stateIs(page, '调解中')
+  // Extending needs every party's consent: refused by that field, the days kept.
+  await page.locator('[data-test=more-extend] summary').click()
+  await page.getByLabel('延长天数').fill('10')
+  await page.locator('[data-test=ev-extend-submit]').click()
+  const consentError = page.locator('.el-form-item.is-error', { has: page.locator('[data-test=ev-extend-all_parties_consent]') }).locator('.el-form-item__error')
+  await consentError.waitFor()
+  assert.match(await consentError.innerText(), /各方当事人同意/)
+  assert.equal(await page.getByLabel('延长天数').inputValue(), '10')
+  await check(mediator, '58b-mediator-extend-refused')
+  await page.locator('[data-test=ev-extend-all_parties_consent]').click()
+  await page.locator('[data-test=ev-extend-submit]').click()
+  await page.locator('[data-test=med-notice]').waitFor()
 
   // A session, minutes and a joint message.
   await page.locator('[data-test=ses-start]').fill('2030-06-03T09:30')
@@ -215,8 +274,24 @@ test('the mediator concludes; both see the outcome; the party applies for judici
   await page.goto(srv.base + '/mediation/workload')
   const figures = page.locator('[data-test=workload-m1]')
   await figures.waitFor()
-  assert.match(await figures.innerText(), /受理件数\s+1[\s\S]*调解成功率\s+100%/)
+  assert.match(await figures.innerText(), /受理件数\s+2\s+在办件数\s+1[\s\S]*调解成功率\s+100%/)
   await check(mediator, '67-mediator-workload')
+})
+
+test('the mediator records the undisputed facts when mediation fails (refused without them)', async () => {
+  const { page } = mediator
+  await page.goto(srv.base + failPath)
+  await stateIs(page, '调解中')
+  await page.locator('[data-test=fl-submit]').click()
+  await fieldError(page, '无争议事实').waitFor()
+  assert.match(await fieldError(page, '无争议事实').innerText(), /「无争议事实」为必填项/)
+  await check(mediator, '68-mediator-fail-refused')
+  await page.locator('[data-test=fl-facts]').fill('双方对买卖合同的签订及交货事实均无异议，争议在于货物质量。')
+  await page.getByText('已与各方确认送达地址').click()
+  await page.locator('[data-test=fl-submit]').click()
+  await stateIs(page, '调解不成已转立案')
+  assert.match(await page.locator('[data-test=med-outcome]').innerText(), /调解不成/)
+  await check(mediator, '69-mediator-not-settled')
 })
 
 test('phone width: the organisation sees its workload, the party the room and the application form', async () => {
@@ -229,6 +304,7 @@ test('phone width: the organisation sees its workload, the party the room and th
     assert.match(await page.locator('main').innerText(), /钱调解员/)
     await check(org, '51-org-workload')
     await page.getByRole('button', { name: '退出' }).click()
+    await page.locator('[data-test=who]').waitFor({ state: 'detached' })
     await login(org, '13800000001')
     await page.goto(srv.base + roomPath)
     await stateIs(page, '已申请司法确认')

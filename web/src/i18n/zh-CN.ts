@@ -338,6 +338,7 @@ export default {
       capacity: '可同时承办', load_pct: '当前负荷',
     },
     figure: '指标', value: '数值', orgMembers: '各调解员', pct: '{n}%', noValue: '—',
+    more: '其他操作', choose: '请选择',
   },
   notFound: { title: '页面不存在', text: '您访问的页面不存在或已移动。' },
 }
