@@ -118,6 +118,11 @@ export default {
     forward_filing: '转交管辖法院', attach_uploads: '关联上传材料', require_consent: '征求当事人同意',
     notify_court: '通知法院', notify_parties: '通知当事人', start_mediation: '启动诉前调解',
     issue_consent_judgment: '出具民事调解书', other: '系统记录',
+    // mediation's effects
+    assign_mediation_number: '编定调解编号', record_delegation: '记录委派', release_mediator: '解除委派',
+    extend_deadline: '延长期限', render_agreement: '生成调解协议书', record_confirmation: '记录当事人确认',
+    clear_confirmations: '撤销已有确认', check_confirmations: '核对各方确认', apply_judicial_confirmation: '提交司法确认申请',
+    convert_to_filing: '转入立案', file_for_consent_judgment: '申请立案出具调解书',
   },
   notifications: {
     none: '暂无消息。', unread: '未读',
