@@ -40,6 +40,8 @@ static struct yz_sql_def sql_upsert_head =
     YZ_SQL("INSERT INTO chain_head(id, event_id, hash, signature) VALUES (1, ?, ?, ?)"
            " ON CONFLICT(id) DO UPDATE SET event_id = excluded.event_id,"
            " hash = excluded.hash, signature = excluded.signature");
+static struct yz_sql_def sql_sign_head =
+    YZ_SQL("UPDATE chain_head SET signature = ? WHERE id = 1");
 static struct yz_sql_def sql_checkpoint = YZ_SQL(
     "INSERT INTO checkpoints(event_id, hash, at, public_key, signature) VALUES (?, ?, ?, ?, ?)");
 static struct yz_sql_def sql_list =
@@ -371,6 +373,31 @@ static void bind_id_or_null(struct yz_stmt *st, int idx, int64_t v)
         yz_bind_null(st, idx);
 }
 
+/* Signs the chain head as the transaction leaves it (a before-commit hook):
+ * one signature per commit, however many events the group appended. */
+static enum yz_err sign_head(struct yz_tx *tx, void *keys)
+{
+    bool row;
+    struct yz_stmt *st = yz_sql(tx, &sql_head);
+    enum yz_err rc = yz_step(st, &row);
+    if (rc != YZ_OK)
+        return rc;
+    unsigned char hash[YZ_EVENT_HASH_BYTES];
+    if (!row || !col_hash(st, 1, hash)) {
+        if (row)
+            finish(st);
+        yz_log_error("audit: no chain head to sign at commit");
+        return YZ_ERR_INTERNAL;
+    }
+    int64_t id = yz_col_i64(st, 0);
+    finish(st);
+    unsigned char msg[YZ_EVENT_SIGMSG_MAX], sig[YZ_SIGN_BYTES];
+    yz_sign(keys, msg, yz_event_head_message(id, hash, msg), sig);
+    st = yz_sql(tx, &sql_sign_head);
+    yz_bind_blob(st, 1, sig, sizeof sig);
+    return yz_exec(st);
+}
+
 enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const struct yz_event *ev,
                             int64_t checkpoint_every, int64_t *event_id_out,
                             int64_t *stream_seq_out)
@@ -378,7 +405,7 @@ enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const 
     const char *why = NULL;
     int64_t prev_id, seq;
     unsigned char prev_hash[YZ_EVENT_HASH_BYTES], hash[YZ_EVENT_HASH_BYTES];
-    unsigned char msg[YZ_EVENT_SIGMSG_MAX], sig[YZ_SIGN_BYTES], head_sig[YZ_SIGN_BYTES];
+    unsigned char msg[YZ_EVENT_SIGMSG_MAX], sig[YZ_SIGN_BYTES];
 
     if (checkpoint_every < 1 || checkpoint_every > YZ_EVENT_CHECKPOINT_EVERY_MAX)
         YZ_BUG("checkpoint_every %lld out of range", (long long)checkpoint_every);
@@ -434,14 +461,17 @@ enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const 
     if (rc != YZ_OK)
         return rc;
 
-    yz_sign(keys, msg, yz_event_head_message(r.id, hash, msg), head_sig);
+    /* The head follows every append, so the next append in this transaction
+     * checks against it; its signature is made once, before the commit. */
+    static const unsigned char unsigned_head[YZ_SIGN_BYTES];
     st = yz_sql(tx, &sql_upsert_head);
     yz_bind_i64(st, 1, r.id);
     yz_bind_blob(st, 2, hash, sizeof hash);
-    yz_bind_blob(st, 3, head_sig, sizeof head_sig);
+    yz_bind_blob(st, 3, unsigned_head, sizeof unsigned_head);
     rc = yz_exec(st);
     if (rc != YZ_OK)
         return rc;
+    yz_tx_before_commit(tx, sign_head, (void *)keys);
 
     if (r.id % checkpoint_every == 0) {
         const unsigned char *pub = yz_keys_audit_pub(keys);

@@ -6,8 +6,9 @@
  * the projection it goes with, so an event exists exactly when its effect does.
  * Each row carries the hash of the previous row (a chain over all streams in id
  * order), its own hash, and an Ed25519 signature of that hash. After every
- * append the single row of chain_head names the newest event and is re-signed,
- * so removing the newest rows is detected; every `checkpoint_every` events a
+ * append the single row of chain_head names the newest event, and before each
+ * commit it is signed (once per transaction, however many events a commit
+ * group appended), so removing the newest rows is detected; every `checkpoint_every` events a
  * signed checkpoint is added (these are what `yizhan audit export` hands to a
  * third party). verify.h checks all of it.
  *
@@ -83,8 +84,8 @@ struct yz_event {
 
 /*
  * Appends ev inside the caller's write transaction tx: assigns the next id and
- * the stream's next stream_seq, chains, hashes and signs the row, re-signs
- * chain_head, and when the new id is a multiple of checkpoint_every adds a
+ * the stream's next stream_seq, chains, hashes and signs the row, moves
+ * chain_head to it (signed by a before-commit hook, store.h), and when the new id is a multiple of checkpoint_every adds a
  * signed checkpoint (so with 3: at events 3, 6, 9, ...). Nothing is kept in
  * memory between calls: each call reads the newest row, so it is correct when
  * several callers' functions share one transaction.

@@ -148,6 +148,10 @@ int64_t yz_tx_changes(struct yz_tx *tx)
 {
     return TX_BACKEND(tx)->changes(tx);
 }
+void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx)
+{
+    TX_BACKEND(tx)->before_commit(tx, fn, ctx);
+}
 int yz_tx_max_rows(struct yz_tx *tx)
 {
     return ((struct yz_tx_header *)tx)->max_rows;

@@ -114,6 +114,17 @@ int64_t yz_tx_changes(struct yz_tx *tx);
 /* Cap on rows a list query may return (from the options). */
 int yz_tx_max_rows(struct yz_tx *tx);
 
+/* Work for the end of a write transaction: fn(tx, ctx) runs once, after every
+ * request of the group and just before COMMIT, however often it was
+ * registered (the same fn and ctx count once), and also when the request that
+ * registered it was rolled back. For what only the final state needs, like
+ * signing the audit chain head once per commit instead of once per event. If
+ * it fails, the transaction fails as a failed COMMIT does. Write transactions
+ * only. */
+#define YZ_TX_HOOKS_MAX 4
+typedef enum yz_err (*yz_tx_hook)(struct yz_tx *tx, void *ctx);
+void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
+
 /* Runs a SQLite-format online backup into path (consistent while serving). */
 enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf *err);
 

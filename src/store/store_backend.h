@@ -29,6 +29,7 @@ struct yz_store_backend {
     const char *(*col_text)(struct yz_stmt *st, int col);
     const void *(*col_blob)(struct yz_stmt *st, int col, size_t *n);
     int64_t (*changes)(struct yz_tx *tx);
+    void (*before_commit)(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
 };
 
 extern const struct yz_store_backend yz_store_sqlite;

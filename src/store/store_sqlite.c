@@ -62,6 +62,13 @@ struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[YZ_STORE_MAX_STATEMENTS];
     sqlite3_stmt *ctl[CTL_COUNT]; /* prepared on first use */
+    /* The writer's connection only: what runs before the open transaction commits. */
+    bool writer;
+    struct {
+        yz_tx_hook fn;
+        void *ctx;
+    } hooks[YZ_TX_HOOKS_MAX];
+    int nhooks;
 };
 
 /* One queued yz_store_write(), on the caller's stack while it waits. */
@@ -377,6 +384,7 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
         sqlite_close(st);
         return e;
     }
+    st->wconn.writer = true;
     sqlite3_update_hook(st->wconn.db, update_hook, st);
     if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
         yz_buf_adds(err, "cannot start the database writer thread");
@@ -442,6 +450,31 @@ static enum yz_err run_fn(struct sqlite_store *st, struct conn *c, yz_tx_fn fn, 
     for (sqlite3_stmt *s = sqlite3_next_stmt(c->db, NULL); s; s = sqlite3_next_stmt(c->db, s))
         if (sqlite3_stmt_busy(s))
             sqlite3_reset(s);
+    return e;
+}
+
+static void sqlite_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx)
+{
+    struct conn *c = ((struct sqlite_tx *)tx)->c;
+    if (!c->writer)
+        YZ_BUG("yz_tx_before_commit in a read transaction");
+    for (int i = 0; i < c->nhooks; i++)
+        if (c->hooks[i].fn == fn && c->hooks[i].ctx == ctx)
+            return;
+    if (c->nhooks == YZ_TX_HOOKS_MAX)
+        YZ_BUG("more than %d before-commit hooks", YZ_TX_HOOKS_MAX);
+    c->hooks[c->nhooks].fn = fn;
+    c->hooks[c->nhooks].ctx = ctx;
+    c->nhooks++;
+}
+
+/* Runs the hooks registered in the open write transaction (a yz_tx_fn on the writer). */
+static enum yz_err run_hooks(struct yz_tx *tx, void *arg)
+{
+    struct conn *c = arg;
+    enum yz_err e = YZ_OK;
+    for (int i = 0; e == YZ_OK && i < c->nhooks; i++)
+        e = c->hooks[i].fn(tx, c->hooks[i].ctx);
     return e;
 }
 
@@ -521,6 +554,7 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
     while (r) {
         /* One transaction for the rest of the group (normally all of it). */
         struct wreq *first = r;
+        st->wconn.nhooks = 0;
         enum yz_err e = begin(st, &st->wconn, true, &err);
         if (e != YZ_OK) {
             for (; r; r = r->next)
@@ -543,7 +577,11 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
             continue; /* the requests after the one that lost it get a new transaction */
         }
         yz_buf_reset(&err);
-        e = exec_ctl(&st->wconn, CTL_COMMIT, &err);
+        e = run_fn(st, &st->wconn, run_hooks, &st->wconn);
+        if (e != YZ_OK)
+            yz_buf_addf(&err, "a before-commit hook failed (%s)", yz_err_code(e));
+        else
+            e = exec_ctl(&st->wconn, CTL_COMMIT, &err);
         if (e != YZ_OK) {
             /* Nothing of the group is durable: every request in it fails. */
             yz_log_error("commit failed: %s", err.data);
@@ -821,6 +859,7 @@ const struct yz_store_backend yz_store_sqlite = {
     .open = sqlite_open,
     .close = sqlite_close,
     .run = sqlite_run,
+    .before_commit = sqlite_before_commit,
     .schema_version = sqlite_schema_version,
     .stats = sqlite_stats,
     .watch = sqlite_watch,

@@ -380,6 +380,36 @@ static void clean_history_verifies(void **state)
     expect_ok(f, N_EVENTS, N_EVENTS / EVERY);
 }
 
+/* Several events in one write transaction (as a commit group appends them):
+ * the head is signed once, at the commit, over the last of them. */
+struct batch {
+    struct fx *f;
+    int n;
+};
+static enum yz_err batch_fn(struct yz_tx *tx, void *ctx)
+{
+    struct batch *b = ctx;
+    for (int i = 0; i < b->n; i++) {
+        struct yz_event ev = {.stream = "matter/9", .type = "test.batch", .channel = "web",
+                              .at = 1767225700000LL + i, .payload = "{\"n\":1}"};
+        enum yz_err e = yz_event_append(tx, b->f->keys, &ev, EVERY, NULL, NULL);
+        if (e != YZ_OK)
+            return e;
+    }
+    return YZ_OK;
+}
+
+static void events_appended_in_one_transaction_verify(void **state)
+{
+    struct fx *f = *state;
+    struct batch b = {f, 7};
+    assert_int_equal(yz_store_write(f->store, batch_fn, &b), YZ_OK);
+    expect_ok(f, N_EVENTS + 7, (N_EVENTS + 7) / EVERY);
+    /* And appending goes on from there. */
+    append_n(f, N_EVENTS + 8, N_EVENTS + 8);
+    expect_ok(f, N_EVENTS + 8, (N_EVENTS + 8) / EVERY);
+}
+
 static void empty_history_verifies(void **state)
 {
     struct fx *f = *state;
@@ -742,6 +772,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(clean_history_verifies),
+        T(events_appended_in_one_transaction_verify),
         T(empty_history_verifies),
         T(changed_payload),
         T(changed_actor_and_channel),

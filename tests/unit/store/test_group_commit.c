@@ -66,7 +66,8 @@ static struct yz_sql_def q_orphan = YZ_SQL("INSERT INTO gc_child(court_id) VALUE
 /* One write request: what to do, and what came back. */
 struct job {
     struct yz_store *s;
-    const char *what; /* "insert", "fail", "conflict", "orphan", "next" */
+    const char *what; /* "insert", "fail", "conflict", "orphan", "next", "hook",
+                         "hook_then_fail", "failing_hook" */
     char key[32];
     enum yz_err result;
     int64_t number; /* "next": the number it took */
@@ -84,6 +85,21 @@ static enum yz_err insert_key(struct yz_tx *tx, const char *key)
     if (e == YZ_OK && !row)
         return YZ_ERR_INTERNAL;
     return e;
+}
+
+/* Before-commit hooks: how often each ran, and a hook that fails. */
+static atomic_int hook_runs;
+static enum yz_err counting_hook(struct yz_tx *tx, void *ctx)
+{
+    atomic_fetch_add(&hook_runs, 1);
+    return insert_key(tx, ctx); /* in the transaction, like the chain head's signature */
+}
+static enum yz_err failing_hook(struct yz_tx *tx, void *ctx)
+{
+    (void)tx;
+    (void)ctx;
+    atomic_fetch_add(&hook_runs, 1);
+    return YZ_ERR_STORAGE_IO;
 }
 
 static enum yz_err count_tx(struct yz_tx *tx, void *ctx)
@@ -147,6 +163,14 @@ static enum yz_err job_tx(struct yz_tx *tx, void *ctx)
         /* A deferred foreign key: every statement succeeds, COMMIT fails. */
         enum yz_err e = insert_key(tx, j->key);
         return e == YZ_OK ? yz_exec(yz_sql(tx, &q_orphan)) : e;
+    }
+    if (strncmp(j->what, "hook", 4) == 0 || strcmp(j->what, "failing_hook") == 0) {
+        /* Registered by several requests of a group, the hook runs once. */
+        yz_tx_before_commit(tx, j->what[0] == 'f' ? failing_hook : counting_hook, "hooked");
+        enum yz_err e = insert_key(tx, j->key);
+        if (e == YZ_OK && strcmp(j->what, "hook_then_fail") == 0)
+            return YZ_ERR_VALIDATION;
+        return e;
     }
     if (strcmp(j->what, "next") == 0) {
         /* Takes the next number from what is written so far (like a case
@@ -410,6 +434,56 @@ static void a_failed_commit_fails_every_request_of_the_group(void **state)
     yz_store_close(s);
 }
 
+static void a_before_commit_hook_runs_once_per_transaction(void **state)
+{
+    struct yz_store *s = open_store();
+    /* Three requests register it, one of them is then rolled back. */
+    struct job jobs[] = {
+        {.what = "hook", .key = "a"}, {.what = "insert", .key = "b"},
+        {.what = "hook_then_fail", .key = "c"}, {.what = "hook", .key = "d"},
+    };
+    atomic_store(&hook_runs, 0);
+    assert_int_equal(run_as_one_group(s, jobs, 4), 1);
+    assert_int_equal(atomic_load(&hook_runs), 1);
+    assert_int_equal(jobs[0].result, YZ_OK);
+    assert_int_equal(jobs[2].result, YZ_ERR_VALIDATION);
+    assert_int_equal(count_rows(s), 4); /* a, b, d and the hook's own row */
+    assert_true(has_key(s, "hooked"));
+    assert_false(has_key(s, "c"));
+
+    /* Registered only by a request that was rolled back, it still runs. */
+    struct job undone = {.what = "hook_then_fail", .key = "e"};
+    atomic_store(&hook_runs, 0);
+    assert_int_equal(yz_store_write(s, job_tx, &undone), YZ_ERR_VALIDATION);
+    assert_int_equal(atomic_load(&hook_runs), 1);
+    /* A transaction that registers none runs none. */
+    struct job plain = {.what = "insert", .key = "f"};
+    assert_int_equal(yz_store_write(s, job_tx, &plain), YZ_OK);
+    assert_int_equal(atomic_load(&hook_runs), 1);
+    yz_store_close(s);
+}
+
+static void a_failing_hook_fails_every_request_of_the_group(void **state)
+{
+    struct yz_store *s = open_store();
+    struct job jobs[] = {
+        {.what = "insert", .key = "p"}, {.what = "failing_hook", .key = "q"},
+        {.what = "insert", .key = "r"},
+    };
+    atomic_store(&hook_runs, 0);
+    assert_int_equal(run_as_one_group(s, jobs, 3), 1);
+    assert_int_equal(atomic_load(&hook_runs), 1);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(jobs[i].result, YZ_ERR_STORAGE_IO);
+    assert_int_equal(count_rows(s), 0);
+    /* The next transaction starts without it. */
+    struct job again = {.what = "insert", .key = "u"};
+    assert_int_equal(yz_store_write(s, job_tx, &again), YZ_OK);
+    assert_int_equal(atomic_load(&hook_runs), 1);
+    assert_int_equal(count_rows(s), 1);
+    yz_store_close(s);
+}
+
 static void a_group_runs_in_order_and_each_fn_sees_the_ones_before(void **state)
 {
     struct yz_store *s = open_store();
@@ -544,6 +618,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_failing_fn_fails_only_its_own_request, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_commit_fails_every_request_of_the_group, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_before_commit_hook_runs_once_per_transaction, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_failing_hook_fails_every_request_of_the_group, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_group_runs_in_order_and_each_fn_sees_the_ones_before,
                                         setup, teardown),
