@@ -81,7 +81,10 @@ static const struct yz_config_key table[] = {
         "127.0.0.1", 1, YZ_CONFIG_IP_LITERAL, "address to listen on (IPv4 or IPv6 literal)"),
     INT("server", "port", "YIZHAN_SERVER_PORT", server.port, "8080", 0, 65535,
         "TCP port; 0 picks a free port (tests)"),
-    INT("server", "threads", "YIZHAN_SERVER_THREADS", server.threads, "4", 1, 64, "worker threads"),
+    /* A durable write waits on its worker for its group's fsync, so the
+     * worker count bounds how many writes one fsync can carry (group commit). */
+    INT("server", "threads", "YIZHAN_SERVER_THREADS", server.threads, "16", 1, 64,
+        "worker threads (each durable write holds one until its group commits)"),
     INT("server", "max_connections", "YIZHAN_SERVER_MAX_CONNECTIONS", server.max_connections,
         "1024", 1, 65536, "simultaneous connections"),
     INT("server", "connection_timeout_s", "YIZHAN_SERVER_CONNECTION_TIMEOUT_S",
