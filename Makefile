@@ -45,7 +45,7 @@ FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit_tamper \
                 build/test/proof/proof_malformed \
                 build/test/proof/proof_auth_attacks scripts/proof/sqlmap.py \
-                scripts/proof/fuzz.sh scripts/proof/slow_clients.sh
+                scripts/proof/fuzz.sh scripts/proof/slow_clients.sh scripts/proof/stored_xss.sh
 PROOF_SUITES += build/test/proof/proof_crash_loop build/test/proof/proof_power_cut \
                 build/test/proof/proof_storage_faults
 
@@ -123,7 +123,7 @@ ui-test: test-deps all
 	@./scripts/ui-test.sh
 
 # The proof suites (under 30 minutes in total; see PROOF_SUITES above).
-proof: proof-deps build/test/yizhan $(PROOF_BIN) $(FUZZ_BIN)
+proof: proof-deps build/test/yizhan $(PROOF_BIN) $(FUZZ_BIN) web/dist/index.html
 	@YZ_BIN=$(CURDIR)/build/test/yizhan YZ_DATA=$(CURDIR)/data ./scripts/run-proof.sh $(PROOF_SUITES)
 
 # Banned calls and string-built SQL are refused at build time (SECURITY.md T5, STYLE.md).
