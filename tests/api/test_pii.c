@@ -20,6 +20,7 @@
 #include "http/route.h"
 #include "lib/apitest.h"
 #include "lib/demo.h"
+#include "lib/pii.h"
 #include "lib/routes.h"
 
 #include <ctype.h>
@@ -36,7 +37,7 @@ static const char *const KNOWN[] = {
 };
 
 static struct {
-    long responses, leaks, log_leaks;
+    long responses, leaks, log_leaks, exports;
     int roles;
 } fig;
 
@@ -44,29 +45,11 @@ static struct {
 static bool find_number(const char *text, size_t n, char *out, size_t size)
 {
     for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0]; k++)
-        if (strstr(text, KNOWN[k])) {
+        if (strstr(text, KNOWN[k])) { /* text is NUL-terminated */
             snprintf(out, size, "%s", KNOWN[k]);
             return true;
         }
-    struct yz_date today = {2026, 11, 29};
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)text[i]) || (i > 0 && isalnum((unsigned char)text[i - 1])))
-            continue;
-        size_t j = i;
-        while (j < n && (isdigit((unsigned char)text[j]) || text[j] == 'X') && j - i < 19)
-            j++;
-        size_t len = j - i;
-        if (len == 18 && yz_idnum_citizen_check(text + i, 18, today, NULL) == YZ_IDNUM_OK) {
-            snprintf(out, size, "%.18s", text + i);
-            return true;
-        }
-        if (len == 11 && yz_idnum_mobile_check(text + i, 11) == YZ_IDNUM_OK) {
-            snprintf(out, size, "%.11s", text + i);
-            return true;
-        }
-        i = j;
-    }
-    return false;
+    return yzt_find_pii(text, n, out, size);
 }
 
 static void check(struct yzt_client *c, const char *who, const char *path)
@@ -150,6 +133,83 @@ static void no_numbers_without_need(void **state)
     assert_int_equal(fig.leaks, 0);
 }
 
+/* Scans one export; counts it and fails the test on a full or known number. */
+static void check_export(const char *what, const char *text, size_t n)
+{
+    char found[32];
+    fig.exports++;
+    if (text && find_number(text, n, found, sizeof found)) {
+        fig.leaks++;
+        print_error("%s shows %s\n", what, found);
+    }
+}
+
+/* Exports: a bulk filing's report (JSON and report.csv, for the filer, whose
+ * rows held the defendants' IDs and phones, a mistyped one too) and the audit
+ * export (`yizhan audit export`: the chain's anchors) carry no full number. */
+static void no_numbers_in_exports(void **state)
+{
+    struct yzt_client company = {.srv = &srv};
+    yzt_demo_login(&company, "13800000003");
+    int64_t court = yzt_court_id(&company, "渝0103");
+    json_t *tmpl = json_pack(
+        "{s:s, s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:b}, s:s}",
+        "cause_code", "108.3", "cause_revision", 2025, "case_type", "民初", "fee_kind", "property",
+        "plaintiff", "kind", "legal", "name", "重庆示例商贸有限公司", "credit_code",
+        "91500103MA5U0AAA0Q", "legal_rep", "王五", "address", "重庆市渝中区解放碑街道8号", "phone",
+        "13800000003", "service_address", "address", "重庆市渝中区解放碑街道8号", "phone",
+        "13800000003", "e_service_consent", 1, "facts", "被告借款未还。");
+    static const char csv[] =
+        "被告姓名/名称,被告类型,被告身份证号,被告电话,被告住址,标的额（元）,诉讼请求\r\n"
+        "李四,自然人,500103198502022330,13912345678,重庆市江北区观音桥街道2号,100,判令被告还款\r\n"
+        "王某,自然人,500103199001011233,13912345678,重庆市江北区观音桥街道3号,100,判令被告还款\r\n"
+        "赵某,自然人,500103197004044444,1391234567,重庆市江北区观音桥街道4号,100,判令被告还款\r\n";
+    struct yzt_response r = {0};
+    yzt_post_new(&company, "/api/v1/filing/batches",
+                 json_pack("{s:I, s:s, s:o, s:s}", "court_id", (json_int_t)court, "title",
+                           "个人信息批量测试", "template", tmpl, "csv", csv),
+                 &r);
+    yzt_assert_status(&r, 201);
+    assert_int_equal(yzt_json_int(&r, "accepted"), 1);
+    check_export("batch answer", r.body, r.len);
+    /* The mistyped ID (wrong check character) is someone's number all the same. */
+    assert_null(strstr(r.body, "500103199001011233"));
+    assert_null(strstr(r.body, "1391234567"));
+    int64_t batch = yzt_json_int(&r, "id");
+    yzt_response_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/filing/batches/%lld", (long long)batch);
+    yzt_request(&company, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    check_export("batch report", r.body, r.len);
+    assert_null(strstr(r.body, "500103199001011233"));
+    yzt_response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/filing/batches/%lld/report.csv", (long long)batch);
+    yzt_request(&company, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_non_null(strstr(r.body, "有误，未提交"));
+    check_export("batch report.csv", r.body, r.len);
+    assert_null(strstr(r.body, "500103199001011233"));
+    assert_null(strstr(r.body, "1391234567"));
+    yzt_response_free(&r);
+
+    char out[400], cli[512];
+    snprintf(out, sizeof out, "%s/audit-export.jsonl", srv.dir);
+    const char *const args[] = {"audit", "export", "--out", out, "--dir", srv.dir, NULL};
+    assert_int_equal(yzt_run_cli(args, cli, sizeof cli), 0);
+    FILE *f = fopen(out, "rb");
+    assert_non_null(f);
+    static char text[16 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    /* The export is the chain's anchors (checkpoints and the signed head), no content. */
+    if (!(n > 0 && n < sizeof text - 1))
+        fail_msg("audit export: %zu bytes; yizhan said: %s", n, cli);
+    check_export("audit export", text, n);
+    assert_int_equal(fig.leaks, 0);
+}
+
 static void no_numbers_in_the_log(void **state)
 {
     FILE *f = fopen(srv.log_path, "rb");
@@ -182,11 +242,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(no_numbers_without_need),
+        cmocka_unit_test(no_numbers_in_exports),
         cmocka_unit_test(no_numbers_in_the_log),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
-    printf("personal data: %ld responses to %d roles without need, %ld with a full ID or mobile "
-           "number; server log: %ld lines with one\n",
-           fig.responses, fig.roles, fig.leaks, fig.log_leaks);
+    printf("personal data: %ld responses to %d roles without need and %ld exports, %ld with a "
+           "full ID or mobile number; server log: %ld lines with one\n",
+           fig.responses, fig.roles, fig.exports, fig.leaks, fig.log_leaks);
     return rc;
 }

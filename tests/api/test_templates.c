@@ -16,6 +16,7 @@
 #include "lib/apitest.h"
 #include "lib/cases.h"
 #include "lib/demo.h"
+#include "lib/pii.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -324,6 +325,96 @@ static void a_long_judgment_is_a_paginated_pdf_with_chinese_text(void **state)
     }
 }
 
+/* SECURITY.md T24 and PIPL art. 51: a court document names the parties in full
+ * but carries citizen IDs and phones only masked; the server never opens a seal
+ * to print one (README, "Personal data"). Every template offered for the loan
+ * case (plaintiff with ID and phone) as text and as PDF, and the CLI fed a case
+ * file that holds clear numbers, must print no full ID or mobile number. */
+static void documents_carry_no_full_id_or_mobile_number(void **state)
+{
+    static const char *const formats[] = {"text", "pdf"};
+    json_t *inputs[] = {
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "summoned", "张三", "address",
+                  "重庆市渝中区解放碑街道1号", "reason", "开庭", "appear_at", "2026-03-20T09:30",
+                  "place", "本院第三法庭", "judge", "郑法官", "clerk", "陈书记员"),
+        json_pack("{s:s, s:s}", "mediator", "钱调解员", "terms", "一、被告偿还借款本金十万元。"),
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "hearing_date",
+                  "2026-03-16", "appearance", "双方到庭。", "defence", "无异议。", "findings",
+                  "被告借款未还。", "reasoning", "借贷关系合法有效。", "decision", "被告偿还借款。",
+                  "fee", (json_int_t)5000, "fee_payer", "被告王五", "appeal_court",
+                  "重庆市第五中级人民法院", "judge", "郑法官", "clerk", "陈书记员"),
+    };
+    static const char *const templates[] = {"summons", "mediation_agreement", "simple_judgment"};
+    static char out[256 * 1024];
+    char found[32], pdf[400];
+    int rendered = 0;
+    for (size_t t = 0; t < 3; t++)
+        for (size_t f = 0; f < 2; f++) {
+            struct yzt_response r = {0};
+            render(&judge, loan_case, templates[t],
+                   json_pack("{s:s, s:O}", "format", formats[f], "inputs", inputs[t]), &r);
+            yzt_assert_status(&r, 200);
+            const char *text = r.body;
+            size_t n = r.len;
+            if (f == 1) {
+                snprintf(pdf, sizeof pdf, "%s/pii.pdf", srv.dir);
+                int fd = open(pdf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                assert_true(fd >= 0);
+                assert_int_equal(write(fd, r.body, r.len), (ssize_t)r.len);
+                close(fd);
+                const char *const argv[] = {"pdftotext", pdf, "-", NULL};
+                assert_int_equal(run_tool(argv, out, sizeof out), 0);
+                text = out;
+                n = strlen(out);
+            }
+            if (!strstr(text, "张三"))
+                fail_msg("%s (%s) does not name the plaintiff:\n%s", templates[t], formats[f], text);
+            if (yzt_find_pii(text, n, found, sizeof found))
+                fail_msg("%s (%s) prints %s", templates[t], formats[f], found);
+            rendered++;
+            yzt_response_free(&r);
+        }
+    for (size_t t = 0; t < 3; t++)
+        json_decref(inputs[t]);
+
+    /* The CLI renders whatever case file it is given: clear numbers in it stay out. */
+    char case_file[400], inputs_file[400];
+    snprintf(case_file, sizeof case_file, "%s/clear_case.json", srv.dir);
+    snprintf(inputs_file, sizeof inputs_file, "%s/inputs.json", srv.dir);
+    FILE *cf = fopen(case_file, "w");
+    assert_non_null(cf);
+    fputs("{\"court\": \"重庆市渝中区人民法院\", \"case_number\": \"（2026）渝0103民初15号\","
+          " \"registered_on\": \"2026-03-02\", \"today\": \"2026-03-09\", \"application\": {"
+          "\"cause_code\": \"108.3\", \"cause_name\": \"民间借贷纠纷\", \"cause_revision\": 2025,"
+          " \"case_type\": \"民初\", \"parties\": [{\"role\": \"plaintiff\", \"kind\": \"natural\","
+          " \"name\": \"张三\", \"sex\": \"male\", \"citizen_id\": \"500103199001011232\","
+          " \"phone\": \"13800000001\", \"address\": \"重庆市渝中区解放碑街道1号\"},"
+          " {\"role\": \"defendant\", \"kind\": \"natural\", \"name\": \"王五\","
+          " \"citizen_id\": \"500103198502022330\", \"phone\": \"13912345678\"}],"
+          " \"claims\": \"偿还借款\", \"facts\": \"借款未还。\", \"amount_fen\": 100000}}",
+          cf);
+    fclose(cf);
+    FILE *inf = fopen(inputs_file, "w");
+    assert_non_null(inf);
+    fputs("{\"mediator\": \"钱调解员\", \"terms\": \"一、被告偿还借款。\"}", inf);
+    fclose(inf);
+    const char *data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data";
+    const char *const args[] = {"template",    "render", "mediation_agreement", "--case-file",
+                                case_file,     "--inputs", inputs_file,         "--data",
+                                data,          NULL};
+    assert_int_equal(yzt_run_cli(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "张三"));
+    static const char *const clear[] = {"500103199001011232", "500103198502022330", "13800000001",
+                                        "13912345678"};
+    for (size_t k = 0; k < sizeof clear / sizeof clear[0]; k++)
+        if (strstr(out, clear[k]))
+            fail_msg("yizhan template render prints %s:\n%s", clear[k], out);
+    if (yzt_find_pii(out, strlen(out), found, sizeof found))
+        fail_msg("yizhan template render prints %s:\n%s", found, out);
+    print_message("documents: %d rendered through the API and 1 by the CLI, none with a full "
+                  "ID or mobile number\n", rendered);
+}
+
 static void bad_input_and_foreign_access_are_refused(void **state)
 {
     struct yzt_response r = {0};
@@ -395,6 +486,7 @@ int main(void)
         cmocka_unit_test(the_templates_offered_follow_the_case_class),
         cmocka_unit_test(a_small_claims_judgment_is_final_and_survives_closing),
         cmocka_unit_test(a_summons_as_text_names_the_parties_and_masks_id_numbers),
+        cmocka_unit_test(documents_carry_no_full_id_or_mobile_number),
         cmocka_unit_test(a_long_judgment_is_a_paginated_pdf_with_chinese_text),
         cmocka_unit_test(bad_input_and_foreign_access_are_refused),
     };

@@ -16,6 +16,7 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 
 #include "lib/apitest.h"
+#include "lib/pii.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -705,11 +706,16 @@ void yzt_server_stop_at(const char *file, int line, struct yz_test_server *s)
             print_log_tail(s->log_path, LOG_TAIL_LINES);
         }
     }
+    /* SECURITY.md T24: no full ID or mobile number in the server's access and
+     * error log, in every API test (the log holds every run of this server). */
+    long pii = s->log_path[0] ? yzt_scan_file_pii(s->log_path, "apitest: server log", 5) : 0;
     if (s->dir[0])
         remove_dir(s->dir);
     memset(s, 0, sizeof *s);
     if (!ok)
         failf(file, line, "apitest: the test server did not stop cleanly: %s", why);
+    if (pii > 0)
+        failf(file, line, "apitest: %ld server log lines with a full ID or mobile number", pii);
 }
 
 /* Stops what failed tests left running; false when one of them ended badly. */
