@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/clock.h"
 #include "http/route.h"
 #include "lib/apitest.h"
 #include "lib/demo.h"
@@ -350,6 +351,100 @@ static void idle_and_absolute_expiry(void **state)
     assert_int_equal(fig.expiry_failures, 0);
 }
 
+/* The clock pinned at ms with these --set arguments (the server restarts). */
+static void at_time_with(int64_t ms, const char *const *set)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)ms);
+    setenv("YZ_TEST_NOW_MS", v, 1);
+    yzt_server_restart(&srv, set);
+}
+
+/* A cookie login that keeps the answer, for its Set-Cookie and expires_at. */
+static void cookie_login(struct yzt_client *c, const char *login, const char *totp,
+                         int64_t limit_s, int64_t expect_expiry_ms)
+{
+    struct yzt_response r = {0};
+    json_t *body = json_pack("{s:s, s:s}", "login", login, "password", YZT_DEMO_PASSWORD);
+    if (totp)
+        json_object_set_new(body, "totp", json_string(totp));
+    yzt_request_json(c, "POST", "/api/v1/session", body, NULL, &r);
+    yzt_assert_status(&r, 200);
+    snprintf(c->csrf, sizeof c->csrf, "%s", yzt_json_str(&r, "csrf_token"));
+    char cookie[512], want[64];
+    assert_true(yzt_header(&r, "Set-Cookie", cookie, sizeof cookie));
+    snprintf(want, sizeof want, "; Max-Age=%lld", (long long)limit_s);
+    if (!strstr(cookie, want) || !strstr(cookie, "; HttpOnly") ||
+        !strstr(cookie, "; SameSite=Strict"))
+        fail_msg("%s: Set-Cookie %s lacks %s, HttpOnly or SameSite=Strict", login, cookie, want);
+    char expires[40];
+    yz_time_format_utc(expect_expiry_ms, expires, sizeof expires);
+    assert_string_equal(yzt_json_str(&r, "expires_at"), expires);
+    yzt_response_free(&r);
+}
+
+/* RULE: session-absolute-expiry — ASVS 3.3.2 (L3): a cookie session ends at its
+ * absolute limit after login however busy it is (idle expiry alone never ends
+ * a session in use), and the cookie's Max-Age and the login's expires_at say
+ * when. Both kinds are used every 14 minutes (inside both idle limits) up to
+ * a minute before the limit, then once at it. `make test` walks limits set to
+ * 1 hour; `make proof` the defaults (parties 12 h, staff 8 h). */
+static void cookie_sessions_end_at_their_absolute_limit(void **state)
+{
+    const int64_t t0 = INT64_C(1793232000000); /* 2026-10-28 00:00 UTC, a fresh TOTP step */
+    const int64_t min = 60 * 1000;
+    const int party_h = YZT_AUTH_PROOF ? 12 : 1, staff_h = YZT_AUTH_PROOF ? 8 : 1;
+    char set_party[64], set_staff[64];
+    snprintf(set_party, sizeof set_party, "session.party_absolute_h=%d", party_h);
+    snprintf(set_staff, sizeof set_staff, "session.staff_absolute_h=%d", staff_h);
+    const char *const set[] = {set_party, set_staff, NULL};
+    at_time_with(t0, set);
+    struct yzt_client party = {.srv = &srv}, staff = {.srv = &srv};
+    cookie_login(&party, "13800000003", NULL, (int64_t)party_h * 3600,
+                 t0 + (int64_t)party_h * 3600000);
+    char code[64];
+    const char *data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data";
+    const char *const args[] = {"user", "code", "court_admin_jb", "--dir", srv.dir, "--data", data,
+                                NULL};
+    assert_int_equal(yzt_run_cli(args, code, sizeof code), 0);
+    code[strcspn(code, "\r\n")] = '\0';
+    cookie_login(&staff, "court_admin_jb", code, (int64_t)staff_h * 3600,
+                 t0 + (int64_t)staff_h * 3600000);
+
+    const int64_t party_end = t0 + (int64_t)party_h * 60 * min;
+    const int64_t staff_end = t0 + (int64_t)staff_h * 60 * min;
+    int restarts = 0;
+    bool staff_done = false;
+    for (int64_t t = t0 + 14 * min; t < party_end - min; t += 14 * min) {
+        at_time_with(t, set);
+        restarts++;
+        if (t < staff_end - min)
+            expect_me(&staff, 200, "staff session in use before its absolute limit");
+        expect_me(&party, 200, "party session in use before its absolute limit");
+        if (t + 14 * min >= staff_end - min && t < staff_end - min) {
+            at_time_with(staff_end - min, set);
+            expect_me(&staff, 200, "staff session a minute before its absolute limit");
+            at_time_with(staff_end, set);
+            expect_me(&staff, 401, "staff session at its absolute limit, idle one minute");
+            restarts += 2;
+            staff_done = true;
+        }
+    }
+    at_time_with(party_end - min, set);
+    expect_me(&party, 200, "party session a minute before its absolute limit");
+    at_time_with(party_end, set);
+    expect_me(&party, 401, "party session at its absolute limit, idle one minute");
+    if (!staff_done) { /* a staff limit as long as the parties' one */
+        at_time_with(staff_end, set);
+        expect_me(&staff, 401, "staff session at its absolute limit");
+    }
+    print_message("absolute expiry: parties %d h, staff %d h, %d clock moves\n", party_h, staff_h,
+                  restarts + 2);
+    unsetenv("YZ_TEST_NOW_MS");
+    yzt_server_restart(&srv, NULL);
+    assert_int_equal(fig.expiry_failures, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +452,7 @@ int main(void)
         cmocka_unit_test(csrf_from_a_second_loopback_origin),
         cmocka_unit_test(session_fixation),
         cmocka_unit_test(idle_and_absolute_expiry),
+        cmocka_unit_test(cookie_sessions_end_at_their_absolute_limit),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     printf("auth attacks: spraying %d attempts, %d successes, %d known/unknown differences, "
