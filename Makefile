@@ -47,7 +47,7 @@ PROOF_SUITES := build/test/proof/proof_access_sweep build/test/proof/proof_audit
                 build/test/proof/proof_auth_attacks scripts/proof/sqlmap.py \
                 scripts/proof/fuzz.sh scripts/proof/slow_clients.sh scripts/proof/stored_xss.sh
 PROOF_SUITES += build/test/proof/proof_crash_loop build/test/proof/proof_power_cut \
-                build/test/proof/proof_storage_faults
+                build/test/proof/proof_storage_faults build/test/proof/proof_io_errors
 
 .SECONDARY:
 .PHONY: all deps test-deps proof-deps run test unit api valgrind lint clean check-banned bench bench-quick proof fuzz ui ui-test

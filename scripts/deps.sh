@@ -11,8 +11,9 @@ libcairo2-dev libpango1.0-dev fonts-noto-cjk"
 # Tests: unit framework, sanitizer runtimes, the sqlite3 shell (tamper tests),
 # curl (smoke checks), valgrind (leak checks), a real SMTP server for the
 # e-mail delivery tests (aiosmtpd, run with Debian's /usr/bin/python3), pdfinfo and
-# pdftotext (poppler-utils) to check the rendered court documents.
-TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd poppler-utils"
+# pdftotext (poppler-utils) to check the rendered court documents, strace to
+# make the running server's syscalls fail (T20: test_io_errors, proof_io_errors).
+TEST="libcmocka-dev sqlite3 curl valgrind python3-aiosmtpd poppler-utils strace"
 
 # `make proof` (SECURITY.md T5, T13, T14): sqlmap and slowhttptest against a
 # loopback server, clang for the libFuzzer targets.

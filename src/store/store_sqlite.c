@@ -127,8 +127,9 @@ struct sqlite_tx {
 
 struct sqlite_stmt {
     struct yz_stmt_header h;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s; /* NULL when the statement could not be prepared (see sqlite_sql) */
     sqlite3 *db;
+    enum yz_err failed; /* why it could not be prepared */
 };
 
 /* A statement handle lives inside the connection's cache; the wrapper is
@@ -138,6 +139,7 @@ struct sqlite_tx_full {
     struct sqlite_tx tx;
     struct sqlite_stmt ring[STMT_RING];
     int next;
+    enum yz_err failed; /* a statement of this transaction could not be prepared */
 };
 
 static enum yz_err yz_sqlite_map(int rc)
@@ -447,6 +449,9 @@ static enum yz_err run_fn(struct sqlite_store *st, struct conn *c, yz_tx_fn fn, 
     t.tx.h.max_rows = st->max_rows;
     t.tx.c = c;
     enum yz_err e = fn((struct yz_tx *)&t, ctx);
+    /* Whatever fn made of it, a transaction that lost a statement is not committed. */
+    if (e == YZ_OK && t.failed != YZ_OK)
+        e = t.failed;
     for (sqlite3_stmt *s = sqlite3_next_stmt(c->db, NULL); s; s = sqlite3_next_stmt(c->db, s))
         if (sqlite3_stmt_busy(s))
             sqlite3_reset(s);
@@ -770,15 +775,35 @@ static enum yz_err sqlite_backup(void *impl, const char *path, struct yz_buf *er
     return e;
 }
 
+/* A statement is prepared on first use on each connection. Preparing reads
+ * the schema when the connection has none loaded (after another process
+ * changed it, and a read of the new one failed), so the environment can make
+ * it fail: an I/O error, a corrupt page, no memory, a busy schema lock. Then
+ * the handle comes back empty, its steps answer the mapped error (503 to the
+ * client) and the transaction is not committed; the next use prepares again.
+ * Only a statement SQLite refuses as such (SQLITE_ERROR: bad SQL, a missing
+ * table) is a bug in the program. */
 static struct yz_stmt *sqlite_sql(struct yz_tx *txp, struct yz_sql_def *def)
 {
     struct sqlite_tx_full *t = (struct sqlite_tx_full *)txp;
     int slot = yz_store_sql_slot(def);
     sqlite3_stmt **s = &t->tx.c->stmts[slot];
+    enum yz_err failed = YZ_OK;
     if (!*s) {
         int rc = sqlite3_prepare_v3(t->tx.c->db, def->sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
-        if (rc != SQLITE_OK)
-            YZ_BUG("cannot prepare [%s]: %s", def->sql, sqlite3_errmsg(t->tx.c->db));
+        if (rc != SQLITE_OK) {
+            int ext = sqlite3_extended_errcode(t->tx.c->db);
+            if ((rc & 0xff) == SQLITE_ERROR || (rc & 0xff) == SQLITE_MISUSE)
+                YZ_BUG("cannot prepare [%s]: %s", def->sql, sqlite3_errmsg(t->tx.c->db));
+            yz_log_error("cannot prepare [%s]: %s (%d)", def->sql, sqlite3_errmsg(t->tx.c->db),
+                         ext);
+            *s = NULL;
+            failed = yz_sqlite_map(ext);
+            if (failed == YZ_OK || failed == YZ_ERR_ALREADY_EXISTS || failed == YZ_ERR_CONFLICT)
+                failed = YZ_ERR_STORAGE_IO;
+            if (t->failed == YZ_OK)
+                t->failed = failed;
+        }
     } else {
         sqlite3_reset(*s);
         sqlite3_clear_bindings(*s);
@@ -788,11 +813,13 @@ static struct yz_stmt *sqlite_sql(struct yz_tx *txp, struct yz_sql_def *def)
     w->h.backend = &yz_store_sqlite;
     w->s = *s;
     w->db = t->tx.c->db;
+    w->failed = failed;
     return (struct yz_stmt *)w;
 }
 
 #define S(st) (((struct sqlite_stmt *)(st))->s)
 
+/* An unprepared statement (see sqlite_sql) binds nothing; its step fails. */
 static void bind_check(struct yz_stmt *st, int rc)
 {
     if (rc != SQLITE_OK)
@@ -801,23 +828,28 @@ static void bind_check(struct yz_stmt *st, int rc)
 
 static void sqlite_bind_i64(struct yz_stmt *st, int idx, int64_t v)
 {
-    bind_check(st, sqlite3_bind_int64(S(st), idx, v));
+    bind_check(st, S(st) ? sqlite3_bind_int64(S(st), idx, v) : SQLITE_OK);
 }
 static void sqlite_bind_textn(struct yz_stmt *st, int idx, const char *s, size_t n)
 {
-    bind_check(st, sqlite3_bind_text64(S(st), idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+    bind_check(st, S(st) ? sqlite3_bind_text64(S(st), idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8)
+                         : SQLITE_OK);
 }
 static void sqlite_bind_blob(struct yz_stmt *st, int idx, const void *p, size_t n)
 {
-    bind_check(st, sqlite3_bind_blob64(S(st), idx, p, n, SQLITE_TRANSIENT));
+    bind_check(st, S(st) ? sqlite3_bind_blob64(S(st), idx, p, n, SQLITE_TRANSIENT) : SQLITE_OK);
 }
 static void sqlite_bind_null(struct yz_stmt *st, int idx)
 {
-    bind_check(st, sqlite3_bind_null(S(st), idx));
+    bind_check(st, S(st) ? sqlite3_bind_null(S(st), idx) : SQLITE_OK);
 }
 
 static enum yz_err sqlite_step(struct yz_stmt *st, bool *row)
 {
+    if (!S(st)) {
+        *row = false;
+        return ((struct sqlite_stmt *)st)->failed;
+    }
     int rc = sqlite3_step(S(st));
     *row = rc == SQLITE_ROW;
     if (rc == SQLITE_ROW || rc == SQLITE_DONE)
@@ -830,6 +862,8 @@ static enum yz_err sqlite_step(struct yz_stmt *st, bool *row)
     return e;
 }
 
+/* Columns are read only after a step gave a row, which an unprepared one never does;
+ * sqlite3_column_* answer NULL or 0 for a NULL statement all the same. */
 static bool sqlite_col_null(struct yz_stmt *st, int col)
 {
     return sqlite3_column_type(S(st), col) == SQLITE_NULL;

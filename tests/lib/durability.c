@@ -24,7 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -633,19 +636,82 @@ static void round_kill(struct run *run)
     set_base(run);
 }
 
+/* ---- strace fault injection (YZD_STRACE_EIO) ---------------------------------------- */
+
+extern char **environ;
+static pid_t strace_pid;
+
+/* The tracer of pid per /proc (0: none). */
+static pid_t tracer_of(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    pid_t t = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "TracerPid:", 10) == 0)
+            t = (pid_t)strtol(line + 10, NULL, 10);
+    fclose(f);
+    return t;
+}
+
+/* Attaches strace to every thread of the running server with the round's
+ * injection. `-e trace=` must name the syscall: strace 6.1 injects nothing
+ * into syscalls it does not trace (so `-e trace=none` silently tests nothing). */
+static void strace_attach(struct run *run, int round)
+{
+    int count = 0;
+    while (run->o->syscalls[count])
+        count++;
+    const char *sc = run->o->syscalls[round % count];
+    int n = 1 + round / count;
+    char trace[64], inject[128], pid[16];
+    snprintf(trace, sizeof trace, "trace=%s", sc);
+    snprintf(inject, sizeof inject, "inject=%s:error=EIO:when=%d%s", sc, n, round % 2 ? "+" : "");
+    snprintf(pid, sizeof pid, "%d", (int)run->srv.pid);
+    const char *const argv[] = {"strace", "-f", "-qq", "-o", "/dev/null", "-e", trace, "-e",
+                                inject,   "-p", pid,   NULL};
+    int rc = posix_spawnp(&strace_pid, "strace", NULL, NULL, (char *const *)argv, environ);
+    if (rc != 0)
+        fail_msg("cannot run strace: %s (scripts/deps.sh --proof installs it)", strerror(rc));
+    for (int waited = 0; tracer_of(run->srv.pid) != strace_pid; waited += 10) {
+        if (waited > 5000)
+            fail_msg("strace did not attach to the server within 5 s");
+        sleep_ms(10);
+    }
+    sleep_ms(50); /* the other threads are attached right after the first */
+    fprintf(stderr, "%s: round %d: %s\n", run->o->suite, round + 1, inject);
+}
+
+/* SIGINT makes strace detach from every thread; the server runs on untraced. */
+static void strace_detach(void)
+{
+    kill(strace_pid, SIGINT);
+    int status;
+    while (waitpid(strace_pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    strace_pid = 0;
+}
+
 /* A fault for a while, then load without it: the server must acknowledge
  * again without a restart. Under the VFS shim the round ends with a power cut. */
-static void round_fault(struct run *run, long *not_recovered)
+static void round_fault(struct run *run, int round, long *not_recovered)
 {
     clients_start(run);
     sleep_ms(rnd((unsigned)run->o->min_ms, (unsigned)run->o->max_ms) / 2);
     if (run->o->fault == YZD_FSYNC_FAIL)
         fault_set(true);
+    else if (run->o->fault == YZD_STRACE_EIO)
+        strace_attach(run, round);
     else
         fill_disk(run->srv.dir);
     sleep_ms(rnd((unsigned)run->o->min_ms, (unsigned)run->o->max_ms));
     if (run->o->fault == YZD_FSYNC_FAIL)
         fault_set(false);
+    else if (run->o->fault == YZD_STRACE_EIO)
+        strace_detach();
     else
         free_disk(run->srv.dir);
     atomic_store(&run->acked_now, 0);
@@ -657,6 +723,11 @@ static void round_fault(struct run *run, long *not_recovered)
     if (run->o->fault == YZD_FSYNC_FAIL) {
         sleep_ms(rnd(0, (unsigned)run->o->max_ms / 2));
         yzt_server_kill(&run->srv);
+        clients_stop(run);
+        yzt_server_restart(&run->srv, NULL);
+        set_base(run);
+    } else if (run->o->fault == YZD_STRACE_EIO) {
+        /* A graceful stop after the errors, and a start on the same data. */
         clients_stop(run);
         yzt_server_restart(&run->srv, NULL);
         set_base(run);
@@ -862,7 +933,7 @@ void yzd_run(const struct yzd_options *o, struct yzd_figures *f)
         if (o->fault == YZD_KILL || o->fault == YZD_POWER_CUT)
             round_kill(run);
         else
-            round_fault(run, &not_recovered);
+            round_fault(run, i, &not_recovered);
         f->rounds++;
     }
     settle(run);

@@ -30,6 +30,7 @@ enum yzd_fault {
     YZD_POWER_CUT,  /* the same with the lose-unsynced VFS shim: unsynced writes die with it */
     YZD_FSYNC_FAIL, /* fsync fails for a while (VFS shim); the server keeps running */
     YZD_DISK_FULL,  /* the data directory is a small tmpfs, filled for a while */
+    YZD_STRACE_EIO, /* strace attached to the real server makes a syscall fail with EIO */
 };
 
 struct yzd_options {
@@ -40,6 +41,11 @@ struct yzd_options {
     int min_ms, max_ms;     /* a disturbance comes this long after a round's load starts */
     bool sync_normal;       /* negative control: synchronous=NORMAL (test builds only) */
     const char *tmpfs_dir;  /* YZD_DISK_FULL: a mounted tmpfs to hold the data directory */
+    /* YZD_STRACE_EIO: round r injects EIO into syscalls[r % count] (NULL-terminated list)
+     * from its Nth call on after strace attached (even rounds: that call only), N =
+     * 1 + r / count, while strace stays attached; then strace detaches, the server must
+     * acknowledge again, and it is restarted (graceful stop, start on the same data). */
+    const char *const *syscalls;
 };
 
 struct yzd_figures {
