@@ -133,10 +133,15 @@ lint:
 # Benchmarks (bench/README.md): never part of `make test`. `make bench` takes
 # about 10 minutes and rewrites bench/RESULTS.md; `make bench-quick` (or
 # `make bench ARGS=--quick`) takes under 3 and writes build/bench/.
-bench: all
+bench: all build/bench/data_measure
 	@./bench/run.sh $(ARGS)
-bench-quick: all
+bench-quick: all build/bench/data_measure
 	@./bench/run.sh --quick $(ARGS)
+# The in-process measurements of `make bench ARGS="--data N"` (bench/data.sh),
+# linked against the release objects.
+build/bench/data_measure: bench/data_measure.c $(REL_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) bench/data_measure.c $(REL_OBJ) $(PKG_LIBS) -o $@
 
 clean:
 	rm -rf build web/dist

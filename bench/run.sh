@@ -13,6 +13,8 @@
 # the rounds, with min and max.
 #
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--threads N]
+#        bench/run.sh --data N     data at scale instead (bench/data.sh): N synthetic
+#                                  cases, import, size, lookups, dashboard, server RSS
 #   default: 5 rounds of 5 s runs (about 10 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
 #   --threads: yizhan's server.threads (default 16: a create waits for its
@@ -51,7 +53,12 @@ while [ $# -gt 0 ]; do
         *) threads_opt=$2 ;;
         esac
         shift ;;
-    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --data)
+        # Data at scale: a separate run (bench/data.sh), nothing else is measured.
+        [ $# -ge 2 ] || { echo "bench: --data needs a number of cases" >&2; exit 2; }
+        shift
+        exec "$(dirname "$0")/data.sh" "$@" ;;
+    -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift

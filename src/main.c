@@ -22,6 +22,7 @@ static const struct {
     {"fee", yz_cmd_fee, "quote a litigation fee (诉讼费用交纳办法), as JSON"},
     {"check", yz_cmd_check, "check a citizen ID or unified social credit code, as JSON"},
     {"rollup", yz_cmd_rollup, "rebuild the dashboard counters from the history"},
+    {"generate", yz_cmd_generate, "add synthetic court data for benchmarks (invented cases)"},
     {"assign", yz_cmd_assign, "re-run every recorded case-assignment draw from the history"},
     {"template", yz_cmd_template, "check court document templates; render one for a case as text or PDF"},
 };

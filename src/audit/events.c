@@ -13,6 +13,7 @@
  * the payload is made; the same function serves the verifier.
  */
 #include "audit/events.h"
+#include "audit/events_internal.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/utf8.h"
@@ -265,7 +266,7 @@ static enum yz_err payload_check(const char *payload, const char **why)
     return rc;
 }
 
-static enum yz_err event_check(const struct yz_event *ev, const char **why)
+enum yz_err yz_event__names_check(const struct yz_event *ev, const char **why)
 {
     if (!name_ok(ev->stream, YZ_EVENT_STREAM_MAX)) {
         *why = "stream empty, too long or not printable ASCII";
@@ -283,7 +284,13 @@ static enum yz_err event_check(const struct yz_event *ev, const char **why)
         *why = "negative actor_id, on_behalf_of or at";
         return YZ_ERR_VALIDATION;
     }
-    return payload_check(ev->payload, why);
+    return YZ_OK;
+}
+
+static enum yz_err event_check(const struct yz_event *ev, const char **why)
+{
+    enum yz_err rc = yz_event__names_check(ev, why);
+    return rc == YZ_OK ? payload_check(ev->payload, why) : rc;
 }
 
 /* ---- append ---- */
@@ -308,7 +315,7 @@ static bool col_hash(struct yz_stmt *st, int col, unsigned char out[YZ_EVENT_HAS
 }
 
 /* Reads the newest event and the chain head and checks they agree. */
-static enum yz_err chain_tip(struct yz_tx *tx, int64_t *last_id,
+enum yz_err yz_event__chain_tip(struct yz_tx *tx, int64_t *last_id,
                              unsigned char last_hash[YZ_EVENT_HASH_BYTES])
 {
     bool row, have_last, have_head, hashes_ok = true;
@@ -351,7 +358,7 @@ static enum yz_err chain_tip(struct yz_tx *tx, int64_t *last_id,
     return YZ_OK;
 }
 
-static enum yz_err next_stream_seq(struct yz_tx *tx, const char *stream, int64_t *seq)
+enum yz_err yz_event__stream_seq(struct yz_tx *tx, const char *stream, int64_t *seq)
 {
     bool row;
     struct yz_stmt *st = yz_sql(tx, &sql_stream_seq);
@@ -398,6 +405,59 @@ static enum yz_err sign_head(struct yz_tx *tx, void *keys)
     return yz_exec(st);
 }
 
+enum yz_err yz_event__insert(struct yz_tx *tx, const struct yz_event_row *r,
+                             const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
+                             const unsigned char hash[YZ_EVENT_HASH_BYTES],
+                             const unsigned char sig[YZ_SIGN_BYTES])
+{
+    struct yz_stmt *st = yz_sql(tx, &sql_insert);
+    yz_bind_i64(st, 1, r->id);
+    yz_bind_textn(st, 2, r->stream, r->stream_len);
+    yz_bind_i64(st, 3, r->stream_seq);
+    yz_bind_textn(st, 4, r->type, r->type_len);
+    bind_id_or_null(st, 5, r->actor_id);
+    bind_id_or_null(st, 6, r->on_behalf_of);
+    yz_bind_textn(st, 7, r->channel, r->channel_len);
+    yz_bind_i64(st, 8, r->at);
+    yz_bind_textn(st, 9, r->payload, r->payload_len);
+    yz_bind_blob(st, 10, prev_hash, YZ_EVENT_HASH_BYTES);
+    yz_bind_blob(st, 11, hash, YZ_EVENT_HASH_BYTES);
+    yz_bind_blob(st, 12, sig, YZ_SIGN_BYTES);
+    return yz_exec(st);
+}
+
+enum yz_err yz_event__move_head(struct yz_tx *tx, const struct yz_keys *keys, int64_t id,
+                                const unsigned char hash[YZ_EVENT_HASH_BYTES])
+{
+    /* The head follows every append, so the next append in this transaction
+     * checks against it; its signature is made once, before the commit. */
+    static const unsigned char unsigned_head[YZ_SIGN_BYTES];
+    struct yz_stmt *st = yz_sql(tx, &sql_upsert_head);
+    yz_bind_i64(st, 1, id);
+    yz_bind_blob(st, 2, hash, YZ_EVENT_HASH_BYTES);
+    yz_bind_blob(st, 3, unsigned_head, sizeof unsigned_head);
+    enum yz_err rc = yz_exec(st);
+    if (rc == YZ_OK)
+        yz_tx_before_commit(tx, sign_head, (void *)keys);
+    return rc;
+}
+
+enum yz_err yz_event__checkpoint(struct yz_tx *tx, const struct yz_keys *keys, int64_t id,
+                                 const unsigned char hash[YZ_EVENT_HASH_BYTES])
+{
+    unsigned char msg[YZ_EVENT_SIGMSG_MAX], ck_sig[YZ_SIGN_BYTES];
+    const unsigned char *pub = yz_keys_audit_pub(keys);
+    int64_t at = yz_time_now_ms();
+    yz_sign(keys, msg, yz_event_checkpoint_message(id, hash, at, pub, msg), ck_sig);
+    struct yz_stmt *st = yz_sql(tx, &sql_checkpoint);
+    yz_bind_i64(st, 1, id);
+    yz_bind_blob(st, 2, hash, YZ_EVENT_HASH_BYTES);
+    yz_bind_i64(st, 3, at);
+    yz_bind_blob(st, 4, pub, YZ_SIGN_PUB_BYTES);
+    yz_bind_blob(st, 5, ck_sig, sizeof ck_sig);
+    return yz_exec(st);
+}
+
 enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const struct yz_event *ev,
                             int64_t checkpoint_every, int64_t *event_id_out,
                             int64_t *stream_seq_out)
@@ -419,10 +479,10 @@ enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const 
                     name_ok(ev->type, YZ_EVENT_TYPE_MAX) ? ev->type : "?", why);
         return rc;
     }
-    rc = chain_tip(tx, &prev_id, prev_hash);
+    rc = yz_event__chain_tip(tx, &prev_id, prev_hash);
     if (rc != YZ_OK)
         return rc;
-    rc = next_stream_seq(tx, ev->stream, &seq);
+    rc = yz_event__stream_seq(tx, ev->stream, &seq);
     if (rc != YZ_OK)
         return rc;
 
@@ -444,50 +504,13 @@ enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const 
     yz_event_hash(prev_hash, &r, hash);
     yz_sign(keys, msg, yz_event_sig_message(hash, msg), sig);
 
-    struct yz_stmt *st = yz_sql(tx, &sql_insert);
-    yz_bind_i64(st, 1, r.id);
-    yz_bind_textn(st, 2, r.stream, r.stream_len);
-    yz_bind_i64(st, 3, r.stream_seq);
-    yz_bind_textn(st, 4, r.type, r.type_len);
-    bind_id_or_null(st, 5, r.actor_id);
-    bind_id_or_null(st, 6, r.on_behalf_of);
-    yz_bind_textn(st, 7, r.channel, r.channel_len);
-    yz_bind_i64(st, 8, r.at);
-    yz_bind_textn(st, 9, r.payload, r.payload_len);
-    yz_bind_blob(st, 10, prev_hash, sizeof prev_hash);
-    yz_bind_blob(st, 11, hash, sizeof hash);
-    yz_bind_blob(st, 12, sig, sizeof sig);
-    rc = yz_exec(st);
+    rc = yz_event__insert(tx, &r, prev_hash, hash, sig);
+    if (rc == YZ_OK)
+        rc = yz_event__move_head(tx, keys, r.id, hash);
+    if (rc == YZ_OK && r.id % checkpoint_every == 0)
+        rc = yz_event__checkpoint(tx, keys, r.id, hash);
     if (rc != YZ_OK)
         return rc;
-
-    /* The head follows every append, so the next append in this transaction
-     * checks against it; its signature is made once, before the commit. */
-    static const unsigned char unsigned_head[YZ_SIGN_BYTES];
-    st = yz_sql(tx, &sql_upsert_head);
-    yz_bind_i64(st, 1, r.id);
-    yz_bind_blob(st, 2, hash, sizeof hash);
-    yz_bind_blob(st, 3, unsigned_head, sizeof unsigned_head);
-    rc = yz_exec(st);
-    if (rc != YZ_OK)
-        return rc;
-    yz_tx_before_commit(tx, sign_head, (void *)keys);
-
-    if (r.id % checkpoint_every == 0) {
-        const unsigned char *pub = yz_keys_audit_pub(keys);
-        int64_t at = yz_time_now_ms();
-        unsigned char ck_sig[YZ_SIGN_BYTES];
-        yz_sign(keys, msg, yz_event_checkpoint_message(r.id, hash, at, pub, msg), ck_sig);
-        st = yz_sql(tx, &sql_checkpoint);
-        yz_bind_i64(st, 1, r.id);
-        yz_bind_blob(st, 2, hash, sizeof hash);
-        yz_bind_i64(st, 3, at);
-        yz_bind_blob(st, 4, pub, YZ_SIGN_PUB_BYTES);
-        yz_bind_blob(st, 5, ck_sig, sizeof ck_sig);
-        rc = yz_exec(st);
-        if (rc != YZ_OK)
-            return rc;
-    }
 
     if (event_id_out)
         *event_id_out = r.id;

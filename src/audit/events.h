@@ -139,6 +139,37 @@ enum yz_err yz_events_list(struct yz_tx *tx, const char *stream, int64_t after_s
                            json_t **out_array);
 
 /*
+ * Bulk appends (the synthetic-data generator, large imports): many events in
+ * one write transaction, the same rows and format as yz_event_append, but the
+ * chain tip is read once, the hashes are chained in memory, the per-event
+ * signatures are made on several threads when the batch is written, and the
+ * chain head is moved once per write (and signed before the commit, as for
+ * yz_event_append). Checkpoints fall where yz_event_append would put them.
+ *
+ *   yz_event_batch_begin   reads and checks the chain tip (as yz_event_append)
+ *   yz_event_batch_add     validates (as yz_event_append), numbers, hashes and
+ *                          buffers one event; the payload is canonicalised here
+ *   yz_event_batch_write   signs, inserts every buffered event, the due
+ *                          checkpoints, moves the head; the batch is then empty
+ *                          and may take more events (same transaction)
+ *   yz_event_batch_free    frees it (buffered events not written are dropped,
+ *                          which is only right when the transaction rolls back)
+ *
+ * Nothing else may append to the events table in tx between begin and the
+ * last write (the write fails closed if the tip moved). Stream sequence
+ * numbers of streams already in the table come from the table; within the
+ * batch they are counted in memory.
+ */
+struct yz_event_batch;
+enum yz_err yz_event_batch_begin(struct yz_tx *tx, const struct yz_keys *keys,
+                                 int64_t checkpoint_every, struct yz_event_batch **out);
+enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, const char *type,
+                               int64_t actor_id, const char *channel, int64_t at,
+                               const json_t *payload, int64_t *event_id_out);
+enum yz_err yz_event_batch_write(struct yz_event_batch *b);
+void yz_event_batch_free(struct yz_event_batch *b);
+
+/*
  * The format, exposed for verify.c and for tests that re-implement it. A row
  * as read from the table; lengths are byte counts.
  */

@@ -23,5 +23,6 @@ int yz_cmd_assign(int argc, char **argv);
 int yz_cmd_template(int argc, char **argv);
 int yz_cmd_triage(int argc, char **argv);
 int yz_cmd_rollup(int argc, char **argv);
+int yz_cmd_generate(int argc, char **argv);
 
 #endif

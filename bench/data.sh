@@ -1,0 +1,191 @@
+#!/bin/sh
+# Data at scale (issue 7): `make bench ARGS="--data N"` (bench/run.sh hands
+# over to this script). Generates N synthetic filing cases with
+# `yizhan generate` into a fresh `init --demo` data directory, then measures:
+#   - import: wall time and cases/s of the generator (one transaction per
+#     2,000 cases, one fsync each, none per row), events written;
+#   - the database file's size (bytes per case) after the generator closed it
+#     (its WAL checkpointed and removed);
+#   - in-process point lookups (build/bench/data_measure): 10,000 random keys by
+#     matter id and by case number, the row alone and the whole
+#     yz_matter_get, p50/p99/max; the dashboard (yz_dashboard, every
+#     indicator) for the busiest court over 30/365/3660 days and for the
+#     supervisor of the top court over all courts, and the overdue count;
+#   - `yizhan rollup rebuild`: the counters recomputed from the whole history;
+#   - the server: `yizhan serve` on the database, wrk for 10 s on
+#     GET /api/v1/matters/{random id} and GET /api/v1/dashboard as the
+#     supervisor (bearer token, TOTP from `yizhan user code`), then its
+#     VmRSS, RssAnon (its own memory), RssFile and VmHWM from /proc.
+# The database goes under $BENCH_TMPDIR (default /var/tmp) and is deleted at
+# the end (also on Ctrl-C). The free space is checked first: about 10 KB per
+# case are needed (1M: 10 GB; 10M: 100 GB).
+#
+# usage: bench/data.sh N [--keep DIR]   (--keep: generate into DIR and keep it)
+# Writes build/bench/RESULTS-data-N.md; the last lines on stdout are the
+# figure lines ("value NAME VALUE UNIT", "ratio NAME VALUE").
+# shellcheck disable=SC3043 # local: dash and bash have it
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BIN=${BENCH_BIN:-$ROOT/build/rel/yizhan}
+MEASURE=$ROOT/build/bench/data_measure
+
+say() { echo "bench-data: $*" >&2; }
+die() { echo "bench-data: $*" >&2; exit 1; }
+
+[ $# -ge 1 ] || die "usage: bench/data.sh N [--keep DIR]"
+n=$1
+shift
+keep=""
+if [ $# -ge 2 ] && [ "$1" = --keep ]; then keep=$2; fi
+case "$n" in '' | *[!0-9]*) die "N must be a number of cases" ;; esac
+[ "$n" -ge 1000 ] && [ "$n" -le 100000000 ] || die "N must be 1000..100000000"
+[ -x "$BIN" ] || die "$BIN missing: run make all first"
+[ -x "$MEASURE" ] || die "$MEASURE missing: run make build/bench/data_measure"
+command -v wrk >/dev/null 2>&1 || die "wrk missing (bench/run.sh installs it)"
+
+tmp=${BENCH_TMPDIR:-/var/tmp}
+need_kb=$((n * 12))
+avail_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
+[ "$avail_kb" -gt $((need_kb + 4 * 1024 * 1024)) ] ||
+    die "$tmp has $((avail_kb / 1024)) MB free; $n cases need about $((need_kb / 1024)) MB plus 4 GB to spare"
+
+if [ -n "$keep" ]; then
+    mkdir -p "$keep"
+    work=$(mktemp -d "$keep/yizhan-data.XXXXXX")
+else
+    work=$(mktemp -d "$tmp/yizhan-data.XXXXXX")
+fi
+ypid=""
+stop_pid() {
+    local i=0
+    [ -n "$1" ] || return 0
+    kill -TERM "$1" 2>/dev/null || return 0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$ypid"
+    if [ -n "$keep" ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+figures=$work/figures
+: >"$figures"
+fig() { echo "$*" >>"$figures"; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+say "init --demo in $work/var"
+"$BIN" init --demo --dir "$work/var" >/dev/null 2>"$work/init.log" ||
+    { tail -n 20 "$work/init.log" >&2; die "init failed"; }
+
+say "generating $n cases (progress below)"
+t0=$(date +%s.%N)
+"$BIN" generate --dir "$work/var" --cases "$n" >"$work/gen.out" 2>"$work/gen.err" ||
+    { tail -n 20 "$work/gen.err" >&2; die "generate failed"; }
+t1=$(date +%s.%N)
+cat "$work/gen.out" >&2
+gen_s=$(echo "$t1 - $t0" | bc -l)
+events=$(sed -n 's/.*), \([0-9]*\) events,.*/\1/p' "$work/gen.out")
+registered=$(sed -n 's/.*(\([0-9]*\) registered).*/\1/p' "$work/gen.out")
+db_bytes=$(stat -c %s "$work/var/yizhan.db")
+wal_bytes=$(stat -c %s "$work/var/yizhan.db-wal" 2>/dev/null || echo 0)
+fig "value data.cases $n count"
+fig "value data.registered $registered count"
+fig "value data.events $events count"
+fig "value import.seconds $(printf '%.1f' "$gen_s") s"
+fig "value import.rate $(echo "$n / $gen_s" | bc) cases/s"
+fig "value db.size $(echo "scale=2; $db_bytes / 1048576" | bc) MB"
+fig "value db.bytes_per_case $((db_bytes / n)) B"
+fig "value db.wal $((wal_bytes / 1048576)) MB"
+
+say "in-process lookups and dashboard"
+"$MEASURE" --dir "$work/var" --lookups 10000 --runs 20 >>"$figures" 2>"$work/measure.err" ||
+    { cat "$work/measure.err" >&2; die "data_measure failed"; }
+
+# The demo supervisor's court (渝05) and the courts below it.
+sup_code=渝05
+# Matters the supervisor may read (its court and the courts below), in random order.
+"$MEASURE" --dir "$work/var" --lookups 20000 --ids-under "$sup_code" --ids-out "$work/ids" \
+    2>>"$work/measure.err" || { cat "$work/measure.err" >&2; die "no matter ids for wrk"; }
+
+say "rollup rebuild (the counters from the whole history)"
+t0=$(date +%s.%N)
+"$BIN" rollup rebuild --dir "$work/var" >"$work/rollup.out" 2>&1 ||
+    { cat "$work/rollup.out" >&2; die "rollup rebuild reported differences or failed"; }
+t1=$(date +%s.%N)
+fig "value rollup.rebuild $(printf '%.1f' "$(echo "$t1 - $t0" | bc -l)") s"
+fig "value rollup.rows $(sed -n 's/^ok: \([0-9]*\) rollup rows.*/\1/p' "$work/rollup.out") count"
+
+say "serving reads"
+"$BIN" serve --dir "$work/var" --port 0 --port-file "$work/port" \
+    --set log.access_log=false --set server.threads=16 2>"$work/serve.log" &
+ypid=$!
+i=0
+while [ ! -s "$work/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$work/port" ] || { tail -n 20 "$work/serve.log" >&2; die "yizhan did not start"; }
+base="http://127.0.0.1:$(cat "$work/port")"
+totp=$("$BIN" user code supervisor --dir "$work/var")
+login=$(curl -s -m 30 -H 'Content-Type: application/json' "$base/api/v1/session" \
+    -d "{\"login\":\"supervisor\",\"password\":\"Yizhan-Demo-2026\",\"totp\":\"$totp\",\"token_type\":\"bearer\"}")
+token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
+[ -n "$token" ] || die "supervisor login failed: $login"
+court=$(curl -s -m 10 "$base/api/v1/courts" | tr '{' '\n' | grep "\"code\":\"$sup_code\"" |
+    sed -n 's/^"id":\([0-9]*\),.*/\1/p')
+[ -n "$court" ] || die "court $sup_code not found in GET /api/v1/courts"
+# After the login (argon2id holds 64 MB while it hashes): the peak from here on.
+echo 5 >"/proc/$ypid/clear_refs" 2>/dev/null || true
+rss() { awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$ypid/status"; }
+fig "value server.rss_idle $(rss VmRSS) MB"
+today=$(TZ=Asia/Shanghai date +%F)
+from=$(TZ=Asia/Shanghai date -d '-3659 days' +%F)
+code=$(curl -s -m 60 -o "$work/dash.json" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" \
+    "$base/api/v1/dashboard?court_id=$court&from=$from&to=$today")
+[ "${code%% *}" = 200 ] || die "GET /api/v1/dashboard answered $code: $(head -c 300 "$work/dash.json")"
+fig "value http.dashboard_3660d $(echo "${code#* } * 1000" | bc -l | xargs printf '%.1f') ms"
+cat >"$work/matters.lua" <<EOF
+local ids = {}
+for line in io.lines("$work/ids") do ids[#ids + 1] = line end
+local i = 0
+request = function()
+  i = i % #ids + 1
+  return wrk.format("GET", "/api/v1/matters/" .. ids[i], {["Authorization"] = "Bearer $token"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %d %d %.1f %.1f %d\n", summary.requests, summary.errors.status,
+    latency:percentile(50), latency:percentile(99), summary.duration))
+end
+EOF
+wrk -t2 -c64 -d10s --timeout 10s -s "$work/matters.lua" "$base" >"$work/wrk.out" 2>&1 || true
+line=$(grep '^WRK ' "$work/wrk.out" || true)
+[ -n "$line" ] || { cat "$work/wrk.out" >&2; die "wrk failed"; }
+set -- $line
+fig "value http.matter.c64.rps $(echo "$2 * 1000000 / $6" | bc) req/s"
+fig "value http.matter.c64.p50 $(echo "scale=3; $4 / 1000" | bc) ms"
+fig "value http.matter.c64.p99 $(echo "scale=3; $5 / 1000" | bc) ms"
+fig "value http.matter.c64.errors $3 count"
+fig "value server.rss $(rss VmRSS) MB"
+fig "value server.rss_anon $(rss RssAnon) MB"
+fig "value server.rss_file $(rss RssFile) MB"
+fig "value server.hwm $(rss VmHWM) MB"
+stop_pid "$ypid"
+ypid=""
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+md=$ROOT/build/bench/RESULTS-data-$n.md
+mkdir -p "$ROOT/build/bench"
+{
+    echo "# Data at scale: $n cases"
+    echo
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+    echo "$(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, $(uname -r), data on $(df -PT "$tmp" | awk 'NR == 2 { print $2 }');"
+    echo "load average before $load_before, after $load_after. Commit $(git rev-parse --short HEAD 2>/dev/null || echo ?)."
+    echo
+    echo '```'
+    cat "$figures"
+    echo '```'
+} >"$md"
+say "wrote $md"
+cat "$figures"

@@ -1,0 +1,636 @@
+/*
+ * Writing the synthetic court data (datagen.h): each case's path along the
+ * filing workflow, its events, projection rows and dashboard counters, one
+ * transaction per batch of cases.
+ */
+#include "datagen/datagen.h"
+#include "app/app.h"
+#include "audit/events.h"
+#include "caseno/caseno.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/fielderr.h"
+#include "crypto/pii.h"
+#include "fees/fees.h"
+#include "filing/filing.h"
+#include "store/store.h"
+#include "workflow/workflow.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+#define DAY_MS INT64_C(86400000)
+#define SHANGHAI_MS INT64_C(28800000)
+#define MAX_CREATORS 64
+#define MAX_SEQS 1024 /* (court, year) counters */
+
+static struct yz_sql_def q_creators = YZ_SQL(
+    "SELECT id, role FROM users WHERE role IN ('party', 'lawyer') AND status = 'active'"
+    " ORDER BY id LIMIT 64");
+static struct yz_sql_def q_seqs =
+    YZ_SQL("SELECT court_id, year, last FROM case_sequences WHERE type_code = '民初'");
+static struct yz_sql_def q_matter = YZ_SQL(
+    "INSERT INTO matters(kind, state, court_id, title, channel, created_by, created_at, updated_at,"
+    " version, data) VALUES ('filing', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+static struct yz_sql_def q_participant = YZ_SQL(
+    "INSERT INTO matter_participants(matter_id, user_id, capacity) VALUES (?, ?, ?)"
+    " ON CONFLICT DO NOTHING");
+static struct yz_sql_def q_deadline = YZ_SQL(
+    "INSERT INTO deadlines(matter_id, name, start_date, due_date, unit, n, beyond_calendar,"
+    " stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+static struct yz_sql_def q_case = YZ_SQL(
+    "INSERT INTO cases(matter_id, case_number, court_id, year, type_code, seq, cause_revision,"
+    " cause_code, query_code_hash, fee_fen, registered_at)"
+    " VALUES (?, ?, ?, ?, '民初', ?, 2025, ?, ?, ?, ?)");
+static struct yz_sql_def q_seq = YZ_SQL(
+    "INSERT INTO case_sequences(court_id, year, type_code, last) VALUES (?, ?, '民初', ?)"
+    " ON CONFLICT(court_id, year, type_code) DO UPDATE SET last = max(last, excluded.last)");
+static struct yz_sql_def q_party_key = YZ_SQL(
+    "INSERT INTO triage_party_keys(matter_id, court_id, role, key_hash) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING");
+static struct yz_sql_def q_rollup = YZ_SQL(
+    "INSERT INTO rollup_daily(court_id, day, kind, event, from_state, state, channel, days, n)"
+    " VALUES (?, ?, 'filing', ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(court_id, day, kind, event, from_state, state, channel, days)"
+    " DO UPDATE SET n = n + excluded.n");
+
+/* The filing channels (workflow values), their share and the event channel. */
+static const struct {
+    const char *value, *event_channel;
+    double share;
+} channels[] = {
+    {"online", "web", 42},       {"mobile", "mobile", 20}, {"window", "hall", 18},
+    {"lawyer_platform", "web", 11}, {"kiosk", "kiosk", 4}, {"bulk", "web", 4},
+    {"cross_region", "hall", 1},
+};
+#define NCHANNELS (sizeof channels / sizeof channels[0])
+
+/* Tracks decided at triage, their share and how long the trial takes (mean days). */
+static const struct {
+    const char *event, *state;
+    double share, mean_days, max_days;
+} tracks[] = {
+    {"decide_small_claims", "small_claims", 15, 25, 60},
+    {"decide_simplified", "simplified", 52, 45, 90},
+    {"decide_ordinary", "ordinary", 21, 110, 360},
+    {"decide_mediation", "track_mediation", 12, 18, 30},
+};
+#define NTRACKS (sizeof tracks / sizeof tracks[0])
+
+static const char *const outcomes[] = {"judgment", "judgment", "mediation", "mediation",
+                                       "withdrawal", "withdrawal", "ruling", "other"};
+
+struct rollup_slot {
+    bool used;
+    int64_t court_id, days, n;
+    char day[12], event[32], from[24], state[24], channel[24];
+};
+
+struct gen {
+    struct yz_app *app;
+    const struct yz_datagen_options *opt;
+    struct yz_datagen_model *model;
+    struct yz_rng rng;
+    struct yz_pick channel_pick, track_pick;
+    const struct yz_workflow *wf;
+    struct yz_field_errors *fe;
+    struct {
+        int64_t id;
+        bool lawyer;
+    } creators[MAX_CREATORS];
+    int ncreators;
+    struct {
+        int64_t court_id, last;
+        int year;
+    } seqs[MAX_SEQS];
+    int nseqs;
+    int64_t start_ms, end_ms;
+    int64_t next; /* the next case to generate (0-based) */
+    struct rollup_slot *rollups;
+    size_t rollup_cap, nrollups;
+    struct yz_datagen_stats *stats;
+    struct yz_event_batch *events;
+    struct yz_buf *err;
+};
+
+/* ---- dashboard counters, summed per batch ---- */
+
+static uint64_t rollup_hash(int64_t court, const char *day, const char *event, const char *from,
+                            const char *channel, int64_t days)
+{
+    uint64_t h = 1469598103934665603u ^ (uint64_t)court ^ ((uint64_t)days << 32);
+    const char *parts[] = {day, event, from, channel};
+    for (int i = 0; i < 4; i++)
+        for (const char *s = parts[i]; *s; s++)
+            h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Counts one workflow event as rollup.c's key does. */
+static void rollup_count(struct gen *g, int64_t court, int64_t at, const char *event,
+                         const char *from, const char *state, const char *channel, int64_t days)
+{
+    char day[12];
+    yz_date_format(yz_date_of_shanghai(at), day, sizeof day);
+    size_t i = (size_t)rollup_hash(court, day, event, from, channel, days) & (g->rollup_cap - 1);
+    for (;; i = (i + 1) & (g->rollup_cap - 1)) {
+        struct rollup_slot *s = &g->rollups[i];
+        if (!s->used) {
+            *s = (struct rollup_slot){.used = true, .court_id = court, .days = days, .n = 1};
+            yz_strlcpy(s->day, day, sizeof s->day);
+            yz_strlcpy(s->event, event, sizeof s->event);
+            yz_strlcpy(s->from, from, sizeof s->from);
+            yz_strlcpy(s->state, state, sizeof s->state);
+            yz_strlcpy(s->channel, channel, sizeof s->channel);
+            g->nrollups++;
+            return;
+        }
+        if (s->court_id == court && s->days == days && strcmp(s->day, day) == 0 &&
+            strcmp(s->event, event) == 0 && strcmp(s->from, from) == 0 &&
+            strcmp(s->state, state) == 0 && strcmp(s->channel, channel) == 0) {
+            s->n++;
+            return;
+        }
+    }
+}
+
+static enum yz_err rollup_flush(struct gen *g, struct yz_tx *tx)
+{
+    enum yz_err e = YZ_OK;
+    for (size_t i = 0; i < g->rollup_cap; i++) {
+        struct rollup_slot *s = &g->rollups[i];
+        if (!s->used)
+            continue;
+        if (e == YZ_OK) {
+            struct yz_stmt *st = yz_sql(tx, &q_rollup);
+            yz_bind_i64(st, 1, s->court_id);
+            yz_bind_text(st, 2, s->day);
+            yz_bind_text(st, 3, s->event);
+            yz_bind_text(st, 4, s->from);
+            yz_bind_text(st, 5, s->state);
+            yz_bind_text(st, 6, s->channel);
+            yz_bind_i64(st, 7, s->days);
+            yz_bind_i64(st, 8, s->n);
+            e = yz_exec(st);
+        }
+        s->used = false;
+    }
+    g->nrollups = 0;
+    return e;
+}
+
+/* ---- case numbers ---- */
+
+static int64_t next_seq(struct gen *g, int64_t court_id, int year)
+{
+    for (int i = 0; i < g->nseqs; i++)
+        if (g->seqs[i].court_id == court_id && g->seqs[i].year == year)
+            return ++g->seqs[i].last;
+    if (g->nseqs == MAX_SEQS)
+        YZ_BUG("datagen: more than %d (court, year) counters", MAX_SEQS);
+    g->seqs[g->nseqs].court_id = court_id;
+    g->seqs[g->nseqs].year = year;
+    g->seqs[g->nseqs].last = 1;
+    return g->seqs[g->nseqs++].last;
+}
+
+/* ---- one case ---- */
+
+struct step {
+    const char *event, *from, *to, *role, *channel;
+    int64_t at;
+    json_t *fields; /* owned */
+};
+
+struct path {
+    struct step steps[6];
+    int n;
+};
+
+static void add_step(struct path *p, const char *event, const char *from, const char *to,
+                     const char *role, const char *channel, int64_t at, json_t *fields)
+{
+    p->steps[p->n++] = (struct step){event, from, to, role, channel, at, fields};
+}
+
+/* An exponential wait in whole days, at least min, at most max. */
+static int64_t wait_days(struct yz_rng *r, double mean, int64_t min, int64_t max)
+{
+    int64_t d = min + (int64_t)(-log(1.0 - yz_rng_unit(r)) * mean);
+    return d > max ? max : d;
+}
+
+/* Office hours in Asia/Shanghai on the day of t (UTC ms): 08:30 to 17:30. */
+static int64_t office_time(struct yz_rng *r, int64_t t)
+{
+    int64_t day = (t + SHANGHAI_MS) / DAY_MS * DAY_MS - SHANGHAI_MS;
+    return day + INT64_C(30600000) + yz_rng_below(r, INT64_C(32400000));
+}
+
+static enum yz_err deadline(struct gen *g, struct yz_tx *tx, int64_t matter, const char *event,
+                            int64_t from_ms, int64_t stopped_at)
+{
+    const struct yz_wf_deadline *d = yz_wf_event_deadline(yz_workflow_event(g->wf, event));
+    if (!d)
+        return YZ_OK;
+    struct yz_date from = yz_date_of_shanghai(from_ms);
+    enum yz_deadline_unit unit = d->unit == YZ_WF_DAYS       ? YZ_DEADLINE_DAYS
+                                 : d->unit == YZ_WF_WORKDAYS ? YZ_DEADLINE_WORKDAYS
+                                                             : YZ_DEADLINE_MONTHS;
+    struct yz_deadline dl;
+    if (yz_deadline_compute(g->app->calendar, from, unit, d->n, &dl) != YZ_OK)
+        return YZ_ERR_INTERNAL;
+    char start[16], due[16];
+    yz_date_format(from, start, sizeof start);
+    yz_date_format(dl.end, due, sizeof due);
+    struct yz_stmt *st = yz_sql(tx, &q_deadline);
+    yz_bind_i64(st, 1, matter);
+    yz_bind_text(st, 2, d->name);
+    yz_bind_text(st, 3, start);
+    yz_bind_text(st, 4, due);
+    yz_bind_text(st, 5, yz_wf_unit_name(d->unit));
+    yz_bind_i64(st, 6, d->n);
+    yz_bind_i64(st, 7, dl.beyond_calendar);
+    if (stopped_at)
+        yz_bind_i64(st, 8, stopped_at);
+    else
+        yz_bind_null(st, 8);
+    return yz_exec(st);
+}
+
+static enum yz_err record(struct gen *g, const char *stream, const char *type, int64_t actor,
+                          const char *channel, int64_t at, json_t *payload)
+{
+    enum yz_err e = yz_event_batch_add(g->events, stream, type, actor, channel, at, payload, NULL);
+    json_decref(payload);
+    if (e == YZ_OK)
+        g->stats->events++;
+    return e;
+}
+
+/* The registration's effects: case number, query code, fee (register.c, fee.c). */
+struct registration {
+    char number[YZ_CASENO_MAX], code[9], hash[65];
+    int year;
+    int64_t seq, fee_fen; /* fee -1: a range, fixed by the clerk later */
+    json_t *fee;
+};
+
+static enum yz_err register_case(struct gen *g, const struct yz_court *court, int64_t at,
+                                 const json_t *application, struct registration *reg)
+{
+    static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    struct yz_caseno no = {0};
+    no.year = yz_date_of_shanghai(at).year;
+    yz_strlcpy(no.court_code, court->code, sizeof no.court_code);
+    yz_strlcpy(no.type_code, "民初", sizeof no.type_code);
+    no.seq = next_seq(g, court->id, no.year);
+    if (!yz_caseno_format(&no, reg->number, sizeof reg->number))
+        return YZ_ERR_INTERNAL;
+    reg->year = no.year;
+    reg->seq = no.seq;
+    for (int i = 0; i < 8; i++)
+        reg->code[i] = alphabet[yz_rng_below(&g->rng, (int64_t)sizeof alphabet - 1)];
+    reg->code[8] = '\0';
+    enum yz_err e = yz_filing_query_hash(g->app, reg->number, reg->code, reg->hash);
+    if (e != YZ_OK)
+        return e;
+    const json_t *amount = json_object_get(application, "amount_fen");
+    struct yz_fee_request r = {.procedure = YZ_FEE_PROC_ORDINARY};
+    yz_fee_kind_parse(json_is_integer(amount) ? "property" : "other_non_property", &r.kind);
+    if (json_is_integer(amount)) {
+        r.has_amount = true;
+        r.amount_fen = json_integer_value(amount);
+    }
+    struct yz_fee_quote q;
+    memset(g->fe, 0, sizeof *g->fe);
+    if ((e = yz_fee_quote(&r, &g->app->fee_settings, &q, g->fe)) != YZ_OK)
+        return e;
+    reg->fee = yz_fee_quote_json(&q);
+    reg->fee_fen = q.range ? -1 : q.fee_fen;
+    return YZ_OK;
+}
+
+static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
+{
+    struct yz_rng *r = &g->rng;
+    const struct yz_court *court = &g->app->courts.items[yz_datagen_court(g->model, r)];
+    /* Spread evenly over the period, in office hours. */
+    double span = (double)(g->end_ms - g->start_ms);
+    int64_t submitted = office_time(
+        r, g->start_ms + (int64_t)(span * ((double)i + yz_rng_unit(r)) / (double)g->opt->cases));
+    if (submitted >= g->end_ms)
+        submitted = g->end_ms - 1;
+    struct yz_datagen_case_input in;
+    yz_datagen_case(g->model, r, court->name, &in);
+    size_t ch = yz_pick(&g->channel_pick, r);
+    int creator = (int)yz_rng_below(r, g->ncreators);
+    if (strcmp(channels[ch].value, "lawyer_platform") == 0)
+        for (int k = 0; k < g->ncreators; k++)
+            if (g->creators[k].lawyer)
+                creator = k;
+    bool lawyer = g->creators[creator].lawyer;
+
+    json_t *application = NULL;
+    memset(g->fe, 0, sizeof *g->fe);
+    enum yz_err e = yz_filing_prepare_application(g->app, in.application, "fields/application",
+                                                  &application, g->fe);
+    json_decref(in.application);
+    if (e != YZ_OK) {
+        yz_buf_addf(g->err, "generated application %lld refused: %s %s", (long long)i,
+                    g->fe->count ? g->fe->items[0].field : "", g->fe->count ? g->fe->items[0].code : "");
+        return e;
+    }
+
+    /* The path: submitted, then decided (registered, refused or withdrawn)
+     * unless still pending, then a track, then closed, each when its time
+     * has come by the end of the period. */
+    struct path p = {.n = 0};
+    json_t *fields = json_pack("{s:O, s:s}", "application", application, "channel",
+                               channels[ch].value);
+    add_step(&p, "submit", NULL, "submitted", lawyer ? "lawyer" : "party",
+             channels[ch].event_channel, submitted, fields);
+    const char *state = "submitted";
+    int64_t decided = submitted + (strcmp(channels[ch].value, "window") == 0 && yz_rng_below(r, 10) < 7
+                                       ? yz_rng_below(r, 3600000)
+                                       : wait_days(r, 1.8, 0, 7) * DAY_MS + yz_rng_below(r, DAY_MS / 3));
+    int64_t registered_at = 0, closed_at = 0, track_at = 0;
+    size_t track = 0;
+    int fate = (int)yz_rng_below(r, 1000);
+    if (decided < g->end_ms && fate < 25) {
+        add_step(&p, "refuse", "submitted", "refused", "filing_clerk", "hall", decided,
+                 json_pack("{s:s}", "reasons", "起诉不符合法定受理条件，依法裁定不予受理。"));
+        state = "refused";
+    } else if (decided < g->end_ms && fate < 40) {
+        add_step(&p, "withdraw", "submitted", "withdrawn", lawyer ? "lawyer" : "party",
+                 channels[ch].event_channel, decided, json_object());
+        state = "withdrawn";
+    } else if (decided < g->end_ms) {
+        add_step(&p, "register", "submitted", "registered", "filing_clerk", "hall", decided,
+                 json_object());
+        state = "registered";
+        registered_at = decided;
+        track = yz_pick(&g->track_pick, r);
+        track_at = decided + wait_days(r, 2.5, 1, 15) * DAY_MS;
+        if (track_at < g->end_ms) {
+            add_step(&p, tracks[track].event, "registered", tracks[track].state, "triage_officer",
+                     "hall", track_at, json_object());
+            state = tracks[track].state;
+            closed_at = track_at + wait_days(r, tracks[track].mean_days, 3, (int64_t)tracks[track].max_days) * DAY_MS;
+            if (closed_at < g->end_ms) {
+                const char *outcome = strcmp(state, "track_mediation") == 0 && yz_rng_below(r, 10) < 6
+                                          ? "mediation"
+                                          : outcomes[yz_rng_below(r, 8)];
+                add_step(&p, "close_case", state, "closed", "judge", "hall", closed_at,
+                         json_pack("{s:s}", "outcome", outcome));
+                state = "closed";
+            } else {
+                closed_at = 0;
+            }
+        }
+    }
+
+    /* The projection: the application and every field set since, the case and fee. */
+    struct registration reg = {.fee = NULL};
+    if (registered_at && (e = register_case(g, court, registered_at, application, &reg)) != YZ_OK)
+        goto out;
+    json_t *data = json_deep_copy(fields);
+    if (registered_at) {
+        char at[40];
+        yz_time_format_utc(registered_at, at, sizeof at);
+        json_object_set_new(data, "case", json_pack("{s:s, s:s, s:s}", "case_number", reg.number,
+                                                    "query_code", reg.code, "registered_at", at));
+        json_object_set(data, "fee", reg.fee);
+    }
+    for (int k = 1; k < p.n; k++)
+        json_object_update(data, p.steps[k].fields);
+    if (track_at && track_at < g->end_ms)
+        json_object_set_new(data, "procedure",
+                            json_string(strcmp(tracks[track].state, "track_mediation") == 0
+                                            ? "mediation"
+                                            : tracks[track].state));
+    char title[160];
+    snprintf(title, sizeof title, "%s", json_string_value(json_object_get(application, "cause_name")));
+    char *data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(data);
+    struct yz_stmt *st = yz_sql(tx, &q_matter);
+    yz_bind_text(st, 1, state);
+    yz_bind_i64(st, 2, court->id);
+    yz_bind_text(st, 3, title);
+    yz_bind_text(st, 4, channels[ch].event_channel);
+    yz_bind_i64(st, 5, g->creators[creator].id);
+    yz_bind_i64(st, 6, submitted);
+    yz_bind_i64(st, 7, p.steps[p.n - 1].at);
+    yz_bind_i64(st, 8, p.n);
+    yz_bind_text(st, 9, data_text);
+    free(data_text);
+    bool row;
+    if ((e = yz_step(st, &row)) != YZ_OK || !row) {
+        e = e != YZ_OK ? e : YZ_ERR_INTERNAL;
+        goto out;
+    }
+    int64_t id = yz_col_i64(st, 0);
+    yz_exec(st);
+    if (!g->stats->first_matter_id)
+        g->stats->first_matter_id = id;
+    g->stats->last_matter_id = id;
+    st = yz_sql(tx, &q_participant);
+    yz_bind_i64(st, 1, id);
+    yz_bind_i64(st, 2, g->creators[creator].id);
+    yz_bind_text(st, 3, lawyer ? "agent" : "applicant");
+    if ((e = yz_exec(st)) != YZ_OK)
+        goto out;
+
+    /* The history, in order: each workflow event, and after registration its effects' events. */
+    char stream[32];
+    snprintf(stream, sizeof stream, "matter/%lld", (long long)id);
+    for (int k = 0; k < p.n && e == YZ_OK; k++) {
+        struct step *s = &p.steps[k];
+        char type[64];
+        snprintf(type, sizeof type, "filing.%s", s->event);
+        json_t *payload = json_pack("{s:s, s:O, s:s, s:s}", "event", s->event, "fields",
+                                    s->fields, "to", s->to, "role", s->role);
+        json_object_set_new(payload, "from", s->from ? json_string(s->from) : json_null());
+        int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
+        e = record(g, stream, type, actor, s->channel, s->at, payload);
+        /* The counters: the filing's channel field for the submission, else the event's. */
+        int64_t days = (strcmp(s->to, "registered") == 0 || strcmp(s->to, "refused") == 0)
+                           ? (s->at - submitted) / DAY_MS
+                           : -1;
+        if (e == YZ_OK)
+            rollup_count(g, court->id, s->at, s->event, s->from ? s->from : "", s->to,
+                         k == 0 ? channels[ch].value : s->channel, days);
+        if (e == YZ_OK && strcmp(s->event, "register") == 0) {
+            e = record(g, stream, "filing.assign_case_number", 0, s->channel, s->at,
+                       json_pack("{s:s}", "case_number", reg.number));
+            if (e == YZ_OK)
+                e = record(g, stream, "filing.compute_fee", 0, s->channel, s->at,
+                           json_pack("{s:O}", "fee", reg.fee));
+        }
+    }
+    if (e != YZ_OK)
+        goto out;
+
+    /* Deadlines: the 7-day decision period, and the track's period from its decision. */
+    int64_t decision_stop = p.n > 1 ? p.steps[1].at : 0;
+    if ((e = deadline(g, tx, id, "submit", submitted, decision_stop)) != YZ_OK)
+        goto out;
+    if (track_at && track_at < g->end_ms &&
+        (e = deadline(g, tx, id, tracks[track].event,
+                      strcmp(tracks[track].state, "track_mediation") == 0 ? track_at : registered_at,
+                      closed_at)) != YZ_OK)
+        goto out;
+
+    if (registered_at) {
+        g->stats->registered++;
+        st = yz_sql(tx, &q_case);
+        yz_bind_i64(st, 1, id);
+        yz_bind_text(st, 2, reg.number);
+        yz_bind_i64(st, 3, court->id);
+        yz_bind_i64(st, 4, reg.year);
+        yz_bind_i64(st, 5, reg.seq);
+        yz_bind_text(st, 6, in.cause_code);
+        yz_bind_text(st, 7, reg.hash);
+        if (reg.fee_fen >= 0)
+            yz_bind_i64(st, 8, reg.fee_fen);
+        else
+            yz_bind_null(st, 8);
+        yz_bind_i64(st, 9, registered_at);
+        if ((e = yz_exec(st)) != YZ_OK)
+            goto out;
+        /* The triage keys of the parties (triage/features.c party_key). */
+        for (int k = 0; k < in.nparties && e == YZ_OK; k++) {
+            char hash[YZ_PII_LOOKUP_HEX];
+            if ((e = yz_pii_lookup(g->app->keys, "triage.party", in.parties[k].ident, hash)) != YZ_OK)
+                break;
+            st = yz_sql(tx, &q_party_key);
+            yz_bind_i64(st, 1, id);
+            yz_bind_i64(st, 2, court->id);
+            yz_bind_text(st, 3, in.parties[k].role);
+            yz_bind_text(st, 4, hash);
+            e = yz_exec(st);
+        }
+    }
+    g->stats->cases++;
+out:
+    json_decref(reg.fee);
+    json_decref(application);
+    for (int k = 0; k < p.n; k++)
+        json_decref(p.steps[k].fields);
+    return e;
+}
+
+/* ---- batches ---- */
+
+struct batch_ctx {
+    struct gen *g;
+    int64_t from, to;
+};
+
+static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
+{
+    struct batch_ctx *b = arg;
+    struct gen *g = b->g;
+    enum yz_err e = yz_event_batch_begin(tx, g->app->keys, g->app->cfg.audit.checkpoint_every,
+                                         &g->events);
+    for (int64_t i = b->from; e == YZ_OK && i < b->to; i++)
+        e = one_case(g, tx, i);
+    if (e == YZ_OK)
+        e = yz_event_batch_write(g->events);
+    if (e == YZ_OK)
+        e = rollup_flush(g, tx);
+    for (int k = 0; e == YZ_OK && k < g->nseqs; k++) {
+        struct yz_stmt *st = yz_sql(tx, &q_seq);
+        yz_bind_i64(st, 1, g->seqs[k].court_id);
+        yz_bind_i64(st, 2, g->seqs[k].year);
+        yz_bind_i64(st, 3, g->seqs[k].last);
+        e = yz_exec(st);
+    }
+    yz_event_batch_free(g->events);
+    g->events = NULL;
+    return e;
+}
+
+static enum yz_err setup_tx(struct yz_tx *tx, void *arg)
+{
+    struct gen *g = arg;
+    struct yz_stmt *st = yz_sql(tx, &q_creators);
+    bool row;
+    enum yz_err e;
+    while ((e = yz_step(st, &row)) == YZ_OK && row && g->ncreators < MAX_CREATORS) {
+        g->creators[g->ncreators].id = yz_col_i64(st, 0);
+        g->creators[g->ncreators++].lawyer = strcmp(yz_col_text(st, 1), "lawyer") == 0;
+    }
+    if (e != YZ_OK)
+        return e;
+    st = yz_sql(tx, &q_seqs);
+    while ((e = yz_step(st, &row)) == YZ_OK && row && g->nseqs < MAX_SEQS) {
+        g->seqs[g->nseqs].court_id = yz_col_i64(st, 0);
+        g->seqs[g->nseqs].year = (int)yz_col_i64(st, 1);
+        g->seqs[g->nseqs++].last = yz_col_i64(st, 2);
+    }
+    return e;
+}
+
+enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *opt,
+                           struct yz_datagen_stats *stats, struct yz_buf *err)
+{
+    memset(stats, 0, sizeof *stats);
+    struct gen *g = yz_calloc(1, sizeof *g);
+    g->app = app;
+    g->opt = opt;
+    g->stats = stats;
+    g->err = err;
+    g->fe = yz_calloc(1, sizeof *g->fe);
+    yz_rng_seed(&g->rng, opt->seed);
+    g->wf = yz_workflow_find(app->workflows, "filing");
+    enum yz_err e = g->wf ? YZ_OK : YZ_ERR_CONFIG;
+    if (e != YZ_OK)
+        yz_buf_adds(err, "the filing workflow is not loaded");
+    if (e == YZ_OK)
+        e = yz_datagen_model_new(app, &g->model, err);
+    if (e == YZ_OK)
+        e = yz_store_read(app->store, setup_tx, g);
+    if (e == YZ_OK && g->ncreators == 0) {
+        yz_buf_adds(err, "no party or lawyer account to file with: run yizhan init --demo first");
+        e = YZ_ERR_CONFIG;
+    }
+    if (e == YZ_OK) {
+        double cw[NCHANNELS], tw[NTRACKS];
+        for (size_t i = 0; i < NCHANNELS; i++)
+            cw[i] = channels[i].share;
+        for (size_t i = 0; i < NTRACKS; i++)
+            tw[i] = tracks[i].share;
+        yz_pick_init(&g->channel_pick, cw, NCHANNELS);
+        yz_pick_init(&g->track_pick, tw, NTRACKS);
+        /* Up to yesterday's end in Asia/Shanghai, so nothing lies in the future. */
+        int64_t now = yz_time_now_ms();
+        g->end_ms = (now + SHANGHAI_MS) / DAY_MS * DAY_MS - SHANGHAI_MS;
+        g->start_ms = g->end_ms - (int64_t)opt->days * DAY_MS;
+        /* Room for every counter a batch can touch (at most 4 per case), at most half full. */
+        g->rollup_cap = 1024;
+        while (g->rollup_cap < (size_t)opt->batch * 8)
+            g->rollup_cap *= 2;
+        g->rollups = yz_calloc(g->rollup_cap, sizeof *g->rollups);
+    }
+    for (int64_t from = 0; e == YZ_OK && from < opt->cases; from += opt->batch) {
+        struct batch_ctx b = {g, from, from + opt->batch < opt->cases ? from + opt->batch : opt->cases};
+        e = yz_store_write(app->store, batch_tx, &b);
+        if (e != YZ_OK && !err->len)
+            yz_buf_addf(err, "writing cases %lld-%lld failed: %s", (long long)b.from,
+                        (long long)b.to - 1, yz_err_code(e));
+        if (e == YZ_OK && opt->progress)
+            opt->progress(opt->progress_arg, b.to, opt->cases);
+    }
+    yz_pick_free(&g->channel_pick);
+    yz_pick_free(&g->track_pick);
+    yz_datagen_model_free(g->model);
+    free(g->rollups);
+    free(g->fe);
+    free(g);
+    return e;
+}
