@@ -10,10 +10,10 @@
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/fielderr.h"
-#include "crypto/pii.h"
 #include "fees/fees.h"
 #include "filing/filing.h"
 #include "store/store.h"
+#include "triage/triage.h"
 #include "workflow/workflow.h"
 
 #include <math.h>
@@ -502,18 +502,27 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
         yz_bind_i64(st, 9, registered_at);
         if ((e = yz_exec(st)) != YZ_OK)
             goto out;
-        /* The triage keys of the parties (triage/features.c party_key). */
-        for (int k = 0; k < in.nparties && e == YZ_OK; k++) {
-            char hash[YZ_PII_LOOKUP_HEX];
-            if ((e = yz_pii_lookup(g->app->keys, "triage.party", in.parties[k].ident, hash)) != YZ_OK)
+        /* The triage keys of the parties, as registration stores them. */
+        size_t k;
+        json_t *party;
+        json_array_foreach(json_object_get(application, "parties"), k, party)
+        {
+            const char *role = json_string_value(json_object_get(party, "role"));
+            if (e != YZ_OK || !role ||
+                (strcmp(role, "plaintiff") != 0 && strcmp(role, "defendant") != 0))
+                continue;
+            char hash[65];
+            if ((e = yz_triage_party_key(g->app, party, hash)) != YZ_OK)
                 break;
             st = yz_sql(tx, &q_party_key);
             yz_bind_i64(st, 1, id);
             yz_bind_i64(st, 2, court->id);
-            yz_bind_text(st, 3, in.parties[k].role);
+            yz_bind_text(st, 3, role);
             yz_bind_text(st, 4, hash);
             e = yz_exec(st);
         }
+        if (e != YZ_OK)
+            goto out;
     }
     g->stats->cases++;
 out:

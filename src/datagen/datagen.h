@@ -80,19 +80,12 @@ void yz_pick_init(struct yz_pick *p, const double *weights, size_t n);
 size_t yz_pick(const struct yz_pick *p, struct yz_rng *r);
 void yz_pick_free(struct yz_pick *p);
 
-struct yz_datagen_party {
-    char ident[64]; /* the identity the triage party key hashes: "id:…", "uscc:…", "name:…" */
-    const char *role;
-};
-
 /* One filing application as a filer would submit it (the input of the
- * filing_application document), with the parties' identities for the keys. */
+ * filing_application document). */
 struct yz_datagen_case_input {
     const char *cause_code;
     int64_t amount_fen; /* -1: none claimed */
     json_t *application;
-    struct yz_datagen_party parties[4];
-    int nparties;
 };
 struct yz_datagen_model;
 enum yz_err yz_datagen_model_new(struct yz_app *app, struct yz_datagen_model **out,

@@ -301,7 +301,7 @@ static void address(struct yz_rng *r, const char *court_name, char *out, size_t 
 }
 
 static json_t *natural_party(struct yz_rng *r, const char *role, const char *court,
-                             struct yz_datagen_party *p, bool with_phone)
+                             bool with_phone)
 {
     char name[32], cid[19], addr[96], phone[12];
     bool male = yz_rng_below(r, 2);
@@ -318,13 +318,10 @@ static json_t *natural_party(struct yz_rng *r, const char *role, const char *cou
         mobile(r, phone);
         json_object_set_new(o, "phone", json_string(phone));
     }
-    snprintf(p->ident, sizeof p->ident, "id:%s", cid);
-    p->role = role;
     return o;
 }
 
-static json_t *legal_party(struct yz_rng *r, const char *role, const char *cause_code,
-                           struct yz_datagen_party *p)
+static json_t *legal_party(struct yz_rng *r, const char *role, const char *cause_code)
 {
     char name[160], code[19], rep[32];
     bool bank = strcmp(cause_code, "108.1") == 0 || strcmp(cause_code, "115.2") == 0;
@@ -343,8 +340,6 @@ static json_t *legal_party(struct yz_rng *r, const char *role, const char *cause
     person_name(r, rep, sizeof rep);
     char addr[96];
     address(r, "", addr, sizeof addr);
-    snprintf(p->ident, sizeof p->ident, "uscc:%s", code);
-    p->role = role;
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "role", role, "kind", "legal", "name", name,
                      "credit_code", code, "legal_rep", rep, "address", addr);
 }
@@ -369,17 +364,15 @@ void yz_datagen_case(struct yz_datagen_model *m, struct yz_rng *r, const char *c
     bool natural = yz_rng_below(r, 100) < ce->natural_plaintiff_pct;
     json_t *parties = json_array();
     json_array_append_new(parties,
-                          natural ? natural_party(r, "plaintiff", court_name, &out->parties[0], true)
-                                  : legal_party(r, "plaintiff", ce->cause->code, &out->parties[0]));
+                          natural ? natural_party(r, "plaintiff", court_name, true)
+                                  : legal_party(r, "plaintiff", ce->cause->code));
     /* Defendants: mostly people; one in eight cases has a second defendant. */
     int ndef = yz_rng_below(r, 8) == 0 ? 2 : 1;
     for (int i = 0; i < ndef; i++) {
         bool company = !natural && yz_rng_below(r, 4) == 0;
-        json_array_append_new(parties, company ? legal_party(r, "defendant", "", &out->parties[1 + i])
-                                               : natural_party(r, "defendant", court_name,
-                                                               &out->parties[1 + i], false));
+        json_array_append_new(parties, company ? legal_party(r, "defendant", "")
+                                               : natural_party(r, "defendant", court_name, false));
     }
-    out->nparties = 1 + ndef;
     out->amount_fen = ce->median_yuan > 0 || yz_rng_below(r, 3) == 0
                           ? amount_fen(r, ce->median_yuan > 0 ? ce->median_yuan : 50000)
                           : -1;

@@ -38,7 +38,7 @@ static void set(json_t *features, json_t *sources, const char *name, json_t *val
 }
 
 /* The party's identity key: hash of the credit code or citizen ID, else of the name. */
-static enum yz_err party_key(struct yz_app *app, const json_t *p, char hash[65])
+enum yz_err yz_triage_party_key(struct yz_app *app, const json_t *p, char hash[65])
 {
     char ident[160];
     enum yz_err e = yz_filing_party_identity(app, p, ident, sizeof ident);
@@ -87,7 +87,7 @@ static enum yz_err history(struct yz_tx *tx, struct yz_app *app, int64_t matter_
         if (!role || (strcmp(role, "plaintiff") != 0 && strcmp(role, "defendant") != 0))
             continue;
         char hash[65];
-        if ((e = party_key(app, p, hash)) != YZ_OK)
+        if ((e = yz_triage_party_key(app, p, hash)) != YZ_OK)
             break;
         bool plaintiff = strcmp(role, "plaintiff") == 0;
         if ((e = earlier(tx, court_id, matter_id, hash, "", any)) != YZ_OK ||

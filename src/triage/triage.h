@@ -24,6 +24,11 @@ enum yz_err yz_triage_extract_features(struct yz_tx *tx, struct yz_app *app, int
                                int64_t court_id, const json_t *data, json_t **features,
                                json_t **sources);
 
+/* The keyed hash (lookup kind "triage.party") that finds a party of an
+ * application (a prepared filing_application party) among the court's earlier
+ * cases: of its credit code or citizen ID, else of its name. hash: 64 hex + NUL. */
+enum yz_err yz_triage_party_key(struct yz_app *app, const json_t *party, char hash[65]);
+
 /* Effect "propose_track" (register, amend_triage_features): features, proposal,
  * a stored proposal row, data.triage updated, the proposal recorded. */
 enum yz_err yz_triage_propose_track(struct yz_effect_ctx *c);
