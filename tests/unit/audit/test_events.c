@@ -1,6 +1,7 @@
 /*
  * Unit tests for src/audit/events.c: canonical JSON, input validation, seq and
- * id assignment, the chain head, checkpoint cadence, the stream listing, and
+ * id assignment, the chain head, checkpoint cadence, the stream listing, bulk appends
+ * (yz_event_batch_*: chained on, seqs continued, refused when the chain moved), and
  * the fail-closed append after the newest rows were removed. Each test gets a
  * fresh temporary data directory (keys + database).
  */
@@ -515,6 +516,126 @@ static void append_refuses_after_newest_removed(void **state)
     assert_int_equal(r.event_id, 4);
 }
 
+/* ---- bulk appends (yz_event_batch_*) ---- */
+
+struct bulk {
+    struct fx *f;
+    int n;            /* events to add */
+    int write_every;  /* write the batch after this many (0: once at the end) */
+    bool single_between; /* an ordinary append between add and write (must be refused) */
+    const char *bad_channel;
+    enum yz_err add_rc;
+};
+
+static enum yz_err bulk_fn(struct yz_tx *tx, void *ctx)
+{
+    struct bulk *b = ctx;
+    struct yz_event_batch *batch = NULL;
+    enum yz_err rc = yz_event_batch_begin(tx, b->f->keys, 50, &batch);
+    static const char *const streams[] = {"matter/1", "matter/9", "matter/1", "security"};
+    for (int i = 0; rc == YZ_OK && i < b->n; i++) {
+        json_t *payload = json_pack("{s:i, s:s}", "i", i, "text", "诉讼请求");
+        int64_t id = 0;
+        rc = yz_event_batch_add(batch, streams[i % 4], "test.bulk", i % 2 ? 7 : 0,
+                                b->bad_channel && i == b->n - 1 ? b->bad_channel : "web",
+                                1700000000000LL + i, payload, &id);
+        json_decref(payload);
+        b->add_rc = rc;
+        if (rc == YZ_OK && b->write_every && (i + 1) % b->write_every == 0)
+            rc = yz_event_batch_write(batch);
+    }
+    if (rc == YZ_OK && b->single_between) {
+        struct yz_event ev = {.stream = "security", .type = "t", .channel = "web", .payload = "{}"};
+        rc = yz_event_append(tx, b->f->keys, &ev, 50, NULL, NULL);
+    }
+    if (rc == YZ_OK)
+        rc = yz_event_batch_write(batch);
+    yz_event_batch_free(batch);
+    return rc;
+}
+
+static int64_t stream_last_seq(struct fx *f, const char *stream);
+
+static void bulk_appends_chain_on_and_verify(void **state)
+{
+    struct fx *f = *state;
+    /* Ordinary appends first: the batch continues their chain and their streams' seqs. */
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    assert_int_equal(append(f, "security", "{}", NULL, NULL), YZ_OK);
+    /* 300 events (enough to sign on several threads), written in three parts of one transaction. */
+    struct bulk b = {.f = f, .n = 300, .write_every = 120};
+    assert_int_equal(yz_store_write(f->store, bulk_fn, &b), YZ_OK);
+    assert_int_equal(count_events(f), 303);
+    assert_int_equal(stream_last_seq(f, "matter/1"), 2 + 150);
+    assert_int_equal(stream_last_seq(f, "matter/9"), 75);
+    assert_int_equal(stream_last_seq(f, "security"), 1 + 75);
+    struct q q = {0};
+    assert_int_equal(yz_store_read(f->store, head_fn, &q), YZ_OK);
+    assert_int_equal(q.v[0], 303);
+    struct q ck = {.pub = yz_keys_audit_pub(f->keys)};
+    assert_int_equal(yz_store_read(f->store, checkpoints_fn, &ck), YZ_OK);
+    assert_int_equal(ck.n, 6); /* 50, 100, ... 300 */
+    assert_int_equal(ck.v[5], 300);
+    /* And an ordinary append after it chains on. */
+    assert_int_equal(append(f, "matter/9", "{}", NULL, NULL), YZ_OK);
+    assert_int_equal(stream_last_seq(f, "matter/9"), 76);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+    assert_int_equal(r.events_checked, 304);
+    assert_int_equal(r.checkpoints_checked, 6);
+}
+
+static void bulk_refuses_bad_events_and_a_moved_chain(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    struct bulk b = {.f = f, .n = 5, .bad_channel = "carrier-pigeon"};
+    assert_int_equal(yz_store_write(f->store, bulk_fn, &b), YZ_ERR_VALIDATION);
+    assert_int_equal(b.add_rc, YZ_ERR_VALIDATION);
+    /* Someone else appended between the batch's start and its write: refused, fail closed. */
+    struct bulk moved = {.f = f, .n = 5, .single_between = true};
+    assert_int_equal(yz_store_write(f->store, bulk_fn, &moved), YZ_ERR_INTERNAL);
+    assert_int_equal(count_events(f), 1);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+}
+
+struct seq_q {
+    const char *stream;
+    int64_t last;
+};
+
+static enum yz_err seq_fn(struct yz_tx *tx, void *ctx)
+{
+    struct seq_q *q = ctx;
+    json_t *arr = NULL;
+    int64_t after = 0;
+    enum yz_err rc;
+    /* Page through the stream; seqs must be 1, 2, 3 ... */
+    while ((rc = yz_events_list(tx, q->stream, after, 0, &arr)) == YZ_OK && json_array_size(arr)) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(arr, i, it)
+        {
+            assert_int_equal(json_integer_value(json_object_get(it, "seq")), after + 1);
+            after++;
+        }
+        json_decref(arr);
+        arr = NULL;
+    }
+    json_decref(arr);
+    q->last = after;
+    return rc;
+}
+
+static int64_t stream_last_seq(struct fx *f, const char *stream)
+{
+    struct seq_q q = {stream, 0};
+    assert_int_equal(yz_store_read(f->store, seq_fn, &q), YZ_OK);
+    return q.last;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +649,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(rolled_back_append_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(list_is_bounded_and_ordered, setup, teardown),
         cmocka_unit_test_setup_teardown(append_refuses_after_newest_removed, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_appends_chain_on_and_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_refuses_bad_events_and_a_moved_chain, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
