@@ -1,7 +1,8 @@
 /*
  * Writing the synthetic court data (datagen.h): each case's path along the
- * filing workflow, its events, projection rows and dashboard counters, one
- * transaction per batch of cases.
+ * filing workflow, its events, projection rows and dashboard counters (daily
+ * and monthly, as stats/rollup.c keeps them), one transaction per batch of
+ * cases.
  */
 #include "datagen/datagen.h"
 #include "app/app.h"
@@ -56,6 +57,11 @@ static struct yz_sql_def q_rollup = YZ_SQL(
     "INSERT INTO rollup_daily(court_id, day, kind, event, from_state, state, channel, days, n)"
     " VALUES (?, ?, 'filing', ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT(court_id, day, kind, event, from_state, state, channel, days)"
+    " DO UPDATE SET n = n + excluded.n");
+static struct yz_sql_def q_rollup_month = YZ_SQL(
+    "INSERT INTO rollup_monthly(court_id, month, kind, event, from_state, state, channel, days, n)"
+    " VALUES (?, substr(?, 1, 7), 'filing', ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(court_id, month, kind, event, from_state, state, channel, days)"
     " DO UPDATE SET n = n + excluded.n");
 
 /* The filing channels (workflow values), their share and the event channel. */
@@ -165,8 +171,10 @@ static enum yz_err rollup_flush(struct gen *g, struct yz_tx *tx)
         struct rollup_slot *s = &g->rollups[i];
         if (!s->used)
             continue;
-        if (e == YZ_OK) {
-            struct yz_stmt *st = yz_sql(tx, &q_rollup);
+        /* The day's counter and its month's (stats/rollup.h). */
+        struct yz_sql_def *qs[] = {&q_rollup, &q_rollup_month};
+        for (int q = 0; e == YZ_OK && q < 2; q++) {
+            struct yz_stmt *st = yz_sql(tx, qs[q]);
             yz_bind_i64(st, 1, s->court_id);
             yz_bind_text(st, 2, s->day);
             yz_bind_text(st, 3, s->event);

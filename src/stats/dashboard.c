@@ -1,10 +1,12 @@
 /* The court dashboard (dashboard.h). */
 #include "stats/dashboard.h"
 #include "app/app.h"
+#include "core/clock.h"
 #include "filing/filing.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,10 +14,66 @@
 #define MAX_DAYS 3650
 #define MAX_CHANNELS 32
 
-static struct yz_sql_def q_court = YZ_SQL(
-    "SELECT kind, event, from_state, state, channel, days, sum(n) FROM rollup_daily"
-    " WHERE court_id = ? AND day >= ? AND day <= ?"
-    " GROUP BY kind, event, from_state, state, channel, days");
+/* Every counter row of a court in a span; count_row adds them up (no GROUP BY:
+ * the sum is the tally's, and a sort would cost more than the rows). Whole
+ * months come from the monthly counters, the days before and after them from
+ * the daily ones, so a span of years reads some 12 rows per key and year. */
+static struct yz_sql_def q_days = YZ_SQL(
+    "SELECT kind, event, from_state, state, channel, days, n FROM rollup_daily"
+    " WHERE court_id = ? AND day >= ? AND day <= ?");
+static struct yz_sql_def q_months = YZ_SQL(
+    "SELECT kind, event, from_state, state, channel, days, n FROM rollup_monthly"
+    " WHERE court_id = ? AND month >= ? AND month <= ?");
+
+/* A span split into whole months and the days around them. */
+struct span {
+    int parts;
+    struct {
+        struct yz_sql_def *q;
+        char from[16], to[16];
+    } part[3];
+};
+
+static void add_part(struct span *sp, struct yz_sql_def *q, int64_t from, int64_t to, bool month)
+{
+    char a[16], b[16];
+    yz_date_format(yz_date_from_days(from), a, sizeof a);
+    yz_date_format(yz_date_from_days(to), b, sizeof b);
+    sp->part[sp->parts].q = q;
+    snprintf(sp->part[sp->parts].from, sizeof sp->part[0].from, "%.*s", month ? 7 : 10, a);
+    snprintf(sp->part[sp->parts].to, sizeof sp->part[0].to, "%.*s", month ? 7 : 10, b);
+    sp->parts++;
+}
+
+static void split_span(const char *from, const char *to, struct span *sp)
+{
+    struct yz_date f, t;
+    sp->parts = 0;
+    if (!yz_date_parse(from, &f) || !yz_date_parse(to, &t)) {
+        /* Not dates (the caller validates them): the daily counters compare them as text. */
+        sp->part[0].q = &q_days;
+        snprintf(sp->part[0].from, sizeof sp->part[0].from, "%.10s", from);
+        snprintf(sp->part[0].to, sizeof sp->part[0].to, "%.10s", to);
+        sp->parts = 1;
+        return;
+    }
+    int64_t fd = yz_date_to_days(f), td = yz_date_to_days(t);
+    /* The first day of the first whole month, and the last day of the last one. */
+    struct yz_date next = {f.month == 12 ? f.year + 1 : f.year, f.month == 12 ? 1 : f.month + 1, 1};
+    int64_t m1 = f.day == 1 ? fd : yz_date_to_days(next);
+    struct yz_date after_t = {t.month == 12 ? t.year + 1 : t.year, t.month == 12 ? 1 : t.month + 1, 1};
+    int64_t m2 = yz_date_to_days(after_t) - 1 == td ? td
+                                                     : yz_date_to_days((struct yz_date){t.year, t.month, 1}) - 1;
+    if (m1 > m2) {
+        add_part(sp, &q_days, fd, td, false);
+        return;
+    }
+    if (fd < m1)
+        add_part(sp, &q_days, fd, m1 - 1, false);
+    add_part(sp, &q_months, m1, m2, true);
+    if (m2 < td)
+        add_part(sp, &q_days, m2 + 1, td, false);
+}
 
 struct tally {
     struct {
@@ -145,14 +203,18 @@ enum yz_err yz_dashboard(struct yz_tx *tx, struct yz_app *app, const struct yz_p
              who->role == YZ_ROLE_SUPERVISOR))
             t->courts[t->ncourts++] = c;
     }
+    struct span sp;
+    split_span(from, to, &sp);
     for (size_t i = 0; e == YZ_OK && i < t->ncourts; i++) {
-        struct yz_stmt *st = yz_sql(tx, &q_court);
-        yz_bind_i64(st, 1, t->courts[i]->id);
-        yz_bind_text(st, 2, from);
-        yz_bind_text(st, 3, to);
-        bool row;
-        while ((e = yz_step(st, &row)) == YZ_OK && row)
-            count_row(t, i, st);
+        for (int p = 0; e == YZ_OK && p < sp.parts; p++) {
+            struct yz_stmt *st = yz_sql(tx, sp.part[p].q);
+            yz_bind_i64(st, 1, t->courts[i]->id);
+            yz_bind_text(st, 2, sp.part[p].from);
+            yz_bind_text(st, 3, sp.part[p].to);
+            bool row;
+            while ((e = yz_step(st, &row)) == YZ_OK && row)
+                count_row(t, i, st);
+        }
     }
     if (e == YZ_OK)
         e = yz_filing_overdue_counts(tx, overdue_each, t);

@@ -10,7 +10,8 @@
  * channel is the filing channel the event's fields name (窗口, 网上...) or else
  * the channel the event came through. The incremental update and the rebuild
  * run the same SELECT over the event and its matter (one event, or all of
- * them), so that they cannot disagree.
+ * them), so that they cannot disagree. The same counters are kept per
+ * calendar month (rollup_monthly) for dashboards over long spans.
  */
 #ifndef YZ_STATS_ROLLUP_H
 #define YZ_STATS_ROLLUP_H
@@ -24,9 +25,9 @@ struct yz_tx;
 /* Counts the workflow event event_id of matter matter_id (inside its tx). */
 enum yz_err yz_rollup_add(struct yz_tx *tx, int64_t matter_id, int64_t event_id);
 
-/* Recomputes every counter from the history; *rows is the number of rows
- * now, *differed how many rows the incremental counters had wrong
- * (missing, extra or another count). */
+/* Recomputes every counter, daily and monthly, from the history; *rows is
+ * the number of daily rows now, *differed how many rows (daily and monthly)
+ * the incremental counters had wrong (missing, extra or another count). */
 enum yz_err yz_rollup_rebuild(struct yz_tx *tx, int64_t *rows, int64_t *differed);
 
 #endif

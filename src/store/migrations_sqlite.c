@@ -524,6 +524,26 @@ static const struct yz_migration migrations[] = {
      " WHERE e.stream LIKE 'matter/%' AND json_extract(e.payload, '$.to') IS NOT NULL"
      " AND e.type = m.kind || '.' || json_extract(e.payload, '$.event')"
      " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"},
+    {14, "rollups_monthly",
+     /* The same counters per calendar month (YYYY-MM, Asia/Shanghai), kept
+      * with the daily ones in each event's transaction: a dashboard over a
+      * long span reads whole months here and only the partial months at its
+      * ends from rollup_daily (a year of a busy court is some 12 x 40 rows
+      * instead of 365 x 40). Filled from the daily counters. */
+     "CREATE TABLE rollup_monthly ("
+     " court_id INTEGER NOT NULL,"
+     " month TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " event TEXT NOT NULL,"
+     " from_state TEXT NOT NULL,"
+     " state TEXT NOT NULL,"
+     " channel TEXT NOT NULL,"
+     " days INTEGER NOT NULL,"
+     " n INTEGER NOT NULL,"
+     " PRIMARY KEY (court_id, month, kind, event, from_state, state, channel, days)) WITHOUT ROWID;"
+     "INSERT INTO rollup_monthly(court_id, month, kind, event, from_state, state, channel, days, n)"
+     " SELECT court_id, substr(day, 1, 7), kind, event, from_state, state, channel, days, sum(n)"
+     " FROM rollup_daily GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)
