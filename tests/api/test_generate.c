@@ -159,6 +159,25 @@ static void the_server_reads_generated_cases_and_the_dashboard(void **state)
     assert_true(total > 0);
     assert_true(yzt_json_int(&r, "decision_days.count") > 0);
     yzt_response_free(&r);
+
+    /* From the first of a month a year ago (whole months from the monthly
+     * counters, this month's days from the daily ones): the filings made since. */
+    snprintf(from, sizeof from, "%04d-%02d-01", a.tm_year + 1900 - 1, a.tm_mon + 1);
+    snprintf(path, sizeof path, "/api/v1/dashboard?court_id=%lld&from=%s&to=%s",
+             (long long)court_05, from, to);
+    yzt_request(&supervisor, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    total = 0;
+    json_array_foreach(json_object_get(r.json, "filings_by_court"), i, it)
+        total += json_integer_value(json_object_get(it, "count"));
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM matters m JOIN courts k ON k.id = m.court_id"
+             " WHERE m.kind = 'filing' AND (k.id = %lld OR k.parent_id = %lld)"
+             " AND date((m.created_at + 28800000) / 1000, 'unixepoch') >= '%s'",
+             (long long)court_05, (long long)court_05, from);
+    assert_int_equal(total, yzt_db_count(&srv, sql));
+    assert_true(total > 0);
+    yzt_response_free(&r);
 }
 
 static void bad_usage_is_refused(void **state)
