@@ -21,8 +21,10 @@
 # case are needed (1M: 10 GB; 10M: 100 GB).
 #
 # usage: bench/data.sh N [--keep DIR]   (--keep: generate into DIR and keep it)
-# Writes build/bench/RESULTS-data-N.md; the last lines on stdout are the
-# figure lines ("value NAME VALUE UNIT", "ratio NAME VALUE").
+# Writes build/bench/RESULTS-data-N.md and, for N = 1000000 or 10000000, its
+# section of bench/RESULTS.md (bench/run.sh keeps those sections when it
+# rewrites the file); the last lines on stdout are the figure lines
+# ("value NAME VALUE UNIT").
 # shellcheck disable=SC3043 # local: dash and bash have it
 set -eu
 cd "$(dirname "$0")/.."
@@ -174,18 +176,59 @@ stop_pid "$ypid"
 ypid=""
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# --- The section for RESULTS.md ---------------------------------------------
+v() { awk -v k="$1" '$2 == k { print $3; exit }' "$figures"; }
+verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo met; else echo "**not met**"; fi; }
+dash_row() { echo "| $2 | $(v "dashboard.$1.median") ($(v "dashboard.$1.max")) | median < 200 | $(verdict "$(v "dashboard.$1.median") < 200") |"; }
+look_row() { echo "| $2 | $(v "lookup.$1.p50") / $(v "lookup.$1.p99") / $(v "lookup.$1.cpu_p99") | p99 < 1000 | $(verdict "$(v "lookup.$1.p99") < 1000") |"; }
 md=$ROOT/build/bench/RESULTS-data-$n.md
 mkdir -p "$ROOT/build/bench"
+section=$work/section.md
 {
-    echo "# Data at scale: $n cases"
+    echo "<!-- data-at-scale-$n: written by bench/data.sh $n; kept when make bench rewrites this file -->"
+    echo "## Data at scale: $(printf "%'d" "$n" 2>/dev/null || echo "$n") cases (\`make bench ARGS=\"--data $n\"\`)"
     echo
-    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
-    echo "$(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, $(uname -r), data on $(df -PT "$tmp" | awk 'NR == 2 { print $2 }');"
-    echo "load average before $load_before, after $load_after. Commit $(git rev-parse --short HEAD 2>/dev/null || echo ?)."
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo ?), on"
+    echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GB RAM,"
+    echo "$(uname -r), database on $(df -PT "$tmp" | awk 'NR == 2 { print $2 }'). Load average before $load_before, after $load_after"
+    echo "(1, 5, 15 min; with 2 CPUs anything above 2 means other jobs shared the machine)."
+    echo "$(v data.registered) of the cases registered, $(v data.events) events in the chain, $(v rollup.rows) daily counter rows."
+    echo
+    echo "| figure | this run | target | |"
+    echo "|---|---:|---|---|"
+    echo "| import ($(v data.cases) cases, \`yizhan generate\`, wall) | $(v import.seconds) s, $(v import.rate) cases/s | 1M < 60 s | $(verdict "$(v import.seconds) * 1000000 / $n < 60") |"
+    echo "| database file | $(v db.size) MB, $(v db.bytes_per_case) B per case | – | |"
+    look_row row.id "point lookup by id, the row: p50 / p99 / CPU p99 µs"
+    look_row row.caseno "point lookup by case number, the row"
+    look_row matter.id "\`yz_matter_get\` by id (row, policy, deadlines, JSON)"
+    look_row matter.caseno "\`yz_matter_get\` by case number"
+    dash_row court_30d "dashboard, busiest court, 30 days: median (max) ms"
+    dash_row court_365d "dashboard, busiest court, 365 days"
+    dash_row court_3660d "dashboard, busiest court, 3660 days"
+    dash_row supervisor_all_3660d "dashboard, supervisor of the top court, all courts, 3660 days"
+    dash_row overdue_filings "overdue filings today (not from the counters)"
+    echo "| before (the daily query the dashboard ran until migration 14), supervisor, all courts, 3660 days | $(v dashboard.before_daily_query.supervisor_all_3660d.median) ($(v dashboard.before_daily_query.supervisor_all_3660d.max)) | | |"
+    echo "| \`GET /api/v1/dashboard\` as the 渝05 supervisor, 3660 days, one request | $(v http.dashboard_3660d) ms | | |"
+    echo "| \`yizhan rollup rebuild\` (all counters from the history) | $(v rollup.rebuild) s | – | |"
+    echo "| server reading: \`GET /api/v1/matters/{id}\`, 64 conns, 10 s | $(v http.matter.c64.rps) req/s, p50 $(v http.matter.c64.p50) ms, p99 $(v http.matter.c64.p99) ms, $(v http.matter.c64.errors) errors | | |"
+    echo "| server memory after the reads: RssAnon (its own) / RssFile / VmRSS / VmHWM | $(v server.rss_anon) / $(v server.rss_file) / $(v server.rss) / $(v server.hwm) MB | < 64 MB beyond the page cache | $(verdict "$(v server.rss) < 64") |"
     echo
     echo '```'
     cat "$figures"
     echo '```'
-} >"$md"
+    echo "<!-- /data-at-scale-$n -->"
+} >"$section"
+cp "$section" "$md"
 say "wrote $md"
+# The 1M and 10M runs go into bench/RESULTS.md, replacing their earlier section.
+if [ "$n" = 1000000 ] || [ "$n" = 10000000 ]; then
+    res=$ROOT/bench/RESULTS.md
+    touch "$res"
+    awk -v start="<!-- data-at-scale-$n:" -v stop="<!-- /data-at-scale-$n -->" '
+        index($0, start) == 1 { skip = 1 }
+        !skip { print }
+        skip && $0 == stop { skip = 0 }' "$res" >"$work/res.md"
+    { cat "$work/res.md"; echo; cat "$section"; } | cat -s >"$res"
+    say "updated $res"
+fi
 cat "$figures"

@@ -9,6 +9,9 @@
  *   lookup.row.caseno  one read transaction: the case by its number (案号),
  *                      then its matter row
  *   lookup.matter.caseno  the same, then yz_matter_get
+ *   dashboard.before_daily_query.*  the query the dashboard ran before the
+ *                      monthly counters (all daily rows of the span, grouped),
+ *                      over the same courts: the "before" of that change
  *   dashboard.*        yz_dashboard (every indicator of GET /api/v1/dashboard):
  *                      the busiest basic court over 30 days, a year and the
  *                      longest range (3660 days); the high court's supervisor
@@ -41,6 +44,12 @@ static struct yz_sql_def q_row = YZ_SQL(
     " FROM matters WHERE id = ?");
 static struct yz_sql_def q_caseno_of = YZ_SQL("SELECT case_number FROM cases WHERE matter_id = ?");
 static struct yz_sql_def q_by_caseno = YZ_SQL("SELECT matter_id FROM cases WHERE case_number = ?");
+/* The dashboard's query before the monthly counters (migration 14): every
+ * daily row of the span, grouped. Timed for the before/after comparison. */
+static struct yz_sql_def q_daily_grouped = YZ_SQL(
+    "SELECT kind, event, from_state, state, channel, days, sum(n) FROM rollup_daily"
+    " WHERE court_id = ? AND day >= ? AND day <= ?"
+    " GROUP BY kind, event, from_state, state, channel, days");
 static struct yz_sql_def q_busiest = YZ_SQL(
     "SELECT court_id FROM rollup_daily WHERE event = 'submit' GROUP BY court_id"
     " ORDER BY sum(n) DESC LIMIT 1");
@@ -208,6 +217,8 @@ struct dash {
     int64_t court_id;
     char from[16], to[16];
     bool overdue_only;
+    bool daily_grouped; /* the old query over the courts in scope */
+    int64_t rows;
 };
 
 static void overdue_sink(void *arg, int64_t court_id, int64_t pending, int64_t overdue)
@@ -220,6 +231,22 @@ static enum yz_err dash_tx(struct yz_tx *tx, void *arg)
     struct dash *d = arg;
     if (d->overdue_only)
         return yz_filing_overdue_counts(tx, overdue_sink, NULL);
+    if (d->daily_grouped) {
+        enum yz_err e = YZ_OK;
+        for (size_t i = 0; e == YZ_OK && i < d->app->courts.count; i++) {
+            const struct yz_court *c = &d->app->courts.items[i];
+            if (!yz_courts_within(&d->app->courts, c->id, d->court_id))
+                continue;
+            struct yz_stmt *st = yz_sql(tx, &q_daily_grouped);
+            yz_bind_i64(st, 1, c->id);
+            yz_bind_text(st, 2, d->from);
+            yz_bind_text(st, 3, d->to);
+            bool row;
+            while ((e = yz_step(st, &row)) == YZ_OK && row)
+                d->rows += yz_col_i64(st, 6) > 0;
+        }
+        return e;
+    }
     json_t *out = NULL;
     enum yz_err e = yz_dashboard(tx, d->app, &d->who, d->court_id, d->from, d->to, &out);
     json_decref(out);
@@ -343,6 +370,9 @@ int main(int argc, char **argv)
     d.who = sup;
     d.court_id = top;
     rc = rc || run_dashboard(&d, 3660, (int)runs, "dashboard.supervisor_all_3660d");
+    d.daily_grouped = true;
+    rc = rc || run_dashboard(&d, 3660, (int)runs, "dashboard.before_daily_query.supervisor_all_3660d");
+    d.daily_grouped = false;
     d.overdue_only = true;
     rc = rc || run_dashboard(&d, 1, (int)runs, "dashboard.overdue_filings");
 out:

@@ -567,7 +567,16 @@ mode="full: $runs rounds of ${duration} s"
     echo '```'
     cat "$figs"
     echo '```'
-} >"$results_md"
+} >"$results_md.new"
+# The data-at-scale sections (bench/data.sh) stay: they come from separate, long runs.
+if [ -f "$ROOT/bench/RESULTS.md" ]; then
+    awk '/^<!-- data-at-scale-[0-9]+:/ { keep = 1 } keep { print } /^<!-- \/data-at-scale-[0-9]+ -->/ { keep = 0; print "" }' \
+        "$ROOT/bench/RESULTS.md" >"$work/data-sections.md"
+    if [ -s "$work/data-sections.md" ]; then
+        { echo; cat "$work/data-sections.md"; } >>"$results_md.new"
+    fi
+fi
+mv "$results_md.new" "$results_md"
 say "wrote $results_md"
 
 cat "$figs"
