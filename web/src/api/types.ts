@@ -16,6 +16,8 @@ export interface User {
   person_kind?: string
   citizen_id?: string
   court_id?: number
+  licence_no?: string
+  firm?: string
 }
 
 export interface Cause {

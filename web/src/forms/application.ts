@@ -25,6 +25,26 @@ export interface AttachmentDraft {
   name: string
 }
 
+/** An agent (诉讼代理人): a lawyer (licence and firm) or another agent. */
+export interface AgentDraft {
+  kind: 'lawyer' | 'other'
+  name: string
+  licence_no: string
+  firm: string
+  /** index of the party represented, or null until chosen */
+  party: number | null
+  /** the uploaded power of attorney */
+  poa: { id: number; name: string } | null
+}
+
+/** One item of the evidence list (证据清单). */
+export interface EvidenceDraft {
+  name: string
+  source: string
+  purpose: string
+  file: { id: number; name: string } | null
+}
+
 export interface ApplicationDraft {
   court_id: number | null
   cause_code: string
@@ -32,6 +52,8 @@ export interface ApplicationDraft {
   cause_revision: number
   case_type: string
   parties: PartyDraft[]
+  agents: AgentDraft[]
+  evidence: EvidenceDraft[]
   claims: string
   facts: string
   amount: string
@@ -46,10 +68,18 @@ export function newParty(role: PartyDraft['role'], name = ''): PartyDraft {
   }
 }
 
+export function newAgent(party: number | null = 0): AgentDraft {
+  return { kind: 'lawyer', name: '', licence_no: '', firm: '', party, poa: null }
+}
+
+export function newEvidence(): EvidenceDraft {
+  return { name: '', source: '', purpose: '', file: null }
+}
+
 export function newApplication(): ApplicationDraft {
   return {
     court_id: null, cause_code: '', cause_name: '', cause_revision: 2025, case_type: '民初',
-    parties: [newParty('plaintiff'), newParty('defendant')], claims: '', facts: '', amount: '',
+    parties: [newParty('plaintiff'), newParty('defendant')], agents: [], evidence: [], claims: '', facts: '', amount: '',
     attachments: [], service: { address: '', phone: '', email: '', e_service_consent: true, masked: {} },
   }
 }
@@ -76,11 +106,32 @@ export function toDocument(d: ApplicationDraft): Record<string, unknown> {
     }
     return o
   })
+  const agents = d.agents.map((a) => {
+    const o: Record<string, unknown> = {}
+    put(o, 'name', a.name)
+    if (a.kind === 'lawyer') {
+      put(o, 'licence_no', a.licence_no)
+      put(o, 'firm', a.firm)
+    }
+    if (a.party !== null) o.party = a.party
+    if (a.poa) o.power_of_attorney = a.poa.id
+    return o
+  })
+  const evidence = d.evidence.map((e) => {
+    const o: Record<string, unknown> = {}
+    put(o, 'name', e.name)
+    put(o, 'source', e.source)
+    put(o, 'purpose', e.purpose)
+    if (e.file) o.attachment = e.file.id
+    return o
+  })
   const doc: Record<string, unknown> = {
     cause_code: d.cause_code, cause_revision: d.cause_revision, case_type: d.case_type, parties,
     claims: d.claims.trim(), facts: d.facts.trim(),
     attachments: d.attachments.map((a) => ({ id: a.id, material: a.material })),
   }
+  if (agents.length) doc.agents = agents
+  if (evidence.length) doc.evidence = evidence
   if (d.cause_name) doc.cause_name = d.cause_name
   const fen = d.amount.trim() === '' ? null : toFen(d.amount)
   if (fen !== null) doc.amount_fen = fen
@@ -110,6 +161,15 @@ export function fromDocument(a: Record<string, any>, courtId: number): Applicati
     credit_code: p.credit_code ?? '', legal_rep: p.legal_rep ?? '', address: p.address ?? '',
     masked: { citizen_id: p.citizen_id_masked, phone: p.phone_masked, address: p.address_masked },
   }))
+  d.agents = (a.agents ?? []).map((x: Record<string, any>) => ({
+    kind: x.licence_no ? 'lawyer' : 'other', name: x.name ?? '', licence_no: x.licence_no ?? '', firm: x.firm ?? '',
+    party: typeof x.party === 'number' ? x.party : null,
+    poa: typeof x.power_of_attorney === 'number' ? { id: x.power_of_attorney, name: `#${x.power_of_attorney}` } : null,
+  }))
+  d.evidence = (a.evidence ?? []).map((x: Record<string, any>) => ({
+    name: x.name ?? '', source: x.source ?? '', purpose: x.purpose ?? '',
+    file: typeof x.attachment === 'number' ? { id: x.attachment, name: `#${x.attachment}` } : null,
+  }))
   d.attachments = (a.attachments ?? []).map((x: Record<string, any>) => ({ id: x.id, material: x.material, name: `#${x.id}` }))
   const s = a.service_address ?? {}
   d.service = { address: '', phone: '', email: s.email ?? '', e_service_consent: !!s.e_service_consent, masked: { address: s.address_masked, phone: s.phone_masked } }
@@ -121,8 +181,8 @@ export function stepOf(key: string): number {
   const head = key.split('.')[0]
   if (['cause_code', 'cause_revision', 'cause_name', 'case_type', 'court_id', 'title'].includes(head)) return 0
   if (['parties', 'agents'].includes(head)) return 2
-  if (['claims', 'facts', 'amount_fen', 'evidence', 'fee_kind'].includes(head)) return 3
-  if (head === 'attachments') return 4
+  if (['claims', 'facts', 'amount_fen', 'fee_kind'].includes(head)) return 3
+  if (['attachments', 'evidence'].includes(head)) return 4
   if (head === 'service_address') return 5
   return 7
 }

@@ -345,5 +345,17 @@ export default {
     figure: '指标', value: '数值', orgMembers: '各调解员', pct: '{n}%', noValue: '—',
     more: '其他操作', choose: '请选择',
   },
+  // The wizard's agents (诉讼代理人) and evidence list (证据清单).
+  agents: {
+    title: '诉讼代理人', hint: '委托律师或其他代理人的，请填写代理人信息并上传授权委托书；律师代为立案时已预填您的执业信息。',
+    agentN: '代理人 {n}', kind: '代理人类型', kinds: { lawyer: '律师', other: '其他代理人（近亲属、单位工作人员等）' },
+    name: '代理人姓名', licence: '律师执业证号（17 位）', firm: '执业机构', party: '代理的当事人', choose: '请选择',
+    partyOption: '当事人 {n}：{role} {name}', unnamed: '（未填姓名）', poa: '授权委托书', add: '增加代理人', represents: '代理 {name}', remove: '删除该代理人',
+  },
+  evidence: {
+    title: '证据清单', hint: '请逐项列明证据的名称、来源和证明目的，并上传证据文件。',
+    itemN: '证据 {n}', name: '证据名称', source: '证据来源', purpose: '证明目的', file: '证据文件',
+    add: '增加证据', remove: '删除该证据', count: '{n} 项',
+  },
   notFound: { title: '页面不存在', text: '您访问的页面不存在或已移动。' },
 }
