@@ -55,6 +55,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/filing/batches/new', component: () => import('./pages/BatchUploadPage.vue'), meta: { title: 'staffNav.batch', roles: PARTY } },
   { path: '/filing/batches/:id', component: () => import('./pages/BatchPage.vue'), meta: { title: 'batch.resultTitle', roles: PARTY } },
   // Mediation (诉前调解): the party's application, everyone's list and room, the roster's workload.
+  // Fee relief (诉讼费用缓减免): the court's queue and one application.
+  { path: '/fee-relief', component: () => import('./pages/FeeReliefQueuePage.vue'), meta: { title: 'relief.queueTitle', roles: CLERK } },
+  { path: '/fee-relief/:id', component: () => import('./pages/FeeReliefPage.vue'), meta: { title: 'relief.title', signedIn: true } },
   { path: '/mediation', component: () => import('./pages/MediationListPage.vue'), meta: { title: 'mediation.title', roles: MEDIATION } },
   { path: '/mediation/new', component: () => import('./pages/MediationApplyPage.vue'), meta: { title: 'mediation.applyTitle', roles: PARTY } },
   { path: '/mediation/workload', component: () => import('./pages/MediationWorkloadPage.vue'), meta: { title: 'mediation.workloadTitle', roles: ROSTER } },

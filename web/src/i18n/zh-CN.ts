@@ -357,5 +357,15 @@ export default {
     itemN: '证据 {n}', name: '证据名称', source: '证据来源', purpose: '证明目的', file: '证据文件',
     add: '增加证据', remove: '删除该证据', count: '{n} 项',
   },
+  // Fee relief (诉讼费用缓交、减交、免交).
+  relief: {
+    title: '诉讼费用缓交、减交、免交', nav: '缓减免审查', queueTitle: '诉讼费用缓减免申请（待审查）', queueEmpty: '暂无待审查的申请。',
+    hint: '确有困难的，可以申请缓交、减交或者免交诉讼费用（《诉讼费用交纳办法》第四十四条至第四十八条），由法院审查决定。',
+    apply: '申请缓交、减交或免交', submit: '提交申请', kind: '申请事项', ground: '申请理由类别', choose: '请选择',
+    amount: '申请减免金额（元，可不填）', reason: '申请理由', matterTitle: '{case}诉讼费用缓减免申请',
+    state: '审查状态', notStated: '未填写', approved: '准许减免金额', note: '审查意见', reasons: '不予准许的理由',
+    application: '申请内容', toCase: '查看所涉案件', decide: '审查决定', other: '其他操作',
+    done: '已处理，当前状态：{state}', submitted: '提交于',
+  },
   notFound: { title: '页面不存在', text: '您访问的页面不存在或已移动。' },
 }

@@ -1,0 +1,147 @@
+// Fee relief (诉讼费用缓交、减交、免交) in a real browser against a real
+// server: a case is filed by the demo party and registered by the clerk
+// through the API; the party applies from the registered case's page
+// (refused without a reason, the message by the field, the choices kept),
+// the court admin (one of the roles the workflow lets decide; the filing
+// clerk's one-time code is spent on the registration) finds it in the queue and grants part of it (refused
+// without the note the workflow requires, then accepted), and the party sees
+// the decision, the amount granted and the fee owed. Phone width too.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './lib/server.mjs'
+import { apiLogin, PASSWORD } from './lib/api.mjs'
+import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
+
+let srv
+let caseId
+let reliefId
+let party
+let clerk
+
+before(async () => {
+  srv = await startServer()
+  const p = await apiLogin(srv, '13800000001')
+  const c = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
+  const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
+  const court = courts.items.find((x) => x.code === '渝0103').id
+  const m = await p('POST', '/matters', {
+    kind: 'filing', court_id: court, title: '张三诉李四借款纠纷',
+    fields: {
+      channel: 'online',
+      application: {
+        cause_code: '108.3', cause_revision: 2025, case_type: '民初',
+        parties: [
+          { role: 'plaintiff', kind: 'natural', name: '张三', sex: 'male', citizen_id: '500103199001011232', address: '重庆市渝中区解放碑街道1号', phone: '13800000001' },
+          { role: 'defendant', kind: 'natural', name: '李四', address: '重庆市江北区观音桥街道2号' },
+        ],
+        claims: '判令被告偿还借款', facts: '被告借款逾期未还。', amount_fen: 2000000,
+        service_address: { address: '重庆市渝中区解放碑街道1号', phone: '13800000001', e_service_consent: true },
+      },
+    },
+  })
+  const r = await c('POST', `/matters/${m.id}/events`, { event: 'register' })
+  assert.equal(r.state, 'registered')
+  caseId = m.id
+})
+after(async () => {
+  await party?.close()
+  await clerk?.close()
+  await srv?.stop()
+})
+
+async function partyLogin(c) {
+  await c.page.goto(srv.base + '/login')
+  await c.page.getByLabel('手机号码').fill('13800000001')
+  await c.page.getByLabel('密码', { exact: true }).fill(PASSWORD)
+  await c.page.locator('[data-test=login-submit]').click()
+  await c.page.waitForURL('**/matters')
+}
+
+test('the party applies for a reduction from the registered case; a missing reason is named and the choices kept', async () => {
+  party = await openContext(DESKTOP)
+  const { page } = party
+  await partyLogin(party)
+  await page.goto(`${srv.base}/matters/${caseId}`)
+  await page.locator('[data-test=case-number]').waitFor()
+  await page.locator('[data-test=relief-apply]').click()
+  const form = page.locator('[data-test=relief-form]')
+  await form.locator('label.el-radio', { hasText: '减交' }).click()
+  await form.getByLabel('申请理由类别').selectOption('minimum_living')
+  await form.getByLabel('申请减免金额（元，可不填）').fill('200')
+  await check(party, 'fr01-apply-form')
+  await page.locator('[data-test=relief-submit]').click()
+  const reason = form.locator('.el-form-item.is-error', { has: page.getByLabel('申请理由', { exact: true }) })
+  await reason.locator('.el-form-item__error').waitFor()
+  assert.match(await reason.locator('.el-form-item__error').innerText(), /申请理由/)
+  assert.equal(await form.getByLabel('申请理由类别').inputValue(), 'minimum_living')
+  assert.equal(await form.getByLabel('申请减免金额（元，可不填）').inputValue(), '200')
+  await check(party, 'fr02-apply-error')
+  await form.getByLabel('申请理由', { exact: true }).fill('本人领取最低生活保障金，无力全额预交诉讼费用。')
+  await page.locator('[data-test=relief-submit]').click()
+  const item = page.locator('[data-test^=relief-]', { has: page.locator('[data-test=relief-state]') }).first()
+  await item.locator('[data-test=relief-state]', { hasText: '待审查' }).waitFor()
+  reliefId = Number((await item.getAttribute('data-test')).split('-')[1])
+  assert.ok(reliefId > 0)
+  await check(party, 'fr03-applied')
+})
+
+test('the court admin decides from the queue: part granted, the required note named first', async () => {
+  clerk = await openContext(DESKTOP)
+  const { page } = clerk
+  await page.goto(srv.base + '/login')
+  await page.locator('label', { hasText: '法院工作人员' }).click()
+  await page.getByLabel('工作账号').fill('court_admin')
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
+  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp('court_admin'))
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL('**/clerk/queue')
+  await page.getByRole('link', { name: '缓减免审查' }).click()
+  await page.locator(`[data-test=relief-${reliefId}]`).click()
+  await page.waitForURL(`**/fee-relief/${reliefId}`)
+  await page.locator('[data-test=relief-state]', { hasText: '待审查' }).waitFor()
+  await check(clerk, 'fr04-clerk-relief')
+  const part = page.locator('[data-test=decide-grant_part]')
+  await part.locator('summary').click()
+  await part.getByLabel('准许减免金额（分）').fill('10000')
+  await part.locator('[data-test=ev-grant_part-submit]').click()
+  const note = part.locator('.el-form-item.is-error', { has: page.getByLabel('审查意见') })
+  await note.locator('.el-form-item__error').waitFor()
+  assert.match(await note.locator('.el-form-item__error').innerText(), /审查意见/)
+  assert.equal(await part.getByLabel('准许减免金额（分）').inputValue(), '10000')
+  await check(clerk, 'fr05-decision-error')
+  await part.getByLabel('审查意见').fill('申请人领取最低生活保障金属实，准予减交一百元。')
+  await part.locator('[data-test=ev-grant_part-submit]').click()
+  await page.locator('[data-test=relief-done]', { hasText: '部分准许' }).waitFor()
+  assert.equal(await page.locator('[data-test=relief-approved]').innerText(), '100.00 元')
+  await check(clerk, 'fr06-decided')
+})
+
+test('the party sees the decision, the amount granted and the fee owed', async () => {
+  const { page } = party
+  await page.goto(`${srv.base}/matters/${caseId}`)
+  const item = page.locator(`[data-test=relief-${reliefId}]`)
+  await item.locator('[data-test=relief-state]', { hasText: '部分准许' }).waitFor()
+  assert.equal(await item.locator('[data-test=relief-approved]').innerText(), '100.00 元')
+  await item.getByText('准予减交一百元').waitFor()
+  const ledger = await page.evaluate(async (id) => (await fetch(`/api/v1/matters/${id}/payments`)).json(), caseId)
+  assert.match(await page.locator('[data-test=due]').innerText(), new RegExp(`^${(ledger.due_fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })} 元`))
+  await check(party, 'fr07-party-result')
+})
+
+test('phone width: the party reads the decision on the case and on the application', async () => {
+  const phone = await openContext(PHONE)
+  try {
+    const { page } = phone
+    await partyLogin(phone)
+    await page.goto(`${srv.base}/matters/${caseId}`)
+    await page.locator(`[data-test=relief-${reliefId}] [data-test=relief-state]`, { hasText: '部分准许' }).waitFor()
+    await check(phone, 'fr08-case')
+    await page.goto(`${srv.base}/fee-relief/${reliefId}`)
+    await page.locator('[data-test=relief-approved]').waitFor()
+    await check(phone, 'fr09-relief')
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`)
+  } finally {
+    await phone.close()
+  }
+})
