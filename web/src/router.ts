@@ -46,6 +46,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/assignment', component: () => import('./pages/AssignmentListPage.vue'), meta: { title: 'staffNav.assignment', roles: TRIAGE } },
   { path: '/teams', component: () => import('./pages/TeamsPage.vue'), meta: { title: 'staffNav.teams', roles: TEAM_READERS } },
   { path: '/teams/:id', component: () => import('./pages/TeamQueuePage.vue'), meta: { title: 'teams.queue', roles: TEAM_READERS } },
+  { path: '/cases/:id', component: () => import('./pages/StaffCasePage.vue'), meta: { title: 'staffCase.page', roles: TEAM_READERS } },
   { path: '/me/queue', component: () => import('./pages/MyQueuePage.vue'), meta: { title: 'staffNav.myQueue', roles: ['judge'] } },
   { path: '/cross-region', component: () => import('./pages/CrossRegionQueuePage.vue'), meta: { title: 'staffNav.crossRegion', roles: CLERK } },
   { path: '/cross-region/:id', component: () => import('./pages/CrossRegionPage.vue'), meta: { title: 'crossRegion.title', roles: CLERK } },

@@ -5,7 +5,7 @@
 // draw re-run and verified (candidates, loads, exclusions with reasons, seed),
 // and designates the other, refused without a reason (the API's message under
 // the field, the chosen judge kept) and accepted with one; the designated
-// judge sees the case in their queue at phone width; the court admin's staff,
+// judge sees the case in their queue at phone width and recuses themselves; the court admin's staff,
 // teams, judge's relationships and roster pages render and a relationship
 // added in the browser is there after a reload; 渝0105's clerk forwards the
 // cross-region filing; an institution uploads a batch with one bad row and
@@ -154,19 +154,21 @@ test('the triage officer assigns by draw, sees the verified draw, and designates
     // Both cases have a judge now: nothing awaits assignment.
     await page.goto(srv.base + '/assignment')
     await page.getByText('暂无待分案的案件。').waitFor()
+    assert.match(await page.locator('[data-test=as-report]').innerText(), /随机分案 1 次，指定分案 1 次/)
+    await check(c, '56-assignment-report')
 
     // The team queue shows the case with its judge and deadline.
     await page.goto(srv.base + '/teams')
     await page.getByRole('link', { name: '速裁二组' }).click()
     await page.locator(`[data-test=queue-case-${ids[1]}]`).waitFor()
     assert.match(await page.locator(`[data-test=queue-case-${ids[1]}]`).innerText(), /何法官[\s\S]*剩 \d+ 天/)
-    await check(c, '56-team-queue')
+    await check(c, '57-team-queue')
   } finally {
     await c.close()
   }
 })
 
-test('phone width: the designated judge sees the case in their queue', async () => {
+test('phone width: the designated judge sees the case in their queue and declares a recusal', async () => {
   const c = await openContext(PHONE)
   try {
     const { page } = c
@@ -176,9 +178,18 @@ test('phone width: the designated judge sees the case in their queue', async () 
     await row.waitFor()
     assert.match(await row.innerText(), /简易程序审理/)
     assert.match(await row.innerText(), /审理期限|普通程序审理期限|剩 \d+ 天/)
-    await check(c, '57-my-queue')
+    await check(c, '58-my-queue')
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 1, `the queue is ${overflow}px wider than the phone`)
+    // The case page: its assignment, and the judge's own recusal, after which the case awaits a new draw.
+    await row.getByRole('link').click()
+    await page.locator('[data-test=assign-current]', { hasText: '何法官' }).waitFor()
+    await check(c, '59-case')
+    await page.locator('#as-rc-reason').fill('本人与被告系同学关系，申请自行回避')
+    await page.locator('[data-test=recusal-submit]').click()
+    await page.locator('[data-test=assign-recusal]', { hasText: '自行回避' }).waitFor()
+    await page.locator('[data-test=assign-current]', { hasText: '尚未分案' }).waitFor()
+    await check(c, '60-case-self-recused')
   } finally {
     await c.close()
   }

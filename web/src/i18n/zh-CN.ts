@@ -172,6 +172,8 @@ export default {
     recusals: '回避', noRecusals: '没有回避记录。', recusalTitle: '登记回避', recusalJudge: '回避的法官',
     recusalKind: '回避类型', recusalReason: '回避理由', recusalButton: '登记回避', recused: '已登记回避。',
     recusalKinds: { party_application: '当事人申请回避', relationship: '利害关系', self_declared: '自行回避' },
+    report: '分案统计', reportLine: '随机分案 {draws} 次，指定分案 {designations} 次（占 {share}%），其中重新分案 {redraws} 次。',
+    selfRecusal: '本人自行回避：承办本案的，案件将待重新分案。',
     listHint: '本院已分流到小额诉讼、简易或普通程序而尚无承办法官的案件（含承办法官回避后待重新分案的），先立案的在前。打开案件可随机分案或指定分案，并查看分案记录。',
     noCases: '暂无待分案的案件。', registeredAt: '立案于',
   },
@@ -181,6 +183,7 @@ export default {
     judgeLoad: '{name}：在办案件 {n} 件', someOverdue: '{n} 件超期', myCases: '我承办的在办案件',
     deadlineNames: { forward: '核验转交期限', supplement: '补充材料期限' },
   },
+  staffCase: { page: '案件', title: '案件名称', state: '当前状态' },
   teams: {
     back: '返回审判团队', queue: '团队案件队列', openCases: '在办案件 {n} 件', workload: '成员工作量', member: '成员',
     role: '角色', inTeam: '本团队在办', inCourt: '全院在办', cases: '团队在办案件', inactive: '已停用',
