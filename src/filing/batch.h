@@ -125,6 +125,13 @@ enum yz_err yz_batch_get(struct yz_tx *tx, const struct yz_principal *who, int64
                          json_t **report, bool *denied);
 
 /*
+ * who's own batches, newest first (at most the store's row limit):
+ *   {"items": [{"id", "court_id", "title", "created_at", "rows", "accepted", "rejected"}],
+ *    "truncated"}
+ */
+enum yz_err yz_batch_list(struct yz_tx *tx, const struct yz_principal *who, json_t **out);
+
+/*
  * The report as CSV for spreadsheets: a UTF-8 byte-order mark (so that Excel
  * reads UTF-8), then the header 行号,结果,事项编号,错误说明,原文件行号 and one
  * CRLF-terminated record per row; errors are "<column title>：<message>"

@@ -80,6 +80,20 @@ static enum yz_err get_tx(struct yz_tx *tx, void *p)
     return yz_batch_get(tx, &c->req->who, yz_req_param_id(c->req, "id"), &c->report, &c->denied);
 }
 
+static enum yz_err list_tx(struct yz_tx *tx, void *p)
+{
+    struct read_ctx *c = p;
+    return yz_batch_list(tx, &c->req->who, &c->report);
+}
+
+enum yz_err yz_batch_http_list(struct yz_req *req, struct yz_resp *resp)
+{
+    struct read_ctx c = {req, NULL, false};
+    enum yz_err e = yz_store_read(req->app->store, list_tx, &c);
+    resp->body = c.report;
+    return e;
+}
+
 /* The report under the owner rule; a denial is recorded after the transaction. */
 static enum yz_err read_report(struct yz_req *req, json_t **report)
 {

@@ -140,6 +140,9 @@ static const struct yz_route routes[] = {
      YZ_ROUTE_IDEMPOTENT, 201, "filing",
      "批量立案：起诉状模板 + CSV 表格（每行一件，最多 2000 行、1 MiB），逐行校验，有效的行提交立案申请；"
      "同一批次重复上传返回原结果（200），不重复立案"},
+    {"filing.batch_list", YZ_GET, "/api/v1/filing/batches", yz_batch_http_list,
+     ROLES(YZ_ROLE_BIT(PARTY) | YZ_ROLE_BIT(LAWYER)), NULL, NULL, 0, 200, "filing",
+     "我上传的批量立案批次（新的在前）：批次名称、受理法院、行数、已提交和有误的行数"},
     {"filing.batch_get", YZ_GET, "/api/v1/filing/batches/{id}", yz_batch_http_get,
      ROLES(YZ_ROLE_BIT(PARTY) | YZ_ROLE_BIT(LAWYER)), yz_batch_id_params, NULL, 0, 200, "filing",
      "批量立案逐行结果（仅上传人可见）"},

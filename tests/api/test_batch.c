@@ -303,6 +303,33 @@ static void only_the_uploader_sees_the_report(void **state)
     yzt_response_free(&r);
 }
 
+/* The uploader's list of batches: their own, with the counts; nobody else's. */
+static void the_uploader_lists_their_batches(void **state)
+{
+    struct yzt_response r = {0};
+    yzt_request(&institution, "GET", "/api/v1/filing/batches", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    json_t *items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    json_t *b = json_array_get(items, 0);
+    assert_int_equal(json_integer_value(json_object_get(b, "id")), batch_id);
+    assert_int_equal(json_integer_value(json_object_get(b, "court_id")), court);
+    assert_string_equal(json_string_value(json_object_get(b, "title")),
+                        "2026年第一批民间借贷批量起诉");
+    assert_int_equal(json_integer_value(json_object_get(b, "rows")), 5);
+    assert_int_equal(json_integer_value(json_object_get(b, "accepted")), 3);
+    assert_int_equal(json_integer_value(json_object_get(b, "rejected")), 2);
+    assert_false(yzt_json_bool(&r, "truncated"));
+    yzt_response_free(&r);
+    yzt_request(&other_party, "GET", "/api/v1/filing/batches", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    yzt_response_free(&r);
+    yzt_request(&clerk, "GET", "/api/v1/filing/batches", NULL, NULL, &r);
+    yzt_assert_problem(&r, 403, "forbidden");
+    yzt_response_free(&r);
+}
+
 static void the_report_downloads_as_csv(void **state)
 {
     char path[96], v[512];
@@ -535,6 +562,7 @@ int main(void)
         cmocka_unit_test(rows_are_checked_one_by_one_and_good_rows_filed),
         cmocka_unit_test(the_same_batch_again_creates_nothing),
         cmocka_unit_test(only_the_uploader_sees_the_report),
+        cmocka_unit_test(the_uploader_lists_their_batches),
         cmocka_unit_test(the_report_downloads_as_csv),
         cmocka_unit_test(every_problem_of_a_row_is_named),
         cmocka_unit_test(unreadable_tables_and_bad_templates_store_nothing),

@@ -300,6 +300,11 @@ test('an institution uploads a batch with one bad row and sees its error', async
     const report = await page.evaluate(async (u) => (await fetch(u)).text(), href)
     assert.match(report, /行号,结果,事项编号,错误说明,原文件行号/)
     await check(c, '82-batch-result')
+    // The batch is listed among the uploader's batches, leading back to its report.
+    await page.goto(srv.base + '/filing/batches/new')
+    await page.locator('[data-test^=batch-mine-]', { hasText: '2026年第一批借款纠纷' }).waitFor()
+    assert.match(await page.locator('[data-test^=batch-mine-]').first().innerText(), /共 2 行，已提交 1 件，有误 1 行/)
+    await check(c, '83-batch-mine')
   } finally {
     await c.close()
   }

@@ -211,3 +211,14 @@ export interface PendingCase {
   deadlines: RunningDeadline[]
   overdue: boolean
 }
+
+/** GET /filing/batches: one of the caller's batches. */
+export interface BatchSummary {
+  id: number
+  court_id: number
+  title: string
+  created_at: string
+  rows: number
+  accepted: number
+  rejected: number
+}

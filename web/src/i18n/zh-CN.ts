@@ -240,6 +240,7 @@ export default {
     tableHint: '用 Excel 另存为“CSV UTF-8（逗号分隔）”；第一行为列名，每行一件案件，最多 2000 行、1 MB。',
     columns: '列名：被告姓名/名称（必有）、被告类型、被告身份证号、被告统一社会信用代码、被告电话、被告住址、标的额（元）、诉讼请求、事实与理由。',
     file: '表格文件', chosen: '已选择：{name}', upload: '上传并校验',
+    mine: '我上传的批次', mineLine: '共 {rows} 行，已提交 {accepted} 件，有误 {rejected} 行',
     resultTitle: '批量立案结果', another: '再上传一批', summary: '共 {rows} 行：已提交立案 {accepted} 件，有误 {rejected} 行。',
     uploadedAt: '上传于', download: '下载逐行结果（CSV）', rows: '逐行结果', row: '行号', line: '文件行号',
     result: '结果', detail: '事项或错误说明', matter: '立案申请 {id}', omitted: '另有 {n} 处错误未列出',
