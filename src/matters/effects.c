@@ -2,6 +2,7 @@
 #include "app/app.h"
 #include "assignment/assignment.h"
 #include "core/clock.h"
+#include "fees/relief.h"
 #include "filing/filing.h"
 #include "mediation/mediation.h"
 #include "store/store.h"
@@ -95,6 +96,7 @@ static const struct {
     yz_effect_fn fn;
 } effects[] = {
     {"notify_court", notify_court},
+    {"check_relief_case", yz_fees_check_relief_case},
     {"notify_parties", notify_parties},
     {"record_channel", record_channel},
     {"assign_case_number", yz_filing_assign_case_number},

@@ -405,6 +405,32 @@ static void fee_relief_is_applied_for_and_decided(void **state)
     yzt_assert_status(&r, 201);
     int64_t id = yzt_json_int(&r, "id");
     yzt_response_free(&r);
+
+    /* RULE: fee-relief-case — another person's filing, a missing one, or one
+     * of another court is answered alike, and nothing is stored. */
+    struct yzt_client other = {.srv = &srv};
+    yzt_demo_login(&other, "13800000002");
+    int64_t other_court = yzt_court_id(&party, "渝0105");
+    int64_t before = yzt_db_count(&srv, "SELECT count(*) FROM matters");
+    const struct {
+        struct yzt_client *who;
+        int64_t court, case_id;
+    } bad[] = {{&other, court, filing}, {&party, court, 999999}, {&party, other_court, filing},
+               {&party, court, id}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        yzt_post_new(bad[i].who, "/api/v1/matters",
+                     json_pack("{s:s, s:I, s:s, s:{s:I, s:s, s:s, s:s}}", "kind", "fee_relief",
+                               "court_id", (json_int_t)bad[i].court, "title", "申请缓交诉讼费",
+                               "fields", "case_matter_id", (json_int_t)bad[i].case_id, "relief",
+                               "defer", "ground", "minimum_living", "reason",
+                               "本人领取最低生活保障金，无力预交诉讼费用。"),
+                     &r);
+        yzt_assert_status(&r, 400);
+        yzt_assert_field_error(&r, "fields/case_matter_id");
+        yzt_response_free(&r);
+    }
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters"), before);
+
     fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "deny", "fields", "reasons", "短"), 400, &r);
     yzt_response_free(&r);
     fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "grant", "fields", "note", "准予缓交至判决后"), 200, &r);
