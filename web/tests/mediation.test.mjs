@@ -13,11 +13,10 @@
 // Every page is checked by axe-core (lib/browser.mjs) and photographed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { startServer } from './lib/server.mjs'
+import { apiLogin, PASSWORD } from './lib/api.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
-const PASSWORD = 'Yizhan-Demo-2026'
 let srv
 let party
 let mediator
@@ -25,34 +24,12 @@ let roomPath = ''
 
 let failPath = ''
 
-/** A minimal API client: the session cookie and the CSRF token of one login. */
-async function apiLogin(login, totp) {
-  const res = await fetch(srv.base + '/api/v1/session', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(totp ? { login, password: PASSWORD, totp } : { login, password: PASSWORD }),
-  })
-  assert.equal(res.status, 200, `login ${login}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await res.json()
-  return async (method, path, body) => {
-    const r = await fetch(srv.base + '/api/v1' + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf, 'Idempotency-Key': randomUUID().replaceAll('-', '') },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const json = await r.json()
-    assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`)
-    return json
-  }
-}
-
 before(async () => {
   srv = await startServer()
   // A second mediation, brought to 调解中 through the API, for the not-settled path.
-  const partyApi = await apiLogin('13800000003')
-  const adminApi = await apiLogin('court_admin', srv.totp('court_admin'))
-  const mediatorApi = await apiLogin('13800000005')
+  const partyApi = await apiLogin(srv, '13800000003')
+  const adminApi = await apiLogin(srv, 'court_admin', srv.totp('court_admin'))
+  const mediatorApi = await apiLogin(srv, '13800000005')
   const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
   const court = courts.items.find((c) => c.code === '渝0103').id
   const application = {

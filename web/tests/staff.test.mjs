@@ -12,35 +12,13 @@
 // sees that row's error in Chinese. Every page is checked by axe-core.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { startServer } from './lib/server.mjs'
+import { apiLogin, PASSWORD } from './lib/api.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
-const PASSWORD = 'Yizhan-Demo-2026'
 let srv
 const ids = []
 let crossId
-
-async function apiLogin(login, totp) {
-  const res = await fetch(srv.base + '/api/v1/session', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(totp ? { login, password: PASSWORD, totp } : { login, password: PASSWORD }),
-  })
-  assert.equal(res.status, 200, `login ${login}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await res.json()
-  return async (method, path, body) => {
-    const r = await fetch(srv.base + '/api/v1' + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf, 'Idempotency-Key': randomUUID().replaceAll('-', '') },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const json = await r.json()
-    assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`)
-    return json
-  }
-}
 
 function application(defendant) {
   return {
@@ -56,8 +34,8 @@ function application(defendant) {
 
 before(async () => {
   srv = await startServer()
-  const party = await apiLogin('13800000001')
-  const clerk = await apiLogin('filing_clerk', srv.totp('filing_clerk'))
+  const party = await apiLogin(srv, '13800000001')
+  const clerk = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
   const courts = (await (await fetch(srv.base + '/api/v1/courts')).json()).items
   const court = courts.find((c) => c.code === '渝0103').id
   const jiangbei = courts.find((c) => c.code === '渝0105').id

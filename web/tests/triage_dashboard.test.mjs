@@ -7,35 +7,12 @@
 // both pages at phone width. Every page is checked by axe-core and photographed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { startServer } from './lib/server.mjs'
+import { apiLogin, PASSWORD } from './lib/api.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
-const PASSWORD = 'Yizhan-Demo-2026'
 let srv
 const ids = []
-
-/** A minimal API client: the session cookie and the CSRF token of one login. */
-async function apiLogin(login, totp) {
-  const res = await fetch(srv.base + '/api/v1/session', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(totp ? { login, password: PASSWORD, totp } : { login, password: PASSWORD }),
-  })
-  assert.equal(res.status, 200, `login ${login}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await res.json()
-  return async (method, path, body) => {
-    const r = await fetch(srv.base + '/api/v1' + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf, 'Idempotency-Key': randomUUID().replaceAll('-', '') },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const json = await r.json()
-    assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(json)}`)
-    return json
-  }
-}
 
 function application(defendant) {
   return {
@@ -51,8 +28,8 @@ function application(defendant) {
 
 before(async () => {
   srv = await startServer()
-  const party = await apiLogin('13800000001')
-  const clerk = await apiLogin('filing_clerk', srv.totp('filing_clerk'))
+  const party = await apiLogin(srv, '13800000001')
+  const clerk = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
   const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
   const court = courts.items.find((c) => c.code === '渝0103').id
   for (const defendant of ['李四', '王五']) {
