@@ -7,6 +7,7 @@
 #include "assignment/draw.h"
 #include "assignment/internal.h"
 #include "app/app.h"
+#include "matters/matters.h"
 #include "core/clock.h"
 #include "crypto/pii.h"
 #include "policy/policy.h"
@@ -142,11 +143,6 @@ static enum yz_err load_matter(struct yz_tx *tx, int64_t id, struct matter_row *
     return yz_exec(st);
 }
 
-static void stream_of(int64_t matter_id, char *out, size_t size)
-{
-    snprintf(out, size, "matter/%lld", (long long)matter_id);
-}
-
 /* ---- the seed --------------------------------------------------------------------- */
 
 static void seed_context(int64_t matter_id, char *out, size_t size)
@@ -166,7 +162,7 @@ static enum yz_err commit_seed(struct yz_tx *tx, struct yz_app *app,
     sodium_bin2hex(hex, sizeof hex, seed, sizeof seed);
     sodium_memzero(seed, sizeof seed);
     yz_draw_seed_hash_hex(hex, hash);
-    stream_of(matter_id, stream, sizeof stream);
+    yz_matter_stream(matter_id, stream, sizeof stream);
     json_t *p = json_pack("{s:s, s:s}", "algorithm", YZ_DRAW_ALGORITHM, "seed_hash", hash);
     int64_t event_id = 0;
     enum yz_err e = yz_app_record(tx, app, stream, "assignment.seed_committed", who->user_id, 0,
@@ -511,7 +507,7 @@ enum yz_err yz_assign_draw_effect(struct yz_effect_ctx *c)
     if (previous)
         json_object_set_new(payload, "previous_judge_id", json_integer(previous));
     char stream[48];
-    stream_of(c->matter_id, stream, sizeof stream);
+    yz_matter_stream(c->matter_id, stream, sizeof stream);
     if ((e = yz_app_record(c->tx, c->app, stream, "assignment.drawn", c->who->user_id, 0,
                            c->channel, payload, &event_id)) != YZ_OK)
         goto out;
@@ -600,7 +596,7 @@ enum yz_err yz_assign_designate_effect(struct yz_effect_ctx *c)
                                 m.state, "team_kind", team_kind, "load", (json_int_t)p.load);
     json_object_set_new(payload, "team_id", p.team_id ? json_integer(p.team_id) : json_null());
     char stream[48];
-    stream_of(c->matter_id, stream, sizeof stream);
+    yz_matter_stream(c->matter_id, stream, sizeof stream);
     int64_t event_id = 0;
     e = yz_app_record(c->tx, c->app, stream, "assignment.designated", c->who->user_id, 0,
                       c->channel, payload, &event_id);
@@ -666,7 +662,7 @@ enum yz_err yz_recusal_record(struct yz_tx *tx, struct yz_app *app, const struct
             return e;
     }
     char stream[48];
-    stream_of(matter_id, stream, sizeof stream);
+    yz_matter_stream(matter_id, stream, sizeof stream);
     json_t *p = json_pack("{s:I, s:I, s:s, s:s, s:s, s:b}", "recusal_id", (json_int_t)id,
                           "judge_id", (json_int_t)in->judge_id, "judge_name", u.name, "kind",
                           in->kind, "reason", in->reason, "assignment_ended", ended);

@@ -8,6 +8,7 @@
 #include "assignment/draw.h"
 #include "assignment/internal.h"
 #include "app/app.h"
+#include "matters/matters.h"
 #include "audit/events.h"
 #include "core/clock.h"
 #include "policy/policy.h"
@@ -201,7 +202,7 @@ enum yz_err yz_assign_verify(struct yz_tx *tx, int64_t matter_id, json_t **out)
     enum yz_err e = YZ_OK;
     char stream[STREAM_BYTES];
     if (matter_id) {
-        snprintf(stream, sizeof stream, "matter/%lld", (long long)matter_id);
+        yz_matter_stream(matter_id, stream, sizeof stream);
         e = check_stream(tx, c, stream);
     } else {
         char after[STREAM_BYTES] = "";
@@ -293,7 +294,7 @@ enum yz_err yz_assign_matter(struct yz_tx *tx, struct yz_app *app, const struct 
         c->mismatches = json_array();
         c->entries = json_array();
         char stream[STREAM_BYTES];
-        snprintf(stream, sizeof stream, "matter/%lld", (long long)matter_id);
+        yz_matter_stream(matter_id, stream, sizeof stream);
         if ((e = check_stream(tx, c, stream)) == YZ_OK) {
             json_object_set(o, "history", c->entries);
             json_t *v = summary(c);

@@ -760,7 +760,7 @@ static void row_of(struct yz_stmt *st, struct yz_attachment *a)
 static void stream_of(const struct yz_attachment *a, char *out, size_t size)
 {
     if (a->matter_id)
-        snprintf(out, size, "matter/%lld", (long long)a->matter_id);
+        yz_matter_stream(a->matter_id, out, size);
     else
         snprintf(out, size, "user/%lld", (long long)a->uploader_id);
 }

@@ -6,6 +6,7 @@
  */
 #include "datagen/datagen.h"
 #include "app/app.h"
+#include "matters/matters.h"
 #include "audit/events.h"
 #include "caseno/caseno.h"
 #include "core/calendar.h"
@@ -455,7 +456,7 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
 
     /* The history, in order: each workflow event, and after registration its effects' events. */
     char stream[32];
-    snprintf(stream, sizeof stream, "matter/%lld", (long long)id);
+    yz_matter_stream(id, stream, sizeof stream);
     for (int k = 0; k < p.n && e == YZ_OK; k++) {
         struct step *s = &p.steps[k];
         char type[64];

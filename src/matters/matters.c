@@ -44,7 +44,7 @@ static struct yz_sql_def q_deadlines = YZ_SQL(
     "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
     " FROM deadlines WHERE matter_id = ? ORDER BY id");
 
-static void stream_of(int64_t id, char *out, size_t size)
+void yz_matter_stream(int64_t id, char *out, size_t size)
 {
     snprintf(out, size, "matter/%lld", (long long)id);
 }
@@ -99,7 +99,7 @@ static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_
                           const json_t *fields, const char *channel)
 {
     char stream[32];
-    stream_of(id, stream, sizeof stream);
+    yz_matter_stream(id, stream, sizeof stream);
     char type[96];
     snprintf(type, sizeof type, "%s.%s", yz_workflow_kind(yz_wf_event_workflow(ev)),
              yz_wf_event_name(ev));
@@ -186,7 +186,7 @@ static enum yz_err run_effects(struct yz_tx *tx, struct yz_app *app,
         e = fn(&c);
         if (e == YZ_OK && json_object_size(c.result)) {
             char stream[32], type[96];
-            stream_of(id, stream, sizeof stream);
+            yz_matter_stream(id, stream, sizeof stream);
             snprintf(type, sizeof type, "%s.%s", kind, name);
             e = yz_app_record(tx, app, stream, type, who->user_id, 0, channel, c.result, NULL);
         }

@@ -44,6 +44,9 @@ enum yz_err yz_matter_fire_internal(struct yz_tx *tx, struct yz_app *app,
                                     const struct yz_principal *who, int64_t id, const char *event,
                                     const json_t *fields, const char *channel,
                                     struct yz_field_errors *fe);
+/* The history stream of matter id ("matter/<id>"): its events, whoever records them. */
+#define YZ_MATTER_STREAM_MAX 32
+void yz_matter_stream(int64_t id, char *out, size_t size);
 /* The matter as the caller may see it (NOT_FOUND when the policy says no). */
 enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                           int64_t id, const char *route, json_t **out);

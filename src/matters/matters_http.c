@@ -159,7 +159,7 @@ static enum yz_err history_tx(struct yz_tx *tx, void *p)
     if (e != YZ_OK)
         return e;
     char stream[32];
-    snprintf(stream, sizeof stream, "matter/%lld", (long long)c->id);
+    yz_matter_stream(c->id, stream, sizeof stream);
     json_t *items = NULL;
     int limit = (int)query_int(c->req, "limit", yz_tx_max_rows(tx));
     if (limit > yz_tx_max_rows(tx))

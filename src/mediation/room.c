@@ -1,5 +1,6 @@
 #include "mediation/room.h"
 #include "app/app.h"
+#include "matters/matters.h"
 #include "core/clock.h"
 #include "core/num.h"
 #include "crypto/pii.h"
@@ -163,7 +164,7 @@ static enum yz_err post_message_tx(struct yz_tx *tx, struct yz_req *req, struct 
     int64_t mid = yz_col_i64(st, 0);
     yz_exec(st);
     char stream[32];
-    snprintf(stream, sizeof stream, "matter/%lld", (long long)c->id);
+    yz_matter_stream(c->id, stream, sizeof stream);
     json_t *payload = json_pack("{s:I, s:s, s:I}", "message_id", (json_int_t)mid, "sha256", hex,
                                 "chars", (json_int_t)strlen(text));
     json_object_set_new(payload, "to", recipient ? json_integer(recipient) : json_null());
@@ -314,7 +315,7 @@ static enum yz_err post_session_tx(struct yz_tx *tx, struct yz_req *req, struct 
     yz_exec(st);
     char at[40], stream[32];
     yz_time_format_shanghai(starts, at, sizeof at);
-    snprintf(stream, sizeof stream, "matter/%lld", (long long)c->id);
+    yz_matter_stream(c->id, stream, sizeof stream);
     json_t *payload = json_pack("{s:I, s:s, s:s, s:s}", "session_id", (json_int_t)sid,
                                 "starts_at", at, "mode", mode, "place", place);
     e = yz_app_record(tx, req->app, stream, "mediation.session_scheduled", req->who.user_id, 0,

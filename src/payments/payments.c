@@ -1,5 +1,6 @@
 #include "payments/payments.h"
 #include "app/app.h"
+#include "matters/matters.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "crypto/keys.h"
@@ -93,7 +94,7 @@ static enum yz_err record(struct yz_tx *tx, struct yz_app *app, int64_t matter_i
                           const char *type, int64_t actor, const char *channel, json_t *payload)
 {
     char stream[32];
-    snprintf(stream, sizeof stream, "matter/%lld", (long long)matter_id);
+    yz_matter_stream(matter_id, stream, sizeof stream);
     enum yz_err e = yz_app_record(tx, app, stream, type, actor, 0, channel, payload, NULL);
     json_decref(payload);
     return e;

@@ -5,6 +5,7 @@
  */
 #include "templates/templates_http.h"
 #include "app/app.h"
+#include "matters/matters.h"
 #include "core/clock.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -54,7 +55,7 @@ struct view_ctx {
 static enum yz_err procedure_of(struct yz_tx *tx, int64_t id, char *out, size_t size)
 {
     char stream[32];
-    snprintf(stream, sizeof stream, "matter/%lld", (long long)id);
+    yz_matter_stream(id, stream, sizeof stream);
     out[0] = '\0';
     struct yz_stmt *st = yz_sql(tx, &q_states);
     yz_bind_text(st, 1, stream);
