@@ -114,20 +114,17 @@ enum yz_err yz_app_record(struct yz_tx *tx, struct yz_app *app, const char *stre
                           const char *type, int64_t actor_id, int64_t on_behalf_of,
                           const char *channel, json_t *payload, int64_t *event_id)
 {
-    char *text = yz_event_canonical_json(payload);
-    if (!text)
-        return YZ_ERR_INTERNAL;
     struct yz_event ev = {
         .stream = stream,
         .type = type,
         .actor_id = actor_id,
         .on_behalf_of = on_behalf_of,
         .channel = channel,
-        .payload = text,
     };
-    enum yz_err e = yz_event_append(tx, app->keys, &ev, app->cfg.audit.checkpoint_every, event_id,
-                                    NULL);
-    free(text);
+    enum yz_err e = yz_event_append_json(tx, app->keys, &ev, payload,
+                                         app->cfg.audit.checkpoint_every, event_id, NULL);
+    if (e == YZ_ERR_VALIDATION)
+        e = YZ_ERR_INTERNAL; /* the payload is the program's own: a bug, not the user's */
     if (e == YZ_OK)
         yz_metrics_event();
     return e;

@@ -114,6 +114,17 @@ enum yz_err yz_event_append(struct yz_tx *tx, const struct yz_keys *keys, const 
                             int64_t *stream_seq_out);
 
 /*
+ * yz_event_append with the payload given as a JSON object: its canonical text
+ * is made here (ev->payload is ignored), so it needs no second parse to be
+ * checked. The same validation and results; a payload that has no canonical
+ * form (see yz_event_canonical_json) is YZ_ERR_VALIDATION.
+ */
+enum yz_err yz_event_append_json(struct yz_tx *tx, const struct yz_keys *keys,
+                                 const struct yz_event *ev, const json_t *payload,
+                                 int64_t checkpoint_every, int64_t *event_id_out,
+                                 int64_t *stream_seq_out);
+
+/*
  * The canonical text of a JSON object: compact (no blanks), object keys sorted
  * by byte order at every level, non-ASCII UTF-8 kept as is; '"', '\\' and
  * control characters escaped as jansson does (\b \f \n \r \t, else \u00XX).

@@ -78,12 +78,54 @@ static bool write_real(struct yz_buf *out, const json_t *v)
     return ok;
 }
 
-static bool write_value(struct yz_buf *out, const json_t *v, int depth)
+static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sorted);
+
+struct member {
+    const char *key;
+    size_t len;
+    const json_t *value;
+};
+
+/* jansson's JSON_SORT_KEYS order: bytes compared as unsigned, a prefix first. */
+static int member_order(const void *a, const void *b)
+{
+    const struct member *x = a, *y = b;
+    int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Members sorted by key: event payloads are hashed in this form, so it must
+ * stay the text json_dumps(JSON_SORT_KEYS) gives. Most objects are small and
+ * sort on the stack. */
+static bool write_sorted_object(struct yz_buf *out, const json_t *v, int depth)
+{
+    struct member few[32], *m = few;
+    size_t n = json_object_size(v);
+    if (n > sizeof few / sizeof few[0] && !(m = malloc(n * sizeof *m)))
+        return false;
+    size_t i = 0;
+    for (void *it = json_object_iter((json_t *)v); it && i < n;
+         it = json_object_iter_next((json_t *)v, it), i++)
+        m[i] = (struct member){json_object_iter_key(it), json_object_iter_key_len(it),
+                               json_object_iter_value(it)};
+    qsort(m, i, sizeof *m, member_order);
+    bool ok = yz_buf_addc(out, '{');
+    for (size_t k = 0; ok && k < i; k++)
+        ok = (k == 0 || yz_buf_addc(out, ',')) && write_string(out, m[k].key, m[k].len) &&
+             yz_buf_addc(out, ':') && write_value(out, m[k].value, depth + 1, true);
+    if (m != few)
+        free(m);
+    return ok && yz_buf_addc(out, '}');
+}
+
+static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sorted)
 {
     if (depth > YZ_JSON_WRITE_MAX_DEPTH)
         return false;
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
+        if (sorted)
+            return write_sorted_object(out, v, depth);
         bool ok = yz_buf_addc(out, '{');
         bool first = true;
         for (void *it = json_object_iter((json_t *)v); ok && it;
@@ -93,7 +135,7 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth)
             first = false;
             ok = ok &&
                  write_string(out, json_object_iter_key(it), json_object_iter_key_len(it)) &&
-                 yz_buf_addc(out, ':') && write_value(out, json_object_iter_value(it), depth + 1);
+                 yz_buf_addc(out, ':') && write_value(out, json_object_iter_value(it), depth + 1, false);
         }
         return ok && yz_buf_addc(out, '}');
     }
@@ -102,7 +144,7 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth)
         size_t n = json_array_size(v);
         for (size_t i = 0; ok && i < n; i++)
             ok = (i == 0 || yz_buf_addc(out, ',')) &&
-                 write_value(out, json_array_get(v, i), depth + 1);
+                 write_value(out, json_array_get(v, i), depth + 1, sorted);
         return ok && yz_buf_addc(out, ']');
     }
     case JSON_STRING:
@@ -123,5 +165,30 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth)
 
 bool yz_json_write(struct yz_buf *out, const json_t *value)
 {
-    return value && write_value(out, value, 0);
+    return value && write_value(out, value, 0, false);
+}
+
+bool yz_json_write_sorted(struct yz_buf *out, const json_t *value)
+{
+    return value && write_value(out, value, 0, true);
+}
+
+static char *dump(const json_t *value, bool sorted)
+{
+    struct yz_buf out = YZ_BUF_INIT(YZ_JSON_DUMP_MAX);
+    if (!value || !write_value(&out, value, 0, sorted)) {
+        yz_buf_release(&out);
+        return NULL;
+    }
+    return yz_buf_detach(&out, NULL);
+}
+
+char *yz_json_dumps(const json_t *value)
+{
+    return dump(value, false);
+}
+
+char *yz_json_dumps_sorted(const json_t *value)
+{
+    return dump(value, true);
 }

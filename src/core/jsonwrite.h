@@ -18,5 +18,16 @@
 /* Appends value to out. False when out's cap is reached or value nests deeper
  * than YZ_JSON_WRITE_MAX_DEPTH (out then holds a partial text). */
 bool yz_json_write(struct yz_buf *out, const json_t *value);
+/* The same with every object's members sorted by key: json_dumps(JSON_COMPACT
+ * | JSON_ENCODE_ANY | JSON_SORT_KEYS), the canonical form that is hashed. */
+bool yz_json_write_sorted(struct yz_buf *out, const json_t *value);
+
+/* Largest text the two functions below return. */
+#define YZ_JSON_DUMP_MAX ((size_t)64 << 20)
+
+/* The text as a NUL-terminated string to free(), like json_dumps; NULL on no
+ * memory, too deep a value or a text over YZ_JSON_DUMP_MAX. */
+char *yz_json_dumps(const json_t *value);
+char *yz_json_dumps_sorted(const json_t *value);
 
 #endif

@@ -16,6 +16,7 @@
 #include "filing/batch.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/utf8.h"
 #include "fees/fees.h"
 #include "filing/csv.h"
@@ -186,7 +187,7 @@ static void hash_part(crypto_hash_sha256_state *s, const char *label, const char
  * the template as canonical JSON (sorted keys), so member order is irrelevant. */
 static bool content_hash(const struct yz_batch_input *in, char out[65])
 {
-    char *tmpl = json_dumps(in->tmpl, JSON_COMPACT | JSON_SORT_KEYS);
+    char *tmpl = yz_json_dumps_sorted(in->tmpl);
     if (!tmpl)
         return false;
     char court[24];
@@ -828,7 +829,7 @@ enum yz_err yz_batch_store(struct yz_tx *tx, struct yz_app *app, const struct yz
     size_t rejected = b->count - b->accepted;
     if ((e = create_matters(tx, app, who, channel, b, items, ids, fe)) != YZ_OK)
         goto out;
-    text = json_dumps(items, JSON_COMPACT);
+    text = yz_json_dumps(items);
     if (!text) {
         e = YZ_ERR_INTERNAL;
         goto out;

@@ -11,6 +11,7 @@
 #include "filing/filing.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "matters/matters.h"
 #include "store/store.h"
 
@@ -81,7 +82,7 @@ enum yz_err yz_filing_copy_files(struct yz_tx *tx, int64_t from_matter, int64_t 
     json_array_foreach(json_object_get(app, "evidence"), i, x) remap(x, "attachment", from, to, n);
     json_array_foreach(json_object_get(app, "agents"), i, x)
         remap(x, "power_of_attorney", from, to, n);
-    char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = yz_json_dumps_sorted(data);
     json_decref(data);
     st = yz_sql(tx, &q_set_data);
     yz_bind_text(st, 1, text);

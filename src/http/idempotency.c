@@ -1,5 +1,6 @@
 #include "http/idempotency.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "store/store.h"
 
 #include <pthread.h>
@@ -153,7 +154,7 @@ static enum yz_err write_tx(struct yz_tx *tx, void *p)
     enum yz_err e = w->fn(tx, w->req, w->resp, w->ctx);
     if (e != YZ_OK || !w->req->idem_key)
         return e;
-    char *body = w->resp->body ? json_dumps(w->resp->body, JSON_COMPACT) : yz_strdup("");
+    char *body = w->resp->body ? yz_json_dumps(w->resp->body) : yz_strdup("");
     struct yz_stmt *st = yz_sql(tx, &q_insert);
     yz_bind_i64(st, 1, w->req->who.user_id);
     yz_bind_text(st, 2, w->req->idem_key);

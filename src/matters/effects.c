@@ -2,6 +2,7 @@
 #include "app/app.h"
 #include "assignment/assignment.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "fees/relief.h"
 #include "filing/filing.h"
 #include "mediation/mediation.h"
@@ -22,7 +23,7 @@ static struct yz_sql_def q_channel = YZ_SQL("UPDATE matters SET channel = ? WHER
 enum yz_err yz_notify(struct yz_tx *tx, int64_t matter_id, int64_t user_id, int64_t court_id,
                       const char *template_name, json_t *payload)
 {
-    char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = yz_json_dumps_sorted(payload);
     struct yz_stmt *st = yz_sql(tx, &q_outbox);
     if (matter_id)
         yz_bind_i64(st, 1, matter_id);

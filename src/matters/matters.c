@@ -3,6 +3,7 @@
 #include "audit/events.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "matters/documents.h"
 #include "matters/effects.h"
 #include "policy/policy.h"
@@ -153,7 +154,7 @@ static enum yz_err prepare_fields(struct yz_app *app, const struct yz_wf_event *
 
 static enum yz_err write_data(struct yz_tx *tx, int64_t id, const json_t *data)
 {
-    char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = yz_json_dumps_sorted(data);
     struct yz_stmt *st = yz_sql(tx, &q_data);
     yz_bind_text(st, 1, text);
     yz_bind_i64(st, 2, id);
@@ -222,7 +223,7 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
         fields = json_deep_copy(m->fields);
     else if ((e = prepare_fields(app, ev, m->fields, &fields, fe)) != YZ_OK)
         return e;
-    char *data = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
+    char *data = yz_json_dumps_sorted(fields);
     int64_t now = yz_time_now_ms();
     struct yz_stmt *st = yz_sql(tx, &q_insert);
     yz_bind_text(st, 1, m->kind);
@@ -359,7 +360,7 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
         goto out;
     /* The projection keeps the latest value of every field any event set. */
     json_object_update(l.data, prepared);
-    char *data = json_dumps(l.data, JSON_COMPACT | JSON_SORT_KEYS);
+    char *data = yz_json_dumps_sorted(l.data);
     struct yz_stmt *st = yz_sql(tx, &q_update);
     yz_bind_text(st, 1, yz_wf_event_stays(ev) ? l.state : yz_wf_event_to(ev));
     yz_bind_text(st, 2, data);

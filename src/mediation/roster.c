@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "catalog/catalog.h"
 #include "core/idnum.h"
+#include "core/jsonwrite.h"
 #include "core/utf8.h"
 #include "courts/courts.h"
 #include "crypto/pii.h"
@@ -382,7 +383,7 @@ static char *list_text(const struct strlist *l)
     json_t *a = json_array();
     for (size_t i = 0; i < l->n; i++)
         json_array_append_new(a, json_string(l->item[i]));
-    char *s = json_dumps(a, JSON_COMPACT);
+    char *s = yz_json_dumps(a);
     json_decref(a);
     if (!s)
         YZ_BUG("cannot encode a list");

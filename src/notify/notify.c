@@ -10,6 +10,7 @@
 #include "notify/notify.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/idnum.h"
 #include "core/log.h"
 #include "core/mask.h"
@@ -198,7 +199,7 @@ static enum yz_err enqueue(struct yz_tx *tx, struct yz_app *app, int64_t matter_
     if (e != YZ_OK)
         return e;
     json_t *payload = json_pack("{s:s}", "text", m->text);
-    char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+    char *text = payload ? yz_json_dumps(payload) : NULL;
     json_decref(payload);
     if (!text) {
         free(sealed);

@@ -10,6 +10,7 @@
  */
 #include "notify/sender.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "crypto/keys.h"
@@ -305,7 +306,7 @@ static void deliver_sms(struct yz_notify_sender *s, const struct job *j, const c
 {
     char errbuf[CURL_ERROR_SIZE], sig[65], h_ts[64], h_sig[128];
     json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)j->id, "phone", phone, "text", text);
-    char *body = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *body = o ? yz_json_dumps_sorted(o) : NULL;
     json_decref(o);
     if (!body) {
         say(r, GIVE_UP, "短信内容无法编码");

@@ -231,18 +231,15 @@ static enum yz_err denial_tx(struct yz_tx *tx, void *ctx)
     json_t *payload = json_pack("{s:s, s:s, s:I, s:s}", "route", d->route, "reason", d->reason,
                                 "resource_id", (json_int_t)d->resource_id, "role",
                                 yz_role_code(d->who->role) ? yz_role_code(d->who->role) : "");
-    char *text = yz_event_canonical_json(payload);
-    json_decref(payload);
     struct yz_event ev = {
         .stream = "security",
         .type = "access_denied",
         .actor_id = d->who->user_id,
         .channel = "system",
-        .payload = text,
     };
-    enum yz_err e = yz_event_append(tx, d->app->keys, &ev, d->app->cfg.audit.checkpoint_every,
-                                    NULL, NULL);
-    free(text);
+    enum yz_err e = yz_event_append_json(tx, d->app->keys, &ev, payload,
+                                         d->app->cfg.audit.checkpoint_every, NULL, NULL);
+    json_decref(payload);
     return e;
 }
 

@@ -9,6 +9,7 @@
 #include "triage/triage.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/utf8.h"
 #include "matters/matters.h"
 #include "store/store.h"
@@ -59,7 +60,7 @@ static void sha256_hex(const char *text, char out[65])
 
 static char *dump(const json_t *v)
 {
-    return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+    return yz_json_dumps_sorted(v);
 }
 
 /* Computes, stores and records a proposal for the matter. */

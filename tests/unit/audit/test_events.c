@@ -356,6 +356,75 @@ static void payload_size_limit(void **state)
     free(p);
 }
 
+/* yz_event_append_json: the payload is made canonical here. */
+struct json_app {
+    struct fx *f;
+    struct yz_event ev;
+    json_t *payload;
+    int64_t id;
+};
+
+static enum yz_err json_app_fn(struct yz_tx *tx, void *ctx)
+{
+    struct json_app *a = ctx;
+    return yz_event_append_json(tx, a->f->keys, &a->ev, a->payload, 1000, &a->id, NULL);
+}
+
+static struct yz_sql_def sql_payload = YZ_SQL("SELECT payload FROM events WHERE id = ?");
+
+static enum yz_err payload_fn(struct yz_tx *tx, void *ctx)
+{
+    struct q *q = ctx;
+    bool row;
+    struct yz_stmt *st = yz_sql(tx, &sql_payload);
+    yz_bind_i64(st, 1, q->arg);
+    enum yz_err rc = yz_step(st, &row);
+    assert_true(row);
+    assert_string_equal(yz_col_text(st, 0), (const char *)q->pub);
+    yz_exec(st);
+    return rc;
+}
+
+static void append_json_stores_canonical_text_and_validates(void **state)
+{
+    struct fx *f = *state;
+    struct json_app a = {.f = f,
+                         .ev = {.stream = "matter/4", .type = "filing.submitted",
+                                .channel = "web", .payload = "ignored"}};
+    /* Keys out of order and nested: stored sorted and compact. */
+    a.payload = json_pack("{s:i, s:{s:s, s:i}}", "z", 1, "a", "b", "法院", "y", 2);
+    assert_int_equal(yz_store_write(f->store, json_app_fn, &a), YZ_OK);
+    json_decref(a.payload);
+    struct q q = {.arg = a.id, .pub = (const unsigned char *)"{\"a\":{\"b\":\"法院\",\"y\":2},\"z\":1}"};
+    assert_int_equal(yz_store_read(f->store, payload_fn, &q), YZ_OK);
+
+    /* What has no canonical form, bad names and oversized payloads are refused. */
+    a.payload = json_pack("{s:f}", "fee", 12.5);
+    assert_int_equal(yz_store_write(f->store, json_app_fn, &a), YZ_ERR_VALIDATION);
+    json_decref(a.payload);
+    a.payload = json_pack("[i]", 1);
+    assert_int_equal(yz_store_write(f->store, json_app_fn, &a), YZ_ERR_VALIDATION);
+    json_decref(a.payload);
+    a.payload = NULL;
+    assert_int_equal(yz_store_write(f->store, json_app_fn, &a), YZ_ERR_VALIDATION);
+    a.payload = json_object();
+    a.ev.channel = "fax";
+    assert_int_equal(yz_store_write(f->store, json_app_fn, &a), YZ_ERR_VALIDATION);
+    a.ev.channel = "web";
+    json_decref(a.payload);
+    char *big = payload_of_size(YZ_EVENT_PAYLOAD_MAX + 1);
+    a.payload = json_loads(big, 0, NULL);
+    free(big);
+    assert_non_null(a.payload);
+    assert_int_equal(yz_store_write(f->store, json_app_fn, &a), YZ_ERR_PAYLOAD_TOO_LARGE);
+    json_decref(a.payload);
+    assert_int_equal(count_events(f), 1);
+
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+    assert_int_equal(r.events_checked, 1);
+}
+
 /* ---- appending ---- */
 
 static void seqs_ids_and_head(void **state)
@@ -643,6 +712,8 @@ int main(void)
         cmocka_unit_test(canonical_rejects_floats_and_odd_input),
         cmocka_unit_test_setup_teardown(append_validates_input, setup, teardown),
         cmocka_unit_test_setup_teardown(payload_size_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(append_json_stores_canonical_text_and_validates, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(seqs_ids_and_head, setup, teardown),
         cmocka_unit_test_setup_teardown(actor_zero_is_null_and_at_defaults_to_now, setup, teardown),
         cmocka_unit_test_setup_teardown(checkpoints_every_three, setup, teardown),

@@ -14,16 +14,36 @@
 
 #include "core/jsonwrite.h"
 
-/* Fails unless yz_json_write and json_dumps agree on v; consumes v. */
+static void expect_text(const char *want, const char *got, size_t got_len)
+{
+    if (got_len != strlen(want) || memcmp(got, want, got_len) != 0)
+        fail_msg("jansson: %s\nours:    %s", want, got);
+}
+
+/* Fails unless our writers and json_dumps agree on v, in insertion order and
+ * with sorted keys, into a buffer and as a string; consumes v. */
 static void same_as_jansson(json_t *v)
 {
     char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *want_sorted = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
     assert_non_null(want);
+    assert_non_null(want_sorted);
     struct yz_buf out = YZ_BUF_INIT(1 << 24);
     assert_true(yz_json_write(&out, v));
-    if (out.len != strlen(want) || memcmp(out.data, want, out.len) != 0)
-        fail_msg("jansson: %s\nours:    %s", want, out.data);
+    expect_text(want, out.data, out.len);
+    yz_buf_reset(&out);
+    assert_true(yz_json_write_sorted(&out, v));
+    expect_text(want_sorted, out.data, out.len);
+    char *s = yz_json_dumps(v);
+    assert_non_null(s);
+    expect_text(want, s, strlen(s));
+    free(s);
+    s = yz_json_dumps_sorted(v);
+    assert_non_null(s);
+    expect_text(want_sorted, s, strlen(s));
+    free(s);
     free(want);
+    free(want_sorted);
     yz_buf_release(&out);
     json_decref(v);
 }
@@ -53,6 +73,22 @@ static void edge_cases_match_json_dumps(void **state)
     json_object_set_new(o, "a\"\n", json_string("键要转义"));
     json_object_set_new(o, "", json_array());
     json_object_set_new(o, "嵌套", json_pack("{s:[i, {}, [], s, n]}", "x", 1, "y"));
+    same_as_jansson(o);
+    /* Sorting: a prefix before its extensions, bytes as unsigned, more
+     * members than fit on the stack, sorted at every depth. */
+    o = json_object();
+    json_object_set_new(o, "ab", json_integer(1));
+    json_object_set_new(o, "a", json_integer(2));
+    json_object_set_new(o, "\xe6\xb3\x95", json_integer(3));
+    json_object_set_new(o, "B", json_pack("{s:i, s:i}", "y", 1, "x", 2));
+    json_object_set_new(o, "list", json_pack("[{s:i, s:i}]", "d", 1, "c", 2));
+    same_as_jansson(o);
+    o = json_object();
+    for (int i = 99; i >= 0; i--) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        json_object_set_new(o, key, json_integer(i));
+    }
     same_as_jansson(o);
 }
 
