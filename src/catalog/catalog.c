@@ -177,113 +177,26 @@ static size_t fold(const char *in, size_t n, char *out)
 
 /* ---- loading: files and checked values ---- */
 
-struct ld {
-    const char *path; /* as named in messages */
-    struct yz_buf *err;
-};
-
-static enum yz_err fail(const struct ld *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static enum yz_err fail(const struct ld *l, const char *fmt, ...)
-{
-    if (l->err) {
-        va_list ap;
-        yz_buf_addf(l->err, "%s：", l->path);
-        va_start(ap, fmt);
-        yz_buf_vaddf(l->err, fmt, ap);
-        va_end(ap);
-    }
-    return YZ_ERR_CONFIG;
-}
-
-/* Copies at most size-1 bytes of valid UTF-8 s, cutting only between code points. */
-static void snip(const char *s, char *out, size_t size)
-{
-    size_t n = strlen(s);
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-    }
-    memcpy(out, s, n);
-    out[n] = '\0';
-}
-
-/* The file, bounded and parsed (core/jsonfile.h), with errors naming the file. */
-static enum yz_err read_json(const struct ld *l, json_t **root)
-{
-    struct yz_buf why = YZ_BUF_INIT(512);
-    enum yz_err e = yz_json_load_file(l->path, YZ_CATALOG_MAX_FILE_BYTES, root, &why);
-    if (e != YZ_OK)
-        fail(l, "%s", why.data);
-    yz_buf_release(&why);
-    return e;
-}
-
-/* Members of obj other than those in allowed (NULL-terminated) are errors. */
-static enum yz_err only_keys(const struct ld *l, const char *where, const json_t *obj,
-                             const char *const *allowed)
-{
-    const char *key = yz_json_unknown_key(obj, allowed);
-    if (!key)
-        return YZ_OK;
-    char k[64];
-    snip(key, k, sizeof k);
-    return fail(l, "%s：不支持的成员 \"%s\"", where, k);
-}
-
-/* Single-line text of 1..max_cps code points without surrounding spaces. */
-static enum yz_err check_text(const struct ld *l, const char *where, const char *what,
-                              const char *s, size_t n, size_t max_cps)
-{
-    if (strlen(s) != n || !yz_utf8_valid(s, n))
-        return fail(l, "%s：%s 包含无效字符", where, what);
-    if (n == 0)
-        return fail(l, "%s：%s 为空", where, what);
-    if (yz_utf8_has_control(s, n, false))
-        return fail(l, "%s：%s 包含控制字符", where, what);
-    if (s[0] == ' ' || s[n - 1] == ' ')
-        return fail(l, "%s：%s 首尾有空格", where, what);
-    if (yz_utf8_count(s, n) > max_cps)
-        return fail(l, "%s：%s 超过 %zu 个字符", where, what, max_cps);
-    return YZ_OK;
-}
-
-/* Member key as checked text (borrowed from obj); NULL when absent or null and optional. */
-static enum yz_err get_text(const struct ld *l, const char *where, const json_t *obj,
-                            const char *key, bool required, size_t max_cps, const char **out)
-{
-    const json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return required ? fail(l, "%s：缺少 %s", where, key) : YZ_OK;
-    if (!json_is_string(v))
-        return fail(l, "%s：%s 应为字符串", where, key);
-    enum yz_err e = check_text(l, where, key, json_string_value(v), json_string_length(v), max_cps);
-    if (e == YZ_OK)
-        *out = json_string_value(v);
-    return e;
-}
-
 /* Member key as an integer within [min, max]. */
-static enum yz_err get_int(const struct ld *l, const char *where, const json_t *obj,
+static enum yz_err get_int(const struct yz_datafile *l, const char *where, const json_t *obj,
                            const char *key, json_int_t min, json_int_t max, json_int_t *out)
 {
     const json_t *v = json_object_get(obj, key);
     if (!json_is_integer(v))
-        return fail(l, "%s：%s 应为整数", where, key);
+        return yz_datafile_fail(l, "%s：%s 应为整数", where, key);
     if (json_integer_value(v) < min || json_integer_value(v) > max)
-        return fail(l, "%s：%s 应在 %lld 到 %lld 之间", where, key, (long long)min, (long long)max);
+        return yz_datafile_fail(l, "%s：%s 应在 %lld 到 %lld 之间", where, key, (long long)min,
+                                (long long)max);
     *out = json_integer_value(v);
     return YZ_OK;
 }
 
-static enum yz_err get_bool(const struct ld *l, const char *where, const json_t *obj,
+static enum yz_err get_bool(const struct yz_datafile *l, const char *where, const json_t *obj,
                             const char *key, bool *out)
 {
     const json_t *v = json_object_get(obj, key);
     if (!json_is_boolean(v))
-        return fail(l, "%s：%s 应为 true 或 false", where, key);
+        return yz_datafile_fail(l, "%s：%s 应为 true 或 false", where, key);
     *out = json_is_true(v);
     return YZ_OK;
 }
@@ -304,18 +217,19 @@ static struct yz_cause *find_earlier(struct rev_data *rd, size_t i, const char *
     return NULL;
 }
 
-static enum yz_err check_effective_from(const struct ld *l, const char *where,
+static enum yz_err check_effective_from(const struct yz_datafile *l, const char *where,
                                         enum yz_cause_rev rev, const char *s)
 {
     static const struct yz_date from_2025 = {2026, 1, 1};
     struct yz_date d;
     if (!yz_date_parse(s, &d))
-        return fail(l, "%s：effective_from \"%s\" 不是有效日期", where, s);
+        return yz_datafile_fail(l, "%s：effective_from \"%s\" 不是有效日期", where, s);
     if (rev == YZ_CAUSE_REV_2025 && yz_date_to_days(d) != yz_date_to_days(from_2025))
-        return fail(l, "%s：effective_from \"%s\" 与 2025 年版的施行日期 2026-01-01 不符", where,
-                    s);
+        return yz_datafile_fail(
+            l, "%s：effective_from \"%s\" 与 2025 年版的施行日期 2026-01-01 不符", where, s);
     if (rev == YZ_CAUSE_REV_2020 && yz_date_to_days(d) >= yz_date_to_days(from_2025))
-        return fail(l, "%s：effective_from \"%s\" 不早于 2025 年版的施行日期 2026-01-01", where, s);
+        return yz_datafile_fail(
+            l, "%s：effective_from \"%s\" 不早于 2025 年版的施行日期 2026-01-01", where, s);
     return YZ_OK;
 }
 
@@ -324,8 +238,8 @@ struct cause_seq {
     size_t *subs;              /* 四级 numbers given per entry (by order) */
 };
 
-static enum yz_err load_cause(const struct ld *l, struct yz_catalog *cat, struct rev_data *rd,
-                              enum yz_cause_rev rev, size_t i, const json_t *v,
+static enum yz_err load_cause(const struct yz_datafile *l, struct yz_catalog *cat,
+                              struct rev_data *rd, enum yz_cause_rev rev, size_t i, const json_t *v,
                               struct cause_seq *seq)
 {
     static const char *const keys[] = {"code",    "name",           "level", "parent",
@@ -336,22 +250,25 @@ static enum yz_err load_cause(const struct ld *l, struct yz_catalog *cat, struct
     enum yz_err e;
     snprintf(where, sizeof where, "[%zu]", i);
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK ||
-        (e = get_text(l, where, v, "code", true, YZ_CATALOG_MAX_CODE_BYTES, &code)) != YZ_OK)
+        return yz_datafile_fail(l, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(l, where, v, keys)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "code", true, YZ_CATALOG_MAX_CODE_BYTES, &code)) !=
+            YZ_OK)
         return e;
     if (strlen(code) > YZ_CATALOG_MAX_CODE_BYTES ||
         strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.") !=
             strlen(code))
-        return fail(l, "%s：code 只能由字母、数字和点组成，且不超过 %d 个字符", where,
-                    YZ_CATALOG_MAX_CODE_BYTES);
+        return yz_datafile_fail(l, "%s：code 只能由字母、数字和点组成，且不超过 %d 个字符", where,
+                                YZ_CATALOG_MAX_CODE_BYTES);
     snprintf(where, sizeof where, "[%zu]（code \"%s\"）", i, code);
     if ((e = get_int(l, where, v, "level", 1, YZ_CAUSE_MAX_LEVEL, &level)) != YZ_OK ||
-        (e = get_text(l, where, v, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) != YZ_OK ||
-        (e = get_text(l, where, v, "ordinal", false, ORDINAL_MAX_CPS, &ordinal)) != YZ_OK ||
-        (e = get_text(l, where, v, "effective_from", false, 10, &eff)) != YZ_OK ||
-        (e = get_text(l, where, v, "parent", level > 1, YZ_CATALOG_MAX_CODE_BYTES, &parent_code)) !=
-            YZ_OK)
+        (e = yz_datafile_get_text(l, where, v, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) !=
+            YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "ordinal", false, ORDINAL_MAX_CPS, &ordinal)) !=
+            YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "effective_from", false, 10, &eff)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "parent", level > 1, YZ_CATALOG_MAX_CODE_BYTES,
+                                  &parent_code)) != YZ_OK)
         return e;
     if (eff && (e = check_effective_from(l, where, rev, eff)) != YZ_OK)
         return e;
@@ -359,14 +276,15 @@ static enum yz_err load_cause(const struct ld *l, struct yz_catalog *cat, struct
     struct yz_cause *parent = NULL;
     if (level == 1) {
         if (parent_code)
-            return fail(l, "%s：一级部分不应有上级", where);
+            return yz_datafile_fail(l, "%s：一级部分不应有上级", where);
     } else {
         parent = find_earlier(rd, i, parent_code);
         if (!parent)
-            return fail(l, "%s：上级 \"%s\" 不存在（上级须出现在本条之前）", where, parent_code);
+            return yz_datafile_fail(l, "%s：上级 \"%s\" 不存在（上级须出现在本条之前）", where,
+                                    parent_code);
         if (parent->level != level - 1)
-            return fail(l, "%s：上级 \"%s\" 是 %d 级，本条是 %d 级（应相差一级）", where,
-                        parent_code, parent->level, (int)level);
+            return yz_datafile_fail(l, "%s：上级 \"%s\" 是 %d 级，本条是 %d 级（应相差一级）",
+                                    where, parent_code, parent->level, (int)level);
     }
     /* The official numbering has no gaps: a missing or repeated number is a transcription slip. */
     switch (level) {
@@ -384,8 +302,8 @@ static enum yz_err load_cause(const struct ld *l, struct yz_catalog *cat, struct
         break;
     }
     if (strcmp(code, want) != 0)
-        return fail(l, "%s：编号应为 \"%s\"（各级编号须从 1 起连续，四级为“上级编号.序号”）", where,
-                    want);
+        return yz_datafile_fail(
+            l, "%s：编号应为 \"%s\"（各级编号须从 1 起连续，四级为“上级编号.序号”）", where, want);
 
     struct yz_cause *c = &rd->items[i];
     c->revision = rev;
@@ -410,7 +328,8 @@ static int by_code_cmp(const void *a, const void *b)
 }
 
 /* Children slices, roots and the by-code index, once every entry is in. */
-static enum yz_err link_tree(const struct ld *l, struct yz_catalog *cat, struct rev_data *rd)
+static enum yz_err link_tree(const struct yz_datafile *l, struct yz_catalog *cat,
+                             struct rev_data *rd)
 {
     size_t n = rd->n;
     size_t *count = yz_calloc(n, sizeof *count), *fill = yz_calloc(n, sizeof *fill);
@@ -445,8 +364,8 @@ static enum yz_err link_tree(const struct ld *l, struct yz_catalog *cat, struct 
     qsort(rd->by_code, n, sizeof *rd->by_code, by_code_cmp);
     for (size_t i = 1; i < n; i++)
         if (strcmp(rd->by_code[i - 1]->code, rd->by_code[i]->code) == 0) {
-            e = fail(l, "[%zu]：code \"%s\" 与第 %zu 项重复", rd->by_code[i]->order,
-                     rd->by_code[i]->code, rd->by_code[i - 1]->order);
+            e = yz_datafile_fail(l, "[%zu]：code \"%s\" 与第 %zu 项重复", rd->by_code[i]->order,
+                                 rd->by_code[i]->code, rd->by_code[i - 1]->order);
             break;
         }
     free(count);
@@ -457,20 +376,21 @@ static enum yz_err link_tree(const struct ld *l, struct yz_catalog *cat, struct 
 static enum yz_err load_causes(struct yz_catalog *cat, enum yz_cause_rev rev, const char *path,
                                struct yz_buf *err)
 {
-    struct ld l = {path, err};
+    struct yz_datafile l = {path, err};
     struct rev_data *rd = &cat->rev[rev_index(rev)];
     struct cause_seq seq = {0};
     json_t *root = NULL;
-    enum yz_err e = read_json(&l, &root);
+    enum yz_err e = yz_datafile_read(&l, YZ_CATALOG_MAX_FILE_BYTES, &root);
     if (e != YZ_OK)
         goto out;
     if (!json_is_array(root)) {
-        e = fail(&l, "顶层应为数组");
+        e = yz_datafile_fail(&l, "顶层应为数组");
         goto out;
     }
     size_t n = json_array_size(root);
     if (n == 0 || n > YZ_CATALOG_MAX_CAUSES) {
-        e = fail(&l, "案由条数应在 1 到 %d 之间（现有 %zu 条）", YZ_CATALOG_MAX_CAUSES, n);
+        e = yz_datafile_fail(&l, "案由条数应在 1 到 %d 之间（现有 %zu 条）", YZ_CATALOG_MAX_CAUSES,
+                             n);
         goto out;
     }
     rd->items = own_calloc(cat, n, sizeof *rd->items);
@@ -550,7 +470,8 @@ static const char *change_problem(enum yz_cause_change ch, const struct yz_cause
     return "change 未知";
 }
 
-static enum yz_err load_link(const struct ld *l, struct yz_catalog *cat, size_t i, const json_t *v)
+static enum yz_err load_link(const struct yz_datafile *l, struct yz_catalog *cat, size_t i,
+                             const json_t *v)
 {
     static const char *const keys[] = {"old_code", "old_name",   "old_level", "new",
                                        "change",   "confidence", "note",      NULL};
@@ -562,45 +483,47 @@ static enum yz_err load_link(const struct ld *l, struct yz_catalog *cat, size_t 
     enum yz_err e;
     snprintf(where, sizeof where, "map[%zu]", i);
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK ||
-        (e = get_text(l, where, v, "old_code", true, YZ_CATALOG_MAX_CODE_BYTES, &old_code)) !=
-            YZ_OK)
+        return yz_datafile_fail(l, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(l, where, v, keys)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "old_code", true, YZ_CATALOG_MAX_CODE_BYTES,
+                                  &old_code)) != YZ_OK)
         return e;
     snprintf(where, sizeof where, "map[%zu]（old_code \"%s\"）", i, old_code);
     struct yz_cause *from = find_cause(r20, old_code);
     if (!from)
-        return fail(l, "%s：2020 年版中没有该案由", where);
+        return yz_datafile_fail(l, "%s：2020 年版中没有该案由", where);
     if (from->level < 2)
-        return fail(l, "%s：一级部分不列入对应表", where);
-    if ((e = get_text(l, where, v, "old_name", true, YZ_CATALOG_MAX_NAME_CPS, &old_name)) !=
-            YZ_OK ||
+        return yz_datafile_fail(l, "%s：一级部分不列入对应表", where);
+    if ((e = yz_datafile_get_text(l, where, v, "old_name", true, YZ_CATALOG_MAX_NAME_CPS,
+                                  &old_name)) != YZ_OK ||
         (e = get_int(l, where, v, "old_level", 1, YZ_CAUSE_MAX_LEVEL, &old_level)) != YZ_OK ||
-        (e = get_text(l, where, v, "change", true, 20, &change)) != YZ_OK ||
-        (e = get_text(l, where, v, "confidence", true, 10, &confidence)) != YZ_OK ||
-        (e = get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, &note)) != YZ_OK)
+        (e = yz_datafile_get_text(l, where, v, "change", true, 20, &change)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "confidence", true, 10, &confidence)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, &note)) !=
+            YZ_OK)
         return e;
     if (strcmp(old_name, from->name) != 0)
-        return fail(l, "%s：old_name \"%s\" 与 2020 年版的名称 \"%s\" 不符", where, old_name,
-                    from->name);
+        return yz_datafile_fail(l, "%s：old_name \"%s\" 与 2020 年版的名称 \"%s\" 不符", where,
+                                old_name, from->name);
     if (old_level != from->level)
-        return fail(l, "%s：old_level %lld 与 2020 年版的级别 %d 不符", where, (long long)old_level,
-                    from->level);
+        return yz_datafile_fail(l, "%s：old_level %lld 与 2020 年版的级别 %d 不符", where,
+                                (long long)old_level, from->level);
     if (from->link)
-        return fail(l, "%s：与 map[%zu] 重复", where, (size_t)(from->link - cat->links));
+        return yz_datafile_fail(l, "%s：与 map[%zu] 重复", where,
+                                (size_t)(from->link - cat->links));
     struct yz_cause_link *link = &cat->links[i];
     if (parse_change(change, &link->change) != YZ_OK)
-        return fail(l, "%s：change \"%s\" 不是已知的取值", where, change);
+        return yz_datafile_fail(l, "%s：change \"%s\" 不是已知的取值", where, change);
     if (strcmp(confidence, "high") != 0 && strcmp(confidence, "medium") != 0 &&
         strcmp(confidence, "low") != 0)
-        return fail(l, "%s：confidence 应为 high、medium 或 low", where);
+        return yz_datafile_fail(l, "%s：confidence 应为 high、medium 或 low", where);
 
     const json_t *targets = json_object_get(v, "new");
     if (!json_is_array(targets))
-        return fail(l, "%s：new 应为数组", where);
+        return yz_datafile_fail(l, "%s：new 应为数组", where);
     size_t nto = json_array_size(targets);
     if (nto > YZ_CATALOG_MAX_LINK_TARGETS)
-        return fail(l, "%s：new 超过 %d 项", where, YZ_CATALOG_MAX_LINK_TARGETS);
+        return yz_datafile_fail(l, "%s：new 超过 %d 项", where, YZ_CATALOG_MAX_LINK_TARGETS);
     const struct yz_cause **to = own_calloc(cat, nto, sizeof *to);
     for (size_t k = 0; k < nto; k++) {
         const json_t *t = json_array_get(targets, k);
@@ -608,26 +531,28 @@ static enum yz_err load_link(const struct ld *l, struct yz_catalog *cat, size_t 
         json_int_t level;
         snprintf(twhere, sizeof twhere, "%s.new[%zu]", where, k);
         if (!json_is_object(t))
-            return fail(l, "%s：应为对象", twhere);
-        if ((e = only_keys(l, twhere, t, target_keys)) != YZ_OK ||
-            (e = get_text(l, twhere, t, "code", true, YZ_CATALOG_MAX_CODE_BYTES, &code)) != YZ_OK ||
-            (e = get_text(l, twhere, t, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) != YZ_OK ||
+            return yz_datafile_fail(l, "%s：应为对象", twhere);
+        if ((e = yz_datafile_only_keys(l, twhere, t, target_keys)) != YZ_OK ||
+            (e = yz_datafile_get_text(l, twhere, t, "code", true, YZ_CATALOG_MAX_CODE_BYTES,
+                                      &code)) != YZ_OK ||
+            (e = yz_datafile_get_text(l, twhere, t, "name", true, YZ_CATALOG_MAX_NAME_CPS,
+                                      &name)) != YZ_OK ||
             (e = get_int(l, twhere, t, "level", 1, YZ_CAUSE_MAX_LEVEL, &level)) != YZ_OK)
             return e;
         const struct yz_cause *c = find_cause(r25, code);
         if (!c)
-            return fail(l, "%s：2025 年版中没有 code \"%s\"", twhere, code);
+            return yz_datafile_fail(l, "%s：2025 年版中没有 code \"%s\"", twhere, code);
         if (strcmp(c->name, name) != 0 || c->level != level)
-            return fail(l, "%s：\"%s\" %s（%lld 级）与 2025 年版的 %s（%d 级）不符", twhere, code,
-                        name, (long long)level, c->name, c->level);
+            return yz_datafile_fail(l, "%s：\"%s\" %s（%lld 级）与 2025 年版的 %s（%d 级）不符",
+                                    twhere, code, name, (long long)level, c->name, c->level);
         for (size_t j = 0; j < k; j++)
             if (to[j] == c)
-                return fail(l, "%s：\"%s\" 重复列出", twhere, code);
+                return yz_datafile_fail(l, "%s：\"%s\" 重复列出", twhere, code);
         to[k] = c;
     }
     const char *problem = change_problem(link->change, from, to, nto);
     if (problem)
-        return fail(l, "%s：%s", where, problem);
+        return yz_datafile_fail(l, "%s：%s", where, problem);
     link->from = from;
     link->to = to;
     link->nto = nto;
@@ -637,7 +562,8 @@ static enum yz_err load_link(const struct ld *l, struct yz_catalog *cat, size_t 
     return YZ_OK;
 }
 
-static enum yz_err load_added(const struct ld *l, struct yz_catalog *cat, size_t i, const json_t *v)
+static enum yz_err load_added(const struct yz_datafile *l, struct yz_catalog *cat, size_t i,
+                              const json_t *v)
 {
     static const char *const keys[] = {"code", "name", "level", "parent", NULL};
     char where[160];
@@ -646,24 +572,28 @@ static enum yz_err load_added(const struct ld *l, struct yz_catalog *cat, size_t
     enum yz_err e;
     snprintf(where, sizeof where, "added_in_2025[%zu]", i);
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK ||
-        (e = get_text(l, where, v, "code", true, YZ_CATALOG_MAX_CODE_BYTES, &code)) != YZ_OK)
+        return yz_datafile_fail(l, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(l, where, v, keys)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "code", true, YZ_CATALOG_MAX_CODE_BYTES, &code)) !=
+            YZ_OK)
         return e;
     snprintf(where, sizeof where, "added_in_2025[%zu]（code \"%s\"）", i, code);
-    if ((e = get_text(l, where, v, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) != YZ_OK ||
+    if ((e = yz_datafile_get_text(l, where, v, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) !=
+            YZ_OK ||
         (e = get_int(l, where, v, "level", 1, YZ_CAUSE_MAX_LEVEL, &level)) != YZ_OK ||
-        (e = get_text(l, where, v, "parent", true, YZ_CATALOG_MAX_CODE_BYTES, &parent)) != YZ_OK)
+        (e = yz_datafile_get_text(l, where, v, "parent", true, YZ_CATALOG_MAX_CODE_BYTES,
+                                  &parent)) != YZ_OK)
         return e;
     struct yz_cause *c = find_cause(&cat->rev[1], code);
     if (!c)
-        return fail(l, "%s：2025 年版中没有该案由", where);
+        return yz_datafile_fail(l, "%s：2025 年版中没有该案由", where);
     if (strcmp(c->name, name) != 0 || c->level != level || !c->parent ||
         strcmp(c->parent->code, parent) != 0)
-        return fail(l, "%s：名称、级别或上级与 2025 年版不符（应为 %s，%d 级，上级 \"%s\"）", where,
-                    c->name, c->level, c->parent ? c->parent->code : "");
+        return yz_datafile_fail(
+            l, "%s：名称、级别或上级与 2025 年版不符（应为 %s，%d 级，上级 \"%s\"）", where,
+            c->name, c->level, c->parent ? c->parent->code : "");
     if (c->added_2025)
-        return fail(l, "%s：重复列出", where);
+        return yz_datafile_fail(l, "%s：重复列出", where);
     c->added_2025 = true;
     return YZ_OK;
 }
@@ -694,13 +624,13 @@ static void link_origins(struct yz_catalog *cat)
 
 static enum yz_err load_map(struct yz_catalog *cat, const char *path, struct yz_buf *err)
 {
-    struct ld l = {path, err};
+    struct yz_datafile l = {path, err};
     json_t *root = NULL;
-    enum yz_err e = read_json(&l, &root);
+    enum yz_err e = yz_datafile_read(&l, YZ_CATALOG_MAX_FILE_BYTES, &root);
     if (e != YZ_OK)
         goto out;
     if (!json_is_object(root)) {
-        e = fail(&l, "顶层应为对象");
+        e = yz_datafile_fail(&l, "顶层应为对象");
         goto out;
     }
     const char *key;
@@ -709,21 +639,21 @@ static enum yz_err load_map(struct yz_catalog *cat, const char *path, struct yz_
     {
         if (key[0] != '_' && strcmp(key, "map") != 0 && strcmp(key, "added_in_2025") != 0) {
             char k[64];
-            snip(key, k, sizeof k);
-            e = fail(&l, "不支持的顶层成员 \"%s\"（只允许 map、added_in_2025 和以 _ 开头的说明）",
-                     k);
+            yz_utf8_snip(key, k, sizeof k);
+            e = yz_datafile_fail(
+                &l, "不支持的顶层成员 \"%s\"（只允许 map、added_in_2025 和以 _ 开头的说明）", k);
             goto out;
         }
     }
     const json_t *rows = json_object_get(root, "map"),
                  *added = json_object_get(root, "added_in_2025");
     if (!json_is_array(rows) || !json_is_array(added)) {
-        e = fail(&l, "map 和 added_in_2025 应为数组");
+        e = yz_datafile_fail(&l, "map 和 added_in_2025 应为数组");
         goto out;
     }
     if (json_array_size(rows) > YZ_CATALOG_MAX_CAUSES ||
         json_array_size(added) > YZ_CATALOG_MAX_CAUSES) {
-        e = fail(&l, "map 或 added_in_2025 超过 %d 项", YZ_CATALOG_MAX_CAUSES);
+        e = yz_datafile_fail(&l, "map 或 added_in_2025 超过 %d 项", YZ_CATALOG_MAX_CAUSES);
         goto out;
     }
     cat->links = own_calloc(cat, json_array_size(rows), sizeof *cat->links);
@@ -740,24 +670,26 @@ static enum yz_err load_map(struct yz_catalog *cat, const char *path, struct yz_
     for (size_t i = 0; i < cat->rev[0].n; i++) {
         const struct yz_cause *c = &cat->rev[0].items[i];
         if (c->level >= 2 && !c->link) {
-            e = fail(&l, "2020 年版案由 \"%s\" %s 在 map 中没有对应行", c->code, c->name);
+            e = yz_datafile_fail(&l, "2020 年版案由 \"%s\" %s 在 map 中没有对应行", c->code,
+                                 c->name);
             goto out;
         }
     }
     for (size_t i = 0; i < cat->rev[1].n; i++) {
         const struct yz_cause *c = &cat->rev[1].items[i];
         if (c->level >= 2 && !c->norigins && !c->added_2025) {
-            e = fail(&l,
-                     "2025 年版案由 \"%s\" %s 既不是 map 中任何一行的对应案由，也未列入 "
-                     "added_in_2025",
-                     c->code, c->name);
+            e = yz_datafile_fail(
+                &l,
+                "2025 年版案由 \"%s\" %s 既不是 map 中任何一行的对应案由，也未列入 "
+                "added_in_2025",
+                c->code, c->name);
             goto out;
         }
         if (c->norigins && c->added_2025) {
-            e = fail(&l,
-                     "2025 年版案由 \"%s\" %s 已是 map 中的对应案由，不能同时列入 "
-                     "added_in_2025",
-                     c->code, c->name);
+            e = yz_datafile_fail(&l,
+                                 "2025 年版案由 \"%s\" %s 已是 map 中的对应案由，不能同时列入 "
+                                 "added_in_2025",
+                                 c->code, c->name);
             goto out;
         }
     }
@@ -768,7 +700,7 @@ out:
 
 /* ---- loading: case types ---- */
 
-static enum yz_err load_case_type(const struct ld *l, struct yz_catalog *cat, size_t i,
+static enum yz_err load_case_type(const struct yz_datafile *l, struct yz_catalog *cat, size_t i,
                                   const json_t *v)
 {
     static const char *const keys[] = {"code",           "name",     "category", "type_id",
@@ -779,45 +711,49 @@ static enum yz_err load_case_type(const struct ld *l, struct yz_catalog *cat, si
     enum yz_err e;
     snprintf(where, sizeof where, "types[%zu]", i);
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK ||
-        (e = get_text(l, where, v, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) != YZ_OK)
+        return yz_datafile_fail(l, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(l, where, v, keys)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "name", true, YZ_CATALOG_MAX_NAME_CPS, &name)) !=
+            YZ_OK)
         return e;
-    snip(name, nm, sizeof nm);
+    yz_utf8_snip(name, nm, sizeof nm);
     snprintf(where, sizeof where, "types[%zu]（%s）", i, nm);
     struct yz_case_type *t = &cat->types[i];
-    if ((e = get_text(l, where, v, "category", true, CATEGORY_MAX_CPS, &category)) != YZ_OK ||
-        (e = get_bool(l, where, v, "is_group", &t->is_group)) != YZ_OK ||
-        (e = get_text(l, where, v, "code", false, CASE_CODE_MAX_CPS, &code)) != YZ_OK ||
-        (e = get_text(l, where, v, "type_id", false, 4, &type_id)) != YZ_OK ||
-        (e = get_text(l, where, v, "parent_type_id", false, 4, &parent)) != YZ_OK ||
-        (e = get_text(l, where, v, "status", false, 40, &status)) != YZ_OK ||
-        (e = get_text(l, where, v, "evidence", false, YZ_CATALOG_MAX_NOTE_CPS, &evidence)) !=
+    if ((e = yz_datafile_get_text(l, where, v, "category", true, CATEGORY_MAX_CPS, &category)) !=
             YZ_OK ||
-        (e = get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, &note)) != YZ_OK)
+        (e = get_bool(l, where, v, "is_group", &t->is_group)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "code", false, CASE_CODE_MAX_CPS, &code)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "type_id", false, 4, &type_id)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "parent_type_id", false, 4, &parent)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "status", false, 40, &status)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "evidence", false, YZ_CATALOG_MAX_NOTE_CPS,
+                                  &evidence)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, &note)) !=
+            YZ_OK)
         return e;
     if (status && strcmp(status, "observed_in_practice") != 0)
-        return fail(l, "%s：status 只能是 observed_in_practice", where);
+        return yz_datafile_fail(l, "%s：status 只能是 observed_in_practice", where);
     t->observed = status != NULL;
     if (type_id && !all_digits(type_id, 4))
-        return fail(l, "%s：type_id 应为 4 位数字", where);
+        return yz_datafile_fail(l, "%s：type_id 应为 4 位数字", where);
     if (!type_id && !t->observed)
-        return fail(l, "%s：缺少 type_id（只有 observed_in_practice 的条目可以没有）", where);
+        return yz_datafile_fail(l, "%s：缺少 type_id（只有 observed_in_practice 的条目可以没有）",
+                                where);
     if (parent && !all_digits(parent, 4))
-        return fail(l, "%s：parent_type_id 应为 4 位数字", where);
+        return yz_datafile_fail(l, "%s：parent_type_id 应为 4 位数字", where);
     if (t->is_group && code)
-        return fail(l, "%s：分组条目不应有代字", where);
+        return yz_datafile_fail(l, "%s：分组条目不应有代字", where);
     if (!t->is_group && !code)
-        return fail(l, "%s：缺少代字 code", where);
+        return yz_datafile_fail(l, "%s：缺少代字 code", where);
     if (code && strchr(code, ' '))
-        return fail(l, "%s：代字不应包含空格", where);
+        return yz_datafile_fail(l, "%s：代字不应包含空格", where);
     for (size_t k = 0; type_id && k < i; k++)
         if (strcmp(cat->types[k].type_id, type_id) == 0)
-            return fail(l, "%s：type_id \"%s\" 与 types[%zu] 重复", where, type_id, k);
+            return yz_datafile_fail(l, "%s：type_id \"%s\" 与 types[%zu] 重复", where, type_id, k);
     yz_strlcpy(t->type_id, type_id ? type_id : "", sizeof t->type_id);
     yz_strlcpy(t->parent_type_id, parent ? parent : "", sizeof t->parent_type_id);
     if (code && !yz_strlcpy(t->code, code, sizeof t->code))
-        return fail(l, "%s：代字过长", where);
+        return yz_datafile_fail(l, "%s：代字过长", where);
     t->name = own_str(cat, name);
     t->category = own_str(cat, category);
     t->note = note ? own_str(cat, note) : NULL;
@@ -827,19 +763,20 @@ static enum yz_err load_case_type(const struct ld *l, struct yz_catalog *cat, si
 
 static enum yz_err load_case_types(struct yz_catalog *cat, const char *path, struct yz_buf *err)
 {
-    struct ld l = {path, err};
+    struct yz_datafile l = {path, err};
     json_t *root = NULL;
-    enum yz_err e = read_json(&l, &root);
+    enum yz_err e = yz_datafile_read(&l, YZ_CATALOG_MAX_FILE_BYTES, &root);
     if (e != YZ_OK)
         goto out;
     const json_t *types = json_object_get(root, "types");
     if (!json_is_object(root) || !json_is_array(types)) {
-        e = fail(&l, "顶层应为含 types 数组的对象");
+        e = yz_datafile_fail(&l, "顶层应为含 types 数组的对象");
         goto out;
     }
     size_t n = json_array_size(types);
     if (n == 0 || n > YZ_CATALOG_MAX_CASE_TYPES) {
-        e = fail(&l, "types 条数应在 1 到 %d 之间（现有 %zu 条）", YZ_CATALOG_MAX_CASE_TYPES, n);
+        e = yz_datafile_fail(&l, "types 条数应在 1 到 %d 之间（现有 %zu 条）",
+                             YZ_CATALOG_MAX_CASE_TYPES, n);
         goto out;
     }
     cat->types = own_calloc(cat, n, sizeof *cat->types);
@@ -859,8 +796,8 @@ static enum yz_err load_case_types(struct yz_catalog *cat, const char *path, str
             continue;
         const struct yz_case_type *p = yz_catalog_case_type(cat, t->parent_type_id);
         if (!p || !p->is_group || p == t) {
-            e = fail(&l, "types[%zu]（%s）：parent_type_id \"%s\" 不是分组条目", i, t->name,
-                     t->parent_type_id);
+            e = yz_datafile_fail(&l, "types[%zu]（%s）：parent_type_id \"%s\" 不是分组条目", i,
+                                 t->name, t->parent_type_id);
             goto out;
         }
     }
@@ -869,14 +806,15 @@ static enum yz_err load_case_types(struct yz_catalog *cat, const char *path, str
         ((e = get_int(&l, "顶层", root, "count", 0, YZ_CATALOG_MAX_CASE_TYPES, &v)) != YZ_OK ||
          (size_t)v != standard)) {
         if (e == YZ_OK)
-            e = fail(&l, "count 为 %lld，标准条目实有 %zu 条", (long long)v, standard);
+            e = yz_datafile_fail(&l, "count 为 %lld，标准条目实有 %zu 条", (long long)v, standard);
         goto out;
     }
     if (json_object_get(root, "with_code") &&
         ((e = get_int(&l, "顶层", root, "with_code", 0, YZ_CATALOG_MAX_CASE_TYPES, &v)) != YZ_OK ||
          (size_t)v != with_code)) {
         if (e == YZ_OK)
-            e = fail(&l, "with_code 为 %lld，有代字的标准条目实有 %zu 条", (long long)v, with_code);
+            e = yz_datafile_fail(&l, "with_code 为 %lld，有代字的标准条目实有 %zu 条", (long long)v,
+                                 with_code);
         goto out;
     }
 out:
@@ -886,17 +824,19 @@ out:
 
 /* ---- loading: filing materials ---- */
 
-static enum yz_err load_item(const struct ld *l, const char *where, const json_t *v,
+static enum yz_err load_item(const struct yz_datafile *l, const char *where, const json_t *v,
                              const char **name, bool *required, const char **note)
 {
     static const char *const keys[] = {"item", "required", "note", NULL};
     enum yz_err e;
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK ||
-        (e = get_text(l, where, v, "item", true, YZ_CATALOG_MAX_ITEM_CPS, name)) != YZ_OK ||
+        return yz_datafile_fail(l, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(l, where, v, keys)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "item", true, YZ_CATALOG_MAX_ITEM_CPS, name)) !=
+            YZ_OK ||
         (e = get_bool(l, where, v, "required", required)) != YZ_OK ||
-        (e = get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, note)) != YZ_OK)
+        (e = yz_datafile_get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, note)) !=
+            YZ_OK)
         return e;
     return YZ_OK;
 }
@@ -906,13 +846,14 @@ static bool same_note(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static enum yz_err load_common(const struct ld *l, struct yz_catalog *cat, const json_t *arr)
+static enum yz_err load_common(const struct yz_datafile *l, struct yz_catalog *cat,
+                               const json_t *arr)
 {
     char where[64];
     enum yz_err e;
     if (!json_is_array(arr) || json_array_size(arr) == 0 ||
         json_array_size(arr) > YZ_CATALOG_MAX_LIST_ITEMS)
-        return fail(l, "_common 应为 1 到 %d 项的数组", YZ_CATALOG_MAX_LIST_ITEMS);
+        return yz_datafile_fail(l, "_common 应为 1 到 %d 项的数组", YZ_CATALOG_MAX_LIST_ITEMS);
     size_t n = json_array_size(arr);
     struct yz_material_list *list = &cat->lists[0];
     struct yz_material_item *items = own_calloc(cat, n, sizeof *items);
@@ -925,7 +866,7 @@ static enum yz_err load_common(const struct ld *l, struct yz_catalog *cat, const
             return e;
         for (size_t k = 0; k < j; k++)
             if (strcmp(items[k].name, name) == 0)
-                return fail(l, "%s：与 _common[%zu] 重复", where, k);
+                return yz_datafile_fail(l, "%s：与 _common[%zu] 重复", where, k);
         snprintf(items[j].code, sizeof items[j].code, "G%zu", j + 1);
         items[j].name = own_str(cat, name);
         items[j].note = note ? own_str(cat, note) : NULL;
@@ -937,7 +878,7 @@ static enum yz_err load_common(const struct ld *l, struct yz_catalog *cat, const
     return YZ_OK;
 }
 
-static enum yz_err load_list(const struct ld *l, struct yz_catalog *cat,
+static enum yz_err load_list(const struct yz_datafile *l, struct yz_catalog *cat,
                              struct yz_material_list *list, const char *title, const json_t *v)
 {
     static const char *const keys[] = {"cause_code_2020", "items", "note", NULL};
@@ -946,27 +887,30 @@ static enum yz_err load_list(const struct ld *l, struct yz_catalog *cat,
     const char *code, *note;
     bool seen[YZ_CATALOG_MAX_LIST_ITEMS] = {false};
     enum yz_err e;
-    snip(title, t, sizeof t);
+    yz_utf8_snip(title, t, sizeof t);
     snprintf(where, sizeof where, "\"%s\"", t);
-    if ((e = check_text(l, where, "名称", title, strlen(title), YZ_CATALOG_MAX_NAME_CPS)) != YZ_OK)
+    if ((e = yz_datafile_text(l, where, "名称", title, strlen(title), YZ_CATALOG_MAX_NAME_CPS)) !=
+        YZ_OK)
         return e;
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK ||
-        (e = get_text(l, where, v, "cause_code_2020", true, YZ_CATALOG_MAX_CODE_BYTES, &code)) !=
-            YZ_OK ||
-        (e = get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, &note)) != YZ_OK)
+        return yz_datafile_fail(l, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(l, where, v, keys)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "cause_code_2020", true, YZ_CATALOG_MAX_CODE_BYTES,
+                                  &code)) != YZ_OK ||
+        (e = yz_datafile_get_text(l, where, v, "note", false, YZ_CATALOG_MAX_NOTE_CPS, &note)) !=
+            YZ_OK)
         return e;
     struct yz_cause *cause = find_cause(&cat->rev[0], code);
     if (!cause)
-        return fail(l, "%s：cause_code_2020 \"%s\" 不是 2020 年版的案由", where, code);
+        return yz_datafile_fail(l, "%s：cause_code_2020 \"%s\" 不是 2020 年版的案由", where, code);
     if (cause->materials)
-        return fail(l, "%s：与 \"%s\" 的清单指向同一案由 \"%s\"", where, cause->materials->title,
-                    code);
+        return yz_datafile_fail(l, "%s：与 \"%s\" 的清单指向同一案由 \"%s\"", where,
+                                cause->materials->title, code);
     const json_t *arr = json_object_get(v, "items");
     if (!json_is_array(arr) || json_array_size(arr) == 0 ||
         json_array_size(arr) > YZ_CATALOG_MAX_LIST_ITEMS)
-        return fail(l, "%s：items 应为 1 到 %d 项的数组", where, YZ_CATALOG_MAX_LIST_ITEMS);
+        return yz_datafile_fail(l, "%s：items 应为 1 到 %d 项的数组", where,
+                                YZ_CATALOG_MAX_LIST_ITEMS);
     size_t n = json_array_size(arr), own_items = 0;
     struct yz_material_item *items = own_calloc(cat, n, sizeof *items);
     const struct yz_material_item **ptrs = own_calloc(cat, n, sizeof *ptrs);
@@ -978,13 +922,14 @@ static enum yz_err load_list(const struct ld *l, struct yz_catalog *cat,
             return e;
         for (size_t k = 0; k < j; k++)
             if (strcmp(ptrs[k]->name, name) == 0)
-                return fail(l, "%s：与 items[%zu] 重复", iwhere, k);
+                return yz_datafile_fail(l, "%s：与 items[%zu] 重复", iwhere, k);
         size_t c = 0;
         while (c < common->nitems && strcmp(common->items[c]->name, name) != 0)
             c++;
         if (c < common->nitems) {
             if (common->items[c]->required != required || !same_note(common->items[c]->note, inote))
-                return fail(l, "%s：与 _common[%zu] 同名但 required 或 note 不同", iwhere, c);
+                return yz_datafile_fail(l, "%s：与 _common[%zu] 同名但 required 或 note 不同",
+                                        iwhere, c);
             seen[c] = true;
             ptrs[j] = common->items[c];
             continue;
@@ -998,7 +943,8 @@ static enum yz_err load_list(const struct ld *l, struct yz_catalog *cat,
     }
     for (size_t c = 0; c < common->nitems; c++)
         if (!seen[c])
-            return fail(l, "%s：缺少通用材料 _common[%zu]（%s）", where, c, common->items[c]->name);
+            return yz_datafile_fail(l, "%s：缺少通用材料 _common[%zu]（%s）", where, c,
+                                    common->items[c]->name);
     list->title = own_str(cat, title);
     list->cause = cause;
     list->note = note ? own_str(cat, note) : NULL;
@@ -1010,13 +956,13 @@ static enum yz_err load_list(const struct ld *l, struct yz_catalog *cat,
 
 static enum yz_err load_materials(struct yz_catalog *cat, const char *path, struct yz_buf *err)
 {
-    struct ld l = {path, err};
+    struct yz_datafile l = {path, err};
     json_t *root = NULL;
-    enum yz_err e = read_json(&l, &root);
+    enum yz_err e = yz_datafile_read(&l, YZ_CATALOG_MAX_FILE_BYTES, &root);
     if (e != YZ_OK)
         goto out;
     if (!json_is_object(root)) {
-        e = fail(&l, "顶层应为对象");
+        e = yz_datafile_fail(&l, "顶层应为对象");
         goto out;
     }
     const char *key;
@@ -1024,7 +970,7 @@ static enum yz_err load_materials(struct yz_catalog *cat, const char *path, stru
     size_t nlists = 1;
     json_object_foreach(root, key, val) nlists += key[0] != '_';
     if (nlists > YZ_CATALOG_MAX_MATERIAL_LISTS + 1) {
-        e = fail(&l, "清单超过 %d 份", YZ_CATALOG_MAX_MATERIAL_LISTS);
+        e = yz_datafile_fail(&l, "清单超过 %d 份", YZ_CATALOG_MAX_MATERIAL_LISTS);
         goto out;
     }
     cat->lists = own_calloc(cat, nlists, sizeof *cat->lists);
@@ -1045,8 +991,8 @@ static enum yz_err load_materials(struct yz_catalog *cat, const char *path, stru
         for (size_t k = 0; link && k < link->nto; k++) {
             struct yz_cause *t = &cat->rev[1].items[link->to[k]->order];
             if (t->materials && t->materials != &cat->lists[i]) {
-                e = fail(&l, "\"%s\"：对应的 2025 年版案由 \"%s\" %s 已有清单 \"%s\"",
-                         cat->lists[i].title, t->code, t->name, t->materials->title);
+                e = yz_datafile_fail(&l, "\"%s\"：对应的 2025 年版案由 \"%s\" %s 已有清单 \"%s\"",
+                                     cat->lists[i].title, t->code, t->name, t->materials->title);
                 goto out;
             }
             t->materials = &cat->lists[i];

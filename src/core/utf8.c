@@ -80,3 +80,15 @@ void yz_utf8_trim(char *s)
     if (lead >= 0x80 && back + 1 < want)
         s[i - 1] = '\0';
 }
+
+void yz_utf8_snip(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}

@@ -75,19 +75,6 @@ void yz_forms_free(struct yz_forms *fs)
 
 /* ---- small helpers ---- */
 
-/* Copies at most size-1 bytes of valid UTF-8 s, cutting only between code points. */
-static void snip(const char *s, char *out, size_t size)
-{
-    size_t n = strlen(s);
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-    }
-    memcpy(out, s, n);
-    out[n] = '\0';
-}
-
 /* The first max_cps code points of valid UTF-8 s, with "…" when cut. */
 static void short_label(const char *s, size_t max_cps, char *out, size_t size)
 {
@@ -128,82 +115,19 @@ static void element_id(char *out, size_t size, const char *key, size_t item, siz
 /* ---- loading: files and checked values ---- */
 
 struct ld {
-    const char *path; /* as named in messages */
-    struct yz_buf *err;
+    struct yz_datafile f; /* path and messages */
     struct yz_forms *fs;
     const struct yz_catalog *cat;
 };
 
-static enum yz_err fail(const struct ld *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static enum yz_err fail(const struct ld *l, const char *fmt, ...)
-{
-    if (l->err) {
-        va_list ap;
-        yz_buf_addf(l->err, "%s：", l->path);
-        va_start(ap, fmt);
-        yz_buf_vaddf(l->err, fmt, ap);
-        va_end(ap);
-    }
-    return YZ_ERR_CONFIG;
-}
-
-/* The file, bounded and parsed (core/jsonfile.h), with errors naming the file. */
-static enum yz_err read_json(const struct ld *l, json_t **root)
-{
-    struct yz_buf why = YZ_BUF_INIT(512);
-    enum yz_err e = yz_json_load_file(l->path, YZ_FORMS_MAX_FILE_BYTES, root, &why);
-    if (e != YZ_OK)
-        fail(l, "%s", why.data);
-    yz_buf_release(&why);
-    return e;
-}
-
-/* Members of obj other than those in allowed (NULL-terminated) are errors. */
-static enum yz_err only_keys(const struct ld *l, const char *where, const json_t *obj,
-                             const char *const *allowed)
-{
-    const char *key = yz_json_unknown_key(obj, allowed);
-    if (!key)
-        return YZ_OK;
-    char k[64];
-    snip(key, k, sizeof k);
-    return fail(l, "%s：不支持的成员 \"%s\"", where, k);
-}
-
-/* Single-line text of 1..max_cps code points without surrounding spaces. */
+/* v as checked text (yz_datafile_text) once it is known to be a string. */
 static enum yz_err check_text(const struct ld *l, const char *where, const char *what,
                               const json_t *v, size_t max_cps)
 {
     if (!json_is_string(v))
-        return fail(l, "%s：%s 应为字符串", where, what);
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    if (strlen(s) != n || !yz_utf8_valid(s, n))
-        return fail(l, "%s：%s 包含无效字符", where, what);
-    if (n == 0)
-        return fail(l, "%s：%s 为空", where, what);
-    if (yz_utf8_has_control(s, n, false))
-        return fail(l, "%s：%s 包含控制字符", where, what);
-    if (s[0] == ' ' || s[n - 1] == ' ')
-        return fail(l, "%s：%s 首尾有空格", where, what);
-    if (yz_utf8_count(s, n) > max_cps)
-        return fail(l, "%s：%s 超过 %zu 个字符", where, what, max_cps);
-    return YZ_OK;
-}
-
-/* Member key as checked text (borrowed from obj); *out NULL when absent and optional. */
-static enum yz_err get_text(const struct ld *l, const char *where, const json_t *obj,
-                            const char *key, bool required, size_t max_cps, const char **out)
-{
-    const json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v)
-        return required ? fail(l, "%s：缺少 %s", where, key) : YZ_OK;
-    enum yz_err e = check_text(l, where, key, v, max_cps);
-    if (e == YZ_OK)
-        *out = json_string_value(v);
-    return e;
+        return yz_datafile_fail(&l->f, "%s：%s 应为字符串", where, what);
+    return yz_datafile_text(&l->f, where, what, json_string_value(v), json_string_length(v),
+                            max_cps);
 }
 
 /* A note: kept (owned) as the form's printed hint when it is Chinese text; a
@@ -212,7 +136,8 @@ static enum yz_err get_hint(const struct ld *l, const char *where, const json_t 
                             const char **out)
 {
     const char *s;
-    enum yz_err e = get_text(l, where, obj, "note", false, YZ_FORMS_MAX_NOTE_CPS, &s);
+    enum yz_err e =
+        yz_datafile_get_text(&l->f, where, obj, "note", false, YZ_FORMS_MAX_NOTE_CPS, &s);
     *out = (e == YZ_OK && s && !has_latin_letter(s)) ? own_str(l->fs, s) : NULL;
     return e;
 }
@@ -224,11 +149,11 @@ static enum yz_err get_array(const struct ld *l, const char *where, const json_t
     const json_t *a = json_object_get(obj, key);
     *out = NULL;
     if (!a)
-        return fail(l, "%s：缺少 %s", where, key);
+        return yz_datafile_fail(&l->f, "%s：缺少 %s", where, key);
     if (!json_is_array(a))
-        return fail(l, "%s：%s 应为数组", where, key);
+        return yz_datafile_fail(&l->f, "%s：%s 应为数组", where, key);
     if (json_array_size(a) < min || json_array_size(a) > max)
-        return fail(l, "%s：%s 应有 %zu 到 %zu 项", where, key, min, max);
+        return yz_datafile_fail(&l->f, "%s：%s 应有 %zu 到 %zu 项", where, key, min, max);
     *out = a;
     return YZ_OK;
 }
@@ -253,7 +178,7 @@ static enum yz_err load_list(const struct ld *l, const char *where, const json_t
             return e;
         for (size_t j = 0; j < i; j++)
             if (strcmp(list[j], json_string_value(v)) == 0)
-                return fail(l, "%s：%s 重复（\"%s\"）", where, what, list[j]);
+                return yz_datafile_fail(&l->f, "%s：%s 重复（\"%s\"）", where, what, list[j]);
         list[i] = own_str(l->fs, json_string_value(v));
     }
     *out = list;
@@ -304,37 +229,38 @@ static enum yz_err load_field(const struct ld *l, const char *where, const json_
     static const char *const keys[] = {"label", "type",       "options", "columns",
                                        "note",  "repeatable", NULL};
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    enum yz_err e = only_keys(l, where, v, keys);
+        return yz_datafile_fail(&l->f, "%s：应为对象", where);
+    enum yz_err e = yz_datafile_only_keys(&l->f, where, v, keys);
     const char *label, *type;
     if (e != YZ_OK ||
-        (e = get_text(l, where, v, "label", true, YZ_FORMS_MAX_LABEL_CPS, &label)) != YZ_OK ||
-        (e = get_text(l, where, v, "type", true, 20, &type)) != YZ_OK)
+        (e = yz_datafile_get_text(&l->f, where, v, "label", true, YZ_FORMS_MAX_LABEL_CPS,
+                                  &label)) != YZ_OK ||
+        (e = yz_datafile_get_text(&l->f, where, v, "type", true, 20, &type)) != YZ_OK)
         return e;
     el->label = own_str(l->fs, label);
     if (!parse_type(type, &el->type))
-        return fail(l, "%s：不支持的类型 \"%s\"", where, type);
+        return yz_datafile_fail(&l->f, "%s：不支持的类型 \"%s\"", where, type);
     bool choice = el->type == YZ_FORM_CHOICE || el->type == YZ_FORM_MULTICHOICE;
     if (choice) {
         if ((e = load_list(l, where, v, "options", 2, YZ_FORMS_MAX_OPTIONS, YZ_FORMS_MAX_OPTION_CPS,
                            &el->options, &el->noptions)) != YZ_OK)
             return e;
     } else if (json_object_get(v, "options")) {
-        return fail(l, "%s：类型 %s 不应有 options", where, type);
+        return yz_datafile_fail(&l->f, "%s：类型 %s 不应有 options", where, type);
     }
     if (el->type == YZ_FORM_TABLE) {
         if ((e = load_list(l, where, v, "columns", 1, YZ_FORMS_MAX_COLUMNS, YZ_FORMS_MAX_COLUMN_CPS,
                            &el->columns, &el->ncolumns)) != YZ_OK)
             return e;
     } else if (json_object_get(v, "columns")) {
-        return fail(l, "%s：类型 %s 不应有 columns", where, type);
+        return yz_datafile_fail(&l->f, "%s：类型 %s 不应有 columns", where, type);
     }
     const json_t *rep = json_object_get(v, "repeatable");
     if (rep && !json_is_boolean(rep))
-        return fail(l, "%s：repeatable 应为 true 或 false", where);
+        return yz_datafile_fail(&l->f, "%s：repeatable 应为 true 或 false", where);
     el->repeatable = json_is_true(rep);
     if (el->repeatable && el->type == YZ_FORM_TABLE)
-        return fail(l, "%s：表格不能设为 repeatable", where);
+        return yz_datafile_fail(&l->f, "%s：表格不能设为 repeatable", where);
     detect_yes_no(el);
     return get_hint(l, where, v, &el->hint);
 }
@@ -352,16 +278,17 @@ static enum yz_err load_item(const struct ld *l, const char *where, const json_t
 {
     static const char *const keys[] = {"no", "label", "fields", "note", NULL};
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    enum yz_err e = only_keys(l, where, v, keys);
+        return yz_datafile_fail(&l->f, "%s：应为对象", where);
+    enum yz_err e = yz_datafile_only_keys(&l->f, where, v, keys);
     if (e != YZ_OK)
         return e;
     const json_t *jno = json_object_get(v, "no");
     if (!json_is_integer(jno) || json_integer_value(jno) != no)
-        return fail(l, "%s：no 应为 %d（按顺序从 1 编号）", where, no);
+        return yz_datafile_fail(&l->f, "%s：no 应为 %d（按顺序从 1 编号）", where, no);
     it->no = no;
     const char *label;
-    if ((e = get_text(l, where, v, "label", true, YZ_FORMS_MAX_LABEL_CPS, &label)) != YZ_OK)
+    if ((e = yz_datafile_get_text(&l->f, where, v, "label", true, YZ_FORMS_MAX_LABEL_CPS,
+                                  &label)) != YZ_OK)
         return e;
     it->label = own_str(l->fs, label);
     if ((e = get_hint(l, where, v, &it->hint)) != YZ_OK)
@@ -501,13 +428,15 @@ static enum yz_err load_answer(const struct ld *l, const char *where, const json
     snprintf(w, sizeof w, "%s.answer_2024", where);
     const json_t *ans = json_object_get(form, "answer_2024");
     if (!json_is_object(ans))
-        return fail(l, "%s：应为对象", w);
-    enum yz_err e = only_keys(l, w, ans, keys);
+        return yz_datafile_fail(&l->f, "%s：应为对象", w);
+    enum yz_err e = yz_datafile_only_keys(&l->f, w, ans, keys);
     const char *pattern;
-    if (e != YZ_OK || (e = get_text(l, w, ans, "field_pattern", true, 200, &pattern)) != YZ_OK)
+    if (e != YZ_OK ||
+        (e = yz_datafile_get_text(&l->f, w, ans, "field_pattern", true, 200, &pattern)) != YZ_OK)
         return e;
     if (strcmp(pattern, ANSWER_PATTERN) != 0)
-        return fail(l, "%s：不支持的 field_pattern（只支持 \"%s\"）", w, ANSWER_PATTERN);
+        return yz_datafile_fail(&l->f, "%s：不支持的 field_pattern（只支持 \"%s\"）", w,
+                                ANSWER_PATTERN);
     struct yz_form_section *secs = own_calloc(l->fs, 2, sizeof *secs);
     set_section(&secs[0], "d", "defence", "答辩事项");
     set_section(&secs[1], "r", "facts_and_reasons", "事实与理由");
@@ -543,17 +472,17 @@ static enum yz_err load_common(const struct ld *l, const json_t *root, struct yz
     const char *where = "_common";
     const json_t *common = json_object_get(root, "_common");
     if (!json_is_object(common))
-        return fail(l, "%s：应为对象", where);
-    enum yz_err e = only_keys(l, where, common, keys);
+        return yz_datafile_fail(&l->f, "%s：应为对象", where);
+    enum yz_err e = yz_datafile_only_keys(&l->f, where, common, keys);
     if (e != YZ_OK)
         return e;
     where = "_common.dispute_resolution_preference_2025";
     const json_t *pref = json_object_get(common, "dispute_resolution_preference_2025");
     if (!json_is_object(pref))
-        return fail(l, "%s：应为对象", where);
+        return yz_datafile_fail(&l->f, "%s：应为对象", where);
     size_t n = json_object_size(pref);
     if (n < 1 || n > YZ_FORMS_MAX_ITEMS)
-        return fail(l, "%s：应有 1 到 %d 项", where, YZ_FORMS_MAX_ITEMS);
+        return yz_datafile_fail(&l->f, "%s：应有 1 到 %d 项", where, YZ_FORMS_MAX_ITEMS);
     set_section(sec, "m", "dispute_resolution", "对纠纷解决方式的意愿");
     struct yz_form_item *items = own_calloc(l->fs, n, sizeof *items);
     size_t i = 0;
@@ -562,7 +491,7 @@ static enum yz_err load_common(const struct ld *l, const json_t *root, struct yz
     json_object_foreach((json_t *)pref, key, v)
     {
         char w[320], k[200];
-        snip(key, k, sizeof k);
+        yz_utf8_snip(key, k, sizeof k);
         snprintf(w, sizeof w, "%s.%s", where, k);
         struct yz_form_item *it = &items[i];
         it->no = (int)i + 1;
@@ -570,7 +499,8 @@ static enum yz_err load_common(const struct ld *l, const json_t *root, struct yz
         char label[400];
         snprintf(label, sizeof label, "%.*s", paren ? (int)(paren - key) : (int)strlen(key), key);
         json_t *jl = json_string(label);
-        e = jl ? check_text(l, w, "名称", jl, YZ_FORMS_MAX_LABEL_CPS) : fail(l, "%s：名称无效", w);
+        e = jl ? check_text(l, w, "名称", jl, YZ_FORMS_MAX_LABEL_CPS)
+               : yz_datafile_fail(&l->f, "%s：名称无效", w);
         json_decref(jl);
         if (e != YZ_OK)
             return e;
@@ -598,22 +528,24 @@ static enum yz_err load_common(const struct ld *l, const json_t *root, struct yz
             if (sscanf(paren, " (%u statements, each %63[^/)]/%63[^)])%n", &count, a, b, &used) !=
                     3 ||
                 used == 0 || paren[used] != '\0')
-                return fail(l, "%s：无法识别的说明（应为 \"(<n> statements, each <A>/<B>)\"）", w);
+                return yz_datafile_fail(
+                    &l->f, "%s：无法识别的说明（应为 \"(<n> statements, each <A>/<B>)\"）", w);
             const json_t *arr;
             json_t *wrap = json_pack("{s:O}", "statements", (json_t *)v);
             e = get_array(l, w, wrap, "statements", 1, YZ_FORMS_MAX_FIELDS, &arr);
             if (e == YZ_OK && json_array_size(arr) != count)
-                e = fail(l, "%s：说明写有 %u 条，实有 %zu 条", w, count, json_array_size(arr));
+                e = yz_datafile_fail(&l->f, "%s：说明写有 %u 条，实有 %zu 条", w, count,
+                                     json_array_size(arr));
             const char **opts = own_calloc(l->fs, 2, sizeof *opts);
             json_t *ja = json_string(a), *jb = json_string(b);
             if (e == YZ_OK && (!ja || !jb))
-                e = fail(l, "%s：选项无效", w);
+                e = yz_datafile_fail(&l->f, "%s：选项无效", w);
             if (e == YZ_OK)
                 e = check_text(l, w, "选项", ja, YZ_FORMS_MAX_OPTION_CPS);
             if (e == YZ_OK)
                 e = check_text(l, w, "选项", jb, YZ_FORMS_MAX_OPTION_CPS);
             if (e == YZ_OK && strcmp(a, b) == 0)
-                e = fail(l, "%s：两个选项相同", w);
+                e = yz_datafile_fail(&l->f, "%s：两个选项相同", w);
             json_decref(ja);
             json_decref(jb);
             if (e != YZ_OK) {
@@ -679,7 +611,8 @@ static enum yz_err resolve_cause(const struct ld *l, const char *where, const js
     char member[32];
     snprintf(member, sizeof member, "cause_code_%s", yz_catalog_revision_name(rev));
     const char *given;
-    enum yz_err e = get_text(l, where, form, member, false, FORM_TEXT_MAX_CPS, &given);
+    enum yz_err e =
+        yz_datafile_get_text(&l->f, where, form, member, false, FORM_TEXT_MAX_CPS, &given);
     *out = NULL;
     if (e != YZ_OK)
         return e;
@@ -687,23 +620,24 @@ static enum yz_err resolve_cause(const struct ld *l, const char *where, const js
         char code[YZ_CATALOG_MAX_CODE_BYTES + 1];
         size_t len = strcspn(given, " ");
         if (len >= sizeof code)
-            return fail(l, "%s：%s 不是%s年版案由代码", where, member,
-                        yz_catalog_revision_name(rev));
+            return yz_datafile_fail(&l->f, "%s：%s 不是%s年版案由代码", where, member,
+                                    yz_catalog_revision_name(rev));
         memcpy(code, given, len);
         code[len] = '\0';
         const struct yz_cause *c = yz_catalog_cause(l->cat, code, rev);
         if (!c)
-            return fail(l, "%s：%s \"%s\" 不在%s年版案由目录中", where, member, code,
-                        yz_catalog_revision_name(rev));
+            return yz_datafile_fail(&l->f, "%s：%s \"%s\" 不在%s年版案由目录中", where, member,
+                                    code, yz_catalog_revision_name(rev));
         if (strcmp(c->name, name) != 0)
-            return fail(l, "%s：%s \"%s\" 是「%s」，与表单名称不符", where, member, code, c->name);
+            return yz_datafile_fail(&l->f, "%s：%s \"%s\" 是「%s」，与表单名称不符", where, member,
+                                    code, c->name);
         *out = c;
         return YZ_OK;
     }
     *out = cause_by_name(l->cat, rev, name);
     if (!*out && required)
-        return fail(l, "%s：%s年版案由目录中没有「%s」", where, yz_catalog_revision_name(rev),
-                    name);
+        return yz_datafile_fail(&l->f, "%s：%s年版案由目录中没有「%s」", where,
+                                yz_catalog_revision_name(rev), name);
     return YZ_OK;
 }
 
@@ -725,27 +659,29 @@ static enum yz_err load_form(const struct ld *l, const char *name, const json_t 
                                        NULL};
     char where[200];
     char nm[120];
-    snip(name, nm, sizeof nm);
+    yz_utf8_snip(name, nm, sizeof nm);
     snprintf(where, sizeof where, "forms.%s", nm);
     json_t *jname = json_string(name);
     enum yz_err e = jname ? check_text(l, where, "表单名称", jname, FORM_NAME_MAX_CPS)
-                          : fail(l, "%s：表单名称无效", where);
+                          : yz_datafile_fail(&l->f, "%s：表单名称无效", where);
     json_decref(jname);
     if (e != YZ_OK)
         return e;
     if (!json_is_object(v))
-        return fail(l, "%s：应为对象", where);
-    if ((e = only_keys(l, where, v, keys)) != YZ_OK)
+        return yz_datafile_fail(&l->f, "%s：应为对象", where);
+    if ((e = yz_datafile_only_keys(&l->f, where, v, keys)) != YZ_OK)
         return e;
     f->name = own_str(l->fs, name);
     const char *title, *ignored;
-    if ((e = get_text(l, where, v, "form_title", false, FORM_NAME_MAX_CPS, &title)) != YZ_OK)
+    if ((e = yz_datafile_get_text(&l->f, where, v, "form_title", false, FORM_NAME_MAX_CPS,
+                                  &title)) != YZ_OK)
         return e;
     f->title = title ? own_str(l->fs, title) : f->name;
     /* Descriptive members: checked, not kept (maintainers' notes in English). */
     static const char *const prose[] = {"form_title_2024", "parties", "notes", "claims_note"};
     for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++)
-        if ((e = get_text(l, where, v, prose[i], false, FORM_TEXT_MAX_CPS, &ignored)) != YZ_OK)
+        if ((e = yz_datafile_get_text(&l->f, where, v, prose[i], false, FORM_TEXT_MAX_CPS,
+                                      &ignored)) != YZ_OK)
             return e;
 
     if ((e = resolve_cause(l, where, v, name, YZ_CAUSE_REV_2025, true, &f->cause_2025)) != YZ_OK ||
@@ -787,8 +723,8 @@ static enum yz_err load_form(const struct ld *l, const char *name, const json_t 
             for (size_t j = 0; j < doc->sections[i].nitems; j++)
                 count += doc->sections[i].items[j].nelements;
         if (count > YZ_FORMS_MAX_ELEMENTS)
-            return fail(l, "%s：%s超过 %d 个要素", where, d ? "答辩状" : "起诉状",
-                        YZ_FORMS_MAX_ELEMENTS);
+            return yz_datafile_fail(&l->f, "%s：%s超过 %d 个要素", where, d ? "答辩状" : "起诉状",
+                                    YZ_FORMS_MAX_ELEMENTS);
     }
     return YZ_OK;
 }
@@ -798,24 +734,24 @@ enum yz_err yz_forms_load(const char *path, const struct yz_catalog *cat, struct
 {
     static const char *const keys[] = {"_meta", "_common", "forms", NULL};
     struct yz_forms *fs = yz_calloc(1, sizeof *fs);
-    struct ld l = {path, err, fs, cat};
+    struct ld l = {{path, err}, fs, cat};
     json_t *root = NULL;
     *out = NULL;
     enum yz_err e;
     if (!cat) {
-        e = fail(&l, "需要先载入案由目录");
+        e = yz_datafile_fail(&l.f, "需要先载入案由目录");
         goto out;
     }
-    if ((e = read_json(&l, &root)) != YZ_OK)
+    if ((e = yz_datafile_read(&l.f, YZ_FORMS_MAX_FILE_BYTES, &root)) != YZ_OK)
         goto out;
     if (!json_is_object(root)) {
-        e = fail(&l, "顶层应为对象");
+        e = yz_datafile_fail(&l.f, "顶层应为对象");
         goto out;
     }
-    if ((e = only_keys(&l, "顶层", root, keys)) != YZ_OK)
+    if ((e = yz_datafile_only_keys(&l.f, "顶层", root, keys)) != YZ_OK)
         goto out;
     if (!json_is_object(json_object_get(root, "_meta"))) {
-        e = fail(&l, "_meta：应为对象");
+        e = yz_datafile_fail(&l.f, "_meta：应为对象");
         goto out;
     }
     struct yz_form_section mediation = {{0}, NULL, NULL, NULL, 0};
@@ -824,7 +760,7 @@ enum yz_err yz_forms_load(const char *path, const struct yz_catalog *cat, struct
     const json_t *forms = json_object_get(root, "forms");
     if (!json_is_object(forms) || json_object_size(forms) < 1 ||
         json_object_size(forms) > YZ_FORMS_MAX_FORMS) {
-        e = fail(&l, "forms：应为含 1 到 %d 个表单的对象", YZ_FORMS_MAX_FORMS);
+        e = yz_datafile_fail(&l.f, "forms：应为含 1 到 %d 个表单的对象", YZ_FORMS_MAX_FORMS);
         goto out;
     }
     fs->items = own_calloc(fs, json_object_size(forms), sizeof *fs->items);
@@ -837,8 +773,8 @@ enum yz_err yz_forms_load(const char *path, const struct yz_catalog *cat, struct
             goto out;
         for (size_t i = 0; i < fs->n; i++)
             if (strcmp(fs->items[i].id, f->id) == 0) {
-                e = fail(&l, "forms.%s：与「%s」是同一案由（%s），表单重复", f->name,
-                         fs->items[i].name, f->id);
+                e = yz_datafile_fail(&l.f, "forms.%s：与「%s」是同一案由（%s），表单重复", f->name,
+                                     fs->items[i].name, f->id);
                 goto out;
             }
         fs->n++;
@@ -1012,7 +948,7 @@ static bool decimal_text(const char *s, size_t n)
 static void child_path(char *out, size_t size, const char *base, const char *child)
 {
     char c[64];
-    snip(child, c, sizeof c);
+    yz_utf8_snip(child, c, sizeof c);
     snprintf(out, size, "%.60s/%s", base, c);
 }
 
