@@ -17,8 +17,8 @@
 #                                  cases, import, size, lookups, dashboard, server RSS
 #   default: 5 rounds of 5 s runs (about 10 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
-#   --threads: yizhan's server.threads (default 16: a create waits for its
-#     group's fsync on a worker thread, so a group holds at most that many)
+#   --threads: yizhan's server.threads (default 16), the threads that serve
+#     connections; creates wait for their group's fsync on server.write_threads
 # The last lines on stdout are the figures, one per line:
 #   ratio NAME VALUE          or          value NAME VALUE UNIT
 # Progress goes to stderr. Loopback only; every run is bounded in time; the

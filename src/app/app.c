@@ -37,7 +37,9 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
         .path = app->db_path,
         .busy_timeout_ms = app->cfg.storage.busy_timeout_ms,
         .max_rows = app->cfg.storage.max_list_rows,
-        .connections = app->cfg.server.threads + 2,
+        /* Reads happen on the serving threads, and briefly on writer threads
+         * (sessions, checks before a write): a few connections serve those. */
+        .connections = app->cfg.server.threads + 4,
     };
     if ((e = yz_store_open(&so, &app->store, err)) != YZ_OK)
         goto fail;

@@ -139,6 +139,7 @@ int yz_cmd_serve(int argc, char **argv)
         .address = app.cfg.server.listen_address,
         .port = app.cfg.server.port,
         .threads = app.cfg.server.threads,
+        .write_threads = app.cfg.server.write_threads,
         .max_connections = app.cfg.server.max_connections,
         .timeout_s = app.cfg.server.connection_timeout_s,
         .max_body_bytes = app.cfg.server.max_body_bytes,

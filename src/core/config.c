@@ -81,10 +81,14 @@ static const struct yz_config_key table[] = {
         "127.0.0.1", 1, YZ_CONFIG_IP_LITERAL, "address to listen on (IPv4 or IPv6 literal)"),
     INT("server", "port", "YIZHAN_SERVER_PORT", server.port, "8080", 0, 65535,
         "TCP port; 0 picks a free port (tests)"),
-    /* A durable write waits on its worker for its group's fsync, so the
-     * worker count bounds how many writes one fsync can carry (group commit). */
+    /* Reads are answered on the threads that serve connections. A durable
+     * write waits for its group's fsync on a writer thread instead, so it
+     * never holds up reads, and the writer count bounds how many writes one
+     * fsync can carry (group commit). */
     INT("server", "threads", "YIZHAN_SERVER_THREADS", server.threads, "16", 1, 64,
-        "worker threads (each durable write holds one until its group commits)"),
+        "threads that serve connections and answer reads"),
+    INT("server", "write_threads", "YIZHAN_SERVER_WRITE_THREADS", server.write_threads, "32", 1,
+        256, "threads that run requests which write (each waits for its group's commit)"),
     INT("server", "max_connections", "YIZHAN_SERVER_MAX_CONNECTIONS", server.max_connections,
         "1024", 1, 65536, "simultaneous connections"),
     INT("server", "connection_timeout_s", "YIZHAN_SERVER_CONNECTION_TIMEOUT_S",

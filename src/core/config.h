@@ -86,7 +86,8 @@ struct yz_config {
     struct {
         char *listen_address; /* IPv4 or IPv6 literal */
         int port;             /* 0 = any free port (tests) */
-        int threads;          /* worker threads */
+        int threads;          /* serve connections, answer reads */
+        int write_threads;    /* run the requests that write */
         int max_connections;
         int connection_timeout_s; /* seconds */
         size_t max_body_bytes;

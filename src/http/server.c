@@ -30,11 +30,13 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/num.h"
+#include "core/workers.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <stddef.h>
@@ -46,6 +48,8 @@ struct yz_server {
     struct yz_app *app;
     struct yz_http_options opt;
     int port;
+    struct yz_workers *writers;     /* run the requests that write */
+    atomic_int handed_over;         /* write requests not yet answered */
 };
 
 struct conn_ctx {
@@ -65,6 +69,15 @@ struct conn_ctx {
     size_t bytes_out;
     char request_id[33];
     char method[8];
+    /* A write request handed to the writers (the connection is suspended
+     * meanwhile): what they need, and the response they leave. */
+    bool handed_over;
+    atomic_bool answered;
+    struct yz_server *server;
+    struct MHD_Connection *conn;
+    const char *url; /* MHD's, valid while the connection lives */
+    const char *full_method;
+    struct yz_rendered out;
 };
 
 static int64_t now_us(void)
@@ -322,6 +335,97 @@ static void render_static(struct yz_server *s, struct yz_req *req, const char *u
     }
 }
 
+/* Everything a complete request gets but the queuing of its response. */
+static void handle(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
+                   const char *url, const char *method, struct yz_rendered *out)
+{
+    if (ctx->upload_route)
+        end_upload(ctx);
+    struct yz_req req;
+    init_req(s, c, ctx, &req);
+    struct yz_raw_request raw = {
+        .method = method,
+        .url = url,
+        .body = ctx->body.data,
+        .body_len = ctx->body.len,
+        .body_too_large = ctx->too_large,
+        .uri_len = uri_length(c, url),
+        .upload = ctx->upload,
+    };
+    memset(out, 0, sizeof *out);
+    if (ctx->headers_too_large)
+        yz_router_problem(&req, YZ_ERR_HEADERS_TOO_LARGE, out);
+    else if (raw.uri_len > s->opt.max_uri_bytes)
+        yz_router_handle(&req, &s->opt, &raw, out); /* answers 414 */
+    else if (s->opt.static_dir && yz_static_claims(method, url))
+        render_static(s, &req, url, out);
+    else
+        yz_router_handle(&req, &s->opt, &raw, out);
+    ctx->user_id = req.who.user_id;
+    yz_buf_release(&req.detail);
+    /* Before the response leaves: no temp file outlives a request. */
+    if (ctx->upload)
+        yz_upload_discard(ctx->upload);
+}
+
+static enum MHD_Result answer(struct yz_server *s, struct MHD_Connection *c,
+                              struct conn_ctx *ctx, struct yz_rendered *out)
+{
+    enum MHD_Result ret = respond(s, c, ctx, out);
+    if (out->file) /* respond did not take it */
+        close(out->file_fd);
+    return ret;
+}
+
+/* Methods that may change state; everything else is served in place. */
+static bool writes(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+/* On a writer thread: the request, then the connection is resumed and MHD
+ * calls on_request again, which queues the response. MHD's resume takes a
+ * lock that its own thread takes before that call, so the response written
+ * here is seen there. */
+static void run_handed_over(void *arg)
+{
+    struct conn_ctx *ctx = arg;
+    handle(ctx->server, ctx->conn, ctx, ctx->url, ctx->full_method, &ctx->out);
+    atomic_store(&ctx->answered, true);
+    MHD_resume_connection(ctx->conn);
+}
+
+/*
+ * A write waits for its commit group (store.h). It waits on a writer thread,
+ * with its connection suspended, so that the few threads serving connections
+ * keep answering reads meanwhile. The pool refuses work only while the
+ * server stops: then the request is answered 503 at once.
+ */
+static enum MHD_Result hand_over(struct yz_server *s, struct MHD_Connection *c,
+                                 struct conn_ctx *ctx, const char *url, const char *method)
+{
+    ctx->handed_over = true;
+    ctx->server = s;
+    ctx->conn = c;
+    ctx->url = url;
+    ctx->full_method = method;
+    atomic_fetch_add(&s->handed_over, 1);
+    MHD_suspend_connection(c);
+    if (!yz_workers_submit(s->writers, run_handed_over, ctx)) {
+        struct yz_req req;
+        init_req(s, c, ctx, &req);
+        memset(&ctx->out, 0, sizeof ctx->out);
+        yz_router_problem(&req, YZ_ERR_UNAVAILABLE, &ctx->out);
+        yz_buf_release(&req.detail);
+        if (ctx->upload)
+            yz_upload_discard(ctx->upload);
+        atomic_store(&ctx->answered, true);
+        MHD_resume_connection(c);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data_, size_t *upload_size, void **con_cls)
@@ -360,6 +464,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    if (ctx->handed_over) {
+        /* Resumed: the writer's response. Before that MHD does not call. */
+        if (!atomic_load(&ctx->answered))
+            return MHD_YES;
+        return answer(s, c, ctx, &ctx->out);
+    }
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
@@ -372,38 +482,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
 
-    if (ctx->upload_route)
-        end_upload(ctx);
-    struct yz_req req;
-    init_req(s, c, ctx, &req);
-    struct yz_raw_request raw = {
-        .method = method,
-        .url = url,
-        .body = ctx->body.data,
-        .body_len = ctx->body.len,
-        .body_too_large = ctx->too_large,
-        .uri_len = uri_length(c, url),
-        .upload = ctx->upload,
-    };
+    if (s->writers && writes(method))
+        return hand_over(s, c, ctx, url, method);
     struct yz_rendered out;
-    memset(&out, 0, sizeof out);
-    if (ctx->headers_too_large)
-        yz_router_problem(&req, YZ_ERR_HEADERS_TOO_LARGE, &out);
-    else if (raw.uri_len > s->opt.max_uri_bytes)
-        yz_router_handle(&req, &s->opt, &raw, &out); /* answers 414 */
-    else if (s->opt.static_dir && yz_static_claims(method, url))
-        render_static(s, &req, url, &out);
-    else
-        yz_router_handle(&req, &s->opt, &raw, &out);
-    ctx->user_id = req.who.user_id;
-    yz_buf_release(&req.detail);
-    /* Before the response leaves: no temp file outlives a request. */
-    if (ctx->upload)
-        yz_upload_discard(ctx->upload);
-    enum MHD_Result ret = respond(s, c, ctx, &out);
-    if (out.file) /* respond did not take it */
-        close(out.file_fd);
-    return ret;
+    handle(s, c, ctx, url, method, &out);
+    return answer(s, c, ctx, &out);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -434,6 +517,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         yz_log_raw_line(line.data, line.len);
         yz_buf_release(&line);
     }
+    if (ctx->handed_over) {
+        free(ctx->out.body); /* NULL once queued */
+        if (ctx->out.file)
+            close(ctx->out.file_fd);
+        atomic_fetch_sub(&s->handed_over, 1);
+    }
     if (ctx->pp)
         MHD_destroy_post_processor(ctx->pp);
     yz_upload_free(ctx->upload);
@@ -461,7 +550,8 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (inet_pton(AF_INET, opt->address, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
         struct sockaddr_in *in = (struct sockaddr_in *)&ss;
         in->sin_family = AF_INET;
@@ -479,6 +569,13 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
     if (opt->tls_cert_pem)
         flags |= MHD_USE_TLS;
 
+    /* One job per connection at most: the queue can hold them all. */
+    s->writers = yz_workers_start(opt->write_threads, (size_t)opt->max_connections);
+    if (!s->writers) {
+        yz_buf_addf(err, "cannot start %d writer threads", opt->write_threads);
+        free(s);
+        return YZ_ERR_INTERNAL;
+    }
     s->d = MHD_start_daemon(
         flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
@@ -492,6 +589,7 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
         MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
     if (!s->d) {
         yz_buf_addf(err, "cannot listen on %s port %d", opt->address, opt->port);
+        yz_workers_free(s->writers);
         free(s);
         return YZ_ERR_CONFIG;
     }
@@ -510,6 +608,12 @@ void yz_server_stop(struct yz_server *s)
 {
     if (!s)
         return;
+    /* The writes already handed over finish; then MHD gets up to two seconds
+     * to send their answers before it closes the connections. */
+    yz_workers_stop(s->writers);
+    for (int i = 0; i < 200 && atomic_load(&s->handed_over) > 0; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(s->d);
+    yz_workers_free(s->writers);
     free(s);
 }

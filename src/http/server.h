@@ -14,7 +14,8 @@
 struct yz_http_options {
     const char *address;     /* IPv4 or IPv6 literal */
     int port;                /* 0 = any free port */
-    int threads;
+    int threads;             /* serve connections; reads are answered on them */
+    int write_threads;       /* run the requests that write (each waits for its commit) */
     int max_connections;
     int timeout_s;
     size_t max_body_bytes;

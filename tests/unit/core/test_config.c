@@ -195,6 +195,7 @@ static void defaults_match_table(void **state)
     assert_string_equal(c.server.listen_address, "127.0.0.1");
     assert_int_equal(c.server.port, 8080);
     assert_int_equal(c.server.threads, 16);
+    assert_int_equal(c.server.write_threads, 32);
     assert_int_equal(c.server.max_connections, 1024);
     assert_int_equal(c.server.connection_timeout_s, 30);
     assert_int_equal(c.server.max_body_bytes, 1048576);
@@ -576,6 +577,8 @@ static void ints(void **state)
     expect_set_error(&c, "server.port", "", "--set: server.port: “” 不是整数");
     expect_set_error(&c, "server.port", "1e3", NULL);
     expect_set_error(&c, "server.threads", "0", "--set: server.threads: 0 超出范围 1..64");
+    expect_set_error(&c, "server.write_threads", "257",
+                     "--set: server.write_threads: 257 超出范围 1..256");
     expect_set_error(&c, "server.port", "99999999999999999999",
                      "--set: server.port: “99999999999999999999” 不是整数");
     assert_int_equal(set(&c, "fees.small_claims_threshold_fen", "100000000000"), YZ_OK);
