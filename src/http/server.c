@@ -48,8 +48,8 @@ struct yz_server {
     struct yz_app *app;
     struct yz_http_options opt;
     int port;
-    struct yz_workers *writers;     /* run the requests that write */
-    atomic_int handed_over;         /* write requests not yet answered */
+    struct yz_workers *writers; /* run the requests that write */
+    atomic_int handed_over;     /* write requests not yet answered */
 };
 
 struct conn_ctx {
@@ -58,7 +58,7 @@ struct conn_ctx {
     bool headers_too_large; /* over server.max_header_bytes: answered 431 */
     /* Upload routes: */
     bool upload_route;
-    bool responded;       /* a response was queued on the first callback */
+    bool responded; /* a response was queued on the first callback */
     struct yz_upload *upload;
     struct MHD_PostProcessor *pp;
     uint64_t body_seen;
@@ -148,8 +148,8 @@ static void add_common_headers(struct MHD_Response *r, const struct yz_server *s
             MHD_add_response_header(r, "Set-Cookie", out->set_cookie[i]);
 }
 
-static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c,
-                               struct conn_ctx *ctx, struct yz_rendered *out)
+static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
+                               struct yz_rendered *out)
 {
     struct MHD_Response *r;
     if (out->file) {
@@ -173,7 +173,8 @@ static enum MHD_Result respond(struct yz_server *s, struct MHD_Connection *c,
     return ret;
 }
 
-static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
 {
     size_t *n = cls;
     *n += strlen(key) + (value ? strlen(value) : 0) + 2;
@@ -222,7 +223,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     struct conn_ctx *ctx = cls;
     /* The part's own Content-Type is the client's claim: the content decides. */
     return yz_upload_feed(ctx->upload, key, filename, transfer_encoding, data, off, size) ? MHD_YES
-                                                                                        : MHD_NO;
+                                                                                          : MHD_NO;
 }
 
 /*
@@ -237,8 +238,8 @@ static enum MHD_Result begin_upload(struct yz_server *s, struct MHD_Connection *
 {
     ctx->upload_route = true;
     ctx->route_index = route_index;
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     int64_t declared = 0;
     if (cl && yz_parse_i64(cl, 0, INT64_MAX, &declared) && (uint64_t)declared > upload_cap(s)) {
         struct yz_req req;
@@ -269,8 +270,8 @@ static enum MHD_Result upload_data(struct yz_server *s, struct conn_ctx *ctx, co
     ctx->body_seen += size;
     if (ctx->body_seen > upload_cap(s)) {
         /* Only a chunked body gets here (a declared length was checked). */
-        yz_log_warn("request %s: upload body over %llu bytes, connection closed",
-                    ctx->request_id, (unsigned long long)upload_cap(s));
+        yz_log_warn("request %s: upload body over %llu bytes, connection closed", ctx->request_id,
+                    (unsigned long long)upload_cap(s));
         if (ctx->upload)
             yz_upload_fail(ctx->upload, YZ_ERR_PAYLOAD_TOO_LARGE, NULL);
         ctx->status = yz_err_status(YZ_ERR_PAYLOAD_TOO_LARGE); /* for the access log */
@@ -368,8 +369,8 @@ static void handle(struct yz_server *s, struct MHD_Connection *c, struct conn_ct
         yz_upload_discard(ctx->upload);
 }
 
-static enum MHD_Result answer(struct yz_server *s, struct MHD_Connection *c,
-                              struct conn_ctx *ctx, struct yz_rendered *out)
+static enum MHD_Result answer(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
+                              struct yz_rendered *out)
 {
     enum MHD_Result ret = respond(s, c, ctx, out);
     if (out->file) /* respond did not take it */
@@ -427,8 +428,8 @@ static enum MHD_Result hand_over(struct yz_server *s, struct MHD_Connection *c,
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data_, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data_,
+                                  size_t *upload_size, void **con_cls)
 {
     struct yz_server *s = cls;
     struct conn_ctx *ctx = *con_cls;
@@ -506,8 +507,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         yz_time_format_utc(yz_time_now_ms(), ts, sizeof ts);
         struct yz_buf line = YZ_BUF_INIT(1024);
         yz_buf_addf(&line,
-                    "{\"ts\":\"%s\",\"type\":\"access\",\"request_id\":\"%s\",\"method\":",
-                    ts, ctx->request_id);
+                    "{\"ts\":\"%s\",\"type\":\"access\",\"request_id\":\"%s\",\"method\":", ts,
+                    ctx->request_id);
         yz_log_json_string(&line, ctx->method);
         yz_buf_addf(&line,
                     ",\"route\":\"%s\",\"status\":%d,\"duration_us\":%lld,\"bytes\":%zu,"
@@ -578,14 +579,15 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
     }
     s->d = MHD_start_daemon(
         flags, (uint16_t)opt->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opt->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->max_connections,
+        on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)opt->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->timeout_s,
         /* Headers, URI and MHD's own bookkeeping must fit this per connection. */
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(opt->max_header_bytes + opt->max_uri_bytes + 8192),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(opt->max_header_bytes + opt->max_uri_bytes + 8192),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opt->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
     if (!s->d) {
         yz_buf_addf(err, "cannot listen on %s port %d", opt->address, opt->port);
