@@ -43,7 +43,7 @@ const char *const yz_known_effects[] = {
     "start_mediation", "load_case", "set_mediation_period", "issue_consent_judgment",
     "file_for_consent_judgment", "draw_assignment", "record_designation", "commit_draw_seed",
     "propose_track", "record_triage_decision", "start_trial_period", "record_conversion",
-    "check_relief_case",
+    "check_relief_case", "apply_fee_relief", "schedule_fee_payment",
     NULL,
 };
 
