@@ -57,6 +57,16 @@ static void fire(struct yzt_client *c, int64_t id, json_t *body, long status, st
     yzt_med_fire(c, id, body, status, r);
 }
 
+/* Does the matter response offer the event among its actions? */
+static bool offers(struct yzt_response *r, const char *event)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(yzt_json_at(r->json, "actions"), i, a) if (
+        strcmp(json_string_value(json_object_get(a, "event")), event) == 0) return true;
+    return false;
+}
+
 static int64_t delegated_and_accepted(int64_t id)
 {
     return yzt_med_delegate_accept(&clerk, &mediator, id);
@@ -192,6 +202,26 @@ static void settled_and_judicially_confirmed(void **state)
     yzt_response_free(&r);
     fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
     yzt_response_free(&r);
+    /* RULE: once-per-actor — a party who confirmed is not offered it again, and
+     * a second confirmation is refused, storing nothing; the other party still may. */
+    char matter_path[64], sql_events[160];
+    snprintf(matter_path, sizeof matter_path, "/api/v1/matters/%lld", (long long)id);
+    snprintf(sql_events, sizeof sql_events,
+             "SELECT count(*) FROM events WHERE stream = 'matter/%lld'", (long long)id);
+    yzt_request(&party, "GET", matter_path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_false(offers(&r, "confirm_agreement"));
+    assert_true(offers(&r, "reject_agreement"));
+    yzt_request(&other, "GET", matter_path, NULL, NULL, &r);
+    assert_true(offers(&r, "confirm_agreement"));
+    yzt_response_free(&r);
+    int64_t stored = yzt_db_count(&srv, sql_events);
+    fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 409, &r);
+    yzt_assert_problem(&r, 409, "already_done");
+    yzt_assert_field_error_code(&r, "event", "already_done");
+    assert_non_null(strstr(yzt_json_str(&r, "errors.0.message"), "当事人确认调解协议"));
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, sql_events), stored);
     fire(&other, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
     yzt_response_free(&r);
     fire(&mediator, id, json_pack("{s:s}", "event", "conclude"), 200, &r);
