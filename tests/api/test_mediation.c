@@ -394,6 +394,23 @@ static void entrusted_after_filing_ends_in_a_consent_judgment(void **state)
                                    (json_int_t)mediator_id), 200, &r);
         yzt_response_free(&r);
         fire(&mediator, id, json_pack("{s:s}", "event", "accept"), 200, &r);
+        yzt_response_free(&r);
+        if (k == 0) {
+            /* Its room: the mediator's joint word reaches the party, who answers in it. */
+            char room[80];
+            snprintf(room, sizeof room, "/api/v1/matters/%lld/messages", (long long)id);
+            yzt_post_new(&mediator, room, json_pack("{s:s}", "text", "请双方于周五前提交还款方案。"), &r);
+            yzt_assert_status(&r, 201);
+            yzt_post_new(&party, room, json_pack("{s:s}", "text", "同意分期归还。"), &r);
+            yzt_assert_status(&r, 201);
+            yzt_request(&party, "GET", room, NULL, NULL, &r);
+            yzt_assert_status(&r, 200);
+            assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 2);
+            yzt_response_free(&r);
+        }
+        char mpath[64];
+        snprintf(mpath, sizeof mpath, "/api/v1/matters/%lld", (long long)id);
+        yzt_request(&mediator, "GET", mpath, NULL, NULL, &r);
         char want[16];
         due_in(days[k], want);
         assert_string_equal(deadline_of(&r, "mediation"), want);

@@ -186,7 +186,12 @@ export default {
     judgeLoad: '{name}：在办案件 {n} 件', someOverdue: '{n} 件超期', myCases: '我承办的在办案件',
     deadlineNames: { forward: '核验转交期限', supplement: '补充材料期限' },
   },
-  staffCase: { page: '案件', title: '案件名称', state: '当前状态' },
+  staffCase: {
+    page: '案件', title: '案件名称', state: '当前状态',
+    entrust: '委托调解', entrustOpen: '委托调解组织或调解员调解',
+    entrustHint: '经各方当事人同意，可以委托特邀调解组织或调解员调解（委托调解期限：普通程序十五日，简易程序七日）。',
+    entrustTitle: '{case}委托调解',
+  },
   teams: {
     back: '返回审判团队', queue: '团队案件队列', openCases: '在办案件 {n} 件', workload: '成员工作量', member: '成员',
     role: '角色', inTeam: '本团队在办', inCourt: '全院在办', cases: '团队在办案件', inactive: '已停用',
@@ -291,6 +296,7 @@ export default {
   // ---- mediation (诉前调解): the party's application and room, the mediator's
   // intake, room and workload, the court's delegation. Kept in one block.
   mediation: {
+    issueJudgment: '出具民事调解书',
     nav: { party: '诉前调解', mediator: '调解工作台', staff: '调解委派', workload: '调解工作量' },
     title: '诉前调解', roomTitle: '调解室', applyTitle: '申请诉前调解', workloadTitle: '调解工作量',
     apply: '申请诉前调解', none: '暂无调解事项。', open: '进入调解室', number: '调解编号',
