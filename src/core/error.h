@@ -42,7 +42,8 @@
     X(STORAGE_FULL, 507, "insufficient_storage", "存储空间不足，数据未保存，请联系管理员")         \
     X(USAGE, 0, "usage", "用法错误")                                                               \
     X(CONFIG, 0, "config_invalid", "配置有误")                                                     \
-    X(VERIFY_FAILED, 0, "verification_failed", "校验未通过")
+    X(VERIFY_FAILED, 0, "verification_failed", "校验未通过")                                       \
+    X(ALREADY_DONE, 409, "already_done", "您已经执行过此操作，不能重复执行")
 
 enum yz_err {
 #define YZ_ERR_ENUM(name, status, code, msg) YZ_ERR_##name,

@@ -6,6 +6,7 @@
 #include "fees/relief.h"
 #include "filing/filing.h"
 #include "mediation/mediation.h"
+#include "payments/ledger.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "workflow/workflow.h"
@@ -98,6 +99,8 @@ static const struct {
 } effects[] = {
     {"notify_court", notify_court},
     {"check_relief_case", yz_fees_check_relief_case},
+    {"apply_fee_relief", yz_fees_apply_relief},
+    {"schedule_fee_payment", yz_payments_schedule_effect},
     {"notify_parties", notify_parties},
     {"record_channel", record_channel},
     {"assign_case_number", yz_filing_assign_case_number},

@@ -45,6 +45,14 @@ static struct yz_sql_def q_deadlines = YZ_SQL(
     "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
     " FROM deadlines WHERE matter_id = ? ORDER BY id");
 
+/* Has user fired event type on the matter's stream since the matter last
+ * entered state from another state (or was created in it)? */
+static struct yz_sql_def q_fired_in_state = YZ_SQL(
+    "SELECT EXISTS (SELECT 1 FROM events e WHERE e.stream = ?1 AND e.type = ?2"
+    " AND e.actor_id = ?3 AND e.stream_seq > coalesce((SELECT max(s.stream_seq) FROM events s"
+    " WHERE s.stream = ?1 AND json_extract(s.payload, '$.to') = ?4"
+    " AND coalesce(json_extract(s.payload, '$.from'), '') <> ?4), 0))");
+
 void yz_matter_stream(int64_t id, char *out, size_t size)
 {
     snprintf(out, size, "matter/%lld", (long long)id);
@@ -92,6 +100,32 @@ static enum yz_err stop_deadlines(struct yz_tx *tx, int64_t id, const struct yz_
             return e;
     }
     return YZ_OK;
+}
+
+/* RULE: once-per-actor — an event marked "once_per_actor" is neither offered
+ * nor accepted again from a user who fired it since the matter entered its
+ * current state. */
+static enum yz_err fired_already(struct yz_tx *tx, int64_t id, const struct yz_wf_event *ev,
+                                 const char *state, int64_t user_id, bool *out)
+{
+    *out = false;
+    if (!yz_wf_event_once_per_actor(ev) || !user_id)
+        return YZ_OK;
+    char stream[32], type[96];
+    yz_matter_stream(id, stream, sizeof stream);
+    snprintf(type, sizeof type, "%s.%s", yz_workflow_kind(yz_wf_event_workflow(ev)),
+             yz_wf_event_name(ev));
+    struct yz_stmt *st = yz_sql(tx, &q_fired_in_state);
+    yz_bind_text(st, 1, stream);
+    yz_bind_text(st, 2, type);
+    yz_bind_i64(st, 3, user_id);
+    yz_bind_text(st, 4, state);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK || !row)
+        return e ? e : YZ_ERR_INTERNAL;
+    *out = yz_col_i64(st, 0) == 1;
+    return yz_exec(st);
 }
 
 /* Events and projections share one transaction; a deadline and the event that started it too. */
@@ -348,6 +382,15 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
         e = YZ_ERR_INVALID_TRANSITION;
         goto out;
     }
+    bool again = false;
+    if (!internal && (e = fired_already(tx, id, ev, l.state, who->user_id, &again)) != YZ_OK)
+        goto out;
+    if (again) {
+        yz_field_errors_add(fe, "event", "already_done", "您已经“%s”，不能重复操作",
+                            yz_wf_event_title(ev));
+        e = YZ_ERR_ALREADY_DONE;
+        goto out;
+    }
     if (expected_version && expected_version != l.version) {
         e = YZ_ERR_CONFLICT;
         goto out;
@@ -399,16 +442,18 @@ static json_t *deadlines_json(struct yz_tx *tx, int64_t id)
     return arr;
 }
 
-static json_t *actions_json(const struct yz_workflow *wf, const char *state,
-                            const struct yz_principal *who, bool may_act)
+static json_t *actions_json(struct yz_tx *tx, int64_t id, const struct yz_workflow *wf,
+                            const char *state, const struct yz_principal *who, bool may_act)
 {
     json_t *arr = json_array();
     if (!may_act)
         return arr;
     for (size_t i = 0; wf && i < yz_workflow_event_count(wf); i++) {
         const struct yz_wf_event *ev = yz_workflow_event_at(wf, i);
+        bool again = false;
         if (yz_wf_event_creates(ev) || !yz_wf_event_allowed_from(ev, state) ||
-            !yz_wf_event_role_may(ev, yz_role_code(who->role)))
+            !yz_wf_event_role_may(ev, yz_role_code(who->role)) ||
+            fired_already(tx, id, ev, state, who->user_id, &again) != YZ_OK || again)
             continue;
         json_array_append_new(arr, json_pack("{s:s, s:s}", "event", yz_wf_event_name(ev), "title",
                                              yz_wf_event_title(ev)));
@@ -469,8 +514,8 @@ enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_
         json_object_set_new(o, "data", yz_document_redact(l.data));
         json_object_set_new(o, "deadlines", deadlines_json(tx, id));
         json_object_set_new(o, "actions",
-                            actions_json(yz_workflow_find(app->workflows, l.kind), l.state, who,
-                                         may_act));
+                            actions_json(tx, id, yz_workflow_find(app->workflows, l.kind),
+                                         l.state, who, may_act));
         if (l.participant)
             json_object_set_new(o, "my_capacity", json_string(l.capacity));
         json_t *fw = json_object_get(json_object_get(o, "data"), "forwarded_to");

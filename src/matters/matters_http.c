@@ -213,12 +213,13 @@ enum yz_err yz_matters_http_workflows(struct yz_req *req, struct yz_resp *resp)
                 json_array_append_new(fields, fo);
             }
             json_array_append_new(events,
-                                  json_pack("{s:s, s:s, s:s?, s:b, s:b, s:o, s:o}", "name",
+                                  json_pack("{s:s, s:s, s:s?, s:b, s:b, s:b, s:o, s:o}", "name",
                                             yz_wf_event_name(ev), "title", yz_wf_event_title(ev),
                                             "to", yz_wf_event_to(ev), "stays",
                                             yz_wf_event_stays(ev), "creates",
-                                            yz_wf_event_creates(ev), "roles", roles, "fields",
-                                            fields));
+                                            yz_wf_event_creates(ev), "once_per_actor",
+                                            yz_wf_event_once_per_actor(ev), "roles", roles,
+                                            "fields", fields));
         }
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:o}", "kind",
                                                yz_workflow_kind(wf), "title", yz_workflow_title(wf),

@@ -95,6 +95,9 @@ static enum yz_err invalid(struct yz_effect_ctx *c, const char *field, const cha
 /* RULE: mediation-consent — CPL art. 125: mediate first only unless a party refuses. */
 enum yz_err yz_mediation_require_consent(struct yz_effect_ctx *c)
 {
+    if (!json_is_true(json_object_get(c->fields, "consent")) && strcmp(c->kind, "mediation") != 0)
+        return invalid(c, "fields/consent", "consent_required",
+                       "委托调解须经各方当事人同意；当事人不同意调解的，应当依法审理");
     if (!json_is_true(json_object_get(c->fields, "consent")))
         return invalid(c, "fields/consent", "consent_required",
                        "诉前调解须经当事人同意；不同意调解的，请直接提交立案申请");

@@ -68,7 +68,8 @@ struct room {
     int64_t court_id;
 };
 
-/* The room is the mediation's: participants, and court staff of its court (read). */
+/* The room is the mediation's (pre-filing, or entrusted after filing):
+ * participants, and court staff of its court (read). */
 static enum yz_err load_room(struct yz_tx *tx, struct yz_req *req, int64_t id, enum yz_action act,
                              struct room *r)
 {
@@ -86,7 +87,8 @@ static enum yz_err load_room(struct yz_tx *tx, struct yz_req *req, int64_t id, e
     }
     /* The policy decides before the kind is looked at, so that probing another
      * user's matter of any kind through a room route is refused and recorded. */
-    bool mediation = strcmp(yz_col_text(st, 0), "mediation") == 0;
+    bool mediation = strcmp(yz_col_text(st, 0), "mediation") == 0 ||
+                     strcmp(yz_col_text(st, 0), "entrusted_mediation") == 0;
     const char *state = yz_col_text(st, 1);
     r->open = strcmp(state, "mediating") == 0 || strcmp(state, "agreement_pending") == 0;
     r->court_id = yz_col_i64(st, 2);

@@ -1,4 +1,5 @@
 #include "payments/payments.h"
+#include "payments/ledger.h"
 #include "app/app.h"
 #include "matters/matters.h"
 #include "core/clock.h"
@@ -26,11 +27,6 @@ static struct yz_sql_def q_case = YZ_SQL(
     "SELECT m.court_id, m.state, c.fee_fen, c.case_number,"
     " (SELECT capacity FROM matter_participants p WHERE p.matter_id = m.id AND p.user_id = ?)"
     " FROM matters m LEFT JOIN cases c ON c.matter_id = m.id WHERE m.id = ?");
-static struct yz_sql_def q_totals = YZ_SQL(
-    "SELECT coalesce(sum(CASE WHEN kind = 'payment' AND status = 'paid' THEN amount_fen END), 0),"
-    " coalesce(sum(CASE WHEN kind = 'refund' THEN amount_fen END), 0),"
-    " coalesce(sum(CASE WHEN kind = 'payment' AND status = 'pending' THEN amount_fen END), 0)"
-    " FROM payments WHERE matter_id = ?");
 static struct yz_sql_def q_insert = YZ_SQL(
     "INSERT INTO payments(matter_id, kind, method, amount_fen, status, order_no, created_by,"
     " created_at, paid_at, receipt_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
@@ -72,21 +68,6 @@ static enum yz_err load_case(struct yz_tx *tx, const struct yz_principal *who, i
     ci->fee_fen = yz_col_i64(st, 2);
     yz_strlcpy(ci->case_number, yz_col_text(st, 3), sizeof ci->case_number);
     ci->participant = !yz_col_null(st, 4);
-    return yz_exec(st);
-}
-
-static enum yz_err totals(struct yz_tx *tx, int64_t matter_id, int64_t *paid, int64_t *refunded,
-                          int64_t *pending)
-{
-    struct yz_stmt *st = yz_sql(tx, &q_totals);
-    yz_bind_i64(st, 1, matter_id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
-    if (e != YZ_OK || !row)
-        return e ? e : YZ_ERR_INTERNAL;
-    *paid = yz_col_i64(st, 0);
-    *refunded = yz_col_i64(st, 1);
-    *pending = yz_col_i64(st, 2);
     return yz_exec(st);
 }
 
@@ -138,10 +119,11 @@ enum yz_err yz_payment_create(struct yz_tx *tx, struct yz_app *app, const struct
         yz_field_errors_add(fe, "matter", "no_fee", "该事项尚未立案或诉讼费用尚未确定");
         return YZ_ERR_VALIDATION;
     }
-    int64_t paid, refunded, pending;
-    if ((e = totals(tx, matter_id, &paid, &refunded, &pending)) != YZ_OK)
+    /* What is due after any relief granted (a deferral does not stop paying early). */
+    struct yz_fee_ledger l;
+    if ((e = yz_fee_ledger_load(tx, matter_id, &l)) != YZ_OK)
         return e;
-    int64_t due = ci.fee_fen - paid - pending;
+    int64_t due = l.due_fen - l.pending_fen;
     if (due <= 0)
         return YZ_ERR_CONFLICT;
     char order[40];
@@ -231,6 +213,8 @@ enum yz_err yz_payment_confirm(struct yz_tx *tx, struct yz_app *app, const struc
                json_pack("{s:I, s:s, s:I, s:s}", "payment_id", (json_int_t)payment_id, "method",
                          "window", "amount_fen", (json_int_t)p.amount_fen, "receipt_no", receipt_no));
     if (e == YZ_OK)
+        e = yz_fee_ledger_sync_deadline(tx, app, p.matter_id);
+    if (e == YZ_OK)
         *out = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)payment_id, "status", "paid",
                          "amount_fen", (json_int_t)p.amount_fen);
     return e;
@@ -305,6 +289,8 @@ enum yz_err yz_payment_callback(struct yz_tx *tx, struct yz_app *app,
                          "online", "amount_fen", (json_int_t)p.amount_fen, "gateway_ref",
                          cb->gateway_ref));
     if (e == YZ_OK)
+        e = yz_fee_ledger_sync_deadline(tx, app, p.matter_id);
+    if (e == YZ_OK)
         *out = json_pack("{s:s, s:b}", "status", "paid", "duplicate", 0);
     return e;
 }
@@ -324,9 +310,10 @@ enum yz_err yz_payment_refund(struct yz_tx *tx, struct yz_app *app, const struct
         return e;
     if (!court_cashier(who, ci.court_id) && !(who->role == YZ_ROLE_JUDGE && who->court_id == ci.court_id))
         return YZ_ERR_FORBIDDEN;
-    int64_t paid, refunded, pending;
-    if ((e = totals(tx, matter_id, &paid, &refunded, &pending)) != YZ_OK)
+    struct yz_fee_ledger l;
+    if ((e = yz_fee_ledger_load(tx, matter_id, &l)) != YZ_OK)
         return e;
+    int64_t paid = l.paid_fen, refunded = l.refunded_fen;
     if (amount_fen > paid - refunded) {
         yz_field_errors_add(fe, "amount_fen", "too_large", "退费金额不能超过已缴未退金额（%lld.%02lld 元）",
                             (long long)((paid - refunded) / 100), (long long)((paid - refunded) % 100));
@@ -370,8 +357,11 @@ enum yz_err yz_payment_list(struct yz_tx *tx, struct yz_app *app, const struct y
     struct yz_matter_ref ref = {matter_id, ci.court_id, ci.participant};
     if ((e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route)) != YZ_OK)
         return e;
-    int64_t paid, refunded, pending;
-    if ((e = totals(tx, matter_id, &paid, &refunded, &pending)) != YZ_OK)
+    struct yz_fee_ledger l;
+    if ((e = yz_fee_ledger_load(tx, matter_id, &l)) != YZ_OK)
+        return e;
+    json_t *reliefs = NULL;
+    if ((e = yz_fee_ledger_reliefs(tx, matter_id, &reliefs)) != YZ_OK)
         return e;
     json_t *items = json_array();
     struct yz_stmt *st = yz_sql(tx, &q_entries);
@@ -391,12 +381,19 @@ enum yz_err yz_payment_list(struct yz_tx *tx, struct yz_app *app, const struct y
     }
     if (e != YZ_OK) {
         json_decref(items);
+        json_decref(reliefs);
         return e;
     }
-    int64_t fee = ci.has_fee ? ci.fee_fen : 0;
-    int64_t due = fee - paid;
-    *out = json_pack("{s:I, s:I, s:I, s:I, s:o}", "fee_fen", (json_int_t)fee, "paid_fen",
-                     (json_int_t)paid, "refunded_fen", (json_int_t)refunded, "due_fen",
-                     (json_int_t)(due > 0 ? due : 0), "items", items);
+    *out = json_pack("{s:I, s:b, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "fee_fen",
+                     (json_int_t)l.fee_fen, "fee_assessed", l.has_fee, "relief_fen",
+                     (json_int_t)l.relief_fen, "waived", l.waived, "payable_fen",
+                     (json_int_t)l.payable_fen, "paid_fen", (json_int_t)l.paid_fen,
+                     "refunded_fen", (json_int_t)l.refunded_fen, "refundable_fen",
+                     (json_int_t)l.refundable_fen, "pending_fen", (json_int_t)l.pending_fen,
+                     "due_fen", (json_int_t)l.due_fen, "reliefs", reliefs, "items", items);
+    if (l.deferred_until[0] && l.due_fen > 0)
+        json_object_set_new(*out, "deferred_until", json_string(l.deferred_until));
+    if (l.pay_by[0])
+        json_object_set_new(*out, "pay_by", json_string(l.pay_by));
     return YZ_OK;
 }

@@ -544,6 +544,33 @@ static const struct yz_migration migrations[] = {
      "INSERT INTO rollup_monthly(court_id, month, kind, event, from_state, state, channel, days, n)"
      " SELECT court_id, substr(day, 1, 7), kind, event, from_state, state, channel, days, sum(n)"
      " FROM rollup_daily GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"},
+    {15, "fee_reliefs",
+     /* Fee relief applications (诉讼费用缓交、减交、免交) as they stand, one row
+      * each, by the case they are for (src/payments/ledger.h): what was asked,
+      * the application's state and what the court granted. Kept by the effect
+      * apply_fee_relief from the event fee.relief it records on the case's
+      * history; filled here from the latest such event of each application,
+      * so the table can always be rebuilt from the history. */
+     "CREATE TABLE fee_reliefs ("
+     " relief_matter_id INTEGER PRIMARY KEY REFERENCES matters(id),"
+     " case_matter_id INTEGER NOT NULL REFERENCES matters(id),"
+     " relief TEXT NOT NULL CHECK (relief IN ('defer','reduce','waive')),"
+     " state TEXT NOT NULL,"
+     " applied TEXT CHECK (applied IN ('defer','reduce','waive')),"
+     " amount_fen INTEGER CHECK (amount_fen >= 0),"
+     " deferred_until TEXT,"
+     " updated_at INTEGER NOT NULL,"
+     " CHECK ((applied = 'reduce') = (amount_fen IS NOT NULL)),"
+     " CHECK ((applied = 'defer') = (deferred_until IS NOT NULL)));"
+     "CREATE INDEX fee_reliefs_case ON fee_reliefs(case_matter_id, relief_matter_id);"
+     "INSERT INTO fee_reliefs(relief_matter_id, case_matter_id, relief, state, applied,"
+     " amount_fen, deferred_until, updated_at)"
+     " SELECT json_extract(e.payload, '$.relief_matter_id'), CAST(substr(e.stream, 8) AS INTEGER),"
+     " json_extract(e.payload, '$.relief'), json_extract(e.payload, '$.state'),"
+     " json_extract(e.payload, '$.applied'), json_extract(e.payload, '$.amount_fen'),"
+     " json_extract(e.payload, '$.deferred_until'), e.at"
+     " FROM events e WHERE e.id IN (SELECT max(id) FROM events WHERE type = 'fee.relief'"
+     " AND stream LIKE 'matter/%' GROUP BY json_extract(payload, '$.relief_matter_id'));"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -43,7 +43,7 @@ const char *const yz_known_effects[] = {
     "start_mediation", "load_case", "set_mediation_period", "issue_consent_judgment",
     "file_for_consent_judgment", "draw_assignment", "record_designation", "commit_draw_seed",
     "propose_track", "record_triage_decision", "start_trial_period", "record_conversion",
-    "check_relief_case",
+    "check_relief_case", "apply_fee_relief", "schedule_fee_payment",
     NULL,
 };
 
@@ -79,6 +79,7 @@ struct yz_wf_event {
     const char *title;
     bool creates;
     bool stays; /* "stays": true — records something in whatever state it fires in */
+    bool once_per_actor; /* "once_per_actor": true — each user fires it once per stay in a state */
     int to;     /* state index, -1 when unresolved or when the event stays */
     size_t nfrom;
     int *from; /* state indices; unresolved ones are left out */
@@ -651,7 +652,8 @@ static void parse_event(struct loader *l, struct yz_workflow *wf, size_t index, 
 {
     static const char *const keys[] = {"name",     "title",          "creates", "from",
                                        "to",       "roles",          "fields",  "effects",
-                                       "deadline", "stops_deadline", "stays",   NULL};
+                                       "deadline", "stops_deadline", "stays",   "once_per_actor",
+                                       NULL};
     struct yz_wf_event *ev = &wf->events[index];
     ev->wf = wf;
     ev->to = -1;
@@ -714,6 +716,9 @@ static void parse_event(struct loader *l, struct yz_workflow *wf, size_t index, 
     /* to, or "stays": an event that records something and leaves the matter
      * in the state it fired in (one event for several states). */
     ev->stays = get_bool(l, ctx, o, "stays");
+    ev->once_per_actor = get_bool(l, ctx, o, "once_per_actor");
+    if (ev->once_per_actor && ev->creates)
+        problem(l, ctx, "a creates event cannot be 'once_per_actor' (it fires once anyway)");
     if (ev->stays && ev->creates)
         problem(l, ctx, "a creates event cannot stay (there is no state yet)");
     if (ev->stays && json_object_get(o, "to"))
@@ -1230,6 +1235,11 @@ const char *yz_wf_event_to(const struct yz_wf_event *ev)
 bool yz_wf_event_stays(const struct yz_wf_event *ev)
 {
     return ev->stays;
+}
+
+bool yz_wf_event_once_per_actor(const struct yz_wf_event *ev)
+{
+    return ev->once_per_actor;
 }
 
 bool yz_wf_event_allowed_from(const struct yz_wf_event *ev, const char *state)

@@ -165,6 +165,11 @@ bool yz_wf_event_creates(const struct yz_wf_event *ev);
 /* The state the matter is in after the event; NULL when the event stays in the state it fires in. */
 const char *yz_wf_event_to(const struct yz_wf_event *ev);
 bool yz_wf_event_stays(const struct yz_wf_event *ev);
+/* May each user fire the event only once while the matter stays in the state
+ * it fires in? Entering that state anew (from another state) allows it again:
+ * e.g. a party confirms a proposed agreement once; after a rejection and a new
+ * proposal, once more. */
+bool yz_wf_event_once_per_actor(const struct yz_wf_event *ev);
 
 /* May the event fire when the matter is in `state`? state NULL means "no matter
  * yet": only the creates event may fire then, and it may fire from nowhere else. */

@@ -433,7 +433,19 @@ static void fee_relief_is_applied_for_and_decided(void **state)
 
     fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "deny", "fields", "reasons", "短"), 400, &r);
     yzt_response_free(&r);
-    fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "grant", "fields", "note", "准予缓交至判决后"), 200, &r);
+    /* A deferral is granted until a date, which must come after today. */
+    fire(&clerk, id, json_pack("{s:s, s:{s:s}}", "event", "grant", "fields", "note", "准予缓交"), 400, &r);
+    yzt_assert_field_error_code(&r, "fields/deferred_until", "required");
+    yzt_response_free(&r);
+    char today[16], until[16];
+    yzt_date_in_days(0, today);
+    yzt_date_in_days(60, until);
+    fire(&clerk, id, json_pack("{s:s, s:{s:s, s:s}}", "event", "grant", "fields", "note", "准予缓交",
+                               "deferred_until", today), 400, &r);
+    yzt_assert_field_error_code(&r, "fields/deferred_until", "too_early");
+    yzt_response_free(&r);
+    fire(&clerk, id, json_pack("{s:s, s:{s:s, s:s}}", "event", "grant", "fields", "note", "准予缓交两个月",
+                               "deferred_until", until), 200, &r);
     assert_string_equal(yzt_json_str(&r, "state"), "granted");
     yzt_response_free(&r);
 }

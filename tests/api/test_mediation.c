@@ -57,6 +57,16 @@ static void fire(struct yzt_client *c, int64_t id, json_t *body, long status, st
     yzt_med_fire(c, id, body, status, r);
 }
 
+/* Does the matter response offer the event among its actions? */
+static bool offers(struct yzt_response *r, const char *event)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(yzt_json_at(r->json, "actions"), i, a) if (
+        strcmp(json_string_value(json_object_get(a, "event")), event) == 0) return true;
+    return false;
+}
+
 static int64_t delegated_and_accepted(int64_t id)
 {
     return yzt_med_delegate_accept(&clerk, &mediator, id);
@@ -192,6 +202,26 @@ static void settled_and_judicially_confirmed(void **state)
     yzt_response_free(&r);
     fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
     yzt_response_free(&r);
+    /* RULE: once-per-actor — a party who confirmed is not offered it again, and
+     * a second confirmation is refused, storing nothing; the other party still may. */
+    char matter_path[64], sql_events[160];
+    snprintf(matter_path, sizeof matter_path, "/api/v1/matters/%lld", (long long)id);
+    snprintf(sql_events, sizeof sql_events,
+             "SELECT count(*) FROM events WHERE stream = 'matter/%lld'", (long long)id);
+    yzt_request(&party, "GET", matter_path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_false(offers(&r, "confirm_agreement"));
+    assert_true(offers(&r, "reject_agreement"));
+    yzt_request(&other, "GET", matter_path, NULL, NULL, &r);
+    assert_true(offers(&r, "confirm_agreement"));
+    yzt_response_free(&r);
+    int64_t stored = yzt_db_count(&srv, sql_events);
+    fire(&party, id, json_pack("{s:s}", "event", "confirm_agreement"), 409, &r);
+    yzt_assert_problem(&r, 409, "already_done");
+    yzt_assert_field_error_code(&r, "event", "already_done");
+    assert_non_null(strstr(yzt_json_str(&r, "errors.0.message"), "当事人确认调解协议"));
+    yzt_response_free(&r);
+    assert_int_equal(yzt_db_count(&srv, sql_events), stored);
     fire(&other, id, json_pack("{s:s}", "event", "confirm_agreement"), 200, &r);
     yzt_response_free(&r);
     fire(&mediator, id, json_pack("{s:s}", "event", "conclude"), 200, &r);
@@ -364,6 +394,23 @@ static void entrusted_after_filing_ends_in_a_consent_judgment(void **state)
                                    (json_int_t)mediator_id), 200, &r);
         yzt_response_free(&r);
         fire(&mediator, id, json_pack("{s:s}", "event", "accept"), 200, &r);
+        yzt_response_free(&r);
+        if (k == 0) {
+            /* Its room: the mediator's joint word reaches the party, who answers in it. */
+            char room[80];
+            snprintf(room, sizeof room, "/api/v1/matters/%lld/messages", (long long)id);
+            yzt_post_new(&mediator, room, json_pack("{s:s}", "text", "请双方于周五前提交还款方案。"), &r);
+            yzt_assert_status(&r, 201);
+            yzt_post_new(&party, room, json_pack("{s:s}", "text", "同意分期归还。"), &r);
+            yzt_assert_status(&r, 201);
+            yzt_request(&party, "GET", room, NULL, NULL, &r);
+            yzt_assert_status(&r, 200);
+            assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 2);
+            yzt_response_free(&r);
+        }
+        char mpath[64];
+        snprintf(mpath, sizeof mpath, "/api/v1/matters/%lld", (long long)id);
+        yzt_request(&mediator, "GET", mpath, NULL, NULL, &r);
         char want[16];
         due_in(days[k], want);
         assert_string_equal(deadline_of(&r, "mediation"), want);

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/num.h"
 
@@ -1234,6 +1235,12 @@ void yzt_idem_key(char out[40])
     global_init();
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(out, 40, rnd, sizeof rnd);
+}
+
+void yzt_date_in_days(int days, char out[16])
+{
+    int64_t ms = (int64_t)time(NULL) * 1000 + (int64_t)days * 86400000;
+    yz_date_format(yz_date_of_shanghai(ms), out, 16);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */

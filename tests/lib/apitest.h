@@ -251,6 +251,8 @@ int yzt_login_at(const char *file, int line, struct yzt_client *c, const char *l
 
 /* A fresh random Idempotency-Key: 32 lower-case hex digits. */
 void yzt_idem_key(char out[40]);
+/* The date (YYYY-MM-DD, Asia/Shanghai, wall clock) days from now. */
+void yzt_date_in_days(int days, char out[16]);
 
 /* ---- JSON getters and assertions ----------------------------------------- */
 

@@ -3,9 +3,12 @@
 // through the API; the party applies from the registered case's page
 // (refused without a reason, the message by the field, the choices kept),
 // the court admin (one of the roles the workflow lets decide; the filing
-// clerk's one-time code is spent on the registration) finds it in the queue and grants part of it (refused
-// without the note the workflow requires, then accepted), and the party sees
-// the decision, the amount granted and the fee owed. Phone width too.
+// clerk's one-time code is spent on the registration) finds it in the queue,
+// filtered by the case number, and grants part of it in yuan (refused without
+// the note the workflow requires, then below the 30% minimum of 办法 art. 46,
+// then accepted: 100.10 yuan, converted to fen exactly), and the party sees
+// the decision and the fee now owed: 300.00 − 100.10 = 199.90 yuan. Phone
+// width too.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
@@ -14,6 +17,7 @@ import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
 let srv
 let caseId
+let caseNumber
 let reliefId
 let party
 let clerk
@@ -41,7 +45,9 @@ before(async () => {
   })
   const r = await c('POST', `/matters/${m.id}/events`, { event: 'register' })
   assert.equal(r.state, 'registered')
+  assert.equal(r.data.fee.fee_fen, 30000) // 20,000 yuan claimed: 300 yuan
   caseId = m.id
+  caseNumber = r.data.case.case_number
 })
 after(async () => {
   await party?.close()
@@ -96,23 +102,41 @@ test('the court admin decides from the queue: part granted, the required note na
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL('**/clerk/queue')
   await page.getByRole('link', { name: '缓减免审查' }).click()
+  await page.locator(`[data-test=relief-${reliefId}]`).waitFor()
+  // Filtered by the case: its number keeps the application, another hides it.
+  const filter = page.locator('#relief-case-filter')
+  await filter.fill('（2099）渝0103民初1号')
+  await page.locator('[data-test=relief-no-match]').waitFor()
+  await filter.fill(caseNumber)
+  await page.locator(`[data-test=relief-case-${reliefId}]`, { hasText: caseNumber }).waitFor()
+  await check(clerk, 'fr04a-queue-filtered')
   await page.locator(`[data-test=relief-${reliefId}]`).click()
   await page.waitForURL(`**/fee-relief/${reliefId}`)
   await page.locator('[data-test=relief-state]', { hasText: '待审查' }).waitFor()
   await check(clerk, 'fr04-clerk-relief')
   const part = page.locator('[data-test=decide-grant_part]')
   await part.locator('summary').click()
-  await part.getByLabel('准许减免金额（分）').fill('10000')
+  const amount = part.getByLabel('准许减交金额（元）')
+  await amount.fill('50')
   await part.locator('[data-test=ev-grant_part-submit]').click()
   const note = part.locator('.el-form-item.is-error', { has: page.getByLabel('审查意见') })
   await note.locator('.el-form-item__error').waitFor()
   assert.match(await note.locator('.el-form-item__error').innerText(), /审查意见/)
-  assert.equal(await part.getByLabel('准许减免金额（分）').inputValue(), '10000')
+  assert.equal(await amount.inputValue(), '50')
   await check(clerk, 'fr05-decision-error')
-  await part.getByLabel('审查意见').fill('申请人领取最低生活保障金属实，准予减交一百元。')
+  await part.getByLabel('审查意见').fill('申请人领取最低生活保障金属实，准予减交一百元一角。')
+  await part.locator('[data-test=ev-grant_part-submit]').click()
+  // 50 yuan is under 30% of 300: the API names the amount, in Chinese.
+  const amountItem = part.locator('.el-form-item.is-error', { has: page.getByLabel('准许减交金额（元）') })
+  await amountItem.locator('.el-form-item__error', { hasText: '百分之三十' }).waitFor()
+  assert.match(await amountItem.locator('.el-form-item__error').innerText(), /至少应当减交 90\.00 元/)
+  await amount.fill('100.1.0')
+  await part.locator('[data-test=ev-grant_part-submit]').click()
+  await amountItem.locator('.el-form-item__error', { hasText: '以元为单位' }).waitFor()
+  await amount.fill('100.10')
   await part.locator('[data-test=ev-grant_part-submit]').click()
   await page.locator('[data-test=relief-done]', { hasText: '部分准许' }).waitFor()
-  assert.equal(await page.locator('[data-test=relief-approved]').innerText(), '100.00 元')
+  assert.equal(await page.locator('[data-test=relief-approved]').innerText(), '100.10 元')
   await check(clerk, 'fr06-decided')
 })
 
@@ -121,10 +145,13 @@ test('the party sees the decision, the amount granted and the fee owed', async (
   await page.goto(`${srv.base}/matters/${caseId}`)
   const item = page.locator(`[data-test=relief-${reliefId}]`)
   await item.locator('[data-test=relief-state]', { hasText: '部分准许' }).waitFor()
-  assert.equal(await item.locator('[data-test=relief-approved]').innerText(), '100.00 元')
-  await item.getByText('准予减交一百元').waitFor()
-  const ledger = await page.evaluate(async (id) => (await fetch(`/api/v1/matters/${id}/payments`)).json(), caseId)
-  assert.match(await page.locator('[data-test=due]').innerText(), new RegExp(`^${(ledger.due_fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })} 元`))
+  assert.equal(await item.locator('[data-test=relief-approved]').innerText(), '100.10 元')
+  await item.getByText('准予减交一百元一角').waitFor()
+  // The fee owed after the grant: 300.00 − 100.10 yuan, and the relief by its application.
+  assert.equal(await page.locator('[data-test=fee]').innerText(), '300.00 元')
+  assert.match(await page.locator('[data-test=due]').innerText(), /^199\.90 元/)
+  assert.match(await page.locator('[data-test=ledger-relief]').innerText(), new RegExp(`准予减交 100\\.10 元\\s*（缓减免申请 ${reliefId}）`))
+  await page.locator('[data-test=ledger-pay-by]').waitFor()
   await check(party, 'fr07-party-result')
 })
 

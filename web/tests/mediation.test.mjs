@@ -226,6 +226,15 @@ test('the party reads the room, writes to the mediator privately and confirms th
   await page.locator('[data-test=ag-confirm]').click()
   await page.locator('[data-test=ag-confirmation]', { hasText: '张三 已于' }).waitFor()
   await page.getByText('您已确认本协议。').waitFor()
+  // Confirmed once: after a reload the API no longer offers 确认调解协议 to this
+  // party, so the room shows no confirm button (the other party's is theirs).
+  await page.reload()
+  await page.locator('[data-test=ag-confirmation]', { hasText: '张三 已于' }).waitFor()
+  await page.getByText('您已确认本协议。').waitFor()
+  assert.equal(await page.locator('[data-test=ag-confirm]').count(), 0)
+  const offered = await page.evaluate(async (p) => (await (await fetch(`/api/v1${p.replace('/mediation/', '/matters/')}`)).json()).actions.map((a) => a.event), roomPath)
+  assert.ok(!offered.includes('confirm_agreement'), `offered again: ${offered}`)
+  assert.ok(offered.includes('reject_agreement'))
   await check(party, 'm63-party-confirmed')
 })
 

@@ -222,6 +222,8 @@ static const struct bad_case {
     {"creates_with_from.json", "event 'start': a creates event must not have 'from'", 1, NULL},
     {"creates_stays.json", "event 'start': a creates event cannot stay", 1, NULL},
     {"stays_with_to.json", "event 'note': 'stays' and 'to' exclude each other", 1, NULL},
+    {"creates_once_per_actor.json", "event 'start': a creates event cannot be 'once_per_actor'", 1,
+     NULL},
     {"missing_from.json", "event 'finish': missing 'from'", 1, NULL},
     {"two_creates.json", "event 'start' and event 'start_again' both create a matter", 1, NULL},
     {"no_creates.json", "no creates event", 1, NULL},
@@ -519,6 +521,12 @@ static void transitions(void **state)
     const struct yz_wf_event *draw = yz_workflow_event(filing, "assign_by_draw");
     assert_non_null(draw);
     assert_true(yz_wf_event_stays(draw));
+    assert_false(yz_wf_event_once_per_actor(draw));
+    /* A party confirms a proposed mediation agreement once. */
+    const struct yz_wf_event *confirm =
+        yz_workflow_event(yz_workflow_find(shipped, "mediation"), "confirm_agreement");
+    assert_non_null(confirm);
+    assert_true(yz_wf_event_once_per_actor(confirm));
     assert_null(yz_wf_event_to(draw));
     assert_true(yz_wf_event_allowed_from(draw, "simplified"));
     assert_true(yz_wf_event_allowed_from(draw, "ordinary"));

@@ -8,6 +8,7 @@ export default {
     footer: '重庆法院一站式多元解纷和诉讼服务平台',
   },
   common: { search: '搜索', back: '返回' },
+  form: { yuanLabel: '{title}（元）', yuanInvalid: '{title}请填写以元为单位的金额，最多两位小数，如 1500.50' },
   nav: {
     label: '主导航', home: '首页', fees: '诉讼费计算', roster: '调解员名册', progress: '案件进度查询',
     login: '登录', register: '注册', logout: '退出', matters: '我的事项', file: '网上立案',
@@ -92,7 +93,7 @@ export default {
   },
   deadlines: {
     decision: '立案审查期限', correction: '补正期限', choice: '调解选择期限',
-    trial: '审理期限', pretrial_mediation: '先行调解期限',
+    trial: '审理期限', pretrial_mediation: '先行调解期限', fee_payment: '预交诉讼费用期限',
   },
   notices: { dispute_resolution: '多元解纷告知书', litigation_risk: '诉讼风险告知书' },
   payStatus: { pending: '待支付', paid: '已支付', refunded: '已退费' },
@@ -107,7 +108,7 @@ export default {
   },
   // Records outside the workflows, by type ("fee.paid" is events.fee.paid).
   events: {
-    fee: { payment_ordered: '生成缴费单', paid: '诉讼费已缴纳', refunded: '退费' },
+    fee: { payment_ordered: '生成缴费单', paid: '诉讼费已缴纳', refunded: '退费', relief: '诉讼费用缓减免' },
     attachment: { downloaded: '下载材料', uploaded: '上传材料' },
     mediation: { message: '调解室消息', session_scheduled: '安排调解' },
   },
@@ -123,6 +124,8 @@ export default {
     extend_deadline: '延长期限', render_agreement: '生成调解协议书', record_confirmation: '记录当事人确认',
     clear_confirmations: '撤销已有确认', check_confirmations: '核对各方确认', apply_judicial_confirmation: '提交司法确认申请',
     convert_to_filing: '转入立案', file_for_consent_judgment: '申请立案出具调解书',
+    // fees
+    apply_fee_relief: '缓减免决定生效', schedule_fee_payment: '计算交费期限', check_relief_case: '核对所涉案件',
   },
   notifications: {
     none: '暂无消息。', unread: '未读',
@@ -183,7 +186,12 @@ export default {
     judgeLoad: '{name}：在办案件 {n} 件', someOverdue: '{n} 件超期', myCases: '我承办的在办案件',
     deadlineNames: { forward: '核验转交期限', supplement: '补充材料期限' },
   },
-  staffCase: { page: '案件', title: '案件名称', state: '当前状态' },
+  staffCase: {
+    page: '案件', title: '案件名称', state: '当前状态',
+    entrust: '委托调解', entrustOpen: '委托调解组织或调解员调解',
+    entrustHint: '经各方当事人同意，可以委托特邀调解组织或调解员调解（委托调解期限：普通程序十五日，简易程序七日）。',
+    entrustTitle: '{case}委托调解',
+  },
   teams: {
     back: '返回审判团队', queue: '团队案件队列', openCases: '在办案件 {n} 件', workload: '成员工作量', member: '成员',
     role: '角色', inTeam: '本团队在办', inCourt: '全院在办', cases: '团队在办案件', inactive: '已停用',
@@ -288,6 +296,7 @@ export default {
   // ---- mediation (诉前调解): the party's application and room, the mediator's
   // intake, room and workload, the court's delegation. Kept in one block.
   mediation: {
+    issueJudgment: '出具民事调解书',
     nav: { party: '诉前调解', mediator: '调解工作台', staff: '调解委派', workload: '调解工作量' },
     title: '诉前调解', roomTitle: '调解室', applyTitle: '申请诉前调解', workloadTitle: '调解工作量',
     apply: '申请诉前调解', none: '暂无调解事项。', open: '进入调解室', number: '调解编号',
@@ -363,13 +372,23 @@ export default {
   },
   // Fee relief (诉讼费用缓交、减交、免交).
   relief: {
-    title: '诉讼费用缓交、减交、免交', nav: '缓减免审查', queueTitle: '诉讼费用缓减免申请（待审查）', queueEmpty: '暂无待审查的申请。',
+    title: '诉讼费用缓交、减交、免交', nav: '缓减免审查', queueTitle: '诉讼费用缓减免申请', queueEmpty: '暂无待审查的申请。',
     hint: '确有困难的，可以申请缓交、减交或者免交诉讼费用（《诉讼费用交纳办法》第四十四条至第四十八条），由法院审查决定。',
     apply: '申请缓交、减交或免交', submit: '提交申请', kind: '申请事项', ground: '申请理由类别', choose: '请选择',
     amount: '申请减免金额（元，可不填）', reason: '申请理由', matterTitle: '{case}诉讼费用缓减免申请',
-    state: '审查状态', notStated: '未填写', approved: '准许减免金额', note: '审查意见', reasons: '不予准许的理由',
+    state: '审查状态', notStated: '未填写', approved: '准许减交金额', note: '审查意见', reasons: '不予准许的理由',
     application: '申请内容', toCase: '查看所涉案件', decide: '审查决定', other: '其他操作',
     done: '已处理，当前状态：{state}', submitted: '提交于',
+    filterCase: '按案件筛选（案号或事项编号）', filterAll: '全部申请', filterPending: '待审查', forCase: '所涉案件',
+    caseLink: '事项 {id}', noMatch: '没有符合筛选条件的申请。', applied: '准许事项', deferredUntil: '缓交至',
+    kinds: { defer: '缓交', reduce: '减交', waive: '免交' },
+  },
+  // The fee account of a registered case (GET /matters/{id}/payments).
+  ledger: {
+    title: '诉讼费用', fee: '应交案件受理费', relief: '减免', waived: '准予免交', reduced: '准予减交',
+    deferred: '准予缓交至 {date}', due: '尚需交纳', payBy: '交费期限', refundable: '可申请退还',
+    refundableHint: '已交费用因减免多出的部分，由法院办理退费', paid: '已交', refunded: '已退',
+    pendingRelief: '缓减免申请审查中，交费期限暂停计算', reliefLink: '缓减免申请 {id}',
   },
   notFound: { title: '页面不存在', text: '您访问的页面不存在或已移动。' },
 }
