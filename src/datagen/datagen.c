@@ -9,6 +9,7 @@
 #include "matters/matters.h"
 #include "audit/events.h"
 #include "caseno/caseno.h"
+#include "catalog/catalog.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/fielderr.h"
@@ -47,7 +48,7 @@ static struct yz_sql_def q_deadline = YZ_SQL(
 static struct yz_sql_def q_case = YZ_SQL(
     "INSERT INTO cases(matter_id, case_number, court_id, year, type_code, seq, cause_revision,"
     " cause_code, query_code_hash, fee_fen, registered_at)"
-    " VALUES (?, ?, ?, ?, '民初', ?, 2025, ?, ?, ?, ?)");
+    " VALUES (?, ?, ?, ?, '民初', ?, ?, ?, ?, ?, ?)");
 static struct yz_sql_def q_seq = YZ_SQL(
     "INSERT INTO case_sequences(court_id, year, type_code, last) VALUES (?, ?, '民初', ?)"
     " ON CONFLICT(court_id, year, type_code) DO UPDATE SET last = max(last, excluded.last)");
@@ -347,6 +348,32 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
     return YZ_OK;
 }
 
+/*
+ * RULE: cause-revision-2026 — a filing begun before 2026-01-01 names its cause
+ * in the 2020 catalogue. The model draws 2025 causes; this takes the first
+ * 2020 cause the map says the drawn one came from, and draws again (up to 16
+ * times) when it is new in 2025. False when no draw fits (the caller keeps 2025).
+ */
+static bool cause_of_2020(struct gen *g, const char *court_name,
+                          struct yz_datagen_case_input *in)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        const struct yz_cause *c25 =
+            yz_catalog_cause(g->app->catalog, in->cause_code, YZ_CAUSE_REV_2025);
+        const struct yz_cause *from[YZ_CATALOG_MAX_LINK_TARGETS];
+        if (c25 && yz_catalog_counterparts(c25, from, YZ_CATALOG_MAX_LINK_TARGETS) > 0) {
+            in->cause_code = from[0]->code;
+            json_object_set_new(in->application, "cause_code", json_string(from[0]->code));
+            json_object_set_new(in->application, "cause_revision",
+                                json_integer(YZ_CAUSE_REV_2020));
+            return true;
+        }
+        json_decref(in->application);
+        yz_datagen_case(g->model, &g->rng, court_name, in);
+    }
+    return false;
+}
+
 static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
 {
     struct yz_rng *r = &g->rng;
@@ -359,6 +386,9 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
         submitted = g->end_ms - 1;
     struct yz_datagen_case_input in;
     yz_datagen_case(g->model, r, court->name, &in);
+    enum yz_cause_rev revision = yz_catalog_revision_for(yz_date_of_shanghai(submitted));
+    if (revision == YZ_CAUSE_REV_2020 && !cause_of_2020(g, court->name, &in))
+        revision = YZ_CAUSE_REV_2025;
     size_t ch = yz_pick(&g->channel_pick, r);
     int creator = (int)yz_rng_below(r, g->ncreators);
     if (strcmp(channels[ch].value, "lawyer_platform") == 0)
@@ -525,13 +555,14 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
         yz_bind_i64(st, 3, court->id);
         yz_bind_i64(st, 4, reg.year);
         yz_bind_i64(st, 5, reg.seq);
-        yz_bind_text(st, 6, in.cause_code);
-        yz_bind_text(st, 7, reg.hash);
+        yz_bind_i64(st, 6, revision);
+        yz_bind_text(st, 7, in.cause_code);
+        yz_bind_text(st, 8, reg.hash);
         if (reg.fee_fen >= 0)
-            yz_bind_i64(st, 8, reg.fee_fen);
+            yz_bind_i64(st, 9, reg.fee_fen);
         else
-            yz_bind_null(st, 8);
-        yz_bind_i64(st, 9, registered_at);
+            yz_bind_null(st, 9);
+        yz_bind_i64(st, 10, registered_at);
         if ((e = yz_exec(st)) != YZ_OK)
             goto out;
         /* The triage keys of the parties, as registration stores them. */
