@@ -35,9 +35,11 @@ static struct yz_sql_def sql_last = YZ_SQL("SELECT id, hash FROM events ORDER BY
 static struct yz_sql_def sql_head = YZ_SQL("SELECT event_id, hash FROM chain_head WHERE id = 1");
 static struct yz_sql_def sql_stream_seq =
     YZ_SQL("SELECT max(stream_seq) FROM events WHERE stream = ?");
+/* sig is empty: events are no longer signed one by one (events.h); the column
+ * stays for the signatures of rows written before. */
 static struct yz_sql_def sql_insert =
     YZ_SQL("INSERT INTO events(id, stream, stream_seq, type, actor_id, on_behalf_of, channel, at,"
-           " payload, prev_hash, hash, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+           " payload, prev_hash, hash, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, X'')");
 static struct yz_sql_def sql_upsert_head =
     YZ_SQL("INSERT INTO chain_head(id, event_id, hash, signature) VALUES (1, ?, ?, ?)"
            " ON CONFLICT(id) DO UPDATE SET event_id = excluded.event_id,"
@@ -408,8 +410,7 @@ static enum yz_err sign_head(struct yz_tx *tx, void *keys)
 
 enum yz_err yz_event__insert(struct yz_tx *tx, const struct yz_event_row *r,
                              const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
-                             const unsigned char hash[YZ_EVENT_HASH_BYTES],
-                             const unsigned char sig[YZ_SIGN_BYTES])
+                             const unsigned char hash[YZ_EVENT_HASH_BYTES])
 {
     struct yz_stmt *st = yz_sql(tx, &sql_insert);
     yz_bind_i64(st, 1, r->id);
@@ -423,7 +424,6 @@ enum yz_err yz_event__insert(struct yz_tx *tx, const struct yz_event_row *r,
     yz_bind_textn(st, 9, r->payload, r->payload_len);
     yz_bind_blob(st, 10, prev_hash, YZ_EVENT_HASH_BYTES);
     yz_bind_blob(st, 11, hash, YZ_EVENT_HASH_BYTES);
-    yz_bind_blob(st, 12, sig, YZ_SIGN_BYTES);
     return yz_exec(st);
 }
 
@@ -469,7 +469,6 @@ static enum yz_err append(struct yz_tx *tx, const struct yz_keys *keys, const st
     const char *why = NULL;
     int64_t prev_id, seq;
     unsigned char prev_hash[YZ_EVENT_HASH_BYTES], hash[YZ_EVENT_HASH_BYTES];
-    unsigned char msg[YZ_EVENT_SIGMSG_MAX], sig[YZ_SIGN_BYTES];
 
     if (checkpoint_every < 1 || checkpoint_every > YZ_EVENT_CHECKPOINT_EVERY_MAX)
         YZ_BUG("checkpoint_every %lld out of range", (long long)checkpoint_every);
@@ -511,9 +510,8 @@ static enum yz_err append(struct yz_tx *tx, const struct yz_keys *keys, const st
         .payload_len = strlen(ev->payload),
     };
     yz_event_hash(prev_hash, &r, hash);
-    yz_sign(keys, msg, yz_event_sig_message(hash, msg), sig);
 
-    rc = yz_event__insert(tx, &r, prev_hash, hash, sig);
+    rc = yz_event__insert(tx, &r, prev_hash, hash);
     if (rc == YZ_OK)
         rc = yz_event__move_head(tx, keys, r.id, hash);
     if (rc == YZ_OK && r.id % checkpoint_every == 0)

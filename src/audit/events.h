@@ -1,16 +1,25 @@
 /*
- * The event log: the append-only, hash-chained, signed history of everything
- * that happens (DESIGN.md "The history is tamper-evident").
+ * The event log: the append-only, hash-chained history of everything that
+ * happens, with a signed head and signed checkpoints (DESIGN.md "The history is
+ * tamper-evident").
  *
  * Every event is appended inside the caller's write transaction, together with
  * the projection it goes with, so an event exists exactly when its effect does.
  * Each row carries the hash of the previous row (a chain over all streams in id
- * order), its own hash, and an Ed25519 signature of that hash. After every
- * append the single row of chain_head names the newest event, and before each
- * commit it is signed (once per transaction, however many events a commit
- * group appended), so removing the newest rows is detected; every `checkpoint_every` events a
- * signed checkpoint is added (these are what `yizhan audit export` hands to a
- * third party). verify.h checks all of it.
+ * order) and its own hash. After every append the single row of chain_head
+ * names the newest event, and before each commit it is signed with Ed25519
+ * (once per transaction, however many events a commit group appended); every
+ * `checkpoint_every` events a signed checkpoint is added (these are what
+ * `yizhan audit export` hands to a third party). verify.h checks all of it.
+ *
+ * Why the signed head and checkpoints are enough: every event's hash binds it
+ * and everything before it. Whoever edits, removes, inserts or moves an event
+ * without the signing key either leaves a hash or a link that does not match,
+ * or re-hashes the chain from there on, which changes the hash of every later
+ * event, so the next signed checkpoint, or the signed head for the events after
+ * the last checkpoint, no longer holds. Events were also signed one by one
+ * until November 2026 (about 25 us each, the largest cost of a bulk import);
+ * those rows keep their signatures and the verifier still checks them.
  *
  * ---------------------------------------------------------------------------
  * THE FORMAT, version 1 ("yizhan-event/1"). A third party can re-implement the
@@ -37,15 +46,20 @@
  * (keys.h: DIR/keys/audit_ed25519.pub), each over a domain-separated message
  * so that no signature can be replayed as another kind:
  *
- *   events.sig            over STR("yizhan-event-sig/1") || hash
  *   chain_head.signature  over STR("yizhan-head/1") || I64(event_id) || hash
  *   checkpoints.signature over STR("yizhan-checkpoint/1") || I64(event_id)
  *                              || hash || I64(at) || public_key (32 bytes)
+ *   events.sig            empty (a zero-length blob) in rows written now; in
+ *                         rows written before November 2026, a signature over
+ *                         STR("yizhan-event-sig/1") || hash. It is not part of
+ *                         the hash; a verifier checks a 64-byte one and refuses
+ *                         any other length.
  *
  * Invariants a verifier checks: ids are 1, 2, 3, ... without gaps; each row's
  * prev_hash is the previous row's hash; within a stream, stream_seq is 1, 2, 3,
- * ... in id order; chain_head names the last row and its hash; each checkpoint's
- * hash is the hash of the row it names.
+ * ... in id order; chain_head names the last row and its hash and is signed;
+ * each checkpoint is signed and its hash is the hash of the row it names; a
+ * row's sig is empty or a valid signature.
  * ---------------------------------------------------------------------------
  *
  * Payloads are canonical JSON (yz_event_canonical_json): a JSON object, compact,
@@ -84,7 +98,7 @@ struct yz_event {
 
 /*
  * Appends ev inside the caller's write transaction tx: assigns the next id and
- * the stream's next stream_seq, chains, hashes and signs the row, moves
+ * the stream's next stream_seq, chains and hashes the row, moves
  * chain_head to it (signed by a before-commit hook, store.h), and when the new id is a multiple of checkpoint_every adds a
  * signed checkpoint (so with 3: at events 3, 6, 9, ...). Nothing is kept in
  * memory between calls: each call reads the newest row, so it is correct when
@@ -152,15 +166,14 @@ enum yz_err yz_events_list(struct yz_tx *tx, const char *stream, int64_t after_s
 /*
  * Bulk appends (the synthetic-data generator, large imports): many events in
  * one write transaction, the same rows and format as yz_event_append, but the
- * chain tip is read once, the hashes are chained in memory, the per-event
- * signatures are made on several threads when the batch is written, and the
- * chain head is moved once per write (and signed before the commit, as for
+ * chain tip is read once, the hashes are chained in memory and the chain head
+ * is moved once per write (and signed before the commit, as for
  * yz_event_append). Checkpoints fall where yz_event_append would put them.
  *
  *   yz_event_batch_begin   reads and checks the chain tip (as yz_event_append)
  *   yz_event_batch_add     validates (as yz_event_append), numbers, hashes and
  *                          buffers one event; the payload is canonicalised here
- *   yz_event_batch_write   signs, inserts every buffered event, the due
+ *   yz_event_batch_write   inserts every buffered event, the due
  *                          checkpoints, moves the head; the batch is then empty
  *                          and may take more events (same transaction)
  *   yz_event_batch_free    frees it (buffered events not written are dropped,
@@ -202,7 +215,8 @@ struct yz_event_row {
 /* hash(row) as defined above, with the given prev_hash. */
 void yz_event_hash(const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
                    const struct yz_event_row *row, unsigned char out[YZ_EVENT_HASH_BYTES]);
-/* The signed messages defined above; each writes into msg and returns its length. */
+/* The signed messages defined above; each writes into msg and returns its length
+ * (yz_event_sig_message: only to verify the rows signed one by one before). */
 #define YZ_EVENT_SIGMSG_MAX 128
 size_t yz_event_sig_message(const unsigned char hash[YZ_EVENT_HASH_BYTES],
                             unsigned char msg[YZ_EVENT_SIGMSG_MAX]);

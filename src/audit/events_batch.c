@@ -1,30 +1,25 @@
 /*
  * Bulk appends to the event log (events.h, yz_event_batch_*): the rows of
- * yz_event_append, made cheaper for large imports. An append costs an Ed25519
- * signature, three reads and a head update; a batch reads the tip once, moves
- * the head once per write and spreads the events' signatures over the CPUs,
- * which is what bounds an import (one signature is about 50 us here).
+ * yz_event_append, made cheaper for large imports. An append costs three reads
+ * and a head update; a batch reads the tip once, numbers the streams in
+ * memory and moves the head once per write (signed once, at the commit).
  */
 #include "audit/events.h"
 #include "audit/events_internal.h"
 #include "core/clock.h"
 #include "core/log.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/banned.h"
 
-#define SIGN_THREADS_MAX 8
 #define STREAMS_MIN 1024 /* slots of the stream table; grows at half full */
 
 struct pending {
     struct yz_event_row r;
     char *text; /* stream, type, channel and payload, one allocation */
     unsigned char prev_hash[YZ_EVENT_HASH_BYTES], hash[YZ_EVENT_HASH_BYTES];
-    unsigned char sig[YZ_SIGN_BYTES];
 };
 
 struct stream_slot {
@@ -171,46 +166,6 @@ enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, con
     return YZ_OK;
 }
 
-struct sign_job {
-    const struct yz_keys *keys;
-    struct pending *ev;
-    size_t from, to;
-};
-
-static void *sign_range(void *arg)
-{
-    struct sign_job *j = arg;
-    unsigned char msg[YZ_EVENT_SIGMSG_MAX];
-    for (size_t i = j->from; i < j->to; i++)
-        yz_sign(j->keys, msg, yz_event_sig_message(j->ev[i].hash, msg), j->ev[i].sig);
-    return NULL;
-}
-
-/* Signs every buffered event, on as many threads as there are CPUs. */
-static void sign_all(struct yz_event_batch *b)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t threads = cpus < 1 ? 1 : cpus > SIGN_THREADS_MAX ? SIGN_THREADS_MAX : (size_t)cpus;
-    if (b->n < 64 * threads)
-        threads = 1;
-    struct sign_job jobs[SIGN_THREADS_MAX];
-    pthread_t tid[SIGN_THREADS_MAX];
-    bool started[SIGN_THREADS_MAX] = {false};
-    size_t per = (b->n + threads - 1) / threads;
-    for (size_t t = 0; t < threads; t++) {
-        jobs[t] = (struct sign_job){b->keys, b->ev, t * per, (t + 1) * per > b->n ? b->n : (t + 1) * per};
-        if (t > 0)
-            started[t] = pthread_create(&tid[t], NULL, sign_range, &jobs[t]) == 0;
-    }
-    sign_range(&jobs[0]);
-    for (size_t t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            sign_range(&jobs[t]); /* no thread: do its share here */
-    }
-}
-
 static void drop_buffered(struct yz_event_batch *b)
 {
     for (size_t i = 0; i < b->n; i++)
@@ -231,11 +186,9 @@ enum yz_err yz_event_batch_write(struct yz_event_batch *b)
         yz_log_error("audit: the chain moved during a bulk append; refusing to write it");
         rc = YZ_ERR_INTERNAL;
     }
-    if (rc == YZ_OK)
-        sign_all(b);
     for (size_t i = 0; rc == YZ_OK && i < b->n; i++) {
         struct pending *p = &b->ev[i];
-        rc = yz_event__insert(b->tx, &p->r, p->prev_hash, p->hash, p->sig);
+        rc = yz_event__insert(b->tx, &p->r, p->prev_hash, p->hash);
         if (rc == YZ_OK && p->r.id % b->checkpoint_every == 0)
             rc = yz_event__checkpoint(b->tx, b->keys, p->r.id, p->hash);
     }

@@ -14,11 +14,10 @@ enum yz_err yz_event__chain_tip(struct yz_tx *tx, int64_t *last_id,
                                 unsigned char last_hash[YZ_EVENT_HASH_BYTES]);
 /* The next stream_seq of stream in the table. */
 enum yz_err yz_event__stream_seq(struct yz_tx *tx, const char *stream, int64_t *seq);
-/* Inserts one row as hashed and signed. */
+/* Inserts one row as hashed (no signature of its own: events.h). */
 enum yz_err yz_event__insert(struct yz_tx *tx, const struct yz_event_row *r,
                              const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
-                             const unsigned char hash[YZ_EVENT_HASH_BYTES],
-                             const unsigned char sig[YZ_SIGN_BYTES]);
+                             const unsigned char hash[YZ_EVENT_HASH_BYTES]);
 /* Moves the chain head to event id; it is signed once, before the commit. */
 enum yz_err yz_event__move_head(struct yz_tx *tx, const struct yz_keys *keys, int64_t id,
                                 const unsigned char hash[YZ_EVENT_HASH_BYTES]);

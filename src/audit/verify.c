@@ -171,6 +171,7 @@ struct vctx {
     const json_t *doc; /* the document for verify_against */
     struct head head;
     int64_t last_id;
+    int64_t last_ck; /* the newest checkpoint verified so far; 0 = none */
 };
 
 static enum yz_err read_head(struct yz_tx *tx, const unsigned char *pub, struct head *h)
@@ -194,18 +195,19 @@ static enum yz_err read_head(struct yz_tx *tx, const unsigned char *pub, struct 
 
 /*
  * A row whose hash does not match may be a genuine row moved to another id
- * (rows swapped or shifted): its signature still verifies and its content
- * hashes correctly under its original id. Ids within MOVE_WINDOW of its place
- * are tried, nearest first; true (with *orig) when one fits. Only run once,
- * at the problem, so the bounded extra hashing does not matter.
+ * (rows swapped or shifted): its content hashes correctly under its original
+ * id (and a row signed on its own, as written before November 2026, still
+ * carries a valid signature). Ids within MOVE_WINDOW of its place are tried,
+ * nearest first; true (with *orig) when one fits. Only run once, at the
+ * problem, so the bounded extra hashing does not matter.
  */
 #define MOVE_WINDOW 64
 static bool moved_from(const unsigned char *pub, const struct yz_event_row *row,
                        const unsigned char prev[HASH], const unsigned char stored[HASH],
-                       const unsigned char sig[YZ_SIGN_BYTES], int64_t *orig)
+                       const unsigned char *sig, int64_t *orig)
 {
     unsigned char h[HASH], msg[YZ_EVENT_SIGMSG_MAX];
-    if (!sig_ok(pub, msg, yz_event_sig_message(stored, msg), sig))
+    if (sig && !sig_ok(pub, msg, yz_event_sig_message(stored, msg), sig))
         return false;
     struct yz_event_row moved = *row;
     for (int64_t d = 1; d <= MOVE_WINDOW; d++) {
@@ -255,6 +257,7 @@ static enum yz_err check_row(struct yz_tx *tx, struct vctx *v, struct yz_stmt *e
     struct yz_event_row row = {.id = id};
     unsigned char prev[HASH], stored[HASH], sig[YZ_SIGN_BYTES], calc[HASH];
     unsigned char msg[YZ_EVENT_SIGMSG_MAX];
+    size_t sig_len = 0;
     text_col(ev, 1, &row.stream, &row.stream_len);
     text_col(ev, 3, &row.type, &row.type_len);
     text_col(ev, 6, &row.channel, &row.channel_len);
@@ -262,29 +265,39 @@ static enum yz_err check_row(struct yz_tx *tx, struct vctx *v, struct yz_stmt *e
     if (!int_col(ev, 2, false, &row.stream_seq) || !int_col(ev, 4, true, &row.actor_id) ||
         !int_col(ev, 5, true, &row.on_behalf_of) || !int_col(ev, 7, false, &row.at))
         return problem(r, YZ_AUDIT_CHANGED, id, "a number field does not hold an integer");
+    /* sig: empty (written since events are no longer signed one by one) or the
+     * 64-byte signature of a row written before (events.h). */
+    if (!yz_col_null(ev, 11))
+        (void)yz_col_blob(ev, 11, &sig_len);
     if (!blob_col(ev, 9, prev, HASH) || !blob_col(ev, 10, stored, HASH) ||
-        !blob_col(ev, 11, sig, YZ_SIGN_BYTES))
+        yz_col_null(ev, 11) || (sig_len != 0 && !blob_col(ev, 11, sig, YZ_SIGN_BYTES)))
         return problem(r, YZ_AUDIT_CHANGED, id, "its hash or signature field is damaged");
+    const unsigned char *signed_by = sig_len ? sig : NULL;
 
     yz_event_hash(prev, &row, calc);
     if (sodium_memcmp(calc, stored, HASH) != 0) {
         int64_t orig;
-        if (moved_from(v->pub, &row, prev, stored, sig, &orig))
+        if (moved_from(v->pub, &row, prev, stored, signed_by, &orig))
             return problem(r, YZ_AUDIT_REORDERED, id,
-                           "holds the event signed as event %lld (rows were moved)",
+                           "holds the event hashed as event %lld (rows were moved)",
                            (long long)orig);
         return problem(r, YZ_AUDIT_CHANGED, id, "content does not match its hash");
     }
-    if (!sig_ok(v->pub, msg, yz_event_sig_message(stored, msg), sig))
+    if (signed_by && !sig_ok(v->pub, msg, yz_event_sig_message(stored, msg), sig))
         return problem(r, YZ_AUDIT_CHANGED, id,
                        "content does not match its signature: re-hashed without the signing key");
     if (sodium_memcmp(prev, last_hash, HASH) != 0) {
         if (v->last_id == 0)
             return problem(r, YZ_AUDIT_REORDERED, id,
                            "is the first event but its prev_hash is not zero");
-        return problem(r, YZ_AUDIT_REORDERED, id,
-                       "does not follow event %lld (its prev_hash links elsewhere)",
-                       (long long)v->last_id);
+        /* This row is intact but chained on another hash than the previous
+         * row's, which hashes correctly itself: that row was changed and given
+         * a new hash (no key is needed for a hash), or this one came from
+         * elsewhere. The first is what an edit looks like, so it is named. */
+        return problem(r, YZ_AUDIT_CHANGED, v->last_id,
+                       "its hash is not the one event %lld chained on: changed and re-hashed "
+                       "(or event %lld does not belong after it)",
+                       (long long)id, (long long)id);
     }
     int sn = row.stream_len > YZ_EVENT_STREAM_MAX ? YZ_EVENT_STREAM_MAX : (int)row.stream_len;
     if (id == seq->gap)
@@ -314,9 +327,15 @@ static enum yz_err check_checkpoint(struct vctx *v, struct yz_stmt *ck, int64_t 
     if (!sig_ok(v->pub, msg, yz_event_checkpoint_message(event_id, hash, at, pub, msg), sig))
         return problem(v->r, YZ_AUDIT_CHECKPOINT, event_id,
                        "the checkpoint's signature is invalid");
+    /* Every row up to here hashes and links correctly, so the chain was
+     * re-hashed after a change somewhere since the previous checkpoint. */
     if (sodium_memcmp(hash, ev_hash, HASH) != 0)
         return problem(v->r, YZ_AUDIT_CHECKPOINT, event_id,
-                       "the signed checkpoint holds another hash for this event");
+                       "the signed checkpoint holds another hash for this event: one of events "
+                       "%lld..%lld was changed, removed, inserted or moved and the chain "
+                       "re-hashed",
+                       (long long)v->last_ck + 1, (long long)event_id);
+    v->last_ck = event_id;
     return YZ_OK;
 }
 
@@ -344,6 +363,7 @@ static enum yz_err walk(struct yz_tx *tx, struct vctx *v)
     if (rc != YZ_OK)
         return rc;
     v->last_id = 0;
+    v->last_ck = 0;
     for (;;) {
         rc = yz_step(ev, &row);
         if (rc != YZ_OK)
@@ -396,7 +416,11 @@ static enum yz_err walk(struct yz_tx *tx, struct vctx *v)
                        "the newest events were removed",
                        (long long)h->event_id, (long long)last);
     } else if (h->event_id != last || sodium_memcmp(h->hash, last_hash, HASH) != 0) {
-        return problem(r, YZ_AUDIT_HEAD, last, "the chain head does not hold this event's hash");
+        return problem(r, YZ_AUDIT_HEAD, last,
+                       "the signed chain head holds another hash for this event: one of events "
+                       "%lld..%lld was changed, removed, inserted or moved and the chain "
+                       "re-hashed",
+                       (long long)v->last_ck + 1, (long long)last);
     }
     if (ck_have) {
         int64_t named = int_col(ck, 0, false, &ck_id) ? ck_id : 0;

@@ -5,7 +5,10 @@
  * yz_audit_verify() proves, with only the audit public key, that no event was
  * changed, removed, inserted or reordered and that the newest events were not
  * cut off, as long as whoever touched the database did not hold the signing
- * key. It names the FIRST problem in event-id order.
+ * key. It names the FIRST problem in event-id order. A change that is
+ * re-hashed all along the chain (BLAKE2b needs no key) is found at the next
+ * signed checkpoint, or at the signed head when it lies after the last
+ * checkpoint, which then names the span of events it happened in.
  *
  * Someone holding the key can rewrite and re-sign the whole history. Against
  * that, the checkpoints and the signed head are exported to a document that a
@@ -46,14 +49,17 @@
 /*
  * What the first problem is. Per event, in this order: an id gap (REMOVED at
  * the first missing id); a row after the signed head (INSERTED); a row whose
- * content does not hash to its stored hash (REORDERED when it is a genuine
- * signed row whose content hashes under a nearby id, i.e. rows were moved;
- * otherwise CHANGED); a row that hashes correctly but whose signature fails
- * (CHANGED: re-hashed without the key; a forged row looks the same); a row
- * whose prev_hash is not the previous row's hash although it is itself intact
- * (REORDERED); a stream seq gap (REMOVED) or repeat (INSERTED); then the
- * checkpoints naming this event (CHECKPOINT). After the last event: the head
- * (HEAD), then checkpoints naming events that are gone (REMOVED).
+ * content does not hash to its stored hash (REORDERED when its content hashes
+ * under a nearby id, i.e. rows were moved; otherwise CHANGED); a row signed on
+ * its own (written before November 2026) that hashes correctly but whose
+ * signature fails, or a signature field neither empty nor 64 bytes (CHANGED);
+ * the first event (REORDERED) or a row (CHANGED, named at the previous event)
+ * whose prev_hash is not the previous row's hash although it is itself intact:
+ * the previous row was changed and given a new hash; a stream seq gap
+ * (REMOVED) or repeat (INSERTED); then the checkpoints naming this event
+ * (CHECKPOINT, also when the chain was re-hashed since the previous one). After
+ * the last event: the head (HEAD, also when the chain was re-hashed after the
+ * last checkpoint), then checkpoints naming events that are gone (REMOVED).
  */
 enum yz_audit_problem {
     YZ_AUDIT_OK = 0,
@@ -79,7 +85,7 @@ const char *yz_audit_problem_name(enum yz_audit_problem p);
 
 /*
  * Walks every event in id order in one read snapshot: recomputes each hash,
- * checks each signature, the prev_hash linkage, id continuity, per-stream seq
+ * checks the signature of each row that has one, the prev_hash linkage, id continuity, per-stream seq
  * continuity, every checkpoint (signature, key, and the hash of the event it
  * names) and the chain head (present, signed, naming the last event and its
  * hash). Memory does not grow with the history: rows are streamed.

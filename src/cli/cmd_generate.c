@@ -25,7 +25,7 @@
 static const char usage[] =
     "usage: yizhan generate --cases N [--seed S] [--batch N] [--days N] [options]\n\n"
     "Adds N synthetic filing cases (立案) of the Chongqing courts to an initialised data\n"
-    "directory (yizhan init --demo), with their whole history: events in the signed hash\n"
+    "directory (yizhan init --demo), with their whole history: events in the hash\n"
     "chain, parties sealed as the product seals them, case numbers, deadlines and the\n"
     "dashboard counters. For benchmarks and demonstrations only: the data is invented.\n\n"
     "  --cases N   how many cases (1..100000000)\n"

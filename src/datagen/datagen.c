@@ -9,6 +9,7 @@
 #include "matters/matters.h"
 #include "audit/events.h"
 #include "caseno/caseno.h"
+#include "catalog/catalog.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/fielderr.h"
@@ -47,7 +48,7 @@ static struct yz_sql_def q_deadline = YZ_SQL(
 static struct yz_sql_def q_case = YZ_SQL(
     "INSERT INTO cases(matter_id, case_number, court_id, year, type_code, seq, cause_revision,"
     " cause_code, query_code_hash, fee_fen, registered_at)"
-    " VALUES (?, ?, ?, ?, '民初', ?, 2025, ?, ?, ?, ?)");
+    " VALUES (?, ?, ?, ?, '民初', ?, ?, ?, ?, ?, ?)");
 static struct yz_sql_def q_seq = YZ_SQL(
     "INSERT INTO case_sequences(court_id, year, type_code, last) VALUES (?, ?, '民初', ?)"
     " ON CONFLICT(court_id, year, type_code) DO UPDATE SET last = max(last, excluded.last)");
@@ -165,13 +166,34 @@ static void rollup_count(struct gen *g, int64_t court, int64_t at, const char *e
     }
 }
 
+/* The order of the counters' unique keys (court, day or month, kind, event,
+ * from, state, channel, days): written in it, the upserts walk each index
+ * forward instead of landing on random pages. */
+static int rollup_cmp(const void *a, const void *b)
+{
+    const struct rollup_slot *x = *(const struct rollup_slot *const *)a;
+    const struct rollup_slot *y = *(const struct rollup_slot *const *)b;
+    int c;
+    if (x->court_id != y->court_id)
+        return x->court_id < y->court_id ? -1 : 1;
+    if ((c = strcmp(x->day, y->day)) != 0 || (c = strcmp(x->event, y->event)) != 0 ||
+        (c = strcmp(x->from, y->from)) != 0 || (c = strcmp(x->state, y->state)) != 0 ||
+        (c = strcmp(x->channel, y->channel)) != 0)
+        return c;
+    return x->days < y->days ? -1 : x->days > y->days;
+}
+
 static enum yz_err rollup_flush(struct gen *g, struct yz_tx *tx)
 {
     enum yz_err e = YZ_OK;
-    for (size_t i = 0; i < g->rollup_cap; i++) {
-        struct rollup_slot *s = &g->rollups[i];
-        if (!s->used)
-            continue;
+    struct rollup_slot **order = yz_calloc(g->nrollups ? g->nrollups : 1, sizeof *order);
+    size_t n = 0;
+    for (size_t i = 0; i < g->rollup_cap && n < g->nrollups; i++)
+        if (g->rollups[i].used)
+            order[n++] = &g->rollups[i];
+    qsort(order, n, sizeof *order, rollup_cmp);
+    for (size_t i = 0; i < n; i++) {
+        struct rollup_slot *s = order[i];
         /* The day's counter and its month's (stats/rollup.h). */
         struct yz_sql_def *qs[] = {&q_rollup, &q_rollup_month};
         for (int q = 0; e == YZ_OK && q < 2; q++) {
@@ -186,8 +208,10 @@ static enum yz_err rollup_flush(struct gen *g, struct yz_tx *tx)
             yz_bind_i64(st, 8, s->n);
             e = yz_exec(st);
         }
-        s->used = false;
     }
+    free(order);
+    for (size_t i = 0; i < g->rollup_cap; i++)
+        g->rollups[i].used = false;
     g->nrollups = 0;
     return e;
 }
@@ -324,6 +348,32 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
     return YZ_OK;
 }
 
+/*
+ * RULE: cause-revision-2026 — a filing begun before 2026-01-01 names its cause
+ * in the 2020 catalogue. The model draws 2025 causes; this takes the first
+ * 2020 cause the map says the drawn one came from, and draws again (up to 16
+ * times) when it is new in 2025. False when no draw fits (the caller keeps 2025).
+ */
+static bool cause_of_2020(struct gen *g, const char *court_name,
+                          struct yz_datagen_case_input *in)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        const struct yz_cause *c25 =
+            yz_catalog_cause(g->app->catalog, in->cause_code, YZ_CAUSE_REV_2025);
+        const struct yz_cause *from[YZ_CATALOG_MAX_LINK_TARGETS];
+        if (c25 && yz_catalog_counterparts(c25, from, YZ_CATALOG_MAX_LINK_TARGETS) > 0) {
+            in->cause_code = from[0]->code;
+            json_object_set_new(in->application, "cause_code", json_string(from[0]->code));
+            json_object_set_new(in->application, "cause_revision",
+                                json_integer(YZ_CAUSE_REV_2020));
+            return true;
+        }
+        json_decref(in->application);
+        yz_datagen_case(g->model, &g->rng, court_name, in);
+    }
+    return false;
+}
+
 static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
 {
     struct yz_rng *r = &g->rng;
@@ -336,6 +386,9 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
         submitted = g->end_ms - 1;
     struct yz_datagen_case_input in;
     yz_datagen_case(g->model, r, court->name, &in);
+    enum yz_cause_rev revision = yz_catalog_revision_for(yz_date_of_shanghai(submitted));
+    if (revision == YZ_CAUSE_REV_2020 && !cause_of_2020(g, court->name, &in))
+        revision = YZ_CAUSE_REV_2025;
     size_t ch = yz_pick(&g->channel_pick, r);
     int creator = (int)yz_rng_below(r, g->ncreators);
     if (strcmp(channels[ch].value, "lawyer_platform") == 0)
@@ -502,13 +555,14 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
         yz_bind_i64(st, 3, court->id);
         yz_bind_i64(st, 4, reg.year);
         yz_bind_i64(st, 5, reg.seq);
-        yz_bind_text(st, 6, in.cause_code);
-        yz_bind_text(st, 7, reg.hash);
+        yz_bind_i64(st, 6, revision);
+        yz_bind_text(st, 7, in.cause_code);
+        yz_bind_text(st, 8, reg.hash);
         if (reg.fee_fen >= 0)
-            yz_bind_i64(st, 8, reg.fee_fen);
+            yz_bind_i64(st, 9, reg.fee_fen);
         else
-            yz_bind_null(st, 8);
-        yz_bind_i64(st, 9, registered_at);
+            yz_bind_null(st, 9);
+        yz_bind_i64(st, 10, registered_at);
         if ((e = yz_exec(st)) != YZ_OK)
             goto out;
         /* The triage keys of the parties, as registration stores them. */
@@ -635,6 +689,14 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
             g->rollup_cap *= 2;
         g->rollups = yz_calloc(g->rollup_cap, sizeof *g->rollups);
     }
+    /* An offline import: no savepoints, commits synced only at the end (store.h). */
+    bool bulk = false;
+    if (e == YZ_OK) {
+        e = yz_store_bulk(app->store, true);
+        bulk = e == YZ_OK;
+        if (e != YZ_OK)
+            yz_buf_addf(err, "cannot enter bulk mode: %s", yz_err_code(e));
+    }
     for (int64_t from = 0; e == YZ_OK && from < opt->cases; from += opt->batch) {
         struct batch_ctx b = {g, from, from + opt->batch < opt->cases ? from + opt->batch : opt->cases};
         e = yz_store_write(app->store, batch_tx, &b);
@@ -643,6 +705,14 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
                         (long long)b.to - 1, yz_err_code(e));
         if (e == YZ_OK && opt->progress)
             opt->progress(opt->progress_arg, b.to, opt->cases);
+    }
+    /* Also after a failure: what was committed is made durable. */
+    if (bulk) {
+        enum yz_err off = yz_store_bulk(app->store, false);
+        if (off != YZ_OK && e == YZ_OK) {
+            yz_buf_addf(err, "the final checkpoint failed: %s", yz_err_code(off));
+            e = off;
+        }
     }
     yz_pick_free(&g->channel_pick);
     yz_pick_free(&g->track_pick);

@@ -26,10 +26,12 @@
  * accounts (init --demo makes four). Not generated: attachments, outbox
  * messages, triage proposals, assignments, payments.
  *
- * Speed: one write transaction per batch of cases (group-committed like any
- * write: one fsync per batch, none per row), cached prepared statements, the
- * events appended in bulk (audit/events.h yz_event_batch_*: signatures on
- * every CPU, the chain head signed once per batch).
+ * Speed: one write transaction per batch of cases in the store's bulk mode
+ * (store.h yz_store_bulk: no savepoint, commits unsynced until the synced
+ * final checkpoint, also after a failure), cached prepared statements, the
+ * events appended in bulk (audit/events.h yz_event_batch_*: hashes chained in
+ * memory, the chain head signed once per batch), the dashboard counters of a
+ * batch summed in memory and written in key order.
  */
 #ifndef YZ_DATAGEN_DATAGEN_H
 #define YZ_DATAGEN_DATAGEN_H

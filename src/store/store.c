@@ -80,6 +80,11 @@ int yz_store_schema_version(struct yz_store *s)
     return s->backend->schema_version(s->impl);
 }
 
+enum yz_err yz_store_bulk(struct yz_store *s, bool on)
+{
+    return s->backend->bulk(s->impl, on);
+}
+
 enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf *err)
 {
     return s->backend->backup(s->impl, path, err);

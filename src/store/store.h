@@ -125,6 +125,26 @@ int yz_tx_max_rows(struct yz_tx *tx);
 typedef enum yz_err (*yz_tx_hook)(struct yz_tx *tx, void *ctx);
 void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
 
+/*
+ * Bulk mode, for an offline import into a database nothing else writes to
+ * (`yizhan generate`). While it is on:
+ *   - a write request alone in its group runs without a savepoint, and its
+ *     failure rolls back the whole transaction (with a savepoint open SQLite
+ *     copies every page the transaction changes into a sub-journal, and the
+ *     end of each statement walks that journal: quadratic in a long import
+ *     transaction's pages);
+ *   - commits are not synced (synchronous=NORMAL in WAL: a process that dies
+ *     loses nothing committed; a power cut may lose the transactions since the
+ *     last WAL checkpoint, never the database's consistency), the writer's
+ *     page cache is 64 MiB and the WAL is checkpointed every 16,384 pages.
+ * yz_store_bulk(s, false) restores the settings (synchronous=FULL), then
+ * checkpoints the whole WAL into the database file and truncates it, synced:
+ * when it returns YZ_OK everything committed is durable. Both wait for the
+ * writer to apply them (between transactions) and fail with the storage error
+ * when a setting or the checkpoint fails.
+ */
+enum yz_err yz_store_bulk(struct yz_store *s, bool on);
+
 /* Runs a SQLite-format online backup into path (consistent while serving). */
 enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf *err);
 

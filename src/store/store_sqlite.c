@@ -7,7 +7,8 @@
  * Group commit: one writer thread owns the write connection. yz_store_write()
  * queues its request and sleeps; the writer takes every queued request (up to
  * GROUP_MAX), runs each fn in its own savepoint inside one transaction (an fn
- * that fails rolls back its savepoint and fails only its own request), commits
+ * that fails rolls back its savepoint and fails only its own request; in bulk
+ * mode, store.h yz_store_bulk, a request alone needs none), commits
  * the group once, and only then wakes the callers with their results. A failed
  * COMMIT fails every request of the group. One fsync then serves the whole
  * group, which is what lifts durable writes well above one commit per request.
@@ -99,6 +100,8 @@ struct sqlite_store {
     int queue_len;
     bool stop;
     int64_t groups, grouped; /* transactions the writer ran, requests they carried */
+    _Atomic int bulk_want;   /* yz_store_bulk: the mode asked for (1 on, 0 off) */
+    bool bulk_on;            /* the mode the writer's connection is in (writer only) */
 
     /* Watches (yz_store_watch): filled before nwatch counts them. */
     struct {
@@ -219,7 +222,12 @@ static enum yz_err conn_open(struct sqlite_store *st, const char *path, struct c
     /* Defensive mode: no writable_schema tricks through this connection. */
     sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(c->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    /* page_size only counts for a database not yet created (it must come
+     * before WAL mode): 8 KiB pages hold four ~2 KB matter rows where 4 KiB
+     * pages held one or two and left a third of the table empty (dbstat on
+     * 100,000 generated cases: 146 of 382 MB unused; the database 16 % smaller). */
     enum yz_err e = exec_fixed(c->db,
+                               "PRAGMA page_size=8192;"
                                "PRAGMA journal_mode=WAL;"
                                "PRAGMA synchronous=FULL;"
                                "PRAGMA foreign_keys=ON;"
@@ -540,6 +548,44 @@ static bool run_request(struct sqlite_store *st, struct wreq *r, struct yz_buf *
     return true;
 }
 
+/* Puts the writer's connection into the bulk mode asked for (store.h), between
+ * transactions. Leaving it restores the settings of conn_open and checkpoints
+ * the whole WAL, synced, so that every commit made in bulk mode is durable. */
+static enum yz_err apply_bulk(struct sqlite_store *st, struct yz_buf *err)
+{
+    bool want = atomic_load(&st->bulk_want) != 0;
+    if (want == st->bulk_on)
+        return YZ_OK;
+    yz_buf_reset(err);
+    sqlite3 *db = st->wconn.db;
+    enum yz_err e;
+    if (want) {
+        e = exec_fixed(db,
+                       "PRAGMA synchronous=NORMAL;"
+                       "PRAGMA cache_size=-65536;"
+                       "PRAGMA wal_autocheckpoint=16384;",
+                       err);
+    } else {
+        e = exec_fixed(db, yz_test_sync_normal() ? "PRAGMA synchronous=NORMAL;"
+                                                  : "PRAGMA synchronous=FULL;",
+                       err);
+        if (e == YZ_OK)
+            e = exec_fixed(db, "PRAGMA cache_size=-2000; PRAGMA wal_autocheckpoint=1000;", err);
+        if (e == YZ_OK) {
+            int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+            if (rc != SQLITE_OK) {
+                yz_buf_addf(err, "checkpoint after bulk mode: %s", sqlite3_errmsg(db));
+                e = yz_sqlite_map(rc);
+            }
+        }
+    }
+    if (e == YZ_OK)
+        st->bulk_on = want;
+    else
+        yz_log_error("bulk mode %s failed: %s", want ? "on" : "off", err->data);
+    return e;
+}
+
 /* Fails the requests in [from, to) that had succeeded so far. */
 static void fail_done_so_far(struct wreq *from, struct wreq *to, enum yz_err e)
 {
@@ -560,13 +606,26 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
         /* One transaction for the rest of the group (normally all of it). */
         struct wreq *first = r;
         st->wconn.nhooks = 0;
-        enum yz_err e = begin(st, &st->wconn, true, &err);
+        enum yz_err e = apply_bulk(st, &err);
+        if (e == YZ_OK)
+            e = begin(st, &st->wconn, true, &err);
         if (e != YZ_OK) {
             for (; r; r = r->next)
                 r->result = e;
             break;
         }
         bool lost = false;
+        if (st->bulk_on && !first->next) {
+            /* Bulk mode, alone in the transaction: no savepoint (store.h). */
+            yz_caller_adopt(r->caller);
+            r->result = run_fn(st, &st->wconn, r->fn, r->ctx);
+            yz_caller_adopt(NULL);
+            if (r->result == YZ_OK && sqlite3_get_autocommit(db))
+                r->result = YZ_ERR_STORAGE_IO;
+            lost = r->result != YZ_OK;
+            r = r->next;
+            transactions += lost;
+        }
         for (; r && !lost; r = r->next) {
             if (!run_request(st, r, &err)) {
                 lost = true;
@@ -702,6 +761,21 @@ static enum yz_err sqlite_write(struct sqlite_store *st, yz_tx_fn fn, void *ctx)
         pthread_cond_wait(&st->finished, &st->qlock);
     pthread_mutex_unlock(&st->qlock);
     return r.result;
+}
+
+static enum yz_err bulk_noop(struct yz_tx *tx, void *ctx)
+{
+    (void)tx;
+    (void)ctx;
+    return YZ_OK;
+}
+
+/* Asks the writer for the mode and waits until a transaction ran in it. */
+static enum yz_err sqlite_bulk(void *impl, bool on)
+{
+    struct sqlite_store *st = impl;
+    atomic_store(&st->bulk_want, on ? 1 : 0);
+    return sqlite_write(st, bulk_noop, NULL);
 }
 
 static enum yz_err sqlite_run(void *impl, bool write, yz_tx_fn fn, void *ctx)
@@ -898,6 +972,7 @@ const struct yz_store_backend yz_store_sqlite = {
     .stats = sqlite_stats,
     .watch = sqlite_watch,
     .backup = sqlite_backup,
+    .bulk = sqlite_bulk,
     .sql = sqlite_sql,
     .bind_i64 = sqlite_bind_i64,
     .bind_textn = sqlite_bind_textn,

@@ -4,10 +4,14 @@
  * without the signing key would (the append-only triggers dropped first):
  * a field of one event edited, an event deleted, a forged event inserted
  * after the head or in place of a real one, two events swapped, the tail cut
- * off. Each round works on a fresh copy of the untouched database and must
- * make `yizhan audit verify` exit 1 naming the first bad event (for a cut
- * tail: failing the signed head). The rounds are random with a printed seed
- * (YZT_SEED repeats a run).
+ * off, an event's payload edited and the whole chain re-hashed after it (no
+ * key is needed for BLAKE2b; events are not signed one by one). Each round
+ * works on a fresh copy of the untouched database and must make `yizhan audit
+ * verify` exit 1 naming the first bad event (for a cut tail: failing the
+ * signed head; for a re-hashed chain: the next signed checkpoint, or the head
+ * after the last one, with the span of events the change is in). The server
+ * writes a checkpoint every 16 events so that both happen. The rounds are
+ * random with a printed seed (YZT_SEED repeats a run).
  *
  * `make test` runs 25 rounds; tests/proof/proof_audit_tamper.c builds this
  * file with YZT_TAMPER_ROUNDS=200 for `make proof`. The figures are the last
@@ -19,6 +23,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "audit/events.h"
 #include "lib/apitest.h"
 #include "lib/demo.h"
 
@@ -34,9 +39,19 @@
 #define YZT_TAMPER_ROUNDS 25
 #endif
 
-enum op { OP_EDIT, OP_DELETE, OP_INSERT_AFTER_HEAD, OP_REPLACE, OP_SWAP, OP_TRUNCATE, OP__COUNT };
+enum op {
+    OP_EDIT,
+    OP_DELETE,
+    OP_INSERT_AFTER_HEAD,
+    OP_REPLACE,
+    OP_SWAP,
+    OP_TRUNCATE,
+    OP_REHASH,
+    OP__COUNT
+};
 static const char *const OP_NAME[] = {"edit", "delete", "insert after head", "forged in place",
-                                      "reorder", "truncate"};
+                                      "reorder", "truncate", "edit, re-hashed"};
+#define CHECKPOINT_EVERY 16
 
 static struct {
     int rounds, detected, named_right;
@@ -106,10 +121,81 @@ static const char *const COLUMNS[] = {"stream", "stream_seq", "type", "actor_id"
                                       "channel", "at", "payload", "prev_hash", "hash", "sig"};
 #define NCOLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
 
+/* Recomputes prev_hash and hash of every event from `from` on (events.h), as
+ * an attacker without the key can; the head and checkpoints stay as signed. */
+static void rehash_chain(sqlite3 *db, int64_t from)
+{
+    sqlite3_stmt *sel, *upd;
+    unsigned char prev[YZ_EVENT_HASH_BYTES] = {0}; /* before event 1 */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM events WHERE id = ?", -1, &sel, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(sel, 1, from - 1);
+    if (sqlite3_step(sel) == SQLITE_ROW)
+        memcpy(prev, sqlite3_column_blob(sel, 0), sizeof prev);
+    sqlite3_finalize(sel);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT id, stream, stream_seq, type, coalesce(actor_id, 0),"
+                                        " coalesce(on_behalf_of, 0), channel, at, payload"
+                                        " FROM events WHERE id >= ? ORDER BY id",
+                                        -1, &sel, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?",
+                                        -1, &upd, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(sel, 1, from);
+    exec_sql(db, "BEGIN");
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        struct yz_event_row r = {
+            .id = sqlite3_column_int64(sel, 0),
+            .stream = (const char *)sqlite3_column_text(sel, 1),
+            .stream_len = (size_t)sqlite3_column_bytes(sel, 1),
+            .stream_seq = sqlite3_column_int64(sel, 2),
+            .type = (const char *)sqlite3_column_text(sel, 3),
+            .type_len = (size_t)sqlite3_column_bytes(sel, 3),
+            .actor_id = sqlite3_column_int64(sel, 4),
+            .on_behalf_of = sqlite3_column_int64(sel, 5),
+            .channel = (const char *)sqlite3_column_text(sel, 6),
+            .channel_len = (size_t)sqlite3_column_bytes(sel, 6),
+            .at = sqlite3_column_int64(sel, 7),
+            .payload = (const char *)sqlite3_column_text(sel, 8),
+            .payload_len = (size_t)sqlite3_column_bytes(sel, 8),
+        };
+        unsigned char hash[YZ_EVENT_HASH_BYTES];
+        yz_event_hash(prev, &r, hash);
+        sqlite3_reset(upd);
+        sqlite3_bind_blob(upd, 1, prev, sizeof prev, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(upd, 2, hash, sizeof hash, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(upd, 3, r.id);
+        assert_int_equal(sqlite3_step(upd), SQLITE_DONE);
+        memcpy(prev, hash, sizeof prev);
+    }
+    exec_sql(db, "COMMIT");
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+}
+
+/* What verify must say about a chain re-hashed from event i: "event C:" where C
+ * is the first checkpoint at or after i (the last event when there is none),
+ * and the span "P+1..C" from the checkpoint before. */
+static void rehash_expected(sqlite3 *db, int64_t i, int64_t last, char *name, size_t name_size,
+                            char *span, size_t span_size)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT coalesce(min(event_id), %lld) FROM checkpoints"
+             " WHERE event_id >= %lld", (long long)last, (long long)i);
+    int64_t c = one_int(db, sql);
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(event_id), 0) FROM checkpoints"
+             " WHERE event_id < %lld", (long long)i);
+    int64_t p = one_int(db, sql);
+    snprintf(name, name_size, "event %lld:", (long long)c);
+    snprintf(span, span_size, "events %lld..%lld", (long long)p + 1, (long long)c);
+}
+
 /*
  * Applies op to the work copy; returns the id of the first event verify must
  * name, 0 when it must fail the signed head instead (a cut tail), -1 when
  * this tampering happened not to apply (a UNIQUE clash; the round is redrawn).
+ * For OP_REHASH it returns i; the caller checks the checkpoint or head instead.
  */
 static int64_t tamper(sqlite3 *db, enum op op, int64_t first, int64_t last, char *what,
                       size_t what_size)
@@ -194,6 +280,15 @@ static int64_t tamper(sqlite3 *db, enum op op, int64_t first, int64_t last, char
         exec_sql(db, sql);
         return 0;
     }
+    case OP_REHASH:
+        snprintf(sql, sizeof sql,
+                 "UPDATE events SET payload = substr(payload, 1, length(payload) - 1) ||"
+                 " ',\"z\":1}' WHERE id = %lld",
+                 (long long)i);
+        snprintf(what, what_size, "edit event %lld and re-hash the chain after it", (long long)i);
+        exec_sql(db, sql);
+        rehash_chain(db, i);
+        return i;
     case OP__COUNT: break;
     }
     return -1;
@@ -280,18 +375,21 @@ static void random_tampering_is_detected(void **state)
         int64_t first = one_int(db, "SELECT min(id) FROM events");
         int64_t last = one_int(db, "SELECT max(id) FROM events");
         assert_true(last - first > 20);
+        assert_true(one_int(db, "SELECT count(*) FROM checkpoints") >= 2);
         enum op op = (enum op)(fig.rounds % OP__COUNT);
-        char what[160];
+        char what[160], name[48], span[64] = "";
         int64_t want = tamper(db, op, first, last, what, sizeof what);
+        if (op == OP_REHASH && want > 0)
+            rehash_expected(db, want, last, name, sizeof name, span, sizeof span);
+        else
+            snprintf(name, sizeof name, "event %lld:", (long long)want);
         sqlite3_close(db);
         if (want < 0)
             continue;
         fig.rounds++;
         fig.per_op[op]++;
         verify_copy(out, sizeof out, &rc);
-        char name[48];
-        snprintf(name, sizeof name, "event %lld:", (long long)want);
-        bool named = want > 0 ? strncmp(out, name, strlen(name)) == 0
+        bool named = want > 0 ? strncmp(out, name, strlen(name)) == 0 && strstr(out, span)
                               : strstr(out, "head") != NULL || strstr(out, "removed") != NULL;
         if (rc == 1) {
             fig.detected++;
@@ -307,11 +405,22 @@ static void random_tampering_is_detected(void **state)
     assert_int_equal(fig.named_right, fig.rounds);
 }
 
+static struct yz_test_server server;
+
+/* The demo server, with a checkpoint every CHECKPOINT_EVERY events. */
+static int setup(void **state)
+{
+    static const char *const set[] = {"audit.checkpoint_every=16", NULL};
+    _Static_assert(CHECKPOINT_EVERY == 16, "the --set above");
+    yzt_server_start(&server, true, set);
+    *state = &server;
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(random_tampering_is_detected, yzt_setup_demo_server,
-                                        yzt_teardown_server),
+        cmocka_unit_test_setup_teardown(random_tampering_is_detected, setup, yzt_teardown_server),
     };
     int rc = cmocka_run_group_tests(tests, yzt_global_setup, yzt_global_teardown);
     printf("audit tamper: %d rounds, %d detected (exit 1), %d naming the first bad event\n",

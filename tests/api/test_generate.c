@@ -100,6 +100,28 @@ static void case_numbers_are_unique_and_gap_free(void **state)
                      0);
 }
 
+/* RULE: cause-revision-2026 — filed before 2026-01-01 (Asia/Shanghai, 1767196800000 ms
+ * UTC): a 2020 cause; from then on: a 2025 one; the case row says the same. */
+static void causes_follow_the_catalogue_in_force_when_filed(void **state)
+{
+    (void)state;
+    const char *rev = "json_extract(data, '$.application.cause_revision')";
+    char sql[400];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM matters WHERE kind = 'filing' AND"
+             " created_at < 1767196800000 AND %s = 2020", rev);
+    int64_t old = yzt_db_count(&srv, sql);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM matters WHERE kind = 'filing' AND"
+             " created_at >= 1767196800000 AND %s = 2025", rev);
+    int64_t new = yzt_db_count(&srv, sql);
+    assert_true(old > 0);
+    assert_true(new > 0);
+    assert_int_equal(old + new, CASES);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM cases c JOIN matters m ON m.id = c.matter_id"
+             " WHERE c.cause_revision IS NOT %s OR c.cause_code IS NOT"
+             " json_extract(m.data, '$.application.cause_code')", rev);
+    assert_int_equal(yzt_db_count(&srv, sql), 0);
+}
+
 static void personal_data_is_sealed(void **state)
 {
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE data LIKE"
@@ -206,6 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_history_verifies_and_the_counters_match_it),
         cmocka_unit_test(case_numbers_are_unique_and_gap_free),
+        cmocka_unit_test(causes_follow_the_catalogue_in_force_when_filed),
         cmocka_unit_test(personal_data_is_sealed),
         cmocka_unit_test(the_server_reads_generated_cases_and_the_dashboard),
         cmocka_unit_test(bad_usage_is_refused),

@@ -6,7 +6,9 @@
  * database file through a separate raw sqlite3 connection, as an attacker
  * with file access would: first dropping the append-only triggers, then
  * editing, deleting, swapping, inserting, re-hashing without the key and
- * re-signing with it. The re-hashing code below is written from the format
+ * re-signing with it. Events are not signed one by one (events.h): a change
+ * re-hashed without the key is caught where the chain breaks, at the next
+ * signed checkpoint, or at the signed head. The re-hashing code below is written from the format
  * description in events.h, not with events.c, so it also checks that the
  * published description is enough to re-implement the chain.
  */
@@ -202,7 +204,14 @@ static void read_secret_key(struct fx *f, unsigned char sk[64])
  * key); with sk, events, checkpoints and the head are re-signed too.
  * Returns how many stored hashes already matched the re-implementation.
  */
+static int rehash_range(struct fx *f, int64_t from, int64_t to, const unsigned char *sk);
 static int rehash_from(struct fx *f, int64_t from, const unsigned char *sk)
+{
+    return rehash_range(f, from, 0, sk);
+}
+
+/* rehash_from, but only events from..to (to = 0: to the end, and the head too). */
+static int rehash_range(struct fx *f, int64_t from, int64_t to, const unsigned char *sk)
 {
     sqlite3 *db = raw_open(f);
     sqlite3_stmt *sel, *upd, *ck, *head;
@@ -223,10 +232,12 @@ static int rehash_from(struct fx *f, int64_t from, const unsigned char *sk)
         sqlite3_prepare_v2(db,
                            "SELECT id, stream, stream_seq, type, coalesce(actor_id, 0),"
                            " coalesce(on_behalf_of, 0), channel, at, payload, hash"
-                           " FROM events WHERE id >= ? ORDER BY id",
+                           " FROM events WHERE id >= ? AND (? = 0 OR id <= ?) ORDER BY id",
                            -1, &sel, NULL),
         SQLITE_OK);
     sqlite3_bind_int64(sel, 1, from);
+    sqlite3_bind_int64(sel, 2, to);
+    sqlite3_bind_int64(sel, 3, to);
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "UPDATE events SET prev_hash = ?, hash = ?,"
                                         " sig = coalesce(?, sig) WHERE id = ?",
@@ -308,7 +319,7 @@ static int rehash_from(struct fx *f, int64_t from, const unsigned char *sk)
         }
         last = rows[i].id;
     }
-    if (n) {
+    if (n && to == 0) {
         unsigned char sig[64], rest[40];
         sqlite3_bind_int64(head, 1, last);
         sqlite3_bind_blob(head, 2, rows[n - 1].hash, 32, SQLITE_TRANSIENT);
@@ -327,6 +338,18 @@ static int rehash_from(struct fx *f, int64_t from, const unsigned char *sk)
     sqlite3_finalize(head);
     sqlite3_close(db);
     return matched;
+}
+
+static int64_t raw_int(struct fx *f, const char *sql)
+{
+    sqlite3 *db = raw_open(f);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
 }
 
 /* ---- verification helpers ---- */
@@ -378,6 +401,55 @@ static void clean_history_verifies(void **state)
     /* The description in events.h reproduces every stored hash. */
     assert_int_equal(rehash_from(f, 1, NULL), N_EVENTS);
     expect_ok(f, N_EVENTS, N_EVENTS / EVERY);
+    /* Events are not signed one by one: the signed head and checkpoints cover them. */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM events WHERE typeof(sig) = 'blob'"
+                                " AND length(sig) = 0"),
+                     N_EVENTS);
+}
+
+/* A history written before events stopped being signed one by one: every row
+ * signed (the old writer, re-implemented here from events.h) still verifies,
+ * its signatures are still checked, and new unsigned events chain on. */
+static void events_signed_one_by_one_still_verify(void **state)
+{
+    struct fx *f = *state;
+    unsigned char sk[64];
+    read_secret_key(f, sk);
+    assert_int_equal(rehash_from(f, 1, sk), N_EVENTS); /* same hashes, now each signed */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM events WHERE length(sig) = 64"), N_EVENTS);
+    expect_ok(f, N_EVENTS, N_EVENTS / EVERY);
+    append_n(f, N_EVENTS + 1, N_EVENTS + 6); /* written now: unsigned, checkpoint at 24 */
+    expect_ok(f, N_EVENTS + 6, (N_EVENTS + 6) / EVERY);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM events WHERE length(sig) = 0"), 6);
+
+    /* An old row re-hashed without the key fails its own signature, right there. */
+    raw_exec(f, "CREATE TABLE saved AS SELECT * FROM events");
+    raw_exec(f, "UPDATE events SET payload = '{\"fee_fen\":1,\"note\":\"第7次\"}' WHERE id = 7");
+    assert_int_equal(rehash_from(f, 7, NULL), 0);
+    expect_problem(f, YZ_AUDIT_CHANGED, 7, "does not match its signature");
+    raw_exec(f, "DELETE FROM events; INSERT INTO events SELECT * FROM saved; DROP TABLE saved");
+    rehash_from(f, 1, NULL); /* the head's hash back as it was (its signature was kept) */
+    expect_ok(f, N_EVENTS + 6, (N_EVENTS + 6) / EVERY);
+
+    /* A signature replaced, or cut to another length. */
+    raw_exec(f, "UPDATE events SET sig = zeroblob(64) WHERE id = 6");
+    expect_problem(f, YZ_AUDIT_CHANGED, 6, "signature");
+    raw_exec(f, "UPDATE events SET sig = substr(sig, 1, 10) WHERE id = 3");
+    expect_problem(f, YZ_AUDIT_CHANGED, 3, "signature field is damaged");
+}
+
+static void signature_field_damaged(void **state)
+{
+    struct fx *f = *state;
+    raw_exec(f, "UPDATE events SET sig = x'00' WHERE id = 4");
+    expect_problem(f, YZ_AUDIT_CHANGED, 4, "signature field is damaged");
+    raw_exec(f, "UPDATE events SET sig = x'' WHERE id = 4");
+    expect_ok(f, N_EVENTS, N_EVENTS / EVERY);
+    /* NULL, in a table rebuilt without its NOT NULL. */
+    raw_exec(f, "CREATE TABLE events2 AS SELECT * FROM events; DROP TABLE events;"
+                "ALTER TABLE events2 RENAME TO events;"
+                "UPDATE events SET sig = NULL WHERE id = 2");
+    expect_problem(f, YZ_AUDIT_CHANGED, 2, "signature field is damaged");
 }
 
 /* Several events in one write transaction (as a commit group appends them):
@@ -500,16 +572,40 @@ static void swapped_rows_are_reordered(void **state)
                 " at, payload, prev_hash, hash, sig) = (SELECT stream, stream_seq, type,"
                 " actor_id, on_behalf_of, channel, at, payload, prev_hash, hash, sig FROM t"
                 " WHERE t.id = 11 - events.id) WHERE id IN (5, 6);");
-    expect_problem(f, YZ_AUDIT_REORDERED, 5, "signed as event 6");
+    expect_problem(f, YZ_AUDIT_REORDERED, 5, "hashed as event 6");
 }
 
-static void rehashed_without_key(void **state)
+static void rehashed_row_named_where_the_chain_breaks(void **state)
+{
+    struct fx *f = *state;
+    /* Event 7 edited and given its new hash; event 8 still chains on the old one. */
+    raw_exec(f, "UPDATE events SET payload = '{\"fee_fen\":1,\"note\":\"第7次\"}' WHERE id = 7");
+    assert_int_equal(rehash_range(f, 7, 7, NULL), 0);
+    expect_problem(f, YZ_AUDIT_CHANGED, 7, "not the one event 8 chained on");
+}
+
+static void rehashed_chain_caught_by_next_checkpoint(void **state)
 {
     struct fx *f = *state;
     raw_exec(f, "UPDATE events SET payload = '{\"fee_fen\":1,\"note\":\"第7次\"}' WHERE id = 7");
-    /* The chain is re-linked from 7 on and the head re-hashed; signatures are stale. */
+    /* The chain is re-linked from 7 on and the head re-hashed, without the key. */
     assert_int_equal(rehash_from(f, 7, NULL), 0);
-    expect_problem(f, YZ_AUDIT_CHANGED, 7, "does not match its signature");
+    expect_problem(f, YZ_AUDIT_CHECKPOINT, 8, "one of events 5..8 was changed");
+}
+
+static void rehashed_after_last_checkpoint_caught_by_head(void **state)
+{
+    struct fx *f = *state;
+    append_n(f, N_EVENTS + 1, N_EVENTS + 3); /* 21..23: after the checkpoint at 20 */
+    raw_exec(f, "CREATE TABLE saved_head AS SELECT * FROM chain_head");
+    raw_exec(f, "UPDATE events SET payload = '{}' WHERE id = 22");
+    /* Re-hashed to the end, the head's hash too: its signature no longer holds. */
+    rehash_from(f, 22, NULL);
+    expect_problem(f, YZ_AUDIT_HEAD, 23, "signature");
+    /* The signed head put back: it holds the old hash of event 23. */
+    raw_exec(f, "DELETE FROM chain_head; INSERT INTO chain_head SELECT * FROM saved_head;"
+                "DROP TABLE saved_head");
+    expect_problem(f, YZ_AUDIT_HEAD, 23, "one of events 21..23 was changed");
 }
 
 static void forged_row_after_head_is_inserted(void **state)
@@ -784,7 +880,11 @@ int main(void)
         T(removed_newest_row_without_checkpoint),
         T(swapped_payloads_reported_at_first),
         T(swapped_rows_are_reordered),
-        T(rehashed_without_key),
+        T(rehashed_row_named_where_the_chain_breaks),
+        T(rehashed_chain_caught_by_next_checkpoint),
+        T(rehashed_after_last_checkpoint_caught_by_head),
+        T(events_signed_one_by_one_still_verify),
+        T(signature_field_damaged),
         T(forged_row_after_head_is_inserted),
         T(duplicated_stream_seq_is_named),
         T(checkpoint_signature_tampered),

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/caller.h"
@@ -399,6 +400,80 @@ static void a_failing_fn_fails_only_its_own_request(void **state)
     yz_store_close(s);
 }
 
+static struct yz_sql_def q_synchronous = YZ_SQL("PRAGMA synchronous");
+static enum yz_err synchronous_tx(struct yz_tx *tx, void *ctx)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_synchronous);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    *(int64_t *)ctx = row ? yz_col_i64(st, 0) : -1;
+    yz_exec(st);
+    return e;
+}
+
+/* The writer's synchronous setting: 1 NORMAL, 2 FULL. */
+static int64_t writer_synchronous(struct yz_store *s)
+{
+    int64_t v = -1;
+    assert_int_equal(yz_store_write(s, synchronous_tx, &v), YZ_OK);
+    return v;
+}
+
+/* Bulk mode: a request alone in its transaction runs without a savepoint and
+ * its failure rolls the whole transaction back, rows and hooks; commits are not
+ * synced until the mode ends, which restores FULL and empties the WAL into the
+ * database file. */
+static void bulk_mode_rolls_back_alone_and_ends_checkpointed(void **state)
+{
+    struct yz_store *s = open_store();
+    assert_int_equal(writer_synchronous(s), 2);
+    assert_int_equal(yz_store_bulk(s, true), YZ_OK);
+    assert_int_equal(writer_synchronous(s), 1);
+    struct job jobs[] = {
+        {.what = "insert", .key = "a"},   {.what = "fail", .key = "b"},
+        {.what = "conflict", .key = "d"}, {.what = "hook_then_fail", .key = "h"},
+        {.what = "insert", .key = "e"},
+    };
+    atomic_store(&hook_runs, 0);
+    for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+        jobs[i].s = s;
+        job_thread(&jobs[i]); /* one after the other: each alone in its transaction */
+    }
+    assert_int_equal(jobs[0].result, YZ_OK);
+    assert_int_equal(jobs[1].result, YZ_ERR_VALIDATION);
+    assert_int_equal(jobs[2].result, YZ_ERR_CONFLICT);
+    assert_int_equal(jobs[3].result, YZ_ERR_VALIDATION);
+    assert_int_equal(jobs[4].result, YZ_OK);
+    assert_int_equal(atomic_load(&hook_runs), 0); /* rolled back with its transaction */
+    /* In a group, a failing request still fails alone (savepoints as before). */
+    struct job group[] = {{.what = "insert", .key = "g1"}, {.what = "fail", .key = "g2"}};
+    assert_int_equal(run_as_one_group(s, group, 2), 1);
+    assert_int_equal(group[0].result, YZ_OK);
+    assert_int_equal(group[1].result, YZ_ERR_VALIDATION);
+
+    char wal[160];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_true(sb.st_size > 0);
+    assert_int_equal(yz_store_bulk(s, false), YZ_OK);
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_int_equal(sb.st_size, 0); /* everything checkpointed into the database */
+    assert_int_equal(writer_synchronous(s), 2);
+    assert_int_equal(yz_store_bulk(s, false), YZ_OK); /* already off: nothing to do */
+    yz_store_close(s);
+    s = open_store();
+    assert_true(has_key(s, "a"));
+    assert_false(has_key(s, "b"));
+    assert_false(has_key(s, "d")); /* its first row went with the transaction */
+    assert_false(has_key(s, "h"));
+    assert_false(has_key(s, "hooked"));
+    assert_true(has_key(s, "e"));
+    assert_true(has_key(s, "g1"));
+    assert_int_equal(count_rows(s), 3);
+    yz_store_close(s);
+}
+
 static void a_failed_commit_fails_every_request_of_the_group(void **state)
 {
     /* A child table whose foreign key is checked only at COMMIT. */
@@ -617,6 +692,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(acknowledged_writes_survive_a_killed_process, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_failing_fn_fails_only_its_own_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_mode_rolls_back_alone_and_ends_checkpointed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_failed_commit_fails_every_request_of_the_group, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_before_commit_hook_runs_once_per_transaction, setup,
