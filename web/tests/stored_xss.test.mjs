@@ -22,12 +22,14 @@ const PASSWORD = 'Yizhan-Demo-2026'
 const FULL = process.env.YZ_XSS_FULL === '1'
 
 // The corpus: N is replaced by the payload's number. Each payload sets the
-// global yzx and opens a dialog when it runs.
+// global yzx and opens a dialog when it runs. Bidi overrides and zero-width
+// characters are refused by every text field (src/core/utf8.h; tests/api/
+// test_hidden_chars.c and the malformed-input proof), so they are not here.
 const RUN = 'yzx=N;alert(N)'
 const CORPUS = [
   `<img src=x onerror="${RUN}">`,
   `{{constructor.constructor('${RUN}')()}}`,
-  `\u202e＜script＞${RUN}＜/script＞<svg/onload=${RUN}>`,
+  `＜script＞${RUN}＜/script＞<svg/onload=${RUN}>`,
   `<script>${RUN}</script>`,
   `<svg onload="${RUN}"><circle r=9></circle></svg>`,
   `"><img src=x onerror=${RUN}>`,
@@ -39,7 +41,7 @@ const CORPUS = [
   `{{_c.constructor('${RUN}')()}}\${${RUN}}`,
   `<math><mtext><table><mglyph><style><img src=x onerror=${RUN}>`,
   `&lt;img src=x onerror=${RUN}&gt;%3Cscript%3E${RUN}%3C/script%3E`,
-  `张<\u200bscript>${RUN}</script>三<body onload=${RUN}>`,
+  `张<scr<script>ipt>${RUN}</script>三<body onload=${RUN}>`,
   `<input autofocus onfocus=${RUN}>`,
 ]
 const PAYLOADS = (FULL ? CORPUS : CORPUS.slice(0, 3)).map((p, i) => p.replaceAll('N', String(i + 1)))
