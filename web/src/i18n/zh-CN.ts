@@ -110,6 +110,7 @@ export default {
     fee: { payment_ordered: '生成缴费单', paid: '诉讼费已缴纳', refunded: '退费' },
     attachment: { downloaded: '下载材料', uploaded: '上传材料' },
     mediation: { message: '调解室消息', session_scheduled: '安排调解' },
+    personal_data: { unmasked: '查看完整个人信息' },
   },
   // What a workflow event set off ("filing.compute_fee").
   effects: {
@@ -184,6 +185,13 @@ export default {
     deadlineNames: { forward: '核验转交期限', supplement: '补充材料期限' },
   },
   staffCase: { page: '案件', title: '案件名称', state: '当前状态' },
+  unmask: {
+    button: '查看完整{what}', title: '查看{name}的完整{what}',
+    fields: { citizen_id: '身份证号码', phone: '手机号码', address: '住址' },
+    reason: '查看理由', reasonHint: '如：立案时核对当事人身份、送达前核实联系方式',
+    recorded: '查看行为将记入案件留痕（查看人、当事人、信息项和理由）。',
+    submit: '确认查看', close: '关闭', viewed: '查看完整个人信息：第{n}号当事人的{what}，理由：{reason}',
+  },
   teams: {
     back: '返回审判团队', queue: '团队案件队列', openCases: '在办案件 {n} 件', workload: '成员工作量', member: '成员',
     role: '角色', inTeam: '本团队在办', inCourt: '全院在办', cases: '团队在办案件', inactive: '已停用',
