@@ -269,10 +269,11 @@ static void each_string(json_t *root, json_t *v, const char *h, const struct yz_
     } else if (json_is_string(v)) {
         char *was = strdup(json_string_value(v));
         size_t n = strlen(was), at = n / 2;
-        char *with = malloc(n + strlen(h) + 1);
+        size_t hn = strlen(h);
+        char *with = malloc(n + hn + 1);
         memcpy(with, was, at);
-        strcpy(with + at, h);
-        strcat(with, was + at);
+        memcpy(with + at, h, hn);
+        memcpy(with + at + hn, was + at, n - at + 1); /* with its NUL */
         json_string_set(v, with);
         char *text = json_dumps(root, JSON_COMPACT);
         char hdr[64], ct[128];
