@@ -117,6 +117,12 @@ bool yz_utf8_has_control(const char *str, size_t n, bool allow_newlines)
         }
         size_t len;
         unsigned cp = decode(s, n, i, &len);
+        /* A byte-order mark that starts a multi-line text is a file's encoding
+         * mark (a CSV table saved by Excel), not part of any value. */
+        if (cp == 0xfeff && i == 0 && allow_newlines) {
+            i += len;
+            continue;
+        }
         if (len > 1 && ((cp >= 0x80 && cp <= 0x9f) || invisible(cp, allow_newlines)))
             return true;
         i += len;

@@ -26,7 +26,8 @@ size_t yz_utf8_count(const char *s, size_t n);
  *     U+FEFF, soft hyphen, combining grapheme joiner, Hangul and Khmer fillers,
  *     Mongolian selectors, deprecated format and annotation characters, tags,
  *     U+2028/U+2029; the zero-width joiner (U+200D) too, except in multi-line
- *     text, where it joins emoji.
+ *     text, where it joins emoji; and U+FEFF at the very start of multi-line
+ *     text, a file's byte-order mark (a CSV table saved by Excel).
  * Variation selectors stay allowed (emoji, ideographic variants of rare
  * characters in names). Invalid UTF-8 is not judged here: check yz_utf8_valid.
  */

@@ -78,6 +78,10 @@ static void invisible_format_characters_are_refused(void **state)
     for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++)
         if (!hidden(cps[i], false) || !hidden(cps[i], true))
             fail_msg("U+%04X accepted", cps[i]);
+    /* A byte-order mark may start a multi-line text (a CSV table from Excel), nothing else. */
+    assert_false(yz_utf8_has_control("\xef\xbb\xbf" "a,b\r\n", 8, true));
+    assert_true(yz_utf8_has_control("\xef\xbb\xbf" "a,b", 6, false));
+    assert_true(yz_utf8_has_control("a\xef\xbb\xbf" "b\n", 6, true));
     /* The zero-width joiner joins emoji in free text, never in a one-line name. */
     assert_true(hidden(0x200d, false));
     assert_false(hidden(0x200d, true));
