@@ -803,14 +803,14 @@ static bool check_line(struct file_load *x)
         say(x->err, "%s:%d: 不是有效的 UTF-8（配置文件须以 UTF-8 保存）", x->path, x->line);
         return false;
     }
+    if (x->line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+        p += 3; /* inih skips a UTF-8 BOM (before the check: U+FEFF is refused elsewhere) */
+        n -= 3;
+    }
     /* tab anywhere and CR before LF are fine; no other control bytes */
     if (yz_utf8_has_control(p, n, true) || (n > 1 && memchr(p, '\r', n - 1))) {
         say(x->err, "%s:%d: 含有控制字符", x->path, x->line);
         return false;
-    }
-    if (x->line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-        p += 3; /* inih skips a UTF-8 BOM */
-        n -= 3;
     }
     size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t'))

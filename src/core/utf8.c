@@ -49,17 +49,83 @@ size_t yz_utf8_count(const char *s, size_t n)
     return count;
 }
 
-bool yz_utf8_has_control(const char *s, size_t n, bool allow_newlines)
+/* The code point at s[i..n) and its length in *len; a byte that starts no
+ * complete sequence is returned as itself with length 1 (callers that need
+ * valid UTF-8 check it with yz_utf8_valid). */
+static unsigned decode(const unsigned char *s, size_t n, size_t i, size_t *len)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0x7f)
-            return true;
-        if (c < 0x20) {
-            if (allow_newlines && (c == '\n' || c == '\r' || c == '\t'))
-                continue;
-            return true;
+    unsigned c = s[i];
+    size_t want = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? (c <= 0xef ? 3 : 1) : c >= 0xc2 ? 2 : 1;
+    if (want == 1 || n - i < want) {
+        *len = 1;
+        return c;
+    }
+    unsigned cp = c & (want == 2 ? 0x1f : want == 3 ? 0x0f : 0x07);
+    for (size_t k = 1; k < want; k++) {
+        if ((s[i + k] & 0xc0) != 0x80) {
+            *len = 1;
+            return c;
         }
+        cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    *len = want;
+    return cp;
+}
+
+/* Characters that change how text around them is shown without showing
+ * themselves: a name or title holding one can pass for another (张三 with a
+ * zero-width space, "invoice<U+202E>fdp.exe" shown as "invoiceexe.pdf"). */
+static bool invisible(unsigned cp, bool multiline)
+{
+    switch (cp) {
+    case 0x00ad:                 /* soft hyphen */
+    case 0x034f:                 /* combining grapheme joiner */
+    case 0x061c:                 /* Arabic letter mark (bidi) */
+    case 0x115f: case 0x1160:    /* Hangul fillers */
+    case 0x17b4: case 0x17b5:    /* Khmer inherent vowels */
+    case 0x3164: case 0xffa0:    /* Hangul fillers */
+    case 0xfeff:                 /* zero-width no-break space (BOM) */
+        return true;
+    case 0x200d: /* zero-width joiner: part of emoji sequences in free text */
+        return !multiline;
+    default:
+        break;
+    }
+    return (cp >= 0x180b && cp <= 0x180f) ||   /* Mongolian selectors, vowel separator */
+           (cp >= 0x200b && cp <= 0x200c) ||   /* zero-width space, non-joiner */
+           (cp >= 0x200e && cp <= 0x200f) ||   /* LRM, RLM */
+           (cp >= 0x2028 && cp <= 0x202e) ||   /* line/paragraph separators; LRE..RLO */
+           (cp >= 0x2060 && cp <= 0x2064) ||   /* word joiner, invisible operators */
+           (cp >= 0x2066 && cp <= 0x206f) ||   /* LRI..PDI; deprecated format characters */
+           (cp >= 0xfff9 && cp <= 0xfffb) ||   /* interlinear annotation */
+           (cp >= 0x1d173 && cp <= 0x1d17a) || /* musical format characters */
+           (cp >= 0xe0000 && cp <= 0xe007f);   /* tags */
+}
+
+bool yz_utf8_has_control(const char *str, size_t n, bool allow_newlines)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if (c == 0x7f)
+                return true;
+            if (c < 0x20 && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
+                return true;
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned cp = decode(s, n, i, &len);
+        /* A byte-order mark that starts a multi-line text is a file's encoding
+         * mark (a CSV table saved by Excel), not part of any value. */
+        if (cp == 0xfeff && i == 0 && allow_newlines) {
+            i += len;
+            continue;
+        }
+        if (len > 1 && ((cp >= 0x80 && cp <= 0x9f) || invisible(cp, allow_newlines)))
+            return true;
+        i += len;
     }
     return false;
 }

@@ -50,8 +50,13 @@ static const char *text(struct checker *c, const json_t *o, const char *key, con
     }
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
-    if (!yz_utf8_valid(s, n) || memchr(s, '\0', n) || yz_utf8_has_control(s, n, multiline)) {
-        yz_field_errors_add(c->fe, at(c, key), "invalid_text", "%s包含无效或不允许的字符", title);
+    if (!yz_utf8_valid(s, n) || memchr(s, '\0', n)) {
+        yz_field_errors_add(c->fe, at(c, key), "invalid_text", "%s包含无效的字符", title);
+        return NULL;
+    }
+    if (yz_utf8_has_control(s, n, multiline)) {
+        yz_field_errors_add(c->fe, at(c, key), "invalid_text", "%s包含不允许的" YZ_UTF8_HIDDEN_TITLE,
+                            title);
         return NULL;
     }
     size_t cps = yz_utf8_count(s, n);

@@ -111,6 +111,11 @@ static const struct yz_route routes[] = {
      "对事项执行操作（流程事件）"},
     {"matters.history", YZ_GET, "/api/v1/matters/{id}/events", yz_matters_http_history,
      SIGNED_IN, yz_matters_history_params, NULL, 0, 200, "matters", "事项全程留痕记录"},
+    {"matters.personal_data", YZ_POST, "/api/v1/matters/{id}/personal-data",
+     yz_matters_http_personal_data, SIGNED_IN, yz_matters_id_params, yz_matters_personal_data_body,
+     0, 200, "matters",
+     "工作人员查看当事人完整的身份证号码、手机号码或住址（party 为当事人序号，须说明理由；"
+     "仅限本院立案、审判、书记、送达岗位，查看行为记入事项留痕）"},
 
     {"attachments.upload", YZ_POST, "/api/v1/attachments", yz_attachments_http_upload, SIGNED_IN,
      NULL, NULL, YZ_ROUTE_UPLOAD | YZ_ROUTE_IDEMPOTENT, 201, "attachments",

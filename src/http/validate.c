@@ -20,7 +20,8 @@ static void check_text(const struct yz_field_spec *s, const char *v, size_t n, b
         return;
     }
     if (yz_utf8_has_control(v, n, multiline)) {
-        yz_field_errors_add(fe, path, "control_character", "%s包含不允许的控制字符", title_of(s));
+        yz_field_errors_add(fe, path, "control_character", "%s包含不允许的" YZ_UTF8_HIDDEN_TITLE,
+                            title_of(s));
         return;
     }
     size_t cps = yz_utf8_count(v, n);

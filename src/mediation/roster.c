@@ -260,7 +260,7 @@ static void check_text(struct yz_field_errors *fe, const char *field, const char
         return;
     }
     if (yz_utf8_has_control(s, n, multiline)) {
-        yz_field_errors_add(fe, field, "control_character", "%s包含不允许的控制字符", title);
+        yz_field_errors_add(fe, field, "control_character", "%s包含不允许的" YZ_UTF8_HIDDEN_TITLE, title);
         return;
     }
     size_t cps = yz_utf8_count(s, n);

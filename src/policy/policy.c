@@ -114,6 +114,25 @@ bool yz_policy_judge_conflicts(const struct yz_app *app, const struct yz_princip
     return !write && who->role == YZ_ROLE_TRIAGE_OFFICER;
 }
 
+/* RULE: staff-unmask — SECURITY.md 1.3: full personal data for the staff who
+ * handle the case (filing, trial, record keeping, service), audited; never for
+ * the administrators (三员分立: a court admin manages accounts, not cases),
+ * the hotline, petitions, triage (which finds parties by keyed hashes) or
+ * supervisors. */
+static bool unmasks(enum yz_role r)
+{
+    switch (r) {
+    case YZ_ROLE_FILING_CLERK:
+    case YZ_ROLE_JUDGE:
+    case YZ_ROLE_ASSISTANT:
+    case YZ_ROLE_CLERK:
+    case YZ_ROLE_SERVICE_OFFICER:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool decide(const struct yz_app *app, const struct yz_principal *who, enum yz_action action,
                    const struct yz_matter_ref *m)
 {
@@ -126,7 +145,7 @@ static bool decide(const struct yz_app *app, const struct yz_principal *who, enu
     if (!handles_matters(who->role) || m->court_id != who->court_id)
         return false;
     if (action == YZ_ACT_UNMASK)
-        return who->role != YZ_ROLE_HOTLINE_AGENT && who->role != YZ_ROLE_PETITION_OFFICER;
+        return unmasks(who->role);
     return true;
 }
 

@@ -8,7 +8,8 @@
  *  - court staff act on their own court's matters;
  *  - supervisors read their court's matters and those of the courts below it;
  *  - full personal data (unmasking) only for staff of the matter's court in a
- *    handling role, and for the person it belongs to.
+ *    handling role (filing clerk, judge, assistant, clerk, service officer;
+ *    never an administrator), and for the person it belongs to.
  * A denied read of a specific resource must answer 404 exactly like a missing
  * one, so callers turn YZ_ERR_NOT_FOUND into the response; every denial is
  * recorded in the history (stream "security").

@@ -1394,8 +1394,8 @@ static void check_value(const struct yz_wf_field *f, const char *path, const jso
         }
         if (yz_utf8_has_control(s, n, f->multiline)) {
             yz_field_errors_add(fe, path, "control_char",
-                                f->multiline ? "「%s」不能包含控制字符"
-                                             : "「%s」只能填写一行，不能包含换行或控制字符",
+                                f->multiline ? "「%s」不能包含" YZ_UTF8_HIDDEN_TITLE
+                                             : "「%s」只能填写一行，不能包含" YZ_UTF8_HIDDEN_TITLE,
                                 title);
             return;
         }

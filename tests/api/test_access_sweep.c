@@ -158,17 +158,19 @@ static bool matter_visible(const struct session *s, int64_t matter)
     return court == s->court_id;
 }
 
-enum kind { K_PUBLIC, K_MATTER, K_ATTACHMENT, K_NOTIFICATION, K_PAYMENT, K_BATCH, K_ORG,
-            K_MEDIATOR, K_CASE_GROUP, K_TEAM, K_JUDGE, K__COUNT };
-static const char *const KIND_NAME[] = {"public", "matter", "attachment", "notification",
-                                        "payment", "batch", "org", "mediator", "case group",
-                                        "team", "judge"};
+enum kind { K_PUBLIC, K_MATTER, K_UNMASK, K_ATTACHMENT, K_NOTIFICATION, K_PAYMENT, K_BATCH,
+            K_ORG, K_MEDIATOR, K_CASE_GROUP, K_TEAM, K_JUDGE, K__COUNT };
+static const char *const KIND_NAME[] = {"public", "matter", "matter's personal data",
+                                        "attachment", "notification", "payment", "batch", "org",
+                                        "mediator", "case group", "team", "judge"};
 
 /* Which records a path's {id} names, by the path before it. */
 static const struct {
     const char *prefix;
     enum kind kind;
 } KINDS[] = {
+    /* Before the matter itself: full personal data is for fewer than the matter. */
+    {"/api/v1/matters/{id}/personal-data", K_UNMASK},
     {"/api/v1/matters/{id}", K_MATTER},
     {"/api/v1/attachments/{id}", K_ATTACHMENT},
     {"/api/v1/notifications/{id}", K_NOTIFICATION},
@@ -208,6 +210,11 @@ static bool visible_uncached(const struct session *s, enum kind k, int64_t id)
     switch (k) {
     case K_PUBLIC: return true;
     case K_MATTER: return matter_visible(s, id);
+    case K_UNMASK: /* SECURITY.md 1.3: the court's handling staff only, never its parties */
+        return (strcmp(s->role, "filing_clerk") == 0 || strcmp(s->role, "judge") == 0 ||
+                strcmp(s->role, "assistant") == 0 || strcmp(s->role, "clerk") == 0 ||
+                strcmp(s->role, "service_officer") == 0) &&
+               q1("SELECT count(*) FROM matters WHERE id = %lld AND court_id = %lld", lid, cid) > 0;
     case K_ATTACHMENT: {
         if (q1("SELECT count(*) FROM attachments WHERE id = %lld AND uploader_id = %lld", lid, uid) > 0)
             return true;
@@ -301,6 +308,7 @@ static bool visible(const struct session *s, enum kind k, int64_t id)
 
 static const char *const TABLE_SQL[K__COUNT] = {
     [K_MATTER] = "SELECT id FROM matters ORDER BY id",
+    [K_UNMASK] = "SELECT id FROM matters ORDER BY id",
     [K_ATTACHMENT] = "SELECT id FROM attachments ORDER BY id",
     [K_NOTIFICATION] = "SELECT id FROM outbox WHERE channel = 'inbox' ORDER BY id",
     [K_PAYMENT] = "SELECT id FROM payments ORDER BY id",

@@ -3,7 +3,9 @@
  * test build: for every route of the table with a JSON body, bodies that
  * pass validation mutated the way zzuf does (random bit flips at a ratio of
  * 1 %, plus cuts and repeats); nesting 100,000 deep; a body far over the
- * limit; invalid UTF-8 of every kind; broken multipart uploads; path
+ * limit; invalid UTF-8 of every kind; bidirectional controls and invisible
+ * characters inside every text member of every route's body, which must be
+ * refused (never stored: a 2xx is a finding); broken multipart uploads; path
  * traversal towards a canary file beside the data. The server must answer
  * each with a 4xx (a mutated body may also happen to be valid: 2xx), never a
  * 5xx or a dropped connection, never return the canary, and stop cleanly at
@@ -54,6 +56,7 @@ static const char *const demo_login[YZ_ROLE__COUNT] = {
 
 static struct {
     long requests, s2xx, s4xx, s5xx, dropped, canary;
+    long hidden, hidden_accepted;
 } fig;
 
 static unsigned next_rand(void)
@@ -232,6 +235,87 @@ static void nesting_size_and_utf8(void **state)
     assert_int_equal(fig.s5xx + fig.dropped, 0);
 }
 
+/* Hidden characters (src/core/utf8.h): bidi overrides and isolates, zero-width
+ * and other invisible format characters, C1 controls. `make test` sends the
+ * first three. */
+static const char *const HIDDEN[] = {
+    "\xe2\x80\xae", /* U+202E right-to-left override */
+    "\xe2\x80\x8b", /* U+200B zero-width space */
+    "\xc2\x85",     /* U+0085 next line (C1) */
+    "\xe2\x81\xa6", /* U+2066 left-to-right isolate */
+    "\xe2\x80\x8f", /* U+200F right-to-left mark */
+    "\xd8\x9c",     /* U+061C Arabic letter mark */
+    "\xef\xbb\xbf", /* U+FEFF zero-width no-break space */
+    "\xe2\x81\xa0", /* U+2060 word joiner */
+    "\xe3\x85\xa4", /* U+3164 Hangul filler */
+    "\xf3\xa0\x80\x81", /* U+E0001 language tag */
+    "\xe2\x80\xa8", /* U+2028 line separator */
+    "\xc2\xad",     /* U+00AD soft hyphen */
+};
+
+/* The string leaves of v, each with the hidden character h put in its middle,
+ * one at a time: calls send for every variant of the whole body. */
+static void each_string(json_t *root, json_t *v, const char *h, const struct yz_route *r,
+                        struct yzt_client *c, const char *path)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *m;
+        json_object_foreach(v, k, m) each_string(root, m, h, r, c, path);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) each_string(root, m, h, r, c, path);
+    } else if (json_is_string(v)) {
+        char *was = strdup(json_string_value(v));
+        size_t n = strlen(was), at = n / 2;
+        size_t hn = strlen(h);
+        char *with = malloc(n + hn + 1);
+        memcpy(with, was, at);
+        memcpy(with + at, h, hn);
+        memcpy(with + at + hn, was + at, n - at + 1); /* with its NUL */
+        json_string_set(v, with);
+        char *text = json_dumps(root, JSON_COMPACT);
+        char hdr[64], ct[128];
+        const char *hd[3];
+        idem_headers(hdr, "application/json", ct, hd);
+        long before = fig.s2xx;
+        judge(c, yz_method_name(r->method), path, text, strlen(text), hd, "hidden");
+        fig.hidden++;
+        if (fig.s2xx > before) {
+            fig.hidden_accepted++;
+            print_error("%s %s accepted a hidden character: %s\n", yz_method_name(r->method),
+                        path, text);
+        }
+        json_string_set(v, was);
+        free(text);
+        free(with);
+        free(was);
+    }
+}
+
+static void hidden_characters_in_text(void **state)
+{
+    size_t n;
+    const struct yz_route *routes = yz_routes(&n);
+    size_t nhidden = YZT_MUTATIONS > 20 ? sizeof HIDDEN / sizeof HIDDEN[0] : 3;
+    for (size_t i = 0; i < n; i++) {
+        const struct yz_route *r = &routes[i];
+        if (!r->body)
+            continue;
+        struct yzt_client *c = caller_for(r);
+        char path[256];
+        yzt_route_path(r, "1", path, sizeof path);
+        json_t *body = yzt_route_body(r);
+        for (size_t k = 0; k < nhidden; k++)
+            each_string(body, body, HIDDEN[k], r, c, path);
+        json_decref(body);
+    }
+    assert_true(fig.hidden > 0);
+    assert_int_equal(fig.hidden_accepted, 0);
+    assert_int_equal(fig.s5xx + fig.dropped, 0);
+}
+
 static void broken_multipart(void **state)
 {
     struct yzt_client *c = &sessions[YZ_ROLE_PARTY];
@@ -356,6 +440,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mutated_bodies),
         cmocka_unit_test(nesting_size_and_utf8),
+        cmocka_unit_test(hidden_characters_in_text),
         cmocka_unit_test(broken_multipart),
         cmocka_unit_test(traversal_towards_a_canary),
     };
@@ -363,6 +448,9 @@ int main(void)
     printf("malformed input: %ld requests (%d mutations per route with a body): %ld 4xx, %ld 2xx "
            "(mutations that stayed valid), %ld 5xx, %ld without an answer\n",
            fig.requests, YZT_MUTATIONS, fig.s4xx, fig.s2xx, fig.s5xx, fig.dropped);
+    printf("malformed input: %ld bodies with a bidi or invisible character in a text member, "
+           "%ld accepted\n",
+           fig.hidden, fig.hidden_accepted);
     printf("malformed input: canary returned %ld times; server stopped %s\n", fig.canary,
            rc == 0 ? "cleanly (no sanitizer report)" : "with a failure (see above)");
     return rc;

@@ -7,7 +7,9 @@
  * supervising court) and as unrelated accounts; no response may carry a full
  * ID or mobile number, neither the known ones nor anything shaped like one
  * (18 characters with a valid GB 11643 check, or 1[3-9] and nine digits).
- * Afterwards the server log must not carry any either.
+ * The same roles are refused the staff unmask route; the filing clerk, who
+ * may use it, gets the numbers, and they reach neither the history nor the
+ * log. Afterwards the server log must not carry any number.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +131,44 @@ static void no_numbers_without_need(void **state)
     yzt_assert_status(&r, 200);
     char found[32];
     assert_true(find_number(r.body, r.len, found, sizeof found));
+    yzt_response_free(&r);
+
+    /* Staff unmasking (SECURITY.md 1.3): refused to every role above like a
+     * missing matter; the filing clerk gets the numbers, which must reach
+     * neither the history nor the server log (no_numbers_in_the_log). */
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/personal-data", (long long)id);
+    static const char *const fields[] = {"citizen_id", "phone"};
+    for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++)
+        for (int f = 0; f < 2; f++) {
+            yzt_request_json(&clients[k], "POST", path,
+                             json_pack("{s:i, s:s, s:s}", "party", 0, "field", fields[f],
+                                       "reason", "核对当事人身份"),
+                             NULL, &r);
+            fig.responses++;
+            yzt_assert_status(&r, 404);
+            if (find_number(r.body, r.len, found, sizeof found)) {
+                fig.leaks++;
+                print_error("%s POST %s shows %s\n", roles[k], path, found);
+            }
+            yzt_response_free(&r);
+        }
+    for (int party = 0; party < 2; party++)
+        for (int f = 0; f < 2; f++) {
+            if (party == 1 && f == 0)
+                continue; /* the defendant's ID was not given */
+            yzt_request_json(&clerk, "POST", path,
+                             json_pack("{s:i, s:s, s:s}", "party", party, "field", fields[f],
+                                       "reason", "核对当事人身份"),
+                             NULL, &r);
+            yzt_assert_status(&r, 200);
+            assert_true(find_number(r.body, r.len, found, sizeof found));
+            yzt_response_free(&r);
+        }
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    assert_non_null(strstr(r.body, "personal_data.unmasked"));
+    check(&clerk, "filing_clerk", path);
     yzt_response_free(&r);
     assert_int_equal(fig.leaks, 0);
 }

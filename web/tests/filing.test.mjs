@@ -236,6 +236,32 @@ test('the clerk registers; the party sees the case number and the fee', async ()
   await check(party, '28-party-notifications')
 })
 
+test('查看完整号码: the clerk states a reason, sees the full ID once, and the history says so', async () => {
+  const { page } = clerk
+  await page.reload()
+  const button = page.locator('[data-test=unmask-0-citizen_id]')
+  await button.waitFor()
+  // The page itself shows only the masked form.
+  assert.ok(!(await page.locator('main').innerText()).includes(NEW_CID))
+  await button.click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByText('查看行为将记入案件留痕').waitFor()
+  // No reason: the server's field error is shown by the field, nothing is revealed.
+  await dialog.locator('[data-test=unmask-submit]').click()
+  await dialog.getByText('请填写查看理由').waitFor()
+  assert.equal(await dialog.locator('[data-test=unmask-value]').count(), 0)
+  await dialog.getByLabel('查看理由').fill('立案时核对当事人身份')
+  await check(clerk, '26b-clerk-unmask-reason')
+  await dialog.locator('[data-test=unmask-submit]').click()
+  assert.equal(await dialog.locator('[data-test=unmask-value]').innerText(), NEW_CID)
+  await dialog.getByRole('button', { name: '关闭', exact: true }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  // Closed: the number is gone from the page; the history names the view and its reason.
+  await page.reload()
+  await page.getByText('查看完整个人信息：第1号当事人的身份证号码，理由：立案时核对当事人身份').waitFor()
+  assert.ok(!(await page.locator('body').innerText()).includes(NEW_CID))
+})
+
 test('phone width: public pages, login, my matters, the registered matter, the wizard', async () => {
   const phone = await openContext(PHONE)
   try {

@@ -8,6 +8,14 @@
 // attribute, srcdoc or javascript: link in the DOM. Each page must also show
 // the stored strings as text (tokens X<payload>F<field>), so a page that
 // renders nothing cannot pass. The HTML's Content-Security-Policy is checked.
+// The newest pages have their own test: the mediation room (the delegation's
+// reason, sessions, minutes, messages, the agreement) as party, mediator and
+// court admin; staff, teams and the roster administration (a staff name, a
+// team, an organisation and its region, a training) as court admin and
+// judge; the receiving court's cross-region queue and case; a bulk filing
+// whose CSV rows carry the strings, as the institution and the court; fee
+// relief (the reason and the decision's reasons) as party and court admin.
+// A field too short for a string (team names: 40) gets a short hostile one.
 //
 // `make ui-test` runs a subset of the payloads; `make proof` sets
 // YZ_XSS_FULL=1 (scripts/proof/stored_xss.sh) for the whole corpus.
@@ -22,12 +30,14 @@ const PASSWORD = 'Yizhan-Demo-2026'
 const FULL = process.env.YZ_XSS_FULL === '1'
 
 // The corpus: N is replaced by the payload's number. Each payload sets the
-// global yzx and opens a dialog when it runs.
+// global yzx and opens a dialog when it runs. Bidi overrides and zero-width
+// characters are refused by every text field (src/core/utf8.h; tests/api/
+// test_hidden_chars.c and the malformed-input proof), so they are not here.
 const RUN = 'yzx=N;alert(N)'
 const CORPUS = [
   `<img src=x onerror="${RUN}">`,
   `{{constructor.constructor('${RUN}')()}}`,
-  `\u202e＜script＞${RUN}＜/script＞<svg/onload=${RUN}>`,
+  `＜script＞${RUN}＜/script＞<svg/onload=${RUN}>`,
   `<script>${RUN}</script>`,
   `<svg onload="${RUN}"><circle r=9></circle></svg>`,
   `"><img src=x onerror=${RUN}>`,
@@ -39,7 +49,7 @@ const CORPUS = [
   `{{_c.constructor('${RUN}')()}}\${${RUN}}`,
   `<math><mtext><table><mglyph><style><img src=x onerror=${RUN}>`,
   `&lt;img src=x onerror=${RUN}&gt;%3Cscript%3E${RUN}%3C/script%3E`,
-  `张<\u200bscript>${RUN}</script>三<body onload=${RUN}>`,
+  `张<scr<script>ipt>${RUN}</script>三<body onload=${RUN}>`,
   `<input autofocus onfocus=${RUN}>`,
 ]
 const PAYLOADS = (FULL ? CORPUS : CORPUS.slice(0, 3)).map((p, i) => p.replaceAll('N', String(i + 1)))
@@ -49,6 +59,11 @@ const FIELDS = [
   'account.name', 'matter.title', 'plaintiff.name', 'defendant.name', 'defendant.address',
   'claims', 'facts', 'service.email', 'attachment.title', 'attachment.filename',
   'notice.item', 'notice.note', 'correct.note', 'register.note', 'triage.reason', 'designate.reason',
+  // The newest pages (the last test): mediation room, court administration,
+  // cross-region filing, bulk upload, fee relief.
+  'mediation.title', 'delegate.reason', 'session.place', 'minutes', 'message', 'agreement.term',
+  'staff.name', 'team.name', 'org.name', 'org.region', 'training.title',
+  'cross.title', 'batch.title', 'csv.name', 'csv.address', 'csv.claims', 'relief.reason', 'relief.reasons',
 ]
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')
@@ -201,6 +216,7 @@ function expectShown(shown, p, fields, where) {
 
 before(async () => {
   srv = await startServer()
+  apis.clerkJb = await login('filing_clerk_jb', srv.totp('filing_clerk_jb'))
   apis.clerk = await login('filing_clerk', srv.totp('filing_clerk'))
   apis.triage = await login('triage_officer', srv.totp('triage_officer'))
   apis.admin = await login('court_admin', srv.totp('court_admin'))
@@ -337,5 +353,147 @@ test('registered, decided and assigned: every role that sees the case sees text 
   }
   const s = await visit('judge', '/matters')
   for (const { p } of matters) expectShown(s, p, ['matter.title'], 'judge /matters')
+  assert.equal(figures.executed, 0)
+})
+
+/** A short hostile value for fields of at most 40 characters (team names): the payload's kind, not its text. */
+function shortHostile(p, field) {
+  return `X${p}F${FIELDS.indexOf(field)}<svg/onload=yzx=${p};alert(${p})>`
+}
+
+/** store(), and when the full string is refused (too long for the field) the short one. */
+async function storeOrShort(p, fields, send) {
+  fields = [].concat(fields)
+  const full = await send((f) => hostile(p, f))
+  if (full.status >= 200 && full.status < 300) {
+    figures.stored += fields.length
+    return full
+  }
+  return store(fields, () => send((f) => shortHostile(p, f)))
+}
+
+/** One CSV field, quoted (payloads hold commas, quotes and newlines' neighbours). */
+const csvField = (v) => `"${String(v).replaceAll('"', '""')}"`
+
+test('the newest pages: mediation room, administration, cross-region, bulk upload, fee relief', async () => {
+  const courts = (await (await fetch(srv.base + '/api/v1/courts')).json()).items
+  const court = courts.find((c) => c.code === '渝0103').id
+  const jiangbei = courts.find((c) => c.code === '渝0105').id
+  apis.mediator = await login('13800000005')
+  apis.company = await login('13800000003')
+  const made = [] // { p, mediation, cross, batch, relief, team }
+  for (const { p, id, party } of matters) {
+    const m = { p }
+    // Mediation: applied for by the party, delegated with a reason, a session,
+    // minutes, a message and an agreement.
+    const med = await store(['mediation.title', ...APP_FIELDS], () => party('POST', '/matters', { kind: 'mediation', court_id: court, title: hostile(p, 'mediation.title'), fields: { channel: 'online', consent: true, application: application(p, []) } }, { expectOk: false }))
+    if (med) {
+      m.mediation = med.body.id
+      const at = `/matters/${m.mediation}`
+      await store('delegate.reason', () => apis.admin('POST', `${at}/events`, { event: 'delegate', fields: { mediator_id: 1, reason: hostile(p, 'delegate.reason') } }, { expectOk: false }))
+      await apis.mediator('POST', `${at}/events`, { event: 'accept', fields: {} })
+      await store('session.place', () => apis.mediator('POST', `${at}/sessions`, { starts_at: '2030-06-03T09:30:00+08:00', mode: 'online', place: hostile(p, 'session.place') }, { expectOk: false }))
+      await store('minutes', () => apis.mediator('POST', `${at}/events`, { event: 'record_minutes', fields: { minutes: hostile(p, 'minutes') } }, { expectOk: false }))
+      await store('message', () => apis.mediator('POST', `${at}/messages`, { text: hostile(p, 'message') }, { expectOk: false }))
+      await store('agreement.term', () => apis.mediator('POST', `${at}/events`, { event: 'propose_agreement', fields: { agreement: { terms: [hostile(p, 'agreement.term')] } } }, { expectOk: false }))
+    }
+    // Court administration: a staff account, a team, a mediation organisation, a training.
+    await store('staff.name', () => apis.admin('POST', '/staff', { username: `xss_staff_${p}`, name: hostile(p, 'staff.name'), role: 'clerk', court_id: court, password: `Xss-Staff-${p}-Pw-2026` }, { expectOk: false }))
+    const team = await storeOrShort(p, 'team.name', (h) => apis.admin('POST', '/teams', { name: h('team.name'), kind: 'ordinary' }, { expectOk: false }))
+    if (team) m.team = team.body.id
+    await storeOrShort(p, ['org.name', 'org.region'], (h) => apis.admin('POST', '/roster/orgs', { court_id: court, name: h('org.name'), kind: 'people', region: h('org.region') }, { expectOk: false }))
+    await store('training.title', () => apis.admin('POST', '/roster/mediators/1/training', { date: '2026-03-02', title: hostile(p, 'training.title'), hours: 2 }, { expectOk: false }))
+    // A cross-region filing received by 渝0105 for 渝0103.
+    const cross = await store(['cross.title'], () => party('POST', '/matters', { kind: 'cross_region_filing', court_id: jiangbei, title: hostile(p, 'cross.title'), fields: { target_court_id: court, application: application(p, []) } }, { expectOk: false }))
+    if (cross) m.cross = cross.body.id
+    // A bulk filing whose CSV rows carry the strings.
+    const csv = '被告姓名/名称,被告类型,被告身份证号,被告住址,标的额（元）,诉讼请求\r\n' +
+      [hostile(p, 'csv.name'), '自然人', citizenId(400 + p), hostile(p, 'csv.address'), '100', hostile(p, 'csv.claims')].map(csvField).join(',') + '\r\n'
+    const template = {
+      cause_code: '108.3', cause_revision: 2025, case_type: '民初', fee_kind: 'property',
+      plaintiff: { kind: 'legal', name: '重庆示例商贸有限公司', credit_code: '91500103MA5U0AAA0Q', legal_rep: '王五', address: '重庆市渝中区解放碑街道8号', phone: '13800000003' },
+      service_address: { address: '重庆市渝中区解放碑街道8号', phone: '13800000003', e_service_consent: true },
+      facts: '被告借款未还。',
+    }
+    const batch = await store(['batch.title', 'csv.name', 'csv.address', 'csv.claims'], () => apis.company('POST', '/filing/batches', { court_id: court, title: hostile(p, 'batch.title'), template, csv }, { expectOk: false }))
+    if (batch) {
+      m.batch = batch.body.id
+      m.batchMatter = batch.body.items?.[0]?.matter_id
+      assert.ok(m.batchMatter, `batch ${m.batch}: no matter filed from its row: ${JSON.stringify(batch.body)}`)
+    }
+    // Fee relief on the registered case, denied with reasons.
+    const relief = await store('relief.reason', () => party('POST', '/matters', { kind: 'fee_relief', court_id: court, title: `诉讼费用减交申请${p}`, fields: { case_matter_id: id, relief: 'reduce', ground: 'minimum_living', reason: hostile(p, 'relief.reason') } }, { expectOk: false }))
+    if (relief) m.relief = relief.body.id
+    made.push({ ...m, party })
+  }
+
+  // Pages that list many of them, before the fee-relief decisions empty the queue.
+  // (The court admin's and the judge's browsers are open from the tests above, unless they were skipped.)
+  if (!contexts.court_admin) await browserAs('court_admin', apis.admin)
+  if (!contexts.judge) await browserAs('judge', apis.judge)
+  await browserAs('mediator', apis.mediator)
+  await browserAs('filing_clerk_jb', apis.clerkJb)
+  await browserAs('company', apis.company)
+  let shown = await visit('court_admin', '/fee-relief')
+  for (const { p, relief } of made) if (relief) expectShown(shown, p, [], 'court_admin /fee-relief')
+  for (const { p, relief } of made) {
+    if (relief) await store('relief.reasons', () => apis.admin('POST', `/matters/${relief}/events`, { event: 'deny', fields: { reasons: hostile(p, 'relief.reasons') } }, { expectOk: false }))
+  }
+  shown = await visit('mediator', '/mediation')
+  for (const { p } of made) expectShown(shown, p, ['mediation.title'], 'mediator /mediation')
+  shown = await visit('court_admin', '/admin/staff')
+  for (const { p } of made) expectShown(shown, p, ['staff.name'], 'court_admin /admin/staff')
+  shown = await visit('court_admin', '/teams')
+  for (const { p } of made) expectShown(shown, p, ['team.name'], 'court_admin /teams')
+  shown = await visit('court_admin', '/admin/roster')
+  for (const { p } of made) expectShown(shown, p, ['org.name'], 'court_admin /admin/roster')
+  shown = await visit('judge', '/teams')
+  for (const { p } of made) expectShown(shown, p, ['team.name'], 'judge /teams')
+  shown = await visit('filing_clerk_jb', '/cross-region')
+  for (const { p } of made) expectShown(shown, p, ['cross.title'], 'filing_clerk_jb /cross-region')
+  shown = await visit('company', '/filing/batches/new')
+  for (const { p } of made) expectShown(shown, p, ['batch.title'], 'company /filing/batches/new')
+
+  for (const { p, mediation, cross, batch, batchMatter, relief, team, party } of made) {
+    if (team) {
+      shown = await visit('court_admin', `/teams/${team}`)
+      expectShown(shown, p, ['team.name'], `court_admin /teams/${team}`)
+    }
+    if (mediation) {
+      const room = ['mediation.title', 'session.place', 'minutes', 'message', 'agreement.term']
+      for (const role of ['mediator', 'court_admin']) {
+        shown = await visit(role, `/mediation/${mediation}`)
+        expectShown(shown, p, room, `${role} /mediation/${mediation}`)
+      }
+    }
+    if (cross) {
+      shown = await visit('filing_clerk_jb', `/cross-region/${cross}`)
+      expectShown(shown, p, ['cross.title', ...APP_FIELDS], `filing_clerk_jb /cross-region/${cross}`)
+    }
+    if (batch) {
+      shown = await visit('company', `/filing/batches/${batch}`)
+      expectShown(shown, p, ['batch.title'], `company /filing/batches/${batch}`)
+    }
+    if (batchMatter) {
+      shown = await visit('company', `/matters/${batchMatter}`)
+      expectShown(shown, p, ['csv.name'], `company /matters/${batchMatter}`)
+      shown = await visit('court_admin', `/clerk/matters/${batchMatter}`)
+      expectShown(shown, p, ['csv.name', 'csv.claims'], `court_admin /clerk/matters/${batchMatter}`)
+    }
+    await browserAs(`party${p}`, party)
+    if (mediation) {
+      shown = await visit(`party${p}`, `/mediation/${mediation}`)
+      expectShown(shown, p, ['mediation.title', 'session.place', 'minutes', 'message', 'agreement.term'], `party /mediation/${mediation}`)
+    }
+    if (relief) {
+      for (const role of [`party${p}`, 'court_admin']) {
+        shown = await visit(role, `/fee-relief/${relief}`)
+        expectShown(shown, p, ['relief.reason', 'relief.reasons'], `${role} /fee-relief/${relief}`)
+      }
+    }
+    await closeBrowser(`party${p}`)
+  }
+  shown = await visit('judge', '/roster')
+  for (const { p } of made) expectShown(shown, p, ['org.name'], 'judge /roster')
   assert.equal(figures.executed, 0)
 })

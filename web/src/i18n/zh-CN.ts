@@ -111,6 +111,7 @@ export default {
     fee: { payment_ordered: '生成缴费单', paid: '诉讼费已缴纳', refunded: '退费', relief: '诉讼费用缓减免' },
     attachment: { downloaded: '下载材料', uploaded: '上传材料' },
     mediation: { message: '调解室消息', session_scheduled: '安排调解' },
+    personal_data: { unmasked: '查看完整个人信息' },
   },
   // What a workflow event set off ("filing.compute_fee").
   effects: {
@@ -191,6 +192,13 @@ export default {
     entrust: '委托调解', entrustOpen: '委托调解组织或调解员调解',
     entrustHint: '经各方当事人同意，可以委托特邀调解组织或调解员调解（委托调解期限：普通程序十五日，简易程序七日）。',
     entrustTitle: '{case}委托调解',
+  },
+  unmask: {
+    button: '查看完整{what}', title: '查看{name}的完整{what}',
+    fields: { citizen_id: '身份证号码', phone: '手机号码', address: '住址' },
+    reason: '查看理由', reasonHint: '如：立案时核对当事人身份、送达前核实联系方式',
+    recorded: '查看行为将记入案件留痕（查看人、当事人、信息项和理由）。',
+    submit: '确认查看', close: '关闭', viewed: '查看完整个人信息：第{n}号当事人的{what}，理由：{reason}',
   },
   teams: {
     back: '返回审判团队', queue: '团队案件队列', openCases: '在办案件 {n} 件', workload: '成员工作量', member: '成员',
