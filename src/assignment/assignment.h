@@ -109,6 +109,11 @@ enum yz_err yz_assign_my_queue(struct yz_tx *tx, struct yz_app *app,
 enum yz_err yz_assign_report(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                              int64_t court_id, json_t **out);
 
+/* The open cases judge_id holds in court_id (the load a draw counts): a
+ * judge's role may not change while they hold any (accounts/staff.c). */
+enum yz_err yz_assign_judge_open_cases(struct yz_tx *tx, struct yz_app *app, int64_t court_id,
+                                       int64_t judge_id, int64_t *n);
+
 /* ---- recusals ------------------------------------------------------------------- */
 
 struct yz_recusal_input {
