@@ -21,6 +21,7 @@
 #include "notifications/notifications_http.h"
 #include "notify/notify_http.h"
 #include "policy/roles.h"
+#include "settings/settings_http.h"
 #include "stats/dashboard_http.h"
 #include "system/system_http.h"
 #include "templates/templates_http.h"
@@ -80,6 +81,12 @@ static const struct yz_route routes[] = {
      yz_accounts_http_reset_staff_totp, ROLES(YZ_ROLE_BIT(COURT_ADMIN)),
      yz_accounts_staff_id_params, yz_accounts_staff_reason_body, 0, 200, "accounts",
      "重置工作人员的动态验证码：生成新密钥（仅此一次显示），原验证器失效，其会话全部结束，须用新密钥重新绑定"},
+    {"settings.get", YZ_GET, "/api/v1/settings", yz_settings_http_get,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, NULL, 0, 200, "settings",
+     "本院业务设置：各项的生效值及其来源（court 本院设置，config 配置文件等，default 默认值）"},
+    {"settings.change", YZ_PATCH, "/api/v1/settings", yz_settings_http_change,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, yz_settings_change_body, 0, 200, "settings",
+     "修改本院业务设置（须填原因；本院设置优先于配置文件；填空文本则恢复使用配置文件的值）"},
     {"notify.set_email", YZ_POST, "/api/v1/me/email", yz_notify_http_set_email, SIGNED_IN, NULL,
      yz_notify_email_body, 0, 200, "notifications",
      "设置本人的通知邮箱（保存后向新邮箱发送确认邮件；原邮箱收到更改提醒）"},

@@ -544,6 +544,17 @@ static const struct yz_migration migrations[] = {
      "INSERT INTO rollup_monthly(court_id, month, kind, event, from_state, state, channel, days, n)"
      " SELECT court_id, substr(day, 1, 7), kind, event, from_state, state, channel, days, sum(n)"
      " FROM rollup_daily GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"},
+    {15, "court_settings",
+     /* A court's own business settings (src/settings/settings.h), set by its
+      * court admin at run time; each change is a "settings.changed" event on
+      * "court/<id>". A key without a row here takes the configuration's value. */
+     "CREATE TABLE court_settings ("
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " key TEXT NOT NULL,"
+     " value TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " updated_by INTEGER NOT NULL REFERENCES users(id),"
+     " PRIMARY KEY (court_id, key)) WITHOUT ROWID;"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)
