@@ -309,7 +309,8 @@ static const struct yz_route routes[] = {
     {"teams.member_add", YZ_POST, "/api/v1/teams/{id}/members", yz_assign_http_member_add,
      ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_team_id_params, yz_assign_member_body,
      YZ_ROUTE_IDEMPOTENT, 201, "assignment",
-     "加入团队成员：本院法官、法官助理、书记员（按其账号角色），或本院名册上的调解员"},
+     "加入团队成员：本院法官、法官助理、书记员（user_id，按其账号角色），或本院名册上的调解员"
+     "（mediator_id 为名册编号，或 user_id 为其账号）"},
     {"teams.member_remove", YZ_DELETE, "/api/v1/teams/{id}/members/{user_id}",
      yz_assign_http_member_remove, ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_member_params, NULL,
      0, 200, "assignment", "移出团队成员"},

@@ -390,6 +390,72 @@ static int64_t event_id_of(const char *sql_id)
     return count(sql_id);
 }
 
+/* The roster shows entries, not accounts: the admin adds a mediator to a
+ * team by the roster entry (mediator_id) and the team lists their account. */
+static void a_mediator_joins_a_team_by_roster_entry(void **state)
+{
+    struct yzt_response r = {0};
+    char path[96], q[64];
+    snprintf(q, sizeof q, "/api/v1/roster?court_id=%lld", (long long)court);
+    get(&admin, q, &r);
+    int64_t entry = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(yzt_json_at(r.json, "mediators"), i, m)
+    {
+        if (strcmp(json_string_value(json_object_get(m, "name")), "钱调解员") == 0)
+            entry = json_integer_value(json_object_get(m, "id"));
+        assert_null(json_object_get(m, "user_id")); /* the public roster shows no accounts */
+    }
+    assert_true(entry > 0);
+    const char *members = pathf(path, sizeof path, "/api/v1/teams/", team_ordinary, "/members");
+    int64_t added = events_on("team.member_added", "team", team_ordinary);
+    /* Bad input, each named: no member, both, a non-mediator role, no such entry. */
+    yzt_post_new(&admin, members, json_pack("{s:s}", "role", "mediator"), &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error(&r, "user_id");
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:I, s:s}", "user_id", (json_int_t)id_mediator, "mediator_id",
+                           (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_field_error(&r, "mediator_id");
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "judge"), &r);
+    yzt_assert_field_error_code(&r, "mediator_id", "role_mismatch");
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)999999, "role", "mediator"),
+                 &r);
+    yzt_assert_field_error_code(&r, "mediator_id", "not_on_roster");
+    assert_int_equal(events_on("team.member_added", "team", team_ordinary), added);
+    /* Another court's admin: the team does not exist for them. */
+    yzt_post_new(&admin_jb, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_problem(&r, 404, "not_found");
+
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_status(&r, 201);
+    json_t *one = json_pack("{s:[O]}", "items", r.json);
+    assert_int_equal(member_id(one, "钱调解员"), id_mediator);
+    json_decref(one);
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_problem(&r, 409, "already_exists");
+    yzt_assert_field_error_code(&r, "mediator_id", "duplicate");
+    assert_int_equal(events_on("team.member_added", "team", team_ordinary), added + 1);
+
+    /* Out again: the demo teams stay as the later tests expect them. */
+    char mpath[128];
+    snprintf(mpath, sizeof mpath, "/api/v1/teams/%lld/members/%lld", (long long)team_ordinary,
+             (long long)id_mediator);
+    yzt_request(&admin, "DELETE", mpath, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+}
+
 static void draw_is_recorded_and_rerun_from_history(void **state)
 {
     struct yzt_response r = {0};
@@ -1033,6 +1099,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(teams_configured_by_the_court_admin),
+        cmocka_unit_test(a_mediator_joins_a_team_by_roster_entry),
         cmocka_unit_test(draw_is_recorded_and_rerun_from_history),
         cmocka_unit_test(recusals_recorded_and_never_violated),
         cmocka_unit_test(designation_needs_a_reason_and_is_counted_apart),
