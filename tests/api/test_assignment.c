@@ -1095,6 +1095,37 @@ static void pending_lists_cases_no_judge_holds(void **state)
     yzt_response_free(&r);
 }
 
+/* A judge holding open cases keeps the role until the cases are reassigned
+ * (accounts/staff.c, RULE staff-admin-separation). */
+static void a_judge_holding_cases_keeps_the_role(void **state)
+{
+    struct yzt_response r = {0};
+    get(&admin, "/api/v1/assignment/report", &r);
+    int64_t holder = 0, open = 0;
+    size_t i;
+    json_t *j;
+    json_array_foreach(yzt_json_at(r.json, "judges"), i, j)
+    {
+        if (json_integer_value(json_object_get(j, "open_cases")) > 0 && !holder) {
+            holder = json_integer_value(json_object_get(j, "judge_id"));
+            open = json_integer_value(json_object_get(j, "open_cases"));
+        }
+    }
+    assert_true(holder > 0);
+    char path[64], expect[64];
+    snprintf(path, sizeof path, "/api/v1/staff/%lld", (long long)holder);
+    yzt_request_json(&admin, "PATCH", path, json_pack("{s:s}", "role", "clerk"), NULL, &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "role", "open_cases");
+    snprintf(expect, sizeof expect, "尚有 %lld 件在办案件", (long long)open);
+    assert_non_null(strstr(r.body, expect));
+    yzt_response_free(&r);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE id = %lld AND role = 'judge'",
+             (long long)holder);
+    assert_int_equal(count(sql), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1108,6 +1139,7 @@ int main(void)
         cmocka_unit_test(configured_relationships_exclude_and_refuse),
         cmocka_unit_test(a_tampered_draw_is_a_mismatch),
         cmocka_unit_test(pending_lists_cases_no_judge_holds),
+        cmocka_unit_test(a_judge_holding_cases_keeps_the_role),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
