@@ -61,7 +61,7 @@ static void figures_outside_the_national_range_are_refused(void **state)
 {
     char dir[] = "/tmp/yz-fees-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char out[2048];
+    char out[8192]; /* init logs each migration before the error */
     const char *data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data";
     const char *const bad[] = {"fees.divorce_fen=40000", "fees.divorce_fen=abc",
                                "fees.personality_rights_fen=20000-10000"};
