@@ -94,10 +94,58 @@ enum yz_err yz_account_personal_data(struct yz_app *app, const struct yz_princip
                                      const char *password, const char *channel, json_t **out);
 
 /* The staff accounts of court_id (role: one role, or NULL/"" for all), oldest first:
- * {court_id, items: [{id, username, name, role, role_title, status, created_at}], truncated}.
+ * {court_id, items: [{id, username, name, role, role_title, status, created_at,
+ * totp_enabled, teams: [{id, name}]}], truncated}.
  * The caller decides access (yz_policy_may_manage_staff). */
 struct yz_tx;
 enum yz_err yz_staff_list(struct yz_tx *tx, int64_t court_id, const char *role, json_t **out);
+
+/*
+ * A court admin maintains the staff accounts of their own court (staff.c).
+ * Each change is an event on "user/<id>" in the same transaction as the row:
+ * account.updated {changes, reason?}, account.disabled {reason,
+ * sessions_revoked}, account.enabled {reason?}, account.totp_reset {reason?,
+ * sessions_revoked}. Disabling and resetting the TOTP enrolment end every
+ * session and bearer token of the account in that transaction (the session
+ * cache drops its entries before the write is answered), so a re-enabled
+ * account never gets its old sessions back.
+ *
+ * RULE: staff-admin-separation (三员分立, SECURITY.md 4.3.3): one role per
+ * account; an account never changes between the administrative role
+ * (court_admin) and a case-handling role, in either direction — the person
+ * gets a second account, so each account's history shows one kind of duty;
+ * an admin changes neither their own role nor their own status; a court
+ * keeps at least one active court_admin; a member of a trial team or a judge
+ * holding open cases keeps their role until removed from the team or the
+ * cases are reassigned (teams take members in their own role).
+ *
+ * Another court's account, a party's, a supervisor's or a missing one all
+ * answer YZ_ERR_FORBIDDEN for another court's and YZ_ERR_NOT_FOUND for a
+ * missing one; the HTTP layer records the former and answers 404 for both.
+ * *out: the account as the staff list shows it.
+ */
+struct yz_staff_change {
+    const char *name;   /* NULL: unchanged */
+    const char *role;   /* NULL: unchanged */
+    const char *reason; /* optional */
+};
+enum yz_err yz_staff_update(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                            const char *channel, int64_t id, const struct yz_staff_change *in,
+                            struct yz_field_errors *fe, json_t **out);
+/* active false disables (reason required), true enables. Setting the status
+ * the account already has records nothing. */
+enum yz_err yz_staff_set_active(struct yz_tx *tx, struct yz_app *app,
+                                const struct yz_principal *who, const char *channel, int64_t id,
+                                bool active, const char *reason, struct yz_field_errors *fe,
+                                json_t **out);
+/* Replaces the TOTP secret with totp_enc (a new secret sealed as
+ * "users.totp" by the caller, outside the transaction) and clears the replay
+ * step: the old authenticator entry stops working, the member enrols the
+ * new secret, which the caller shows once. Not for the caller's own account. */
+enum yz_err yz_staff_totp_reset(struct yz_tx *tx, struct yz_app *app,
+                                const struct yz_principal *who, const char *channel, int64_t id,
+                                const char *totp_enc, const char *reason,
+                                struct yz_field_errors *fe, json_t **out);
 
 /* The account as JSON with personal data masked (never the full values). */
 enum yz_err yz_account_json(struct yz_app *app, int64_t user_id, json_t **out);

@@ -3,12 +3,14 @@
 #include "accounts/accounts.h"
 #include "accounts/session.h"
 #include "core/clock.h"
+#include "crypto/pii.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
 #include <sodium.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const person_kinds[] = {"natural", "legal", "other", NULL};
@@ -218,5 +220,103 @@ enum yz_err yz_accounts_http_personal_data(struct yz_req *req, struct yz_resp *r
                                              &resp->body);
     if (e == YZ_ERR_LOGIN_FAILED)
         return YZ_ERR_REAUTH_REQUIRED;
+    return e;
+}
+
+/* ---- a court admin maintains the court's staff accounts ---- */
+
+const struct yz_field_spec yz_accounts_staff_id_params[] = {
+    {"id", YZ_V_ID, true, 0, 0, NULL, "工作人员账号"},
+    YZ_FIELDS_END,
+};
+
+const struct yz_field_spec yz_accounts_staff_update_body[] = {
+    {"name", YZ_V_TEXT, false, 1, 100, NULL, "姓名"},
+    {"role", YZ_V_ENUM, false, 0, 0, staff_roles, "岗位角色"},
+    {"reason", YZ_V_LONGTEXT, false, 2, 500, NULL, "变更原因"},
+    YZ_FIELDS_END,
+};
+
+const struct yz_field_spec yz_accounts_staff_disable_body[] = {
+    {"reason", YZ_V_LONGTEXT, true, 2, 500, NULL, "停用原因"},
+    YZ_FIELDS_END,
+};
+
+const struct yz_field_spec yz_accounts_staff_reason_body[] = {
+    {"reason", YZ_V_LONGTEXT, false, 2, 500, NULL, "原因"},
+    YZ_FIELDS_END,
+};
+
+/* Another court's account (or a party's) was asked for: recorded, and
+ * answered exactly like a missing one. */
+static enum yz_err staff_finish(struct yz_req *req, enum yz_err e)
+{
+    if (e != YZ_ERR_FORBIDDEN)
+        return e;
+    yz_policy_record_denial(req->app, &req->who, req->route->name, "manage_staff",
+                            yz_req_param_id(req, "id"));
+    return YZ_ERR_NOT_FOUND;
+}
+
+static enum yz_err staff_update_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
+                                   void *ctx)
+{
+    struct yz_staff_change in = {s(req, "name"), s(req, "role"), s(req, "reason")};
+    return yz_staff_update(tx, req->app, &req->who, req->channel, yz_req_param_id(req, "id"), &in,
+                           &req->fields, &resp->body);
+}
+
+enum yz_err yz_accounts_http_update_staff(struct yz_req *req, struct yz_resp *resp)
+{
+    return staff_finish(req, yz_req_write(req, resp, staff_update_tx, NULL));
+}
+
+static enum yz_err staff_active_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
+                                   void *ctx)
+{
+    return yz_staff_set_active(tx, req->app, &req->who, req->channel, yz_req_param_id(req, "id"),
+                               *(bool *)ctx, s(req, "reason"), &req->fields, &resp->body);
+}
+
+enum yz_err yz_accounts_http_disable_staff(struct yz_req *req, struct yz_resp *resp)
+{
+    bool active = false;
+    return staff_finish(req, yz_req_write(req, resp, staff_active_tx, &active));
+}
+
+enum yz_err yz_accounts_http_enable_staff(struct yz_req *req, struct yz_resp *resp)
+{
+    bool active = true;
+    return staff_finish(req, yz_req_write(req, resp, staff_active_tx, &active));
+}
+
+static enum yz_err staff_totp_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
+                                 void *ctx)
+{
+    return yz_staff_totp_reset(tx, req->app, &req->who, req->channel, yz_req_param_id(req, "id"),
+                               ctx, s(req, "reason"), &req->fields, &resp->body);
+}
+
+/* The new secret is made and sealed outside the transaction and shown once,
+ * in this response only (the route is not idempotent, so no stored response
+ * keeps it). */
+enum yz_err yz_accounts_http_reset_staff_totp(struct yz_req *req, struct yz_resp *resp)
+{
+    char secret[YZ_TOTP_SECRET_SIZE];
+    char *enc = NULL;
+    yz_totp_secret_new(secret);
+    enum yz_err e = yz_pii_seal(req->app->keys, secret, strlen(secret), "users.totp", &enc);
+    if (e == YZ_OK)
+        e = staff_finish(req, yz_req_write(req, resp, staff_totp_tx, enc));
+    if (e == YZ_OK) {
+        const char *username = json_string_value(json_object_get(resp->body, "username"));
+        struct yz_buf uri = YZ_BUF_INIT(512);
+        yz_totp_uri(secret, username ? username : "", "yizhan", &uri);
+        json_object_set_new(resp->body, "totp_secret", json_string(secret));
+        json_object_set_new(resp->body, "totp_uri", json_string(uri.data));
+        yz_buf_release(&uri);
+    }
+    free(enc);
+    sodium_memzero(secret, sizeof secret);
     return e;
 }

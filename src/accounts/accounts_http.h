@@ -17,5 +17,13 @@ enum yz_err yz_accounts_http_personal_data(struct yz_req *req, struct yz_resp *r
 enum yz_err yz_accounts_http_create_staff(struct yz_req *req, struct yz_resp *resp);
 extern const struct yz_field_spec yz_accounts_staff_list_params[];
 enum yz_err yz_accounts_http_list_staff(struct yz_req *req, struct yz_resp *resp);
+extern const struct yz_field_spec yz_accounts_staff_id_params[];
+extern const struct yz_field_spec yz_accounts_staff_update_body[];
+extern const struct yz_field_spec yz_accounts_staff_disable_body[];
+extern const struct yz_field_spec yz_accounts_staff_reason_body[];
+enum yz_err yz_accounts_http_update_staff(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_disable_staff(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_enable_staff(struct yz_req *req, struct yz_resp *resp);
+enum yz_err yz_accounts_http_reset_staff_totp(struct yz_req *req, struct yz_resp *resp);
 
 #endif

@@ -80,6 +80,13 @@ enum yz_err yz_team_member_add(struct yz_tx *tx, struct yz_app *app,
                                const struct yz_principal *who, const char *channel,
                                int64_t team_id, int64_t user_id, const char *role,
                                struct yz_field_errors *fe, json_t **out);
+/* Adds the mediator of roster entry mediator_id (an active entry on the
+ * team's court's roster) by their account: the roster shows entries, not
+ * accounts, so this is how a court admin picks a mediator for a team. */
+enum yz_err yz_team_member_add_mediator(struct yz_tx *tx, struct yz_app *app,
+                                        const struct yz_principal *who, const char *channel,
+                                        int64_t team_id, int64_t mediator_id,
+                                        struct yz_field_errors *fe, json_t **out);
 /* Removes a member; YZ_ERR_NOT_FOUND when not a member. */
 enum yz_err yz_team_member_remove(struct yz_tx *tx, struct yz_app *app,
                                   const struct yz_principal *who, const char *channel,
@@ -108,6 +115,11 @@ enum yz_err yz_assign_my_queue(struct yz_tx *tx, struct yz_app *app,
  * designations and open cases. court_id 0 = the caller's court. */
 enum yz_err yz_assign_report(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                              int64_t court_id, json_t **out);
+
+/* The open cases judge_id holds in court_id (the load a draw counts): a
+ * judge's role may not change while they hold any (accounts/staff.c). */
+enum yz_err yz_assign_judge_open_cases(struct yz_tx *tx, struct yz_app *app, int64_t court_id,
+                                       int64_t judge_id, int64_t *n);
 
 /* ---- recusals ------------------------------------------------------------------- */
 

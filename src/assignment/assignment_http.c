@@ -48,8 +48,11 @@ const struct yz_field_spec yz_assign_team_update_body[] = {
     {"active", YZ_V_BOOL, false, 0, 0, NULL, "是否启用"},
     YZ_FIELDS_END,
 };
+/* A staff member by account (user_id), a mediator by account or by roster
+ * entry (mediator_id, what the roster shows): exactly one of the two. */
 const struct yz_field_spec yz_assign_member_body[] = {
-    {"user_id", YZ_V_ID, true, 0, 0, NULL, "成员账号"},
+    {"user_id", YZ_V_ID, false, 0, 0, NULL, "成员账号"},
+    {"mediator_id", YZ_V_ID, false, 0, 0, NULL, "名册上的调解员"},
     {"role", YZ_V_ENUM, true, 0, 0, member_roles, "成员角色"},
     YZ_FIELDS_END,
 };
@@ -141,12 +144,27 @@ enum yz_err yz_assign_http_team_update(struct yz_req *req, struct yz_resp *resp)
 static enum yz_err member_add_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
                                  void *c)
 {
+    if (num(req, "mediator_id"))
+        return yz_team_member_add_mediator(tx, req->app, &req->who, req->channel,
+                                           yz_req_param_id(req, "id"), num(req, "mediator_id"),
+                                           &req->fields, &resp->body);
     return yz_team_member_add(tx, req->app, &req->who, req->channel, yz_req_param_id(req, "id"),
                               num(req, "user_id"), str(req, "role"), &req->fields, &resp->body);
 }
 
 enum yz_err yz_assign_http_member_add(struct yz_req *req, struct yz_resp *resp)
 {
+    bool by_account = json_object_get(req->body, "user_id") != NULL;
+    bool by_entry = json_object_get(req->body, "mediator_id") != NULL;
+    const char *role = str(req, "role");
+    if (by_account == by_entry)
+        yz_field_errors_add(&req->fields, by_account ? "mediator_id" : "user_id", "required",
+                            by_account ? "成员账号与名册上的调解员只能填一项" : "请选择成员");
+    else if (by_entry && role && strcmp(role, "mediator") != 0)
+        yz_field_errors_add(&req->fields, "mediator_id", "role_mismatch",
+                            "名册上的调解员只能以调解员身份加入团队");
+    if (req->fields.count)
+        return YZ_ERR_VALIDATION;
     return finish(req, yz_req_write(req, resp, member_add_tx, NULL), yz_req_param_id(req, "id"));
 }
 

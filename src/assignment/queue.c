@@ -375,3 +375,17 @@ enum yz_err yz_assign_pending(struct yz_tx *tx, struct yz_app *app, const struct
                      "truncated", truncated);
     return YZ_OK;
 }
+
+enum yz_err yz_assign_judge_open_cases(struct yz_tx *tx, struct yz_app *app, int64_t court_id,
+                                       int64_t judge_id, int64_t *n)
+{
+    *n = 0;
+    struct yz_assign_loads *loads = malloc(sizeof *loads);
+    if (!loads)
+        return YZ_ERR_INTERNAL;
+    enum yz_err e = yz_assign_court_loads(tx, app, court_id, 0, loads);
+    if (e == YZ_OK)
+        *n = yz_assign_load_of(loads, judge_id);
+    free(loads);
+    return e;
+}

@@ -279,6 +279,41 @@ enum yz_err yz_team_member_add(struct yz_tx *tx, struct yz_app *app,
     return e == YZ_OK ? yz_team_get(tx, app, who, team_id, out) : e;
 }
 
+static struct yz_sql_def q_roster_entry =
+    YZ_SQL("SELECT user_id, court_id, status FROM mediators WHERE id = ?");
+
+enum yz_err yz_team_member_add_mediator(struct yz_tx *tx, struct yz_app *app,
+                                        const struct yz_principal *who, const char *channel,
+                                        int64_t team_id, int64_t mediator_id,
+                                        struct yz_field_errors *fe, json_t **out)
+{
+    struct yz_assign_team t;
+    enum yz_err e = yz_assign_load_team(tx, team_id, &t);
+    if (e != YZ_OK)
+        return e;
+    if (!yz_policy_team_manage(app, who, t.court_id))
+        return YZ_ERR_FORBIDDEN;
+    struct yz_stmt *st = yz_sql(tx, &q_roster_entry);
+    yz_bind_i64(st, 1, mediator_id);
+    bool row;
+    if ((e = yz_step(st, &row)) != YZ_OK)
+        return e;
+    int64_t user_id = row ? yz_col_i64(st, 0) : 0;
+    bool ours = row && yz_col_i64(st, 1) == t.court_id && strcmp(yz_col_text(st, 2), "active") == 0;
+    if ((e = yz_exec(st)) != YZ_OK)
+        return e;
+    if (!ours) {
+        yz_field_errors_add(fe, "mediator_id", "not_on_roster", "该调解员不在本院特邀调解名册上或已暂停");
+        return YZ_ERR_VALIDATION;
+    }
+    e = yz_team_member_add(tx, app, who, channel, team_id, user_id, "mediator", fe, out);
+    /* The account behind the roster entry is the caller's concern only as the entry. */
+    for (int i = 0; i < fe->count; i++)
+        if (strcmp(fe->items[i].field, "user_id") == 0)
+            yz_strlcpy(fe->items[i].field, "mediator_id", sizeof fe->items[i].field);
+    return e;
+}
+
 enum yz_err yz_team_member_remove(struct yz_tx *tx, struct yz_app *app,
                                   const struct yz_principal *who, const char *channel,
                                   int64_t team_id, int64_t user_id, json_t **out)

@@ -21,6 +21,7 @@
 #include "notifications/notifications_http.h"
 #include "notify/notify_http.h"
 #include "policy/roles.h"
+#include "settings/settings_http.h"
 #include "stats/dashboard_http.h"
 #include "system/system_http.h"
 #include "templates/templates_http.h"
@@ -64,6 +65,28 @@ static const struct yz_route routes[] = {
     {"accounts.list_staff", YZ_GET, "/api/v1/staff", yz_accounts_http_list_staff,
      ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_accounts_staff_list_params, NULL, 0, 200, "accounts",
      "本院工作人员账号列表（账号、姓名、岗位角色、状态；不含个人信息），可按 role 筛选"},
+    {"accounts.update_staff", YZ_PATCH, "/api/v1/staff/{id}", yz_accounts_http_update_staff,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_accounts_staff_id_params, yz_accounts_staff_update_body,
+     0, 200, "accounts",
+     "修改本院工作人员的姓名、岗位角色（管理员账号与业务账号不互转；团队成员和有在办案件的法官须先移出团队、"
+     "重新分案；不能改本人的角色），可附变更原因"},
+    {"accounts.disable_staff", YZ_POST, "/api/v1/staff/{id}/disable",
+     yz_accounts_http_disable_staff, ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_accounts_staff_id_params,
+     yz_accounts_staff_disable_body, 0, 200, "accounts",
+     "停用本院工作人员账号（须填原因；其全部会话和令牌立即失效；不能停用本人或本院最后一个管理员）"},
+    {"accounts.enable_staff", YZ_POST, "/api/v1/staff/{id}/enable", yz_accounts_http_enable_staff,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_accounts_staff_id_params, yz_accounts_staff_reason_body,
+     0, 200, "accounts", "重新启用已停用的本院工作人员账号（须重新登录）"},
+    {"accounts.reset_staff_totp", YZ_POST, "/api/v1/staff/{id}/totp-reset",
+     yz_accounts_http_reset_staff_totp, ROLES(YZ_ROLE_BIT(COURT_ADMIN)),
+     yz_accounts_staff_id_params, yz_accounts_staff_reason_body, 0, 200, "accounts",
+     "重置工作人员的动态验证码：生成新密钥（仅此一次显示），原验证器失效，其会话全部结束，须用新密钥重新绑定"},
+    {"settings.get", YZ_GET, "/api/v1/settings", yz_settings_http_get,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, NULL, 0, 200, "settings",
+     "本院业务设置：各项的生效值及其来源（court 本院设置，config 配置文件等，default 默认值）"},
+    {"settings.change", YZ_PATCH, "/api/v1/settings", yz_settings_http_change,
+     ROLES(YZ_ROLE_BIT(COURT_ADMIN)), NULL, yz_settings_change_body, 0, 200, "settings",
+     "修改本院业务设置（须填原因；本院设置优先于配置文件；填空文本则恢复使用配置文件的值）"},
     {"notify.set_email", YZ_POST, "/api/v1/me/email", yz_notify_http_set_email, SIGNED_IN, NULL,
      yz_notify_email_body, 0, 200, "notifications",
      "设置本人的通知邮箱（保存后向新邮箱发送确认邮件；原邮箱收到更改提醒）"},
@@ -291,7 +314,8 @@ static const struct yz_route routes[] = {
     {"teams.member_add", YZ_POST, "/api/v1/teams/{id}/members", yz_assign_http_member_add,
      ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_team_id_params, yz_assign_member_body,
      YZ_ROUTE_IDEMPOTENT, 201, "assignment",
-     "加入团队成员：本院法官、法官助理、书记员（按其账号角色），或本院名册上的调解员"},
+     "加入团队成员：本院法官、法官助理、书记员（user_id，按其账号角色），或本院名册上的调解员"
+     "（mediator_id 为名册编号，或 user_id 为其账号）"},
     {"teams.member_remove", YZ_DELETE, "/api/v1/teams/{id}/members/{user_id}",
      yz_assign_http_member_remove, ROLES(YZ_ROLE_BIT(COURT_ADMIN)), yz_assign_member_params, NULL,
      0, 200, "assignment", "移出团队成员"},

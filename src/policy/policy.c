@@ -45,6 +45,22 @@ bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_princi
     return who->role == YZ_ROLE_COURT_ADMIN && who->court_id == court_id;
 }
 
+/* RULE: staff-admin-scope */
+bool yz_policy_staff_account(const struct yz_app *app, const struct yz_principal *who,
+                             int64_t court_id, enum yz_role role)
+{
+    return yz_role_is_staff(role) && role != YZ_ROLE_SUPERVISOR && who->user_id != 0 &&
+           who->court_id != 0 && yz_policy_may_manage_staff(app, who, court_id);
+}
+
+/* RULE: court-settings-access */
+bool yz_policy_court_settings(const struct yz_app *app, const struct yz_principal *who,
+                              int64_t court_id)
+{
+    return who->role == YZ_ROLE_COURT_ADMIN && who->user_id != 0 && who->court_id != 0 &&
+           who->court_id == court_id;
+}
+
 bool yz_policy_team_manage(const struct yz_app *app, const struct yz_principal *who,
                            int64_t court_id)
 {

@@ -56,6 +56,16 @@ enum yz_err yz_policy_triage(struct yz_app *app, const struct yz_principal *who,
 /* May who manage accounts of court_id (court admins of that court)? */
 bool yz_policy_may_manage_staff(const struct yz_app *app, const struct yz_principal *who,
                                 int64_t court_id);
+/* May who change the staff account of court_id with role (edit, disable,
+ * enable, reset its second factor)? The court admins of that court, for the
+ * court's own staff roles; a supervisor belongs to the court above and is
+ * never managed from below. RULE: staff-admin-scope. */
+bool yz_policy_staff_account(const struct yz_app *app, const struct yz_principal *who,
+                             int64_t court_id, enum yz_role role);
+/* The court's business settings (src/settings): its court admins read and
+ * change them. RULE: court-settings-access. */
+bool yz_policy_court_settings(const struct yz_app *app, const struct yz_principal *who,
+                              int64_t court_id);
 /* Class-case groups (src/classes): the triage officers, judges and court
  * admins of the group's court read and change them; anyone else is denied
  * like a missing group (YZ_ERR_NOT_FOUND, recorded as yz_policy_matter does).

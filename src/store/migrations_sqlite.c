@@ -571,6 +571,17 @@ static const struct yz_migration migrations[] = {
      " json_extract(e.payload, '$.deferred_until'), e.at"
      " FROM events e WHERE e.id IN (SELECT max(id) FROM events WHERE type = 'fee.relief'"
      " AND stream LIKE 'matter/%' GROUP BY json_extract(payload, '$.relief_matter_id'));"},
+    {16, "court_settings",
+     /* A court's own business settings (src/settings/settings.h), set by its
+      * court admin at run time; each change is a "settings.changed" event on
+      * "court/<id>". A key without a row here takes the configuration's value. */
+     "CREATE TABLE court_settings ("
+     " court_id INTEGER NOT NULL REFERENCES courts(id),"
+     " key TEXT NOT NULL,"
+     " value TEXT NOT NULL,"
+     " updated_at INTEGER NOT NULL,"
+     " updated_by INTEGER NOT NULL REFERENCES users(id),"
+     " PRIMARY KEY (court_id, key)) WITHOUT ROWID;"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

@@ -13,6 +13,7 @@
 #include "crypto/pii.h"
 #include "store/store.h"
 #include "filing/filing.h"
+#include "settings/settings.h"
 #include "triage/wage.h"
 
 #include <stdio.h>
@@ -166,9 +167,19 @@ enum yz_err yz_triage_extract_features(struct yz_tx *tx, struct yz_app *app, int
                      (!fee_kind || strcmp(fee_kind, "property") == 0)),
         "filing");
     struct yz_date day = registration_day(tx, matter_id);
+    /* The court's own figure when it set one (settings.h), else the configuration's. */
+    struct yz_wages wages;
+    const char *wage_source = "config";
+    enum yz_err we = yz_settings_wages(tx, app, court_id, &wages, &wage_source);
+    if (we != YZ_OK) {
+        json_decref(f);
+        json_decref(src);
+        return we;
+    }
     int64_t wage;
-    if (yz_wages_at(&app->wages, day, &wage))
-        set(f, src, "average_wage_fen", json_integer(wage), "config");
+    if (yz_wages_at(&wages, day, &wage))
+        set(f, src, "average_wage_fen", json_integer(wage),
+            strcmp(wage_source, "court") == 0 ? "court_setting" : "config");
 
     const json_t *parties = json_object_get(a, "parties");
     int plaintiffs = 0, defendants = 0, legal = 0;

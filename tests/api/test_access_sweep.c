@@ -159,10 +159,10 @@ static bool matter_visible(const struct session *s, int64_t matter)
 }
 
 enum kind { K_PUBLIC, K_MATTER, K_UNMASK, K_ATTACHMENT, K_NOTIFICATION, K_PAYMENT, K_BATCH,
-            K_ORG, K_MEDIATOR, K_CASE_GROUP, K_TEAM, K_JUDGE, K__COUNT };
+            K_ORG, K_MEDIATOR, K_CASE_GROUP, K_TEAM, K_JUDGE, K_STAFF, K__COUNT };
 static const char *const KIND_NAME[] = {"public", "matter", "matter's personal data",
                                         "attachment", "notification", "payment", "batch", "org",
-                                        "mediator", "case group", "team", "judge"};
+                                        "mediator", "case group", "team", "judge", "account"};
 
 /* Which records a path's {id} names, by the path before it. */
 static const struct {
@@ -181,6 +181,7 @@ static const struct {
     {"/api/v1/case-groups/{id}", K_CASE_GROUP},
     {"/api/v1/teams/{id}", K_TEAM},
     {"/api/v1/judges/{id}", K_JUDGE},
+    {"/api/v1/staff/{id}", K_STAFF},
     /* Reference data anyone may read. */
     {"/api/v1/courts/{id}", K_PUBLIC},
     {"/api/v1/causes/{id}", K_PUBLIC},
@@ -262,6 +263,10 @@ static bool visible_uncached(const struct session *s, enum kind k, int64_t id)
             return true;
         return (strcmp(s->role, "court_admin") == 0 || strcmp(s->role, "triage_officer") == 0) &&
                q1("SELECT count(*) FROM users WHERE id = %lld AND court_id = %lld", lid, cid) > 0;
+    case K_STAFF: /* an account a court admin manages: the court's own staff, no supervisor */
+        return strcmp(s->role, "court_admin") == 0 &&
+               q1("SELECT count(*) FROM users WHERE id = %lld AND court_id = %lld"
+                  " AND person_kind = 'staff' AND role <> 'supervisor'", lid, cid) > 0;
     case K__COUNT: break;
     }
     return false;
@@ -318,6 +323,7 @@ static const char *const TABLE_SQL[K__COUNT] = {
     [K_CASE_GROUP] = "SELECT id FROM case_groups ORDER BY id",
     [K_TEAM] = "SELECT id FROM teams ORDER BY id",
     [K_JUDGE] = "SELECT id FROM users WHERE role = 'judge' ORDER BY id",
+    [K_STAFF] = "SELECT id FROM users ORDER BY id",
 };
 
 /* ---- the world: records of several users at two courts ---------------------- */

@@ -390,6 +390,72 @@ static int64_t event_id_of(const char *sql_id)
     return count(sql_id);
 }
 
+/* The roster shows entries, not accounts: the admin adds a mediator to a
+ * team by the roster entry (mediator_id) and the team lists their account. */
+static void a_mediator_joins_a_team_by_roster_entry(void **state)
+{
+    struct yzt_response r = {0};
+    char path[96], q[64];
+    snprintf(q, sizeof q, "/api/v1/roster?court_id=%lld", (long long)court);
+    get(&admin, q, &r);
+    int64_t entry = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(yzt_json_at(r.json, "mediators"), i, m)
+    {
+        if (strcmp(json_string_value(json_object_get(m, "name")), "钱调解员") == 0)
+            entry = json_integer_value(json_object_get(m, "id"));
+        assert_null(json_object_get(m, "user_id")); /* the public roster shows no accounts */
+    }
+    assert_true(entry > 0);
+    const char *members = pathf(path, sizeof path, "/api/v1/teams/", team_ordinary, "/members");
+    int64_t added = events_on("team.member_added", "team", team_ordinary);
+    /* Bad input, each named: no member, both, a non-mediator role, no such entry. */
+    yzt_post_new(&admin, members, json_pack("{s:s}", "role", "mediator"), &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error(&r, "user_id");
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:I, s:s}", "user_id", (json_int_t)id_mediator, "mediator_id",
+                           (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_field_error(&r, "mediator_id");
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "judge"), &r);
+    yzt_assert_field_error_code(&r, "mediator_id", "role_mismatch");
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)999999, "role", "mediator"),
+                 &r);
+    yzt_assert_field_error_code(&r, "mediator_id", "not_on_roster");
+    assert_int_equal(events_on("team.member_added", "team", team_ordinary), added);
+    /* Another court's admin: the team does not exist for them. */
+    yzt_post_new(&admin_jb, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_problem(&r, 404, "not_found");
+
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_status(&r, 201);
+    json_t *one = json_pack("{s:[O]}", "items", r.json);
+    assert_int_equal(member_id(one, "钱调解员"), id_mediator);
+    json_decref(one);
+    yzt_post_new(&admin, members,
+                 json_pack("{s:I, s:s}", "mediator_id", (json_int_t)entry, "role", "mediator"),
+                 &r);
+    yzt_assert_problem(&r, 409, "already_exists");
+    yzt_assert_field_error_code(&r, "mediator_id", "duplicate");
+    assert_int_equal(events_on("team.member_added", "team", team_ordinary), added + 1);
+
+    /* Out again: the demo teams stay as the later tests expect them. */
+    char mpath[128];
+    snprintf(mpath, sizeof mpath, "/api/v1/teams/%lld/members/%lld", (long long)team_ordinary,
+             (long long)id_mediator);
+    yzt_request(&admin, "DELETE", mpath, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+}
+
 static void draw_is_recorded_and_rerun_from_history(void **state)
 {
     struct yzt_response r = {0};
@@ -1029,10 +1095,42 @@ static void pending_lists_cases_no_judge_holds(void **state)
     yzt_response_free(&r);
 }
 
+/* A judge holding open cases keeps the role until the cases are reassigned
+ * (accounts/staff.c, RULE staff-admin-separation). */
+static void a_judge_holding_cases_keeps_the_role(void **state)
+{
+    struct yzt_response r = {0};
+    get(&admin, "/api/v1/assignment/report", &r);
+    int64_t holder = 0, open = 0;
+    size_t i;
+    json_t *j;
+    json_array_foreach(yzt_json_at(r.json, "judges"), i, j)
+    {
+        if (json_integer_value(json_object_get(j, "open_cases")) > 0 && !holder) {
+            holder = json_integer_value(json_object_get(j, "judge_id"));
+            open = json_integer_value(json_object_get(j, "open_cases"));
+        }
+    }
+    assert_true(holder > 0);
+    char path[64], expect[64];
+    snprintf(path, sizeof path, "/api/v1/staff/%lld", (long long)holder);
+    yzt_request_json(&admin, "PATCH", path, json_pack("{s:s}", "role", "clerk"), NULL, &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error_code(&r, "role", "open_cases");
+    snprintf(expect, sizeof expect, "尚有 %lld 件在办案件", (long long)open);
+    assert_non_null(strstr(r.body, expect));
+    yzt_response_free(&r);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE id = %lld AND role = 'judge'",
+             (long long)holder);
+    assert_int_equal(count(sql), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(teams_configured_by_the_court_admin),
+        cmocka_unit_test(a_mediator_joins_a_team_by_roster_entry),
         cmocka_unit_test(draw_is_recorded_and_rerun_from_history),
         cmocka_unit_test(recusals_recorded_and_never_violated),
         cmocka_unit_test(designation_needs_a_reason_and_is_counted_apart),
@@ -1041,6 +1139,7 @@ int main(void)
         cmocka_unit_test(configured_relationships_exclude_and_refuse),
         cmocka_unit_test(a_tampered_draw_is_a_mismatch),
         cmocka_unit_test(pending_lists_cases_no_judge_holds),
+        cmocka_unit_test(a_judge_holding_cases_keeps_the_role),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -52,6 +52,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/cross-region/:id', component: () => import('./pages/CrossRegionPage.vue'), meta: { title: 'crossRegion.title', roles: CLERK } },
   { path: '/admin/staff', component: () => import('./pages/AdminStaffPage.vue'), meta: { title: 'staffNav.staff', roles: ADMIN } },
   { path: '/admin/roster', component: () => import('./pages/AdminRosterPage.vue'), meta: { title: 'staffNav.roster', roles: ADMIN } },
+  { path: '/admin/settings', component: () => import('./pages/AdminSettingsPage.vue'), meta: { title: 'staffNav.settings', roles: ADMIN } },
   { path: '/judges/:id/conflicts', component: () => import('./pages/ConflictsPage.vue'), meta: { title: 'conflicts.title', roles: CONFLICTS } },
   { path: '/filing/batches/new', component: () => import('./pages/BatchUploadPage.vue'), meta: { title: 'staffNav.batch', roles: PARTY } },
   { path: '/filing/batches/:id', component: () => import('./pages/BatchPage.vue'), meta: { title: 'batch.resultTitle', roles: PARTY } },

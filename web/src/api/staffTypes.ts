@@ -139,6 +139,27 @@ export interface StaffAccount {
   role_title: string
   status: string
   created_at: string
+  totp_enabled?: boolean
+  teams?: { id: number; name: string }[]
+}
+
+/** PATCH/POST /staff/{id}…: the account, and after a TOTP reset its new secret (shown once). */
+export interface StaffChange extends StaffAccount {
+  totp_secret?: string
+}
+
+/** One court setting (GET /settings). */
+export interface CourtSetting {
+  key: string
+  title: string
+  description: string
+  value: string
+  entries: { from: string; fen: number }[]
+  source: 'court' | 'config' | 'default'
+  config_key: string
+  config_value: string
+  updated_at?: string
+  updated_by?: { id: number; name: string }
 }
 
 export interface Conflict {
