@@ -628,8 +628,15 @@ static void free_disk(const char *dir)
 
 static void round_kill(struct run *run)
 {
+    atomic_store(&run->acked_now, 0);
     clients_start(run);
     sleep_ms(rnd((unsigned)run->o->min_ms, (unsigned)run->o->max_ms));
+    /* Something acknowledged in this round is at stake when the kill comes,
+     * however slowly a loaded machine started the load (up to 20 s more):
+     * without it a round proves nothing, and the synchronous=NORMAL control
+     * would have nothing to lose. */
+    for (int waited = 0; waited < 20000 && atomic_load(&run->acked_now) == 0; waited += 10)
+        sleep_ms(10);
     yzt_server_kill(&run->srv);
     clients_stop(run);
     yzt_server_restart(&run->srv, NULL);
