@@ -4,8 +4,8 @@
 // at phone width (the phone browser reuses the desktop login's session
 // cookie, so each staff code is used once). On every page: its Chinese
 // heading, no API answer 5xx or 4xx, no console error, no uncaught exception,
-// and the shared check() (axe-core, CSP, i18n, screenshot
-// walk-<login>-<page>.png). A menu link that leads to the login, the
+// no page wider than the screen, and the shared check() (axe-core, CSP,
+// i18n, screenshot walk-<login>-<NN>-<page>.png). A menu link that leads to the login, the
 // "not for your role" redirect, the not-found page or a 403/404 is a defect.
 // Some data is filed first (by parties only, so no staff code is spent) so
 // that the queues have rows.
@@ -21,7 +21,7 @@ const JUDGE_PAGES = ['/me/queue', '/teams', '/notifications']
 const TEAM_PAGES = ['/teams', '/notifications']
 const ACCOUNTS = [
   { login: '13800000001', name: '张三', needs: PARTY_PAGES },
-  { login: '13800000002', name: '李四', needs: PARTY_PAGES },
+  { login: '13800000002', name: '李四', needs: PARTY_PAGES, like: '13800000001' },
   { login: '13800000003', name: '重庆示例商贸有限公司', needs: PARTY_PAGES },
   { login: '13800000004', name: '赵律师', needs: PARTY_PAGES },
   { login: '13800000005', name: '钱调解员', needs: ['/mediation', '/mediation/workload', '/notifications'] },
@@ -38,16 +38,18 @@ const ACCOUNTS = [
   { login: 'supervisor', name: '韩监督', staff: true, needs: ['/dashboard', '/notifications'] },
   { login: 'filing_clerk_jb', name: '杨立案', staff: true, needs: ['/clerk/queue', '/cross-region', '/notifications'] },
   { login: 'court_admin_jb', name: '秦管理员', staff: true, needs: ['/clerk/queue', '/dashboard', '/admin/staff'] },
-  { login: 'judge2', name: '王法官', staff: true, needs: JUDGE_PAGES },
-  { login: 'judge3', name: '刘法官', staff: true, needs: JUDGE_PAGES },
-  { login: 'judge4', name: '何法官', staff: true, needs: JUDGE_PAGES },
-  { login: 'judge5', name: '许法官', staff: true, needs: JUDGE_PAGES },
-  { login: 'assistant2', name: '吕助理', staff: true, needs: TEAM_PAGES },
-  { login: 'assistant3', name: '施助理', staff: true, needs: TEAM_PAGES },
-  { login: 'clerk2', name: '张书记员', staff: true, needs: TEAM_PAGES },
-  { login: 'clerk3', name: '孔书记员', staff: true, needs: TEAM_PAGES },
+  { login: 'judge2', name: '王法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'judge3', name: '刘法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'judge4', name: '何法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'judge5', name: '许法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'assistant2', name: '吕助理', staff: true, needs: TEAM_PAGES, like: 'assistant' },
+  { login: 'assistant3', name: '施助理', staff: true, needs: TEAM_PAGES, like: 'assistant' },
+  { login: 'clerk2', name: '张书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
+  { login: 'clerk3', name: '孔书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
 ]
 const PUBLIC_PAGES = ['/', '/fees', '/roster', '/progress']
+// An account "like" an earlier one (same role, same court) has the same menu;
+// it walks only its own pages, not the public ones again, to keep the run short.
 
 let srv
 let desk
@@ -152,16 +154,23 @@ async function visit(c, account, href, index) {
   const where = `${c.device.name} ${account.login} ${href}`
   assert.equal(url.pathname, href, `${where}: the menu link led to ${url.pathname}${url.search}`)
   assert.equal(url.searchParams.get('denied'), null, `${where}: refused for this role`)
+  assert.deepEqual(c.bad, [], `${where}: errors while the page loaded`)
   const h1 = page.locator('main h1')
-  await h1.first().waitFor()
+  await h1.first().waitFor({ timeout: 5000 })
   const heading = (await h1.first().innerText()).trim()
   assert.match(heading, /\p{Script=Han}/u, `${where}: heading "${heading}" is not Chinese`)
   assert.notEqual(heading, '页面不存在', `${where}: not found`)
   assert.match(await page.title(), /\p{Script=Han}.* - 一站/u, `${where}: document title`)
   const slug = href === '/' ? 'home' : href.slice(1).replace(/[^a-z0-9]+/gi, '-')
   await check(c, `walk-${account.login}-${String(index).padStart(2, '0')}-${slug}`)
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(overflow <= 1, `${where}: the page is ${overflow}px wider than the screen`)
   assert.deepEqual(c.bad.splice(0), [], `${where}: errors while the page loaded`)
 }
+
+const menus = new Map()
+/** A judge's own relationships page carries their id; menus compare without it. */
+const sameJudge = (href) => href.replace(/^\/judges\/\d+\//, '/judges/ID/')
 
 async function walk(c, account, links) {
   for (const [i, href] of links.entries()) await visit(c, account, href, i + 1)
@@ -172,7 +181,10 @@ for (const account of ACCOUNTS) {
     await login(desk, account)
     const links = await menu(desk)
     for (const p of [...PUBLIC_PAGES, ...account.needs]) assert.ok(links.includes(p), `${account.login}: the menu lacks ${p} (has ${links.join(' ')})`)
-    await walk(desk, account, links)
+    const own = account.like ? links.filter((l) => !PUBLIC_PAGES.includes(l)) : links
+    if (account.like) assert.deepEqual(links.map(sameJudge), menus.get(account.like).map(sameJudge), `${account.login}: the menu differs from ${account.like}'s`)
+    menus.set(account.login, links)
+    await walk(desk, account, own)
 
     // The phone: the same session (its cookie), so the TOTP code is used once.
     await phone.ctx.clearCookies()
@@ -180,7 +192,7 @@ for (const account of ACCOUNTS) {
     await phone.page.goto(srv.base + '/')
     await phone.page.locator('[data-test=who]', { hasText: account.name }).waitFor()
     assert.deepEqual(await menu(phone), links, `${account.login}: the phone menu differs`)
-    await walk(phone, account, links)
+    await walk(phone, account, own)
     await phone.ctx.clearCookies()
 
     // Log out from the header: back to the public menu.
