@@ -15,37 +15,38 @@ import { startServer } from './lib/server.mjs'
 import { apiLogin, PASSWORD } from './lib/api.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
-// Every demo account, with the menu entries its job needs (src/cli/demo.c, README).
+// Every demo account, the page it lands on after logging in (its work), and
+// the menu entries its job needs (src/cli/demo.c, README).
 const PARTY_PAGES = ['/matters', '/filing/new', '/filing/batches/new', '/mediation', '/notifications']
 const JUDGE_PAGES = ['/me/queue', '/teams', '/notifications']
 const TEAM_PAGES = ['/teams', '/notifications']
 const ACCOUNTS = [
-  { login: '13800000001', name: '张三', needs: PARTY_PAGES },
-  { login: '13800000002', name: '李四', needs: PARTY_PAGES, like: '13800000001' },
-  { login: '13800000003', name: '重庆示例商贸有限公司', needs: PARTY_PAGES },
-  { login: '13800000004', name: '赵律师', needs: PARTY_PAGES },
-  { login: '13800000005', name: '钱调解员', needs: ['/mediation', '/mediation/workload', '/notifications'] },
-  { login: '13800000006', name: '孙主任', needs: ['/mediation/workload', '/notifications'] },
-  { login: 'filing_clerk', name: '周立案', staff: true, needs: ['/clerk/queue', '/cross-region', '/mediation', '/fee-relief', '/notifications'] },
-  { login: 'triage_officer', name: '吴分流', staff: true, needs: ['/triage', '/assignment', '/teams', '/notifications'] },
-  { login: 'judge', name: '郑法官', staff: true, needs: JUDGE_PAGES },
-  { login: 'assistant', name: '冯助理', staff: true, needs: TEAM_PAGES },
-  { login: 'clerk', name: '陈书记员', staff: true, needs: TEAM_PAGES },
-  { login: 'service_officer', name: '褚送达', staff: true, needs: ['/notifications'] },
-  { login: 'petition_officer', name: '卫信访', staff: true, needs: ['/notifications'] },
-  { login: 'hotline_agent', name: '蒋坐席', staff: true, needs: ['/notifications'] },
-  { login: 'court_admin', name: '沈管理员', staff: true, needs: ['/clerk/queue', '/triage', '/dashboard', '/assignment', '/teams', '/admin/staff', '/admin/roster', '/mediation', '/fee-relief'] },
-  { login: 'supervisor', name: '韩监督', staff: true, needs: ['/dashboard', '/notifications'] },
-  { login: 'filing_clerk_jb', name: '杨立案', staff: true, needs: ['/clerk/queue', '/cross-region', '/notifications'] },
-  { login: 'court_admin_jb', name: '秦管理员', staff: true, needs: ['/clerk/queue', '/dashboard', '/admin/staff'] },
-  { login: 'judge2', name: '王法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
-  { login: 'judge3', name: '刘法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
-  { login: 'judge4', name: '何法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
-  { login: 'judge5', name: '许法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
-  { login: 'assistant2', name: '吕助理', staff: true, needs: TEAM_PAGES, like: 'assistant' },
-  { login: 'assistant3', name: '施助理', staff: true, needs: TEAM_PAGES, like: 'assistant' },
-  { login: 'clerk2', name: '张书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
-  { login: 'clerk3', name: '孔书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
+  { login: '13800000001', lands: '/matters', name: '张三', needs: PARTY_PAGES },
+  { login: '13800000002', lands: '/matters', name: '李四', needs: PARTY_PAGES, like: '13800000001' },
+  { login: '13800000003', lands: '/matters', name: '重庆示例商贸有限公司', needs: PARTY_PAGES },
+  { login: '13800000004', lands: '/matters', name: '赵律师', needs: PARTY_PAGES },
+  { login: '13800000005', lands: '/mediation', name: '钱调解员', needs: ['/mediation', '/mediation/workload', '/notifications'] },
+  { login: '13800000006', lands: '/mediation/workload', name: '孙主任', needs: ['/mediation/workload', '/notifications'] },
+  { login: 'filing_clerk', lands: '/clerk/queue', name: '周立案', staff: true, needs: ['/clerk/queue', '/cross-region', '/mediation', '/fee-relief', '/notifications'] },
+  { login: 'triage_officer', lands: '/triage', name: '吴分流', staff: true, needs: ['/triage', '/assignment', '/teams', '/notifications'] },
+  { login: 'judge', lands: '/me/queue', name: '郑法官', staff: true, needs: JUDGE_PAGES },
+  { login: 'assistant', lands: '/teams', name: '冯助理', staff: true, needs: TEAM_PAGES },
+  { login: 'clerk', lands: '/teams', name: '陈书记员', staff: true, needs: TEAM_PAGES },
+  { login: 'service_officer', lands: '/', name: '褚送达', staff: true, needs: ['/notifications'] },
+  { login: 'petition_officer', lands: '/', name: '卫信访', staff: true, needs: ['/notifications'] },
+  { login: 'hotline_agent', lands: '/', name: '蒋坐席', staff: true, needs: ['/notifications'] },
+  { login: 'court_admin', lands: '/clerk/queue', name: '沈管理员', staff: true, needs: ['/clerk/queue', '/triage', '/dashboard', '/assignment', '/teams', '/admin/staff', '/admin/roster', '/mediation', '/fee-relief'] },
+  { login: 'supervisor', lands: '/dashboard', name: '韩监督', staff: true, needs: ['/dashboard', '/notifications'] },
+  { login: 'filing_clerk_jb', lands: '/clerk/queue', name: '杨立案', staff: true, needs: ['/clerk/queue', '/cross-region', '/notifications'] },
+  { login: 'court_admin_jb', lands: '/clerk/queue', name: '秦管理员', staff: true, needs: ['/clerk/queue', '/dashboard', '/admin/staff'] },
+  { login: 'judge2', lands: '/me/queue', name: '王法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'judge3', lands: '/me/queue', name: '刘法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'judge4', lands: '/me/queue', name: '何法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'judge5', lands: '/me/queue', name: '许法官', staff: true, needs: JUDGE_PAGES, like: 'judge' },
+  { login: 'assistant2', lands: '/teams', name: '吕助理', staff: true, needs: TEAM_PAGES, like: 'assistant' },
+  { login: 'assistant3', lands: '/teams', name: '施助理', staff: true, needs: TEAM_PAGES, like: 'assistant' },
+  { login: 'clerk2', lands: '/teams', name: '张书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
+  { login: 'clerk3', lands: '/teams', name: '孔书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
 ]
 const PUBLIC_PAGES = ['/', '/fees', '/roster', '/progress']
 // An account "like" an earlier one (same role, same court) has the same menu;
@@ -134,6 +135,8 @@ async function login(c, account) {
   }
   await page.locator('[data-test=login-submit]').click()
   await page.locator('[data-test=who]', { hasText: account.name }).waitFor()
+  await page.waitForURL((u) => u.pathname === account.lands, { timeout: 5000 }).catch(() => {})
+  assert.equal(new URL(page.url()).pathname, account.lands, `${account.login} lands on the wrong page after logging in`)
 }
 
 /** The menu's links as paths, in order, without repeats. */
