@@ -66,6 +66,10 @@ export const session = {
     if (r === 'party' || r === 'lawyer') return '/matters'
     if (r === 'mediator') return '/mediation'
     if (r === 'org_admin') return '/mediation/workload'
+    if (r === 'triage_officer') return '/triage'
+    if (r === 'judge') return '/me/queue'
+    if (r === 'assistant' || r === 'clerk') return '/teams'
+    if (r === 'supervisor') return '/dashboard'
     return '/'
   },
 }
