@@ -179,6 +179,7 @@ test('the party reads the notice and corrects: sealed data entered again, the mi
   await check(party, '22-party-correction-notice')
   await page.locator('[data-test=go-correct]').click()
   await page.waitForURL(/\/correct$/)
+  await page.locator('#notice-h').waitFor() // the application and its notice are loaded
   await page.locator('[data-test=next]').click()
   await page.locator('[data-test=next]').click()
   const p0 = page.locator('[data-test=party-0]')
