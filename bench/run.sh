@@ -17,7 +17,7 @@
 #                                  cases, import, size, lookups, dashboard, server RSS
 #   default: 5 rounds of 5 s runs (about 10 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
-#   --threads: yizhan's server.threads (default 16), the threads that serve
+#   --threads: yizhan's server.threads (default 4), the threads that serve
 #     connections; creates wait for their group's fsync on server.write_threads
 # The last lines on stdout are the figures, one per line:
 #   ratio NAME VALUE          or          value NAME VALUE UNIT
@@ -41,7 +41,7 @@ runs=5
 duration=5
 quiet_wait=60
 conns_list="64 256"
-threads_opt=16
+threads_opt=4
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) quick=1; runs=1; duration=3; quiet_wait=5 ;;
