@@ -77,7 +77,7 @@ struct conn_ctx {
     struct MHD_Connection *conn;
     const char *url; /* MHD's, valid while the connection lives */
     const char *full_method;
-    struct yz_rendered out;
+    struct yz_rendered *out; /* allocated when handed over: most requests need none */
 };
 
 static int64_t now_us(void)
@@ -392,7 +392,7 @@ static bool writes(const char *method)
 static void run_handed_over(void *arg)
 {
     struct conn_ctx *ctx = arg;
-    handle(ctx->server, ctx->conn, ctx, ctx->url, ctx->full_method, &ctx->out);
+    handle(ctx->server, ctx->conn, ctx, ctx->url, ctx->full_method, ctx->out);
     atomic_store(&ctx->answered, true);
     MHD_resume_connection(ctx->conn);
 }
@@ -407,6 +407,9 @@ static enum MHD_Result hand_over(struct yz_server *s, struct MHD_Connection *c,
                                  struct conn_ctx *ctx, const char *url, const char *method)
 {
     ctx->handed_over = true;
+    ctx->out = yz_malloc(sizeof *ctx->out);
+    ctx->out->body = NULL;
+    ctx->out->file = false;
     ctx->server = s;
     ctx->conn = c;
     ctx->url = url;
@@ -416,8 +419,8 @@ static enum MHD_Result hand_over(struct yz_server *s, struct MHD_Connection *c,
     if (!yz_workers_submit(s->writers, run_handed_over, ctx)) {
         struct yz_req req;
         init_req(s, c, ctx, &req);
-        memset(&ctx->out, 0, sizeof ctx->out);
-        yz_router_problem(&req, YZ_ERR_UNAVAILABLE, &ctx->out);
+        memset(ctx->out, 0, sizeof *ctx->out);
+        yz_router_problem(&req, YZ_ERR_UNAVAILABLE, ctx->out);
         yz_buf_release(&req.detail);
         if (ctx->upload)
             yz_upload_discard(ctx->upload);
@@ -469,7 +472,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         /* Resumed: the writer's response. Before that MHD does not call. */
         if (!atomic_load(&ctx->answered))
             return MHD_YES;
-        return answer(s, c, ctx, &ctx->out);
+        return answer(s, c, ctx, ctx->out);
     }
     if (*upload_size) {
         size_t n = *upload_size;
@@ -519,9 +522,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         yz_buf_release(&line);
     }
     if (ctx->handed_over) {
-        free(ctx->out.body); /* NULL once queued */
-        if (ctx->out.file)
-            close(ctx->out.file_fd);
+        free(ctx->out->body); /* NULL once queued */
+        if (ctx->out->file)
+            close(ctx->out->file_fd);
+        free(ctx->out);
         atomic_fetch_sub(&s->handed_over, 1);
     }
     if (ctx->pp)
