@@ -4,11 +4,11 @@
  * functions, linked against the release objects (build/rel/src).
  *
  *   lookup.row.id      one read transaction: SELECT of the matter row by id
- *   lookup.matter.id   one read transaction: yz_matter_get (the row, the
+ *   lookup.matter.id   one read transaction: yz_matter_get_text (the row, the
  *                      policy, deadlines, the JSON of GET /api/v1/matters/{id})
  *   lookup.row.caseno  one read transaction: the case by its number (案号),
  *                      then its matter row
- *   lookup.matter.caseno  the same, then yz_matter_get
+ *   lookup.matter.caseno  the same, then yz_matter_get_text
  *   dashboard.before_daily_query.*  the query the dashboard ran before the
  *                      monthly counters (all daily rows of the span, grouped),
  *                      over the same courts: the "before" of that change
@@ -27,6 +27,7 @@
 #include "app/app.h"
 #include "cli/cli_config.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/num.h"
 #include "filing/filing.h"
 #include "matters/matters.h"
@@ -147,10 +148,10 @@ static enum yz_err lookup_tx(struct yz_tx *tx, void *arg)
         yz_exec(st);
     }
     if (l->full) {
-        json_t *out = NULL;
-        e = yz_matter_get(tx, l->app, &l->who, id, "bench", &out);
-        l->found += out != NULL;
-        json_decref(out);
+        struct yz_buf out = YZ_BUF_INIT(YZ_JSON_DUMP_MAX);
+        e = yz_matter_get_text(tx, l->app, &l->who, id, "bench", &out);
+        l->found += out.len > 0;
+        yz_buf_release(&out);
         return e;
     }
     st = yz_sql(tx, &q_row);

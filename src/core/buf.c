@@ -26,9 +26,16 @@ void yz_buf_release(struct yz_buf *b)
 
 void yz_buf_reset(struct yz_buf *b)
 {
-    b->len = 0;
+    yz_buf_truncate(b, 0);
+}
+
+void yz_buf_truncate(struct yz_buf *b, size_t len)
+{
+    if (len >= b->len)
+        return;
+    b->len = len;
     if (b->cap)
-        b->data[0] = '\0';
+        b->data[len] = '\0';
 }
 
 char *yz_buf_detach(struct yz_buf *b, size_t *len)

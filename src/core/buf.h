@@ -32,6 +32,8 @@ void yz_buf_init(struct yz_buf *b, size_t max);
 void yz_buf_release(struct yz_buf *b);
 /* Empties the buffer but keeps its memory. */
 void yz_buf_reset(struct yz_buf *b);
+/* Cuts the buffer back to its first len bytes (len <= b->len): undoes appends. */
+void yz_buf_truncate(struct yz_buf *b, size_t len);
 /* Hands the NUL-terminated bytes to the caller (free() them); the buffer is left empty. */
 char *yz_buf_detach(struct yz_buf *b, size_t *len);
 

@@ -173,6 +173,16 @@ bool yz_json_write_sorted(struct yz_buf *out, const json_t *value)
     return value && write_value(out, value, 0, true);
 }
 
+bool yz_json_write_str(struct yz_buf *out, const char *s)
+{
+    return write_string(out, s, strlen(s));
+}
+
+bool yz_json_write_int(struct yz_buf *out, int64_t v)
+{
+    return write_integer(out, (json_int_t)v);
+}
+
 static char *dump(const json_t *value, bool sorted)
 {
     struct yz_buf out = YZ_BUF_INIT(YZ_JSON_DUMP_MAX);

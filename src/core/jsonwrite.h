@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define YZ_JSON_WRITE_MAX_DEPTH 128
 
@@ -21,6 +22,11 @@ bool yz_json_write(struct yz_buf *out, const json_t *value);
 /* The same with every object's members sorted by key: json_dumps(JSON_COMPACT
  * | JSON_ENCODE_ANY | JSON_SORT_KEYS), the canonical form that is hashed. */
 bool yz_json_write_sorted(struct yz_buf *out, const json_t *value);
+
+/* One string (UTF-8, NUL-terminated) or integer as JSON text, the way the
+ * functions above write them: for hot replies written without a tree. */
+bool yz_json_write_str(struct yz_buf *out, const char *s);
+bool yz_json_write_int(struct yz_buf *out, int64_t v);
 
 /* Largest text the two functions below return. */
 #define YZ_JSON_DUMP_MAX ((size_t)64 << 20)

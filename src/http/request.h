@@ -11,6 +11,7 @@
 #include "app/app.h"
 #include "core/buf.h"
 #include "core/fielderr.h"
+#include "http/request_id.h"
 #include "http/route.h"
 #include "policy/principal.h"
 
@@ -29,7 +30,7 @@ struct yz_req {
     const struct yz_route *route;
     void *conn;                /* struct MHD_Connection *, for header lookups */
     const char *path;
-    char request_id[33];
+    char request_id[YZ_REQUEST_ID_SIZE];
     const char *path_names[YZ_MAX_PATH_PARAMS];
     char *path_values[YZ_MAX_PATH_PARAMS];
     int path_count;
@@ -56,7 +57,9 @@ struct yz_req {
 struct yz_resp {
     int status;                /* 0 = route's ok_status */
     json_t *body;              /* JSON body (the router frees it) */
-    char *raw;                 /* YZ_ROUTE_RAW: body bytes (freed by the router) */
+    char *raw;                 /* YZ_ROUTE_RAW: body bytes; other routes: the JSON
+                                  body as text instead of body (yz_resp_json_text);
+                                  freed by the router */
     size_t raw_len;
     const char *content_type;  /* for raw bodies and files (a static string) */
     /* A file body instead (downloads): the router hands file_fd to the server,
@@ -68,6 +71,12 @@ struct yz_resp {
     char set_cookie[2][512];   /* up to two Set-Cookie values */
     char location[256];
 };
+
+/* The largest JSON response: lists are paged, so this is only a backstop. */
+#define YZ_RESP_TEXT_MAX (256u << 20)
+/* Answers with the JSON text in text (a hot read written without a jansson
+ * tree) when e is YZ_OK; releases text either way and returns e. */
+enum yz_err yz_resp_json_text(struct yz_resp *resp, struct yz_buf *text, enum yz_err e);
 
 /* Path parameter by name (validated already), or NULL. */
 const char *yz_req_param(const struct yz_req *req, const char *name);

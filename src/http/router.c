@@ -64,15 +64,22 @@ const char *yz_req_header(const struct yz_req *req, const char *name)
     return req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
-/* The largest JSON response: lists are paged, so this is only a backstop. */
-#define MAX_JSON_RESPONSE (256u << 20)
-
 static char *dump(const json_t *j, size_t *len)
 {
-    struct yz_buf out = YZ_BUF_INIT(MAX_JSON_RESPONSE);
+    struct yz_buf out = YZ_BUF_INIT(YZ_RESP_TEXT_MAX);
     if (!yz_json_write(&out, j))
         YZ_BUG("a JSON response over the size or depth cap");
     return yz_buf_detach(&out, len);
+}
+
+enum yz_err yz_resp_json_text(struct yz_resp *resp, struct yz_buf *text, enum yz_err e)
+{
+    if (e == YZ_OK) {
+        free(resp->raw);
+        resp->raw = yz_buf_detach(text, &resp->raw_len);
+    }
+    yz_buf_release(text);
+    return e;
 }
 
 void yz_router_problem(struct yz_req *req, enum yz_err e, struct yz_rendered *out)
@@ -424,6 +431,11 @@ static void render_ok(struct yz_resp *resp, const struct yz_route *r, struct yz_
         out->len = resp->raw ? resp->raw_len : 0;
         resp->raw = NULL;
         out->content_type = resp->content_type;
+    } else if (resp->raw) { /* JSON written as text (yz_resp_json_text) */
+        out->body = resp->raw;
+        out->len = resp->raw_len;
+        resp->raw = NULL;
+        out->content_type = "application/json";
     } else {
         out->body = resp->body ? dump(resp->body, &out->len) : (out->len = 0, yz_strdup(""));
         out->content_type = "application/json";

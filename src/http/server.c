@@ -35,7 +35,6 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -67,7 +66,7 @@ struct conn_ctx {
     int route_index;
     int64_t user_id;
     size_t bytes_out;
-    char request_id[33];
+    char request_id[YZ_REQUEST_ID_SIZE];
     char method[8];
     /* A write request handed to the writers (the connection is suspended
      * meanwhile): what they need, and the response they leave. */
@@ -442,9 +441,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ctx->start_us = now_us();
         ctx->route_index = -1;
         ctx->status = 500;
-        unsigned char rnd[16];
-        randombytes_buf(rnd, sizeof rnd);
-        sodium_bin2hex(ctx->request_id, sizeof ctx->request_id, rnd, sizeof rnd);
+        yz_request_id_new(ctx->request_id);
         yz_strlcpy(ctx->method, method, sizeof ctx->method);
         *con_cls = ctx;
         size_t header_bytes = 0;

@@ -3,6 +3,8 @@
 #include "mediation/mediation.h"
 #include "triage/triage.h"
 
+#include "core/jsoncopy.h"
+
 #include <string.h>
 
 static const struct {
@@ -24,10 +26,21 @@ enum yz_err yz_document_prepare(struct yz_app *app, const char *name, const json
     YZ_BUG("document schema %s has no implementation", name);
 }
 
+/* A key as it stands in JSON text: escapes never end in "_enc", so the text
+ * ends in it exactly when the decoded key does. */
+static bool sealed_key_text(const char *k, size_t n)
+{
+    return n > 4 && memcmp(k + n - 4, "_enc", 4) == 0;
+}
+
 static bool sealed_key(const char *k)
 {
-    size_t n = strlen(k);
-    return n > 4 && strcmp(k + n - 4, "_enc") == 0;
+    return sealed_key_text(k, strlen(k));
+}
+
+bool yz_document_redact_text(struct yz_buf *out, const char *json, size_t n)
+{
+    return yz_json_copy(out, json, n, sealed_key_text);
 }
 
 json_t *yz_document_redact(const json_t *v)

@@ -9,6 +9,7 @@
 #ifndef YZ_MATTERS_DOCUMENTS_H
 #define YZ_MATTERS_DOCUMENTS_H
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/fielderr.h"
 
@@ -25,5 +26,9 @@ enum yz_err yz_document_prepare(struct yz_app *app, const char *name, const json
 
 /* A copy of v without sealed values (members whose key ends in "_enc"), for output. */
 json_t *yz_document_redact(const json_t *v);
+/* The same on stored JSON text, appended to out as the text of the redacted
+ * value (core/jsoncopy.h); false when the text is not in the writer's form:
+ * then parse it and use yz_document_redact. */
+bool yz_document_redact_text(struct yz_buf *out, const char *json, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/jsonwrite.h"
 #include "matters/documents.h"
+#include "matters/internal.h"
 #include "matters/effects.h"
 #include "policy/policy.h"
 #include "stats/rollup.h"
@@ -38,12 +39,6 @@ static struct yz_sql_def q_deadline_start = YZ_SQL(
 static struct yz_sql_def q_deadline_stop = YZ_SQL(
     "UPDATE deadlines SET stopped_at = ? WHERE matter_id = ? AND name = ? AND stopped_at IS NULL");
 static struct yz_sql_def q_data = YZ_SQL("UPDATE matters SET data = ? WHERE id = ?");
-static struct yz_sql_def q_linked = YZ_SQL(
-    "SELECT m.kind, m.state, (SELECT case_number FROM cases WHERE matter_id = m.id)"
-    " FROM matters m WHERE m.id = ?");
-static struct yz_sql_def q_deadlines = YZ_SQL(
-    "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
-    " FROM deadlines WHERE matter_id = ? ORDER BY id");
 
 /* Has user fired event type on the matter's stream since the matter last
  * entered state from another state (or was created in it)? */
@@ -105,8 +100,8 @@ static enum yz_err stop_deadlines(struct yz_tx *tx, int64_t id, const struct yz_
 /* RULE: once-per-actor — an event marked "once_per_actor" is neither offered
  * nor accepted again from a user who fired it since the matter entered its
  * current state. */
-static enum yz_err fired_already(struct yz_tx *tx, int64_t id, const struct yz_wf_event *ev,
-                                 const char *state, int64_t user_id, bool *out)
+enum yz_err yz_matter_fired_already(struct yz_tx *tx, int64_t id, const struct yz_wf_event *ev,
+                                    const char *state, int64_t user_id, bool *out)
 {
     *out = false;
     if (!yz_wf_event_once_per_actor(ev) || !user_id)
@@ -295,17 +290,10 @@ out:
     return e;
 }
 
-struct loaded {
-    char kind[48], state[48], title[512], channel[16];
-    int64_t court_id, created_at, updated_at, version, created_by;
-    json_t *data;
-    bool participant;
-    char capacity[32];
-};
-
-static enum yz_err load(struct yz_tx *tx, const struct yz_principal *who, int64_t id,
-                        struct loaded *l)
+enum yz_err yz_matter_row_load(struct yz_tx *tx, const struct yz_principal *who, int64_t id,
+                               struct yz_matter_row *l)
 {
+    memset(l, 0, sizeof *l);
     struct yz_stmt *st = yz_sql(tx, &q_load);
     yz_bind_i64(st, 1, who->user_id);
     yz_bind_i64(st, 2, id);
@@ -323,14 +311,19 @@ static enum yz_err load(struct yz_tx *tx, const struct yz_principal *who, int64_
     l->created_at = yz_col_i64(st, 5);
     l->updated_at = yz_col_i64(st, 6);
     l->version = yz_col_i64(st, 7);
-    l->data = json_loads(yz_col_text(st, 8), 0, NULL);
+    const char *data = yz_col_text(st, 8);
+    l->data_len = strlen(data);
+    l->data = yz_strdup(data);
     l->created_by = yz_col_i64(st, 9);
     l->participant = !yz_col_null(st, 10);
     yz_strlcpy(l->capacity, yz_col_text(st, 10), sizeof l->capacity);
-    yz_exec(st);
-    if (!l->data)
-        return YZ_ERR_INTERNAL;
-    return YZ_OK;
+    return yz_exec(st);
+}
+
+void yz_matter_row_release(struct yz_matter_row *row)
+{
+    free(row->data);
+    row->data = NULL;
 }
 
 static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
@@ -359,11 +352,15 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
                         int64_t expected_version, const char *channel, const char *route,
                         bool internal, struct yz_field_errors *fe)
 {
-    struct loaded l = {0};
-    json_t *prepared = NULL;
-    enum yz_err e = load(tx, who, id, &l);
+    struct yz_matter_row l;
+    json_t *prepared = NULL, *data = NULL;
+    enum yz_err e = yz_matter_row_load(tx, who, id, &l);
     if (e != YZ_OK)
         goto out;
+    if (!(data = json_loadb(l.data, l.data_len, 0, NULL))) {
+        e = YZ_ERR_INTERNAL;
+        goto out;
+    }
     struct yz_matter_ref ref = {id, l.court_id, l.participant};
     if (!internal && (e = yz_policy_matter(app, who, YZ_ACT_ACT, &ref, route)) != YZ_OK)
         goto out;
@@ -383,7 +380,7 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
         goto out;
     }
     bool again = false;
-    if (!internal && (e = fired_already(tx, id, ev, l.state, who->user_id, &again)) != YZ_OK)
+    if (!internal && (e = yz_matter_fired_already(tx, id, ev, l.state, who->user_id, &again)) != YZ_OK)
         goto out;
     if (again) {
         yz_field_errors_add(fe, "event", "already_done", "您已经“%s”，不能重复操作",
@@ -402,15 +399,15 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
     if ((e = prepare_fields(app, ev, fields, &prepared, fe)) != YZ_OK)
         goto out;
     /* The projection keeps the latest value of every field any event set. */
-    json_object_update(l.data, prepared);
-    char *data = yz_json_dumps_sorted(l.data);
+    json_object_update(data, prepared);
+    char *text = yz_json_dumps_sorted(data);
     struct yz_stmt *st = yz_sql(tx, &q_update);
     yz_bind_text(st, 1, yz_wf_event_stays(ev) ? l.state : yz_wf_event_to(ev));
-    yz_bind_text(st, 2, data);
+    yz_bind_text(st, 2, text);
     yz_bind_i64(st, 3, yz_time_now_ms());
     yz_bind_i64(st, 4, id);
     yz_bind_i64(st, 5, l.version);
-    free(data);
+    free(text);
     if ((e = yz_exec(st)) != YZ_OK)
         goto out;
     if (yz_tx_changes(tx) != 1) {
@@ -419,172 +416,10 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
     }
     e = record(tx, app, who, id, ev, l.state, prepared, channel);
     if (e == YZ_OK)
-        e = run_effects(tx, app, who, id, l.court_id, ev, prepared, l.data, channel, false, fe);
+        e = run_effects(tx, app, who, id, l.court_id, ev, prepared, data, channel, false, fe);
 out:
     json_decref(prepared);
-    json_decref(l.data);
+    json_decref(data);
+    yz_matter_row_release(&l);
     return e;
-}
-
-static json_t *deadlines_json(struct yz_tx *tx, int64_t id)
-{
-    json_t *arr = json_array();
-    struct yz_stmt *st = yz_sql(tx, &q_deadlines);
-    yz_bind_i64(st, 1, id);
-    bool row;
-    while (yz_step(st, &row) == YZ_OK && row)
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b}", "name", yz_col_text(st, 0),
-                           "start_date", yz_col_text(st, 1), "due_date", yz_col_text(st, 2),
-                           "unit", yz_col_text(st, 3), "n", (json_int_t)yz_col_i64(st, 4),
-                           "beyond_calendar", (int)yz_col_i64(st, 5), "stopped",
-                           (int)yz_col_i64(st, 6)));
-    return arr;
-}
-
-static json_t *actions_json(struct yz_tx *tx, int64_t id, const struct yz_workflow *wf,
-                            const char *state, const struct yz_principal *who, bool may_act)
-{
-    json_t *arr = json_array();
-    if (!may_act)
-        return arr;
-    for (size_t i = 0; wf && i < yz_workflow_event_count(wf); i++) {
-        const struct yz_wf_event *ev = yz_workflow_event_at(wf, i);
-        bool again = false;
-        if (yz_wf_event_creates(ev) || !yz_wf_event_allowed_from(ev, state) ||
-            !yz_wf_event_role_may(ev, yz_role_code(who->role)) ||
-            fired_already(tx, id, ev, state, who->user_id, &again) != YZ_OK || again)
-            continue;
-        json_array_append_new(arr, json_pack("{s:s, s:s}", "event", yz_wf_event_name(ev), "title",
-                                             yz_wf_event_title(ev)));
-    }
-    return arr;
-}
-
-static json_t *matter_json(struct yz_app *app, int64_t id, const struct loaded *l)
-{
-    const struct yz_workflow *wf = yz_workflow_find(app->workflows, l->kind);
-    const struct yz_wf_state *state = wf ? yz_workflow_state(wf, l->state) : NULL;
-    const struct yz_court *court = yz_courts_find(&app->courts, l->court_id);
-    char created[40], updated[40];
-    yz_time_format_utc(l->created_at, created, sizeof created);
-    yz_time_format_utc(l->updated_at, updated, sizeof updated);
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:{s:I, s:s}, s:s, s:s, s:s, s:s, s:I}", "id",
-                     (json_int_t)id, "kind", l->kind, "kind_title", wf ? yz_workflow_title(wf) : "",
-                     "state", l->state, "state_title", state ? state->title : l->state, "final",
-                     state ? state->final : 0, "court", "id", (json_int_t)l->court_id, "name",
-                     court ? court->name : "", "title", l->title, "channel", l->channel,
-                     "created_at", created, "updated_at", updated, "version",
-                     (json_int_t)l->version);
-}
-
-/* A forwarded matter's progress, shown to whoever may see the forwarding one
- * (both courts see each step of a cross-region filing): state and case number
- * only, never the other court's file. */
-static void linked_progress(struct yz_tx *tx, struct yz_app *app, json_t *fw)
-{
-    struct yz_stmt *st = yz_sql(tx, &q_linked);
-    yz_bind_i64(st, 1, json_integer_value(json_object_get(fw, "matter_id")));
-    bool row;
-    if (yz_step(st, &row) != YZ_OK || !row)
-        return;
-    const struct yz_workflow *wf = yz_workflow_find(app->workflows, yz_col_text(st, 0));
-    const struct yz_wf_state *s = wf ? yz_workflow_state(wf, yz_col_text(st, 1)) : NULL;
-    json_object_set_new(fw, "state", json_string(yz_col_text(st, 1)));
-    json_object_set_new(fw, "state_title", json_string(s ? s->title : yz_col_text(st, 1)));
-    if (!yz_col_null(st, 2))
-        json_object_set_new(fw, "case_number", json_string(yz_col_text(st, 2)));
-    yz_exec(st);
-}
-
-enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
-                          int64_t id, const char *route, json_t **out)
-{
-    struct loaded l = {0};
-    enum yz_err e = load(tx, who, id, &l);
-    if (e == YZ_OK) {
-        struct yz_matter_ref ref = {id, l.court_id, l.participant};
-        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
-    }
-    if (e == YZ_OK) {
-        struct yz_matter_ref ref = {id, l.court_id, l.participant};
-        bool may_act = who->role != YZ_ROLE_SUPERVISOR &&
-                       (yz_role_is_staff(who->role) ? ref.court_id == who->court_id : l.participant);
-        json_t *o = matter_json(app, id, &l);
-        json_object_set_new(o, "data", yz_document_redact(l.data));
-        json_object_set_new(o, "deadlines", deadlines_json(tx, id));
-        json_object_set_new(o, "actions",
-                            actions_json(tx, id, yz_workflow_find(app->workflows, l.kind),
-                                         l.state, who, may_act));
-        if (l.participant)
-            json_object_set_new(o, "my_capacity", json_string(l.capacity));
-        json_t *fw = json_object_get(json_object_get(o, "data"), "forwarded_to");
-        if (fw)
-            linked_progress(tx, app, fw);
-        *out = o;
-    }
-    json_decref(l.data);
-    return e;
-}
-
-/* Parties see the matters they take part in; staff their court's; supervisors their
- * court's and the courts' below. */
-static struct yz_sql_def q_list_mine = YZ_SQL(
-    "SELECT m.id, m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
-    " m.version FROM matters m JOIN matter_participants p ON p.matter_id = m.id"
-    " WHERE p.user_id = ? AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
-    " ORDER BY m.id DESC LIMIT ?");
-static struct yz_sql_def q_list_court = YZ_SQL(
-    "WITH RECURSIVE visible(id) AS (SELECT ? UNION SELECT c.id FROM courts c JOIN visible v"
-    " ON c.parent_id = v.id WHERE ?)"
-    " SELECT m.id, m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
-    " m.version FROM matters m WHERE m.court_id IN (SELECT id FROM visible)"
-    " AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
-    " ORDER BY m.id DESC LIMIT ?");
-
-enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
-                           const char *kind, const char *state, int64_t before_id, int limit,
-                           json_t **out)
-{
-    if (limit <= 0 || limit > yz_tx_max_rows(tx))
-        limit = yz_tx_max_rows(tx);
-    kind = kind ? kind : "";
-    state = state ? state : "";
-    struct yz_stmt *st;
-    int i = 1;
-    if (yz_role_is_staff(who->role)) {
-        st = yz_sql(tx, &q_list_court);
-        yz_bind_i64(st, i++, who->court_id);
-        yz_bind_i64(st, i++, who->role == YZ_ROLE_SUPERVISOR);
-    } else {
-        st = yz_sql(tx, &q_list_mine);
-        yz_bind_i64(st, i++, who->user_id);
-    }
-    yz_bind_text(st, i++, kind);
-    yz_bind_text(st, i++, kind);
-    yz_bind_text(st, i++, state);
-    yz_bind_text(st, i++, state);
-    yz_bind_i64(st, i++, before_id > 0 ? before_id : INT64_MAX);
-    yz_bind_i64(st, i++, limit);
-    json_t *items = json_array();
-    bool row;
-    enum yz_err e;
-    while ((e = yz_step(st, &row)) == YZ_OK && row) {
-        struct loaded l = {0};
-        yz_strlcpy(l.kind, yz_col_text(st, 1), sizeof l.kind);
-        yz_strlcpy(l.state, yz_col_text(st, 2), sizeof l.state);
-        l.court_id = yz_col_i64(st, 3);
-        yz_strlcpy(l.title, yz_col_text(st, 4), sizeof l.title);
-        yz_strlcpy(l.channel, yz_col_text(st, 5), sizeof l.channel);
-        l.created_at = yz_col_i64(st, 6);
-        l.updated_at = yz_col_i64(st, 7);
-        l.version = yz_col_i64(st, 8);
-        json_array_append_new(items, matter_json(app, yz_col_i64(st, 0), &l));
-    }
-    if (e != YZ_OK) {
-        json_decref(items);
-        return e;
-    }
-    *out = json_pack("{s:o, s:i}", "items", items, "limit", limit);
-    return YZ_OK;
 }

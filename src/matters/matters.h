@@ -8,6 +8,7 @@
 #ifndef YZ_MATTERS_MATTERS_H
 #define YZ_MATTERS_MATTERS_H
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/fielderr.h"
 #include "policy/principal.h"
@@ -50,6 +51,14 @@ void yz_matter_stream(int64_t id, char *out, size_t size);
 /* The matter as the caller may see it (NOT_FOUND when the policy says no). */
 enum yz_err yz_matter_get(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                           int64_t id, const char *route, json_t **out);
+/* The same as JSON text appended to out (view.c): what yz_matter_get's value
+ * is written as, without building it. */
+enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app,
+                               const struct yz_principal *who, int64_t id, const char *route,
+                               struct yz_buf *out);
+/* Only the decision: may who read matter id (NOT_FOUND when not)? */
+enum yz_err yz_matter_check_read(struct yz_tx *tx, struct yz_app *app,
+                                 const struct yz_principal *who, int64_t id, const char *route);
 /* Starts (or restarts) deadline d of matter id today, on the holiday calendar. */
 struct yz_wf_deadline;
 enum yz_err yz_matter_start_deadline(struct yz_tx *tx, struct yz_app *app, int64_t id,
@@ -59,9 +68,10 @@ enum yz_err yz_matter_start_deadline(struct yz_tx *tx, struct yz_app *app, int64
 #include "core/clock.h"
 enum yz_err yz_matter_start_deadline_from(struct yz_tx *tx, struct yz_app *app, int64_t id,
                                           const struct yz_wf_deadline *d, struct yz_date from);
-/* Matters the caller may see, newest first; before_id 0 = from the newest. */
+/* Matters the caller may see, newest first; before_id 0 = from the newest:
+ * {"items": [...], "limit": n} as JSON text appended to out. */
 enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                            const char *kind, const char *state, int64_t before_id, int limit,
-                           json_t **out);
+                           struct yz_buf *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/jsonwrite.h"
+#include "lib/randjson.h"
 
 static void expect_text(const char *want, const char *got, size_t got_len)
 {
@@ -92,71 +93,11 @@ static void edge_cases_match_json_dumps(void **state)
     same_as_jansson(o);
 }
 
-static uint64_t rng = 0x9e3779b97f4a7c15u;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 32);
-}
-
-static json_t *random_string(void)
-{
-    static const char *const pieces[] = {"a", "Z", "9", " ", "\"", "\\", "/", "\n", "\t", "\x01",
-                                         "\x1f", "\x7f", "法", "院", "\xc2\xa9", "\xf0\x9f\x98\x80",
-                                         "{", "}", ":", ","};
-    char s[200];
-    size_t n = 0, count = next() % 12;
-    for (size_t i = 0; i < count; i++) {
-        const char *p = pieces[next() % (sizeof pieces / sizeof pieces[0])];
-        size_t k = strlen(p);
-        memcpy(s + n, p, k);
-        n += k;
-    }
-    if (next() % 16 == 0) /* now and then a NUL inside */
-        s[n++] = '\0';
-    return json_stringn(s, n);
-}
-
-static json_t *random_value(int depth)
-{
-    switch (depth > 4 ? next() % 6 : next() % 8) {
-    case 0:
-        return json_integer((json_int_t)((int64_t)((uint64_t)next() << 32 | next())));
-    case 1:
-        return json_integer((json_int_t)(next() % 2000) - 1000);
-    case 2:
-        return random_string();
-    case 3:
-        return next() % 2 ? json_true() : json_false();
-    case 4:
-        return json_null();
-    case 5:
-        return json_real((double)(int32_t)next() / 64.0);
-    case 6: {
-        json_t *a = json_array();
-        for (uint32_t i = next() % 5; i > 0; i--)
-            json_array_append_new(a, random_value(depth + 1));
-        return a;
-    }
-    default: {
-        json_t *o = json_object();
-        for (uint32_t i = next() % 5; i > 0; i--) {
-            json_t *k = random_string();
-            json_object_setn_new(o, json_string_value(k), json_string_length(k),
-                                 random_value(depth + 1));
-            json_decref(k);
-        }
-        return o;
-    }
-    }
-}
-
 static void random_trees_match_json_dumps(void **state)
 {
+    const struct yzt_randjson all = {.reals = true, .nuls = true};
     for (int i = 0; i < 5000; i++)
-        same_as_jansson(random_value(0));
+        same_as_jansson(yzt_random_json(&all, 0));
 }
 
 static void caps_are_kept(void **state)

@@ -1,0 +1,205 @@
+/*
+ * Unit tests for src/core/jsoncopy.c: copying text in the writer's form less
+ * the dropped members gives byte for byte what parsing it with jansson,
+ * dropping them from the tree and writing it with yz_json_write gives; for
+ * hand-picked cases and thousands of random trees. Text not in the writer's
+ * form is refused (the caller's tree path takes it), and a refused copy
+ * leaves the output as it was.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsoncopy.h"
+#include "core/jsonwrite.h"
+#include "lib/randjson.h"
+
+static bool ends_enc(const char *k, size_t n)
+{
+    return n > 4 && memcmp(k + n - 4, "_enc", 4) == 0;
+}
+
+/* The tree path: a copy of v without members whose key ends in "_enc". */
+static json_t *drop_tree(const json_t *v)
+{
+    if (json_is_object(v)) {
+        json_t *o = json_object();
+        const char *k;
+        size_t n;
+        json_t *m;
+        json_object_keylen_foreach((json_t *)v, k, n, m)
+        {
+            if (!ends_enc(k, n))
+                json_object_setn_new(o, k, n, drop_tree(m));
+        }
+        return o;
+    }
+    if (json_is_array(v)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) json_array_append_new(a, drop_tree(m));
+        return a;
+    }
+    return json_deep_copy(v);
+}
+
+/* What the tree path writes for text, or NULL when jansson refuses it. */
+static char *tree_path(const char *text)
+{
+    json_t *parsed = json_loads(text, 0, NULL);
+    if (!parsed)
+        return NULL;
+    json_t *kept = drop_tree(parsed);
+    char *s = yz_json_dumps(kept);
+    json_decref(parsed);
+    json_decref(kept);
+    return s;
+}
+
+/* Copies text after a prefix already in the buffer: true when the copy was
+ * taken, and then it must equal the tree path's text. */
+static bool copy_matches_tree(const char *text)
+{
+    struct yz_buf out = YZ_BUF_INIT(1 << 20);
+    assert_true(yz_buf_adds(&out, "prefix:"));
+    bool copied = yz_json_copy(&out, text, strlen(text), ends_enc);
+    if (copied) {
+        char *want = tree_path(text);
+        if (!want || strcmp(want, out.data + 7) != 0)
+            fail_msg("text: %s\ntree: %s\ncopy: %s", text, want ? want : "(refused)",
+                     out.data + 7);
+        free(want);
+    } else {
+        assert_string_equal(out.data, "prefix:"); /* restored */
+    }
+    yz_buf_release(&out);
+    return copied;
+}
+
+static void drops_sealed_members_at_any_depth(void **state)
+{
+    (void)state;
+    static const char *const taken[] = {
+        "{}",
+        "[]",
+        "{\"a\":1}",
+        "{\"a_enc\":\"x\"}",
+        "{\"a_enc\":\"x\",\"b\":2}",
+        "{\"a\":1,\"b_enc\":{\"c\":[1,2]},\"d\":[{\"e_enc\":\"y\",\"f\":null}]}",
+        "{\"_enc\":1,\"x_enc\":2}",
+        "[{\"p_enc\":{\"q\":[]}},{},[[{\"r_enc\":true}]]]",
+        "{\"name\":\"王小明\",\"citizen_id_enc\":\"v1:abc\",\"citizen_id_masked\":\"5001**********1232\"}",
+        "{\"s\":\"tab\\tquote\\\"back\\\\slash/\\u001F\\u0001\\n\\r\\b\\f\"}",
+        "{\"k\\\"_enc\":1,\"k\\\\\":-9223372036854775808,\"m\":9223372036854775807}",
+        "{\"n\":0,\"m\":-1,\"t\":true,\"f\":false,\"z\":null,\"e\":\"😀©\"}",
+    };
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
+        if (!copy_matches_tree(taken[i]))
+            fail_msg("refused: %s", taken[i]);
+}
+
+static void refuses_what_the_writer_never_writes(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "",                       /* nothing */
+        "\"a\"",                  /* not an object or array */
+        "{ \"a\":1}",             /* whitespace */
+        "{\"a\":1 }",
+        "{\"a\":1.5}",            /* reals: jansson reformats them */
+        "{\"a\":1e3}",
+        "{\"a\":01}",             /* leading zero */
+        "{\"a\":-0}",
+        "{\"a\":+1}",
+        "{\"a\":9223372036854775808}", /* past int64_t */
+        "{\"a\":-9223372036854775809}",
+        "{\"a\":12345678901234567890}",
+        "{\"a\":\"\\/\"}",        /* escapes the writer does not use */
+        "{\"a\":\"\\u00e9\"}",
+        "{\"a\":\"\\u000a\"}",    /* lower-case hex, or \n written long */
+        "{\"a\":\"\\u000A\"}",
+        "{\"a\":\"\\u0000\"}",    /* NUL: jansson refuses it */
+        "{\"a\":\"\\x\"}",
+        "{\"a\":\"\x01\"}",       /* a raw control character */
+        "{\"a\":\"\xff\"}",       /* invalid UTF-8 */
+        "{\"a\":1,}",             /* syntax */
+        "{\"a\"1}",
+        "{\"a\":[1,]}",
+        "{\"a\":tru}",
+        "{\"a\":1}x",
+        "{\"a\":\"open",
+        "[1,2",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        if (copy_matches_tree(refused[i]))
+            fail_msg("taken: %s", refused[i]);
+}
+
+static void random_trees_match_the_tree_path(void **state)
+{
+    (void)state;
+    /* Without reals and NULs every text the writer makes must be taken... */
+    const struct yzt_randjson plain = {.sealed_keys = true};
+    for (int i = 0; i < 5000; i++) {
+        json_t *v = json_object();
+        json_object_set_new(v, "v", yzt_random_json(&plain, 0));
+        char *text = yz_json_dumps(v);
+        if (!copy_matches_tree(text))
+            fail_msg("refused: %s", text);
+        free(text);
+        json_decref(v);
+    }
+    /* ...and with them, what is taken still matches. */
+    const struct yzt_randjson all = {.reals = true, .nuls = true, .sealed_keys = true};
+    for (int i = 0; i < 5000; i++) {
+        json_t *v = json_array();
+        json_array_append_new(v, yzt_random_json(&all, 0));
+        char *text = yz_json_dumps(v);
+        copy_matches_tree(text);
+        free(text);
+        json_decref(v);
+    }
+}
+
+static void caps_are_kept(void **state)
+{
+    (void)state;
+    /* Depth: the writer's limit passes, one more level is refused. */
+    char deep[2 * YZ_JSON_WRITE_MAX_DEPTH + 8];
+    size_t n = 0;
+    for (int i = 0; i <= YZ_JSON_WRITE_MAX_DEPTH; i++)
+        deep[n++] = '[';
+    for (int i = 0; i <= YZ_JSON_WRITE_MAX_DEPTH; i++)
+        deep[n++] = ']';
+    deep[n] = '\0';
+    assert_true(copy_matches_tree(deep));
+    memmove(deep + 1, deep, n + 1);
+    deep[0] = '[';
+    deep[n + 1] = ']';
+    deep[n + 2] = '\0';
+    assert_false(copy_matches_tree(deep));
+    /* Size: the buffer's cap is never passed, and the buffer is restored. */
+    const char *text = "{\"a\":\"一二三四五六七八九十\"}";
+    struct yz_buf small = YZ_BUF_INIT(16);
+    assert_true(yz_buf_adds(&small, "ab"));
+    assert_false(yz_json_copy(&small, text, strlen(text), ends_enc));
+    assert_string_equal(small.data, "ab");
+    yz_buf_release(&small);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(drops_sealed_members_at_any_depth),
+        cmocka_unit_test(refuses_what_the_writer_never_writes),
+        cmocka_unit_test(random_trees_match_the_tree_path),
+        cmocka_unit_test(caps_are_kept),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
