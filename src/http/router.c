@@ -25,6 +25,7 @@
 #include "policy/policy.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,41 +143,48 @@ static int split_path(char *path, char **segs, int max)
 
 #define MAX_SEGS 12
 
-/* Matches one pattern against segments; fills req's path params on success. */
+/* The next segment of a route pattern at *p: its length, *p moved past it. */
+static size_t pattern_segment(const char **p, const char **seg)
+{
+    *seg = *p;
+    const char *slash = strchr(*p, '/');
+    size_t n = slash ? (size_t)(slash - *p) : strlen(*p);
+    *p += slash ? n + 1 : n;
+    return n;
+}
+
+static bool is_param(const char *seg, size_t n)
+{
+    return n >= 2 && seg[0] == '{' && seg[n - 1] == '}';
+}
+
+/* Matches one pattern against segments; fills req's path params on success.
+ * The pattern is walked in place: every request tries it against most of the
+ * routes, and the first segment that differs ends the try. */
 static bool match_pattern(const char *pattern, char **segs, int nseg, struct yz_req *req)
 {
-    char pat[256];
-    yz_strlcpy(pat, pattern, sizeof pat);
-    char *psegs[MAX_SEGS];
-    int np = split_path(pat, psegs, MAX_SEGS);
-    if (np != nseg)
-        return false;
-    int params = 0;
-    for (int i = 0; i < np; i++) {
-        size_t l = strlen(psegs[i]);
-        if (psegs[i][0] == '{' && psegs[i][l - 1] == '}') {
-            if (!*segs[i])
-                return false;
-            params++;
-            continue;
-        }
-        if (strcmp(psegs[i], segs[i]) != 0)
+    const char *p = pattern + (*pattern == '/'), *seg;
+    int i = 0;
+    for (; *p; i++) {
+        size_t n = pattern_segment(&p, &seg);
+        if (i == nseg)
+            return false;
+        if (is_param(seg, n) ? !*segs[i] : strlen(segs[i]) != n || memcmp(seg, segs[i], n) != 0)
             return false;
     }
+    if (i != nseg)
+        return false;
     /* Second pass, now that it matched: record parameter names and values. */
     req->path_count = 0;
-    for (int i = 0; i < np && req->path_count < YZ_MAX_PATH_PARAMS; i++) {
-        size_t l = strlen(psegs[i]);
-        if (psegs[i][0] == '{') {
-            /* Names point into the static pattern: find the same offset there. */
-            const char *start = pattern + (psegs[i] - pat) + 1;
-            char *name = yz_strndup(start, l - 2);
-            req->path_names[req->path_count] = name;
+    p = pattern + (*pattern == '/');
+    for (i = 0; *p && req->path_count < YZ_MAX_PATH_PARAMS; i++) {
+        size_t n = pattern_segment(&p, &seg);
+        if (is_param(seg, n)) {
+            req->path_names[req->path_count] = yz_strndup(seg + 1, n - 2);
             req->path_values[req->path_count] = yz_strdup(segs[i]);
             req->path_count++;
         }
     }
-    (void)params;
     return true;
 }
 
@@ -189,23 +197,57 @@ static void free_params(struct yz_req *req)
     req->path_count = 0;
 }
 
+/*
+ * What a URL must have for a route to be worth trying: its literal start (the
+ * pattern up to its first parameter) and its number of segments. Computed
+ * once; a request then passes over most routes with a length compare and
+ * one memcmp instead of walking every pattern.
+ */
+#define MAX_ROUTES 512
+static struct {
+    size_t literal;
+    int nseg;
+} route_keys[MAX_ROUTES];
+static pthread_once_t route_keys_once = PTHREAD_ONCE_INIT;
+
+static void compute_route_keys(void)
+{
+    size_t n;
+    const struct yz_route *routes = yz_routes(&n);
+    if (n > MAX_ROUTES)
+        YZ_BUG("%zu routes: raise MAX_ROUTES", n);
+    for (size_t i = 0; i < n; i++) {
+        const char *pat = routes[i].pattern, *brace = strchr(pat, '{');
+        route_keys[i].literal = brace ? (size_t)(brace - pat) : strlen(pat);
+        const char *p = pat + (*pat == '/'), *seg;
+        int k = 0;
+        for (; *p; k++)
+            pattern_segment(&p, &seg);
+        route_keys[i].nseg = k;
+    }
+}
+
 static int find_route(struct yz_req *req, const char *method, const char *url, char *allow,
                       size_t allow_size)
 {
     size_t n;
     const struct yz_route *routes = yz_routes(&n);
-    if (strlen(url) >= 1024)
+    size_t url_len = strlen(url);
+    if (url_len >= 1024)
         return -1;
     char path[1024];
-    yz_strlcpy(path, url, sizeof path);
+    memcpy(path, url, url_len + 1);
     char *segs[MAX_SEGS];
     int nseg = split_path(path, segs, MAX_SEGS);
     if (nseg < 0)
         return -1;
+    pthread_once(&route_keys_once, compute_route_keys);
     bool path_matched = false;
     allow[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        if (!match_pattern(routes[i].pattern, segs, nseg, req))
+        if (route_keys[i].nseg != nseg || route_keys[i].literal > url_len ||
+            memcmp(url, routes[i].pattern, route_keys[i].literal) != 0 ||
+            !match_pattern(routes[i].pattern, segs, nseg, req))
             continue;
         if (strcmp(yz_method_name(routes[i].method), method) == 0)
             return (int)i;

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -93,11 +94,40 @@ static void dates_and_times(void **state)
     assert_int_equal(yz_date_of_shanghai(ms).day, 30);
 }
 
+/* The digit-by-digit UTC form is what the printf form gives, from year 0 to
+ * 9999 (outside it, and into a short buffer, the printf form is used). */
+static void utc_format_matches_printf(void **state)
+{
+    (void)state;
+    const int64_t year0 = -62167219200000LL, year10000 = 253402300800000LL;
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t ms = year0 + (int64_t)(x % (uint64_t)(year10000 - year0));
+        if (i < 4) /* the ends and the epoch */
+            ms = i == 0 ? year0 : i == 1 ? year10000 - 1 : i == 2 ? 0 : -1;
+        struct yz_date d = yz_date_from_days(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000));
+        int64_t rem = ms - yz_date_to_days(d) * 86400000;
+        char want[40], got[40];
+        snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year, d.month, d.day,
+                 (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
+                 (int)(rem % 1000));
+        yz_time_format_utc(ms, got, sizeof got);
+        assert_string_equal(got, want);
+    }
+    char small[8];
+    yz_time_format_utc(0, small, sizeof small);
+    assert_string_equal(small, "1970-01");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_respects_max),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utc_format_matches_printf),
         cmocka_unit_test(utf8_trim_never_leaves_half_a_character),
         cmocka_unit_test(number_parsing),
         cmocka_unit_test(dates_and_times),
