@@ -154,7 +154,10 @@ static enum yz_err write_tx(struct yz_tx *tx, void *p)
     enum yz_err e = w->fn(tx, w->req, w->resp, w->ctx);
     if (e != YZ_OK || !w->req->idem_key)
         return e;
-    char *body = w->resp->body ? yz_json_dumps(w->resp->body) : yz_strdup("");
+    /* The JSON answer: a tree, or already text (yz_resp_json_text). */
+    char *body = w->resp->raw    ? yz_strdup(w->resp->raw)
+                 : w->resp->body ? yz_json_dumps(w->resp->body)
+                                 : yz_strdup("");
     struct yz_stmt *st = yz_sql(tx, &q_insert);
     yz_bind_i64(st, 1, w->req->who.user_id);
     yz_bind_text(st, 2, w->req->idem_key);

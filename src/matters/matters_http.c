@@ -53,12 +53,23 @@ struct create_ctx {
     int64_t id;
 };
 
+/* A write answers with the matter as it now stands, written as text (view.c):
+ * inside the writer's transaction, so every instruction saved here is saved
+ * for the whole group. */
+static enum yz_err reply_matter(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp,
+                                int64_t id)
+{
+    struct yz_buf text = YZ_BUF_INIT(YZ_RESP_TEXT_MAX);
+    return yz_resp_json_text(
+        resp, &text, yz_matter_get_text(tx, req->app, &req->who, id, req->route->name, &text));
+}
+
 static enum yz_err create_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp *resp, void *p)
 {
     struct create_ctx *c = p;
     enum yz_err e = yz_matter_create(tx, req->app, &req->who, &c->m, &req->fields, &c->id);
     if (e == YZ_OK)
-        e = yz_matter_get(tx, req->app, &req->who, c->id, req->route->name, &resp->body);
+        e = reply_matter(tx, req, resp, c->id);
     if (e == YZ_OK)
         snprintf(resp->location, sizeof resp->location, "/api/v1/matters/%lld", (long long)c->id);
     return e;
@@ -96,7 +107,7 @@ static enum yz_err fire_tx(struct yz_tx *tx, struct yz_req *req, struct yz_resp 
     json_decref(empty);
     if (e != YZ_OK)
         return e;
-    e = yz_matter_get(tx, req->app, &req->who, c->id, req->route->name, &resp->body);
+    e = reply_matter(tx, req, resp, c->id);
     if (e == YZ_ERR_NOT_FOUND) {
         /* The event itself ended the actor's access (a mediator declining):
          * the event stands; the answer says only that it was recorded. */
