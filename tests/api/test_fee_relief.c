@@ -360,6 +360,55 @@ static void foreign_cases_and_waivers_of_companies_are_refused(void **state)
     yzt_response_free(&r);
 }
 
+/* The item of matter id in who's list of kind, or NULL (r keeps the list). */
+static json_t *listed(struct yzt_client *who, const char *kind, int64_t id, struct yzt_response *r)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/matters?kind=%s&limit=1000", kind);
+    yzt_request(who, "GET", path, NULL, NULL, r);
+    yzt_assert_status(r, 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(yzt_json_at(r->json, "items"), i, it)
+        if (json_integer_value(json_object_get(it, "id")) == id)
+            return it;
+    return NULL;
+}
+
+/* The list of applications shows, for each, the case it is for and the relief
+ * asked, so the court's list page needs no request per application; only
+ * those who may see the application see it listed. */
+static void list_names_the_case_of_each_application(void **state)
+{
+    int64_t case_id = registered_case(&party);
+    int64_t id = applied(&party, case_id, "defer", -1);
+    struct yzt_response r = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)case_id);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    char number[64];
+    snprintf(number, sizeof number, "%s", yzt_json_str(&r, "data.case.case_number"));
+    struct yzt_client *const viewers[] = {&party, &clerk};
+    for (size_t v = 0; v < 2; v++) {
+        json_t *it = listed(viewers[v], "fee_relief", id, &r);
+        assert_non_null(it);
+        assert_int_equal(json_integer_value(yzt_json_at(it, "fee_relief.case_matter_id")), case_id);
+        assert_string_equal(json_string_value(yzt_json_at(it, "fee_relief.relief")), "defer");
+        assert_string_equal(json_string_value(yzt_json_at(it, "fee_relief.case_number")), number);
+        assert_string_equal(json_string_value(json_object_get(it, "state")), "submitted");
+        assert_null(json_object_get(it, "data"));
+    }
+    /* Other matters carry nothing of the kind. */
+    json_t *filing = listed(&party, "filing", case_id, &r);
+    assert_non_null(filing);
+    assert_null(json_object_get(filing, "fee_relief"));
+    /* Another party and another court's clerk do not see it at all. */
+    assert_null(listed(&other, "fee_relief", id, &r));
+    assert_null(listed(&clerk_jb, "fee_relief", id, &r));
+    yzt_response_free(&r);
+}
+
 /* The projection is what the history rebuilds (migration 15's query). */
 static void projection_equals_the_rebuild_from_history(void **state)
 {
@@ -389,6 +438,7 @@ int main(void)
         cmocka_unit_test(denial_changes_nothing_but_restarts_the_deadline),
         cmocka_unit_test(paid_then_waived_is_refundable),
         cmocka_unit_test(foreign_cases_and_waivers_of_companies_are_refused),
+        cmocka_unit_test(list_names_the_case_of_each_application),
         cmocka_unit_test(projection_equals_the_rebuild_from_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

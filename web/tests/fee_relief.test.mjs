@@ -4,7 +4,7 @@
 // (refused without a reason, the message by the field, the choices kept),
 // the court admin (one of the roles the workflow lets decide; the filing
 // clerk's one-time code is spent on the registration) finds it in the queue,
-// filtered by the case number, and grants part of it in yuan (refused without
+// filtered by the case number (the queue in one request), and grants part of it in yuan (refused without
 // the note the workflow requires, then below the 30% minimum of 办法 art. 46,
 // then accepted: 100.10 yuan, converted to fen exactly), and the party sees
 // the decision and the fee now owed: 300.00 − 100.10 = 199.90 yuan. Phone
@@ -101,6 +101,10 @@ test('the court admin decides from the queue: part granted, the required note na
   await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp('court_admin'))
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL('**/clerk/queue')
+  // The queue is one list request: no application or case is read one by one.
+  const oneByOne = []
+  const seen = (req) => { if (/\/api\/v1\/matters\/\d+/.test(new URL(req.url()).pathname)) oneByOne.push(req.url()) }
+  page.on('request', seen)
   await page.getByRole('link', { name: '缓减免审查' }).click()
   await page.locator(`[data-test=relief-${reliefId}]`).waitFor()
   // Filtered by the case: its number keeps the application, another hides it.
@@ -110,6 +114,8 @@ test('the court admin decides from the queue: part granted, the required note na
   await filter.fill(caseNumber)
   await page.locator(`[data-test=relief-case-${reliefId}]`, { hasText: caseNumber }).waitFor()
   await check(clerk, 'fr04a-queue-filtered')
+  page.off('request', seen)
+  assert.deepEqual(oneByOne, [])
   await page.locator(`[data-test=relief-${reliefId}]`).click()
   await page.waitForURL(`**/fee-relief/${reliefId}`)
   await page.locator('[data-test=relief-state]', { hasText: '待审查' }).waitFor()
