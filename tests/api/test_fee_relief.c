@@ -15,12 +15,13 @@
 #include <cmocka.h>
 
 #include "lib/apitest.h"
+#include "lib/cases.h"
 #include "lib/demo.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define FEE 230000 /* 100,000 yuan claimed: 2,300 yuan */
+#define FEE YZT_LOAN_CASE_FEE_FEN /* 100,000 yuan claimed: 2,300 yuan */
 #define FEE_DAYS 7   /* 办法 art. 22 */
 
 static struct yz_test_server srv;
@@ -50,30 +51,7 @@ static int teardown(void **state)
 /* A case filed online by who and registered by the clerk: fee 2,300 yuan. */
 static int64_t registered_case(struct yzt_client *who)
 {
-    json_t *app = json_pack(
-        "{s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:s, s:s, s:I,"
-        " s:{s:s, s:s, s:b}}",
-        "cause_code", "108.3", "cause_revision", 2025, "case_type", "民初", "parties", "role",
-        "plaintiff", "kind", "natural", "name", "张三", "sex", "male", "citizen_id",
-        "500103199001011232", "address", "重庆市渝中区解放碑街道1号", "role", "defendant", "kind",
-        "natural", "name", "李四", "address", "重庆市江北区观音桥街道2号", "claims", "偿还借款十万元",
-        "facts", "被告借款十万元未还。", "amount_fen", (json_int_t)10000000, "service_address",
-        "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001", "e_service_consent", 1);
-    struct yzt_response r = {0};
-    yzt_post_new(who, "/api/v1/matters",
-                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
-                           (json_int_t)court, "title", "缓减免测试", "fields", "channel", "online",
-                           "application", app),
-                 &r);
-    yzt_assert_status(&r, 201);
-    int64_t id = yzt_json_int(&r, "id");
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
-    yzt_post_new(&clerk, path, json_pack("{s:s}", "event", "register"), &r);
-    yzt_assert_status(&r, 200);
-    assert_int_equal(yzt_json_int(&r, "data.fee.fee_fen"), FEE);
-    yzt_response_free(&r);
-    return id;
+    return yzt_case_online_loan(who, &clerk, court, "缓减免测试");
 }
 
 /* An application for relief on case_id by who; amount < 0: none stated. */
