@@ -7,6 +7,7 @@
  * second factor of these accounts (accounts.h: RULE staff-admin-separation).
  */
 #include "accounts/accounts.h"
+#include "accounts/account_row.h"
 #include "app/app.h"
 #include "assignment/assignment.h"
 #include "core/clock.h"
@@ -30,8 +31,6 @@ static struct yz_sql_def q_staff = YZ_SQL(
 static struct yz_sql_def q_staff_teams = YZ_SQL(
     "SELECT tm.user_id, t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id"
     " WHERE t.court_id = ? AND (? = 0 OR tm.user_id = ?) ORDER BY t.id LIMIT ?");
-static struct yz_sql_def q_account = YZ_SQL(
-    "SELECT role, coalesce(court_id, 0), name, status, person_kind FROM users WHERE id = ?");
 static struct yz_sql_def q_set_name_role =
     YZ_SQL("UPDATE users SET name = ?, role = ? WHERE id = ?");
 static struct yz_sql_def q_set_status = YZ_SQL("UPDATE users SET status = ? WHERE id = ?");
@@ -123,10 +122,8 @@ enum yz_err yz_staff_list(struct yz_tx *tx, int64_t court_id, const char *role, 
 /* ---- changes ---------------------------------------------------------------- */
 
 struct account {
-    int64_t id, court_id;
+    struct yz_account_row row;
     int role; /* -1 when not a known role */
-    char name[256];
-    bool active;
 };
 
 /* The staff account id of the caller's court: YZ_ERR_NOT_FOUND when there
@@ -135,25 +132,12 @@ struct account {
 static enum yz_err load_managed(struct yz_tx *tx, struct yz_app *app,
                                 const struct yz_principal *who, int64_t id, struct account *a)
 {
-    memset(a, 0, sizeof *a);
-    struct yz_stmt *st = yz_sql(tx, &q_account);
-    yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_account_row_load(tx, id, &a->row);
+    a->role = yz_role_parse(a->row.role);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
-    a->id = id;
-    a->role = yz_role_parse(yz_col_text(st, 0));
-    a->court_id = yz_col_i64(st, 1);
-    yz_strlcpy(a->name, yz_col_text(st, 2), sizeof a->name);
-    a->active = strcmp(yz_col_text(st, 3), "active") == 0;
-    bool staff = strcmp(yz_col_text(st, 4), "staff") == 0;
-    if ((e = yz_exec(st)) != YZ_OK)
-        return e;
-    if (!staff || a->role < 0 ||
-        !yz_policy_staff_account(app, who, a->court_id, (enum yz_role)a->role))
+    if (!a->row.staff || a->role < 0 ||
+        !yz_policy_staff_account(app, who, a->row.court_id, (enum yz_role)a->role))
         return YZ_ERR_FORBIDDEN;
     return YZ_OK;
 }
@@ -210,7 +194,7 @@ static enum yz_err check_role_change(struct yz_tx *tx, struct yz_app *app,
                                      enum yz_role to, struct yz_field_errors *fe)
 {
     enum yz_role from = (enum yz_role)a->role;
-    if (a->id == who->user_id) {
+    if (a->row.id == who->user_id) {
         yz_field_errors_add(fe, "role", "self", "不能更改本人账号的岗位角色");
         return YZ_OK;
     }
@@ -221,7 +205,7 @@ static enum yz_err check_role_change(struct yz_tx *tx, struct yz_app *app,
         return YZ_OK;
     }
     struct yz_stmt *st = yz_sql(tx, &q_team_of);
-    yz_bind_i64(st, 1, a->id);
+    yz_bind_i64(st, 1, a->row.id);
     bool row;
     enum yz_err e = yz_step(st, &row);
     if (e != YZ_OK)
@@ -234,7 +218,7 @@ static enum yz_err check_role_change(struct yz_tx *tx, struct yz_app *app,
         return e;
     if (from == YZ_ROLE_JUDGE) {
         int64_t open = 0;
-        if ((e = yz_assign_judge_open_cases(tx, app, a->court_id, a->id, &open)) != YZ_OK)
+        if ((e = yz_assign_judge_open_cases(tx, app, a->row.court_id, a->row.id, &open)) != YZ_OK)
             return e;
         if (open > 0)
             yz_field_errors_add(fe, "role", "open_cases",
@@ -265,11 +249,11 @@ enum yz_err yz_staff_update(struct yz_tx *tx, struct yz_app *app, const struct y
     }
     if (fe->count)
         return YZ_ERR_VALIDATION;
-    const char *name = in->name ? in->name : a.name;
+    const char *name = in->name ? in->name : a.row.name;
     json_t *changes = json_object();
-    if (strcmp(name, a.name) != 0) {
+    if (strcmp(name, a.row.name) != 0) {
         char from_m[64], to_m[64];
-        yz_mask_name(a.name, strlen(a.name), from_m, sizeof from_m);
+        yz_mask_name(a.row.name, strlen(a.row.name), from_m, sizeof from_m);
         yz_mask_name(name, strlen(name), to_m, sizeof to_m);
         json_object_set_new(changes, "name", json_pack("{s:s, s:s}", "from", from_m, "to", to_m));
     }
@@ -279,7 +263,7 @@ enum yz_err yz_staff_update(struct yz_tx *tx, struct yz_app *app, const struct y
                                       "to", yz_role_code((enum yz_role)to)));
     if (json_object_size(changes) == 0) {
         json_decref(changes);
-        return item_out(tx, a.court_id, id, out);
+        return item_out(tx, a.row.court_id, id, out);
     }
     struct yz_stmt *st = yz_sql(tx, &q_set_name_role);
     yz_bind_text(st, 1, name);
@@ -291,7 +275,7 @@ enum yz_err yz_staff_update(struct yz_tx *tx, struct yz_app *app, const struct y
     }
     e = record(tx, app, who, channel, id, "account.updated", json_pack("{s:o}", "changes", changes),
                in->reason);
-    return e == YZ_OK ? item_out(tx, a.court_id, id, out) : e;
+    return e == YZ_OK ? item_out(tx, a.row.court_id, id, out) : e;
 }
 
 enum yz_err yz_staff_set_active(struct yz_tx *tx, struct yz_app *app,
@@ -307,19 +291,19 @@ enum yz_err yz_staff_set_active(struct yz_tx *tx, struct yz_app *app,
         yz_field_errors_add(fe, "reason", "required", "请填写停用原因");
     if (!active && id == who->user_id)
         yz_field_errors_add(fe, "id", "self", "不能停用本人的账号");
-    if (!active && a.active && a.role == YZ_ROLE_COURT_ADMIN && !fe->count) {
+    if (!active && a.row.active && a.role == YZ_ROLE_COURT_ADMIN && !fe->count) {
         /* Read in the transaction: two admins disabling each other at once
          * are serialised by the writer, and the second finds no one left. */
         int64_t others = 0;
-        if ((e = count(tx, &q_other_admins, a.court_id, id, &others)) != YZ_OK)
+        if ((e = count(tx, &q_other_admins, a.row.court_id, id, &others)) != YZ_OK)
             return e;
         if (others == 0)
             yz_field_errors_add(fe, "id", "last_admin", "不能停用本院最后一个在用的管理员账号");
     }
     if (fe->count)
         return YZ_ERR_VALIDATION;
-    if (a.active == active)
-        return item_out(tx, a.court_id, id, out);
+    if (a.row.active == active)
+        return item_out(tx, a.row.court_id, id, out);
     struct yz_stmt *st = yz_sql(tx, &q_set_status);
     yz_bind_text(st, 1, active ? "active" : "disabled");
     yz_bind_i64(st, 2, id);
@@ -336,7 +320,7 @@ enum yz_err yz_staff_set_active(struct yz_tx *tx, struct yz_app *app,
     }
     e = record(tx, app, who, channel, id, active ? "account.enabled" : "account.disabled", payload,
                reason);
-    return e == YZ_OK ? item_out(tx, a.court_id, id, out) : e;
+    return e == YZ_OK ? item_out(tx, a.row.court_id, id, out) : e;
 }
 
 enum yz_err yz_staff_totp_reset(struct yz_tx *tx, struct yz_app *app,
@@ -363,5 +347,5 @@ enum yz_err yz_staff_totp_reset(struct yz_tx *tx, struct yz_app *app,
         return e;
     e = record(tx, app, who, channel, id, "account.totp_reset",
                json_pack("{s:I}", "sessions_revoked", (json_int_t)revoked), reason);
-    return e == YZ_OK ? item_out(tx, a.court_id, id, out) : e;
+    return e == YZ_OK ? item_out(tx, a.row.court_id, id, out) : e;
 }

@@ -3,6 +3,7 @@
  * committed before each draw, recusals, and the loads a draw weighs
  * (assignment.h). Everything runs inside the event's transaction.
  */
+#include "accounts/account_row.h"
 #include "assignment/assignment.h"
 #include "assignment/draw.h"
 #include "assignment/internal.h"
@@ -540,8 +541,8 @@ enum yz_err yz_assign_designate_effect(struct yz_effect_ctx *c)
     }
     int64_t judge_id = json_integer_value(json_object_get(c->fields, "judge_id"));
     const char *reason = json_string_value(json_object_get(c->fields, "reason"));
-    struct yz_assign_user u;
-    e = yz_assign_load_user(c->tx, judge_id, &u);
+    struct yz_account_row u;
+    e = yz_account_row_load(c->tx, judge_id, &u);
     if (e != YZ_OK && e != YZ_ERR_NOT_FOUND)
         return e;
     if (e == YZ_ERR_NOT_FOUND || strcmp(u.role, "judge") != 0 || u.court_id != c->court_id) {
@@ -622,8 +623,8 @@ enum yz_err yz_recusal_record(struct yz_tx *tx, struct yz_app *app, const struct
         yz_field_errors_add(fe, "kind", "self_only", "法官本人只能登记自行回避");
     else if (!in->kind || strcmp(recusal_kind_title(in->kind), in->kind) == 0)
         yz_field_errors_add(fe, "kind", "invalid", "回避类型应为自行回避、当事人申请回避或利害关系");
-    struct yz_assign_user u;
-    e = yz_assign_load_user(tx, in->judge_id, &u);
+    struct yz_account_row u;
+    e = yz_account_row_load(tx, in->judge_id, &u);
     if (e != YZ_OK && e != YZ_ERR_NOT_FOUND)
         return e;
     if (e == YZ_ERR_NOT_FOUND || strcmp(u.role, "judge") != 0 || u.court_id != m.court_id)

@@ -6,6 +6,7 @@
  * refuses the judge, without anyone having to remember to record a recusal.
  * Changes are events on the stream "judge/<id>".
  */
+#include "accounts/account_row.h"
 #include "assignment/assignment.h"
 #include "assignment/internal.h"
 #include "app/app.h"
@@ -97,9 +98,9 @@ enum yz_err yz_assign_conflict_of(struct yz_tx *tx, int64_t judge_id, const json
 /* ---- configuration ---------------------------------------------------------------------- */
 
 /* The judge of the caller's court that id names, or a reason it is not. */
-static enum yz_err load_judge(struct yz_tx *tx, int64_t id, struct yz_assign_user *u)
+static enum yz_err load_judge(struct yz_tx *tx, int64_t id, struct yz_account_row *u)
 {
-    enum yz_err e = yz_assign_load_user(tx, id, u);
+    enum yz_err e = yz_account_row_load(tx, id, u);
     if (e == YZ_OK && strcmp(u->role, "judge") != 0)
         e = YZ_ERR_NOT_FOUND;
     return e;
@@ -132,7 +133,7 @@ enum yz_err yz_conflict_add(struct yz_tx *tx, struct yz_app *app, const struct y
                             const struct yz_conflict_input *in, struct yz_field_errors *fe,
                             json_t **out)
 {
-    struct yz_assign_user u;
+    struct yz_account_row u;
     enum yz_err e = load_judge(tx, judge_id, &u);
     if (e != YZ_OK)
         return e;
@@ -181,7 +182,7 @@ enum yz_err yz_conflict_remove(struct yz_tx *tx, struct yz_app *app,
                                const struct yz_principal *who, const char *channel,
                                int64_t judge_id, int64_t conflict_id, json_t **out)
 {
-    struct yz_assign_user u;
+    struct yz_account_row u;
     enum yz_err e = load_judge(tx, judge_id, &u);
     if (e != YZ_OK)
         return e;
@@ -210,7 +211,7 @@ enum yz_err yz_conflict_remove(struct yz_tx *tx, struct yz_app *app,
 enum yz_err yz_conflict_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                              int64_t judge_id, json_t **out)
 {
-    struct yz_assign_user u;
+    struct yz_account_row u;
     enum yz_err e = load_judge(tx, judge_id, &u);
     if (e != YZ_OK)
         return e;

@@ -1,6 +1,7 @@
 /*
  * What the files of src/assignment share: rows as structs, loads, and the
- * track of a case. Not for use outside src/assignment.
+ * track of a case (an account is loaded with accounts/account_row.h). Not
+ * for use outside src/assignment.
  */
 #ifndef YZ_ASSIGNMENT_INTERNAL_H
 #define YZ_ASSIGNMENT_INTERNAL_H
@@ -17,12 +18,6 @@ struct yz_tx;
 
 #define YZ_ASSIGN_MAX_JUDGES 1000 /* judges of one court whose load is counted */
 
-struct yz_assign_user {
-    int64_t id, court_id;
-    char role[32], name[128];
-    bool active;
-};
-
 struct yz_assign_team {
     int64_t id, court_id;
     char name[192], kind[16];
@@ -36,7 +31,6 @@ struct yz_assign_loads {
     size_t n;
 };
 
-enum yz_err yz_assign_load_user(struct yz_tx *tx, int64_t id, struct yz_assign_user *u);
 enum yz_err yz_assign_load_team(struct yz_tx *tx, int64_t id, struct yz_assign_team *t);
 const char *yz_team_kind_title(const char *kind);
 json_t *yz_assign_team_json(const struct yz_assign_team *t);

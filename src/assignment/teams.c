@@ -2,6 +2,7 @@
  * Trial teams and their members (assignment.h): rows and their events in one
  * transaction, and the team as JSON with each member's workload.
  */
+#include "accounts/account_row.h"
 #include "assignment/assignment.h"
 #include "assignment/internal.h"
 #include "app/app.h"
@@ -31,8 +32,6 @@ static struct yz_sql_def q_member_insert = YZ_SQL(
     "INSERT INTO team_members(team_id, user_id, role, added_at) VALUES (?, ?, ?, ?)");
 static struct yz_sql_def q_member_delete =
     YZ_SQL("DELETE FROM team_members WHERE team_id = ? AND user_id = ? RETURNING role");
-static struct yz_sql_def q_user = YZ_SQL(
-    "SELECT role, coalesce(court_id, 0), name, status FROM users WHERE id = ?");
 static struct yz_sql_def q_roster_mediator = YZ_SQL(
     "SELECT count(*) FROM mediators WHERE user_id = ? AND court_id = ? AND status = 'active'");
 
@@ -51,25 +50,6 @@ static const char *member_role_title(const char *role)
 {
     int r = yz_role_parse(role);
     return r < 0 ? role : yz_role_title((enum yz_role)r);
-}
-
-enum yz_err yz_assign_load_user(struct yz_tx *tx, int64_t id, struct yz_assign_user *u)
-{
-    memset(u, 0, sizeof *u);
-    struct yz_stmt *st = yz_sql(tx, &q_user);
-    yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
-    if (e != YZ_OK)
-        return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
-    u->id = id;
-    yz_strlcpy(u->role, yz_col_text(st, 0), sizeof u->role);
-    u->court_id = yz_col_i64(st, 1);
-    yz_strlcpy(u->name, yz_col_text(st, 2), sizeof u->name);
-    u->active = strcmp(yz_col_text(st, 3), "active") == 0;
-    return yz_exec(st);
 }
 
 enum yz_err yz_assign_load_team(struct yz_tx *tx, int64_t id, struct yz_assign_team *t)
@@ -231,8 +211,8 @@ enum yz_err yz_team_member_add(struct yz_tx *tx, struct yz_app *app,
         yz_field_errors_add(fe, "role", "invalid", "成员角色应为法官、法官助理、书记员或调解员");
         return YZ_ERR_VALIDATION;
     }
-    struct yz_assign_user u;
-    e = yz_assign_load_user(tx, user_id, &u);
+    struct yz_account_row u;
+    e = yz_account_row_load(tx, user_id, &u);
     if (e == YZ_ERR_NOT_FOUND) {
         yz_field_errors_add(fe, "user_id", "not_found", "该账号不存在");
         return YZ_ERR_VALIDATION;

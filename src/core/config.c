@@ -65,8 +65,6 @@ _Static_assert(sizeof(enum yz_config_starttls) == sizeof(int), "enum fields are 
         YZ_CONFIG_ANY, doc)
 #define INT(sec, nm, env, field, def, lo, hi, doc)                                                 \
     ROW(sec, nm, env, YZ_CONFIG_INT, field, def, lo, hi, NULL, YZ_CONFIG_ANY, doc)
-#define INT64(sec, nm, env, field, def, lo, hi, doc)                                               \
-    ROW(sec, nm, env, YZ_CONFIG_INT64, field, def, lo, hi, NULL, YZ_CONFIG_ANY, doc)
 #define SIZE(sec, nm, env, field, def, lo, hi, doc)                                                \
     ROW(sec, nm, env, YZ_CONFIG_SIZE, field, def, lo, hi, NULL, YZ_CONFIG_ANY, doc)
 #define BOOL(sec, nm, env, field, def, doc)                                                        \
@@ -157,9 +155,6 @@ static const struct yz_config_key table[] = {
     BOOL("log", "access_log", "YIZHAN_LOG_ACCESS_LOG", log.access_log, "true",
          "one access line per request"),
 
-    INT64("fees", "small_claims_threshold_fen", "YIZHAN_FEES_SMALL_CLAIMS_THRESHOLD_FEN",
-          fees.small_claims_threshold_fen, "0", 0, 100000000000,
-          "small-claims amount limit in fen (yearly setting); 0 = not configured"),
     STR("fees", "average_wage", "YIZHAN_FEES_AVERAGE_WAGE", fees.average_wage, "", 0,
         YZ_CONFIG_ANY, "province's previous-year average annual wage of employed persons in fen, dated: FROM:FEN[,FROM:FEN...] (FROM = YYYY-MM-DD the figure applies from); empty = unknown"),
     STR("fees", "divorce_fen", "YIZHAN_FEES_DIVORCE_FEN", fees.divorce_fen, "", 0,
@@ -453,7 +448,6 @@ static enum yz_err apply(struct yz_config *c, const struct yz_config_key *k, con
         return YZ_OK;
     }
     case YZ_CONFIG_INT:
-    case YZ_CONFIG_INT64:
         if (!yz_parse_i64(value, INT64_MIN, INT64_MAX, &v)) {
             say(err, "%s: %s: %s 不是整数", origin, k->key, quote(value, q, sizeof q));
             return YZ_ERR_CONFIG;
@@ -463,10 +457,7 @@ static enum yz_err apply(struct yz_config *c, const struct yz_config_key *k, con
                 k->min, k->max);
             return YZ_ERR_CONFIG;
         }
-        if (k->type == YZ_CONFIG_INT)
-            *(int *)field = (int)v;
-        else
-            *(int64_t *)field = v;
+        *(int *)field = (int)v;
         return YZ_OK;
     case YZ_CONFIG_SIZE: {
         enum parsed p = parse_size(value, &v);
@@ -556,7 +547,6 @@ const char *yz_config_type_name(enum yz_config_type type)
     case YZ_CONFIG_PATH:
         return "path";
     case YZ_CONFIG_INT:
-    case YZ_CONFIG_INT64:
         return "int";
     case YZ_CONFIG_SIZE:
         return "size";
@@ -577,8 +567,6 @@ static size_t type_size(enum yz_config_type type)
     case YZ_CONFIG_INT:
     case YZ_CONFIG_ENUM:
         return sizeof(int);
-    case YZ_CONFIG_INT64:
-        return sizeof(int64_t);
     case YZ_CONFIG_SIZE:
         return sizeof(size_t);
     case YZ_CONFIG_BOOL:
@@ -654,8 +642,6 @@ bool yz_config_format(const struct yz_config *c, const struct yz_config_key *k, 
     }
     case YZ_CONFIG_INT:
         return yz_buf_addf(out, "%d", *(const int *)field);
-    case YZ_CONFIG_INT64:
-        return yz_buf_addf(out, "%" PRId64, *(const int64_t *)field);
     case YZ_CONFIG_SIZE:
         format_size((int64_t) * (const size_t *)field, tmp, sizeof tmp);
         return yz_buf_adds(out, tmp);

@@ -134,7 +134,6 @@ struct yz_config {
         bool access_log;
     } log;
     struct {
-        int64_t small_claims_threshold_fen; /* 0 = not configured */
         /* Dated "FROM:FEN,..." list of the province's average annual wage of
          * employed persons (CPL art. 165); "" unknown; parsed by triage/wage.c. */
         char *average_wage;
@@ -168,7 +167,6 @@ enum yz_config_type {
     YZ_CONFIG_STRING, /* char *, owned by struct yz_config */
     YZ_CONFIG_PATH,   /* char *, a file system path; rules as for strings */
     YZ_CONFIG_INT,    /* int */
-    YZ_CONFIG_INT64,  /* int64_t (the manual calls it int) */
     YZ_CONFIG_SIZE,   /* size_t bytes */
     YZ_CONFIG_BOOL,   /* bool */
     YZ_CONFIG_ENUM,   /* an int-sized C enum; the value is the index in choices */

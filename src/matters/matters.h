@@ -69,7 +69,9 @@ enum yz_err yz_matter_start_deadline(struct yz_tx *tx, struct yz_app *app, int64
 enum yz_err yz_matter_start_deadline_from(struct yz_tx *tx, struct yz_app *app, int64_t id,
                                           const struct yz_wf_deadline *d, struct yz_date from);
 /* Matters the caller may see, newest first; before_id 0 = from the newest:
- * {"items": [...], "limit": n} as JSON text appended to out. */
+ * {"items": [matter without data], "limit": n} as JSON text appended to out.
+ * A fee-relief application's item also has fee_relief {case_matter_id,
+ * relief, case_number?} (the case it is for). */
 enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                            const char *kind, const char *state, int64_t before_id, int limit,
                            struct yz_buf *out);

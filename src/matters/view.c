@@ -38,17 +38,25 @@ static struct yz_sql_def q_deadlines = YZ_SQL(
     " FROM deadlines WHERE matter_id = ? ORDER BY id");
 
 /* Parties see the matters they take part in; staff their court's; supervisors their
- * court's and the courts' below. */
+ * court's and the courts' below. A fee-relief application also brings what a
+ * list of them shows (the case it is for, with its number, and the relief
+ * asked), so that the list needs no second request per application. */
 static struct yz_sql_def q_list_mine = YZ_SQL(
     "SELECT m.id, m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
-    " m.version FROM matters m JOIN matter_participants p ON p.matter_id = m.id"
+    " m.version, r.case_matter_id, r.relief, c.case_number"
+    " FROM matters m JOIN matter_participants p ON p.matter_id = m.id"
+    " LEFT JOIN fee_reliefs r ON r.relief_matter_id = m.id"
+    " LEFT JOIN cases c ON c.matter_id = r.case_matter_id"
     " WHERE p.user_id = ? AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
     " ORDER BY m.id DESC LIMIT ?");
 static struct yz_sql_def q_list_court = YZ_SQL(
     "WITH RECURSIVE visible(id) AS (SELECT ? UNION SELECT c.id FROM courts c JOIN visible v"
     " ON c.parent_id = v.id WHERE ?)"
     " SELECT m.id, m.kind, m.state, m.court_id, m.title, m.channel, m.created_at, m.updated_at,"
-    " m.version FROM matters m WHERE m.court_id IN (SELECT id FROM visible)"
+    " m.version, r.case_matter_id, r.relief, c.case_number FROM matters m"
+    " LEFT JOIN fee_reliefs r ON r.relief_matter_id = m.id"
+    " LEFT JOIN cases c ON c.matter_id = r.case_matter_id"
+    " WHERE m.court_id IN (SELECT id FROM visible)"
     " AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
     " ORDER BY m.id DESC LIMIT ?");
 
@@ -241,6 +249,16 @@ enum yz_err yz_matter_check_read(struct yz_tx *tx, struct yz_app *app,
     return e;
 }
 
+/* The fee_relief member of a list item from columns col.. (case_matter_id,
+ * relief, case_number; the last NULL until the case is registered). */
+static bool put_fee_relief(struct yz_buf *o, struct yz_stmt *st, int col)
+{
+    return put_int(o, ",\"fee_relief\":{\"case_matter_id\":", yz_col_i64(st, col)) &&
+           put_str(o, ",\"relief\":", yz_col_text(st, col + 1)) &&
+           (yz_col_null(st, col + 2) || put_str(o, ",\"case_number\":", yz_col_text(st, col + 2))) &&
+           yz_buf_addc(o, '}');
+}
+
 enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                            const char *kind, const char *state, int64_t before_id, int limit,
                            struct yz_buf *out)
@@ -278,7 +296,7 @@ enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz
         r.updated_at = yz_col_i64(st, 7);
         r.version = yz_col_i64(st, 8);
         ok = yz_buf_adds(out, first ? "" : ",") && put_head(out, app, yz_col_i64(st, 0), &r) &&
-             yz_buf_addc(out, '}');
+             (yz_col_null(st, 9) || put_fee_relief(out, st, 9)) && yz_buf_addc(out, '}');
         first = false;
     }
     if (e == YZ_OK && row)

@@ -15,12 +15,13 @@
 #include <cmocka.h>
 
 #include "lib/apitest.h"
+#include "lib/cases.h"
 #include "lib/demo.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define FEE 230000 /* 100,000 yuan claimed: 2,300 yuan */
+#define FEE YZT_LOAN_CASE_FEE_FEN /* 100,000 yuan claimed: 2,300 yuan */
 #define FEE_DAYS 7   /* 办法 art. 22 */
 
 static struct yz_test_server srv;
@@ -50,30 +51,7 @@ static int teardown(void **state)
 /* A case filed online by who and registered by the clerk: fee 2,300 yuan. */
 static int64_t registered_case(struct yzt_client *who)
 {
-    json_t *app = json_pack(
-        "{s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:s, s:s, s:I,"
-        " s:{s:s, s:s, s:b}}",
-        "cause_code", "108.3", "cause_revision", 2025, "case_type", "民初", "parties", "role",
-        "plaintiff", "kind", "natural", "name", "张三", "sex", "male", "citizen_id",
-        "500103199001011232", "address", "重庆市渝中区解放碑街道1号", "role", "defendant", "kind",
-        "natural", "name", "李四", "address", "重庆市江北区观音桥街道2号", "claims", "偿还借款十万元",
-        "facts", "被告借款十万元未还。", "amount_fen", (json_int_t)10000000, "service_address",
-        "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001", "e_service_consent", 1);
-    struct yzt_response r = {0};
-    yzt_post_new(who, "/api/v1/matters",
-                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
-                           (json_int_t)court, "title", "缓减免测试", "fields", "channel", "online",
-                           "application", app),
-                 &r);
-    yzt_assert_status(&r, 201);
-    int64_t id = yzt_json_int(&r, "id");
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
-    yzt_post_new(&clerk, path, json_pack("{s:s}", "event", "register"), &r);
-    yzt_assert_status(&r, 200);
-    assert_int_equal(yzt_json_int(&r, "data.fee.fee_fen"), FEE);
-    yzt_response_free(&r);
-    return id;
+    return yzt_case_online_loan(who, &clerk, court, "缓减免测试");
 }
 
 /* An application for relief on case_id by who; amount < 0: none stated. */
@@ -360,6 +338,55 @@ static void foreign_cases_and_waivers_of_companies_are_refused(void **state)
     yzt_response_free(&r);
 }
 
+/* The item of matter id in who's list of kind, or NULL (r keeps the list). */
+static json_t *listed(struct yzt_client *who, const char *kind, int64_t id, struct yzt_response *r)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/matters?kind=%s&limit=1000", kind);
+    yzt_request(who, "GET", path, NULL, NULL, r);
+    yzt_assert_status(r, 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(yzt_json_at(r->json, "items"), i, it)
+        if (json_integer_value(json_object_get(it, "id")) == id)
+            return it;
+    return NULL;
+}
+
+/* The list of applications shows, for each, the case it is for and the relief
+ * asked, so the court's list page needs no request per application; only
+ * those who may see the application see it listed. */
+static void list_names_the_case_of_each_application(void **state)
+{
+    int64_t case_id = registered_case(&party);
+    int64_t id = applied(&party, case_id, "defer", -1);
+    struct yzt_response r = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)case_id);
+    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    char number[64];
+    snprintf(number, sizeof number, "%s", yzt_json_str(&r, "data.case.case_number"));
+    struct yzt_client *const viewers[] = {&party, &clerk};
+    for (size_t v = 0; v < 2; v++) {
+        json_t *it = listed(viewers[v], "fee_relief", id, &r);
+        assert_non_null(it);
+        assert_int_equal(json_integer_value(yzt_json_at(it, "fee_relief.case_matter_id")), case_id);
+        assert_string_equal(json_string_value(yzt_json_at(it, "fee_relief.relief")), "defer");
+        assert_string_equal(json_string_value(yzt_json_at(it, "fee_relief.case_number")), number);
+        assert_string_equal(json_string_value(json_object_get(it, "state")), "submitted");
+        assert_null(json_object_get(it, "data"));
+    }
+    /* Other matters carry nothing of the kind. */
+    json_t *filing = listed(&party, "filing", case_id, &r);
+    assert_non_null(filing);
+    assert_null(json_object_get(filing, "fee_relief"));
+    /* Another party and another court's clerk do not see it at all. */
+    assert_null(listed(&other, "fee_relief", id, &r));
+    assert_null(listed(&clerk_jb, "fee_relief", id, &r));
+    yzt_response_free(&r);
+}
+
 /* The projection is what the history rebuilds (migration 15's query). */
 static void projection_equals_the_rebuild_from_history(void **state)
 {
@@ -389,6 +416,7 @@ int main(void)
         cmocka_unit_test(denial_changes_nothing_but_restarts_the_deadline),
         cmocka_unit_test(paid_then_waived_is_refundable),
         cmocka_unit_test(foreign_cases_and_waivers_of_companies_are_refused),
+        cmocka_unit_test(list_names_the_case_of_each_application),
         cmocka_unit_test(projection_equals_the_rebuild_from_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "lib/apitest.h"
+#include "lib/cases.h"
 #include "lib/demo.h"
 
 #include <sodium.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define FEE YZT_LOAN_CASE_FEE_FEN /* the loan case of lib/cases.h: 2,300 yuan */
 #define GATEWAY_KEY "test-gateway-key-0123456789abcdefghijklmnop"
 
 static struct yz_test_server srv;
@@ -55,30 +57,7 @@ static int teardown(void **state)
 /* A registered case with a fee of 2,300 yuan (100,000 yuan claimed). */
 static int64_t registered_case(void)
 {
-    json_t *app = json_pack(
-        "{s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}], s:s, s:s, s:I,"
-        " s:{s:s, s:s, s:b}}",
-        "cause_code", "108.3", "cause_revision", 2025, "case_type", "民初", "parties", "role",
-        "plaintiff", "kind", "natural", "name", "张三", "sex", "male", "citizen_id",
-        "500103199001011232", "address", "重庆市渝中区解放碑街道1号", "role", "defendant", "kind",
-        "natural", "name", "李四", "address", "重庆市江北区观音桥街道2号", "claims", "偿还借款十万元",
-        "facts", "被告借款十万元未还。", "amount_fen", (json_int_t)10000000, "service_address",
-        "address", "重庆市渝中区解放碑街道1号", "phone", "13800000001", "e_service_consent", 1);
-    struct yzt_response r = {0};
-    yzt_post_new(&party, "/api/v1/matters",
-                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
-                           (json_int_t)yzt_court_id(&party, "渝0103"), "title", "缴费测试",
-                           "fields", "channel", "online", "application", app),
-                 &r);
-    yzt_assert_status(&r, 201);
-    int64_t id = yzt_json_int(&r, "id");
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)id);
-    yzt_post_new(&clerk, path, json_pack("{s:s}", "event", "register"), &r);
-    yzt_assert_status(&r, 200);
-    assert_int_equal(yzt_json_int(&r, "data.fee.fee_fen"), 230000);
-    yzt_response_free(&r);
-    return id;
+    return yzt_case_online_loan(&party, &clerk, yzt_court_id(&party, "渝0103"), "缴费测试");
 }
 
 static void callback(const char *order, int64_t amount, const char *ref, int64_t ts,
@@ -112,7 +91,7 @@ static void online_payment_by_signed_callback_then_refund(void **state)
     struct yzt_response r = {0};
     yzt_post_new(&party, path, json_pack("{s:s}", "method", "online"), &r);
     yzt_assert_status(&r, 201);
-    assert_int_equal(yzt_json_int(&r, "amount_fen"), 230000);
+    assert_int_equal(yzt_json_int(&r, "amount_fen"), FEE);
     assert_non_null(strstr(yzt_json_str(&r, "pay_url"), "https://pay.example.cn/gateway?order_no="));
     char order[64];
     snprintf(order, sizeof order, "%s", yzt_json_str(&r, "order_no"));
@@ -122,26 +101,26 @@ static void online_payment_by_signed_callback_then_refund(void **state)
     yzt_assert_problem(&r, 409, "conflict");
 
     int64_t now = (int64_t)time(NULL);
-    callback(order, 230000, "GW-1", now, "not-the-gateway-key-0123456789abcdef", &r);
+    callback(order, FEE, "GW-1", now, "not-the-gateway-key-0123456789abcdef", &r);
     yzt_assert_problem(&r, 401, "unauthenticated");
-    callback(order, 230000, "GW-1", now - 3 * 86400, GATEWAY_KEY, &r);
+    callback(order, FEE, "GW-1", now - 3 * 86400, GATEWAY_KEY, &r);
     yzt_assert_problem(&r, 401, "unauthenticated");
     callback(order, 100, "GW-1", now, GATEWAY_KEY, &r);
     yzt_assert_problem(&r, 400, "validation_failed");
     yzt_assert_field_error_code(&r, "amount_fen", "mismatch");
-    callback(order, 230000, "GW-1", now, GATEWAY_KEY, &r);
+    callback(order, FEE, "GW-1", now, GATEWAY_KEY, &r);
     yzt_assert_status(&r, 200);
     assert_false(yzt_json_bool(&r, "duplicate"));
-    callback(order, 230000, "GW-1", now, GATEWAY_KEY, &r);
+    callback(order, FEE, "GW-1", now, GATEWAY_KEY, &r);
     yzt_assert_status(&r, 200);
     assert_true(yzt_json_bool(&r, "duplicate"));
-    callback(order, 230000, "GW-2", now, GATEWAY_KEY, &r);
+    callback(order, FEE, "GW-2", now, GATEWAY_KEY, &r);
     yzt_assert_problem(&r, 409, "conflict");
     yzt_response_free(&r);
 
     yzt_request(&party, "GET", path, NULL, NULL, &r);
     yzt_assert_status(&r, 200);
-    assert_int_equal(yzt_json_int(&r, "paid_fen"), 230000);
+    assert_int_equal(yzt_json_int(&r, "paid_fen"), FEE);
     assert_int_equal(yzt_json_int(&r, "due_fen"), 0);
     yzt_response_free(&r);
 

@@ -1,7 +1,8 @@
 /*
  * Registered cases for API tests of what comes after filing (class cases,
- * document templates): a filing application with a chosen plaintiff, cause
- * and claims, filed at the window by a clerk and registered at once.
+ * document templates, payments, fee relief): a filing application with a
+ * chosen plaintiff, cause and claims, filed at the window by a clerk or
+ * online by a party, and registered at once.
  */
 #ifndef YZT_CASES_H
 #define YZT_CASES_H
@@ -27,5 +28,15 @@ json_t *yzt_case_application(const struct yzt_plaintiff *p, const char *defendan
  * number (may be NULL). Fails the test on any unexpected answer. */
 int64_t yzt_case_register(struct yzt_client *clerk, int64_t court, json_t *application,
                           char *number, size_t number_size);
+
+/* The fee of the loan case below: 100,000 yuan claimed, 2,300 yuan. */
+#define YZT_LOAN_CASE_FEE_FEN 230000
+
+/* The demo party 张三's loan case against 李四 (100,000 yuan), filed online
+ * by who (titled title) at court, so that who takes part in it (pays, asks
+ * for fee relief), and registered by the clerk with a fee of
+ * YZT_LOAN_CASE_FEE_FEN. Returns the matter id; fails the test otherwise. */
+int64_t yzt_case_online_loan(struct yzt_client *who, struct yzt_client *clerk, int64_t court,
+                             const char *title);
 
 #endif

@@ -13,6 +13,8 @@ import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
 import { apiLogin, PASSWORD } from './lib/api.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
+import { courtId, registerLoanCase, PARTY_PHONE } from './lib/cases.mjs'
+import { submitStaffLogin } from './lib/login.mjs'
 
 let srv
 let court
@@ -22,26 +24,15 @@ let a
 
 before(async () => {
   srv = await startServer()
-  const courts = (await (await fetch(srv.base + '/api/v1/courts')).json()).items
-  court = courts.find((c) => c.code === '渝0103').id
+  court = await courtId(srv)
   a = await openContext(DESKTOP)
-  await staffLogin(a, 'court_admin')
+  await submitStaffLogin(srv, a, 'court_admin')
   await a.page.locator('[data-test=who]').waitFor()
 })
 after(async () => {
   await a?.close()
   await srv?.stop()
 })
-
-async function staffLogin(c, username) {
-  const { page } = c
-  await page.goto(srv.base + '/login')
-  await page.locator('label', { hasText: '法院工作人员' }).click()
-  await page.getByLabel('工作账号').fill(username)
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp(username))
-  await page.locator('[data-test=login-submit]').click()
-}
 
 async function openDialog(page, action, username) {
   await page.locator(`[data-test=staff-${action}-${username}]`).click()
@@ -63,7 +54,7 @@ test('the admin edits, disables and re-enables an account and resets a TOTP enro
     await page.locator('#st-password').fill(PASSWORD)
     await page.locator('[data-test=staff-submit]').click()
     await page.locator('[data-test=staff-created]').waitFor()
-    await staffLogin(m, 'clerk_ui')
+    await submitStaffLogin(srv, m, 'clerk_ui')
     await m.page.locator('[data-test=who]', { hasText: '卫书记员' }).waitFor()
 
     // Edit the name, with a reason.
@@ -101,7 +92,7 @@ test('the admin edits, disables and re-enables an account and resets a TOTP enro
     await m.page.reload()
     await m.page.getByRole('link', { name: '登录' }).first().waitFor()
     assert.equal(await m.page.locator('[data-test=who]').count(), 0)
-    await staffLogin(m, 'clerk_ui')
+    await submitStaffLogin(srv, m, 'clerk_ui')
     await m.page.locator('.general-error', { hasText: '账号或密码错误' }).waitFor()
     await check(m, '85-disabled-login-refused')
 
@@ -158,25 +149,10 @@ test("the admin sets the court's average wage and triage proposes small claims w
     await check(c, '93-settings-saved')
 
     // Triage proposes small claims for a 30,000 yuan loan case with the court's figure.
-    const party = await apiLogin(srv, '13800000001')
+    const party = await apiLogin(srv, PARTY_PHONE)
     const clerk = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
     const officer = await apiLogin(srv, 'triage_officer', srv.totp('triage_officer'))
-    const mt = await party('POST', '/matters', {
-      kind: 'filing', court_id: court, title: '张三诉孙八借款纠纷',
-      fields: {
-        channel: 'online',
-        application: {
-          cause_code: '108.3', cause_revision: 2025, case_type: '民初',
-          parties: [
-            { role: 'plaintiff', kind: 'natural', name: '张三', sex: 'male', citizen_id: '500103199001011232', address: '重庆市渝中区解放碑街道1号', phone: '13800000001' },
-            { role: 'defendant', kind: 'natural', name: '孙八', address: '重庆市江北区观音桥街道2号' },
-          ],
-          claims: '判令被告偿还借款三万元', facts: '被告借款逾期未还。', amount_fen: 3000000,
-          service_address: { address: '重庆市渝中区解放碑街道1号', phone: '13800000001', e_service_consent: true },
-        },
-      },
-    })
-    await clerk('POST', `/matters/${mt.id}/events`, { event: 'register' })
+    const mt = await registerLoanCase({ party, clerk, court }, { defendant: '孙八', claims: '判令被告偿还借款三万元', amountFen: 3000000 })
     const triage = await officer('GET', `/matters/${mt.id}/triage`)
     assert.equal(triage.proposal.track, 'small_claims')
     assert.equal(triage.proposal.features.average_wage_fen, 10000000)

@@ -7,8 +7,9 @@
 // party opens, and the party answers in it. Phone width for the party too.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from './lib/server.mjs'
-import { apiLogin, PASSWORD } from './lib/api.mjs'
+import { apiLogin } from './lib/api.mjs'
+import { startWithLoanCase, PARTY_PHONE } from './lib/cases.mjs'
+import { partyLogin, staffLogin } from './lib/login.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
 let srv
@@ -17,53 +18,22 @@ let caseNumber
 let roomId
 
 before(async () => {
-  srv = await startServer()
-  const p = await apiLogin(srv, '13800000001')
-  const c = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
-  const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
-  const court = courts.items.find((x) => x.code === '渝0103').id
-  const m = await p('POST', '/matters', {
-    kind: 'filing', court_id: court, title: '张三诉李四借款纠纷（委托调解）',
-    fields: {
-      channel: 'online',
-      application: {
-        cause_code: '108.3', cause_revision: 2025, case_type: '民初',
-        parties: [
-          { role: 'plaintiff', kind: 'natural', name: '张三', sex: 'male', citizen_id: '500103199001011232', address: '重庆市渝中区解放碑街道1号', phone: '13800000001' },
-          { role: 'defendant', kind: 'natural', name: '李四', address: '重庆市江北区观音桥街道2号' },
-        ],
-        claims: '判令被告偿还借款三万元', facts: '被告借款逾期未还。', amount_fen: 3000000,
-        service_address: { address: '重庆市渝中区解放碑街道1号', phone: '13800000001', e_service_consent: true },
-      },
-    },
+  const started = await startWithLoanCase({
+    title: '张三诉李四借款纠纷（委托调解）', claims: '判令被告偿还借款三万元', amountFen: 3000000,
   })
-  const r = await c('POST', `/matters/${m.id}/events`, { event: 'register' })
-  caseId = m.id
-  caseNumber = r.data.case.case_number
+  srv = started.srv
+  caseId = started.case.id
+  caseNumber = started.case.number
 })
 after(async () => {
   await srv?.stop()
 })
 
-async function partyLogin(c) {
-  await c.page.goto(srv.base + '/login')
-  await c.page.getByLabel('手机号码').fill('13800000001')
-  await c.page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await c.page.locator('[data-test=login-submit]').click()
-  await c.page.waitForURL('**/matters')
-}
-
 test('the triage officer entrusts the registered case to mediation from the case page', async () => {
   const officer = await openContext(DESKTOP)
   try {
     const { page } = officer
-    await page.goto(srv.base + '/login')
-    await page.locator('label', { hasText: '法院工作人员' }).click()
-    await page.getByLabel('工作账号').fill('triage_officer')
-    await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-    await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp('triage_officer'))
-    await page.locator('[data-test=login-submit]').click()
-    await page.locator('[data-test=who]').waitFor()
+    await staffLogin(srv, officer, 'triage_officer')
     await page.goto(`${srv.base}/cases/${caseId}`)
     await page.getByRole('heading', { name: caseNumber }).waitFor()
     const entrust = page.locator('[data-test=entrust]')
@@ -97,7 +67,7 @@ test('delegated and accepted, the room serves the case: the party reads the medi
   const party = await openContext(DESKTOP)
   try {
     const { page } = party
-    await partyLogin(party)
+    await partyLogin(srv, party, PARTY_PHONE)
     await page.goto(`${srv.base}/mediation/${roomId}`)
     await page.locator('[data-test=med-state]', { hasText: '调解中' }).waitFor()
     await page.locator('[data-test=room-message]', { hasText: '请双方于本周五前提交还款方案。' }).waitFor()
@@ -110,7 +80,7 @@ test('delegated and accepted, the room serves the case: the party reads the medi
   }
   const phone = await openContext(PHONE)
   try {
-    await partyLogin(phone)
+    await partyLogin(srv, phone, PARTY_PHONE)
     await phone.page.goto(`${srv.base}/mediation/${roomId}`)
     await phone.page.locator('[data-test=room-message]', { hasText: '同意分两期归还。' }).waitFor()
     await check(phone, 'em04-party-room-phone')

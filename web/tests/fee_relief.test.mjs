@@ -4,15 +4,15 @@
 // (refused without a reason, the message by the field, the choices kept),
 // the court admin (one of the roles the workflow lets decide; the filing
 // clerk's one-time code is spent on the registration) finds it in the queue,
-// filtered by the case number, and grants part of it in yuan (refused without
+// filtered by the case number (the queue in one request), and grants part of it in yuan (refused without
 // the note the workflow requires, then below the 30% minimum of 办法 art. 46,
 // then accepted: 100.10 yuan, converted to fen exactly), and the party sees
 // the decision and the fee now owed: 300.00 − 100.10 = 199.90 yuan. Phone
 // width too.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer } from './lib/server.mjs'
-import { apiLogin, PASSWORD } from './lib/api.mjs'
+import { startWithLoanCase, PARTY_PHONE } from './lib/cases.mjs'
+import { partyLogin, staffLogin } from './lib/login.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
 let srv
@@ -23,31 +23,11 @@ let party
 let clerk
 
 before(async () => {
-  srv = await startServer()
-  const p = await apiLogin(srv, '13800000001')
-  const c = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
-  const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
-  const court = courts.items.find((x) => x.code === '渝0103').id
-  const m = await p('POST', '/matters', {
-    kind: 'filing', court_id: court, title: '张三诉李四借款纠纷',
-    fields: {
-      channel: 'online',
-      application: {
-        cause_code: '108.3', cause_revision: 2025, case_type: '民初',
-        parties: [
-          { role: 'plaintiff', kind: 'natural', name: '张三', sex: 'male', citizen_id: '500103199001011232', address: '重庆市渝中区解放碑街道1号', phone: '13800000001' },
-          { role: 'defendant', kind: 'natural', name: '李四', address: '重庆市江北区观音桥街道2号' },
-        ],
-        claims: '判令被告偿还借款', facts: '被告借款逾期未还。', amount_fen: 2000000,
-        service_address: { address: '重庆市渝中区解放碑街道1号', phone: '13800000001', e_service_consent: true },
-      },
-    },
-  })
-  const r = await c('POST', `/matters/${m.id}/events`, { event: 'register' })
-  assert.equal(r.state, 'registered')
-  assert.equal(r.data.fee.fee_fen, 30000) // 20,000 yuan claimed: 300 yuan
-  caseId = m.id
-  caseNumber = r.data.case.case_number
+  const started = await startWithLoanCase()
+  srv = started.srv
+  assert.equal(started.case.feeFen, 30000) // 20,000 yuan claimed: 300 yuan
+  caseId = started.case.id
+  caseNumber = started.case.number
 })
 after(async () => {
   await party?.close()
@@ -55,18 +35,10 @@ after(async () => {
   await srv?.stop()
 })
 
-async function partyLogin(c) {
-  await c.page.goto(srv.base + '/login')
-  await c.page.getByLabel('手机号码').fill('13800000001')
-  await c.page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await c.page.locator('[data-test=login-submit]').click()
-  await c.page.waitForURL('**/matters')
-}
-
 test('the party applies for a reduction from the registered case; a missing reason is named and the choices kept', async () => {
   party = await openContext(DESKTOP)
   const { page } = party
-  await partyLogin(party)
+  await partyLogin(srv, party, PARTY_PHONE)
   await page.goto(`${srv.base}/matters/${caseId}`)
   await page.locator('[data-test=case-number]').waitFor()
   await page.locator('[data-test=relief-apply]').click()
@@ -94,13 +66,12 @@ test('the party applies for a reduction from the registered case; a missing reas
 test('the court admin decides from the queue: part granted, the required note named first', async () => {
   clerk = await openContext(DESKTOP)
   const { page } = clerk
-  await page.goto(srv.base + '/login')
-  await page.locator('label', { hasText: '法院工作人员' }).click()
-  await page.getByLabel('工作账号').fill('court_admin')
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp('court_admin'))
-  await page.locator('[data-test=login-submit]').click()
+  await staffLogin(srv, clerk, 'court_admin')
   await page.waitForURL('**/clerk/queue')
+  // The queue is one list request: no application or case is read one by one.
+  const oneByOne = []
+  const seen = (req) => { if (/\/api\/v1\/matters\/\d+/.test(new URL(req.url()).pathname)) oneByOne.push(req.url()) }
+  page.on('request', seen)
   await page.getByRole('link', { name: '缓减免审查' }).click()
   await page.locator(`[data-test=relief-${reliefId}]`).waitFor()
   // Filtered by the case: its number keeps the application, another hides it.
@@ -110,6 +81,8 @@ test('the court admin decides from the queue: part granted, the required note na
   await filter.fill(caseNumber)
   await page.locator(`[data-test=relief-case-${reliefId}]`, { hasText: caseNumber }).waitFor()
   await check(clerk, 'fr04a-queue-filtered')
+  page.off('request', seen)
+  assert.deepEqual(oneByOne, [])
   await page.locator(`[data-test=relief-${reliefId}]`).click()
   await page.waitForURL(`**/fee-relief/${reliefId}`)
   await page.locator('[data-test=relief-state]', { hasText: '待审查' }).waitFor()
@@ -159,7 +132,7 @@ test('phone width: the party reads the decision on the case and on the applicati
   const phone = await openContext(PHONE)
   try {
     const { page } = phone
-    await partyLogin(phone)
+    await partyLogin(srv, phone, PARTY_PHONE)
     await page.goto(`${srv.base}/matters/${caseId}`)
     await page.locator(`[data-test=relief-${reliefId}] [data-test=relief-state]`, { hasText: '部分准许' }).waitFor()
     await check(phone, 'fr08-case')

@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
 import { openContext, check, DESKTOP } from './lib/browser.mjs'
+import { partyLogin } from './lib/login.mjs'
 
-const PASSWORD = 'Yizhan-Demo-2026'
 let srv
 
 before(async () => {
@@ -16,14 +16,6 @@ before(async () => {
 after(async () => {
   await srv?.stop()
 })
-
-async function login(c, phone) {
-  await c.page.goto(srv.base + '/login')
-  await c.page.getByLabel('手机号码').fill(phone)
-  await c.page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await c.page.locator('[data-test=login-submit]').click()
-  await c.page.waitForURL('**/matters')
-}
 
 test('kiosk: large touch targets; after two idle minutes the session ends', async () => {
   const c = await openContext({ ...DESKTOP, name: 'kiosk' })
@@ -34,7 +26,7 @@ test('kiosk: large touch targets; after two idle minutes the session ends', asyn
     await page.getByRole('heading', { name: '诉讼服务大厅' }).waitFor()
     assert.ok(await page.evaluate(() => document.documentElement.classList.contains('kiosk')))
     await check(c, '01-home')
-    await login(c, '13800000001')
+    await partyLogin(srv, c, '13800000001')
     const box = await page.getByRole('button', { name: '退出' }).boundingBox()
     assert.ok(box && box.height >= 44, `the logout button is ${box?.height}px high, under a 44px touch target`)
     await check(c, '02-matters')
@@ -58,7 +50,7 @@ test('the element-style complaint form fills the claims, facts and amount', asyn
   const c = await openContext({ ...DESKTOP, name: 'elements' })
   try {
     const { page } = c
-    await login(c, '13800000002')
+    await partyLogin(srv, c, '13800000002')
     await page.goto(srv.base + '/filing/new?cause=108.3')
     await page.locator('[data-test=chosen-cause]').waitFor()
     await page.getByRole('button', { name: /4 诉讼请求/ }).click()

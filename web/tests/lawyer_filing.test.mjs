@@ -7,8 +7,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
+import { partyLogin } from './lib/login.mjs'
 
-const PASSWORD = 'Yizhan-Demo-2026'
 const LAWYER = '13800000004' // 赵律师 of the demo data (src/cli/demo.c)
 const LICENCE = '15001201010000001'
 const CLIENT_CID = '50010319850315241X'
@@ -25,22 +25,13 @@ after(async () => {
 
 const file = (name) => ({ name, mimeType: 'application/pdf', buffer: PDF })
 
-async function login(c) {
-  const { page } = c
-  await page.goto(srv.base + '/login')
-  await page.getByLabel('手机号码').fill(LAWYER)
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL('**/matters')
-}
-
 for (const device of [DESKTOP, PHONE]) {
   test(`${device.name}: a lawyer files with an agent and an evidence item; a bad licence number is named and corrected`, async () => {
     const c = await openContext(device)
     const tag = (s) => `lw${s}`
     try {
       const { page } = c
-      await login(c)
+      await partyLogin(srv, c, LAWYER)
       await page.goto(srv.base + '/filing/new')
       await page.getByLabel('案由名称').fill('民间借贷')
       await page.getByRole('button', { name: '搜索' }).click()

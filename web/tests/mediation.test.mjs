@@ -16,6 +16,7 @@ import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
 import { apiLogin, PASSWORD } from './lib/api.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
+import { staffLogin } from './lib/login.mjs'
 
 let srv
 let party
@@ -59,17 +60,6 @@ async function login(c, phone) {
   await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-  await page.locator('[data-test=who]').waitFor()
-}
-
-async function staffLogin(c, username) {
-  const { page } = c
-  await page.goto(srv.base + '/login')
-  await page.locator('label', { hasText: '法院工作人员' }).click()
-  await page.getByLabel('工作账号').fill(username)
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp(username))
-  await page.locator('[data-test=login-submit]').click()
   await page.locator('[data-test=who]').waitFor()
 }
 
@@ -129,7 +119,7 @@ test('the filing clerk delegates to the recommended mediator', async () => {
   const clerk = await openContext(DESKTOP)
   try {
     const { page } = clerk
-    await staffLogin(clerk, 'filing_clerk')
+    await staffLogin(srv, clerk, 'filing_clerk')
     await page.getByRole('link', { name: '调解委派' }).click()
     await page.getByRole('heading', { name: /待委派/ }).waitFor()
     await check(clerk, 'm54-mediation-staff-list')

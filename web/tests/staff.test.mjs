@@ -14,54 +14,27 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
 import { apiLogin, PASSWORD } from './lib/api.mjs'
+import { courtId, loanApplication, registerLoanCase, PARTY_PHONE } from './lib/cases.mjs'
+import { staffLogin } from './lib/login.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
 let srv
 const ids = []
 let crossId
 
-function application(defendant) {
-  return {
-    cause_code: '108.3', cause_revision: 2025, case_type: '民初',
-    parties: [
-      { role: 'plaintiff', kind: 'natural', name: '张三', sex: 'male', citizen_id: '500103199001011232', address: '重庆市渝中区解放碑街道1号', phone: '13800000001' },
-      { role: 'defendant', kind: 'natural', name: defendant, address: '重庆市江北区观音桥街道2号' },
-    ],
-    claims: '判令被告偿还借款', facts: '被告借款逾期未还。', amount_fen: 2000000,
-    service_address: { address: '重庆市渝中区解放碑街道1号', phone: '13800000001', e_service_consent: true },
-  }
-}
-
 before(async () => {
   srv = await startServer()
-  const party = await apiLogin(srv, '13800000001')
+  const party = await apiLogin(srv, PARTY_PHONE)
   const clerk = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
-  const courts = (await (await fetch(srv.base + '/api/v1/courts')).json()).items
-  const court = courts.find((c) => c.code === '渝0103').id
-  const jiangbei = courts.find((c) => c.code === '渝0105').id
-  for (const defendant of ['周五', '吴六']) {
-    const m = await party('POST', '/matters', { kind: 'filing', court_id: court, title: `张三诉${defendant}借款纠纷`, fields: { channel: 'online', application: application(defendant) } })
-    const r = await clerk('POST', `/matters/${m.id}/events`, { event: 'register' })
-    assert.equal(r.state, 'registered')
-    ids.push(m.id)
-  }
-  const cr = await party('POST', '/matters', { kind: 'cross_region_filing', court_id: jiangbei, title: '张三诉郑七借款纠纷（跨域立案）', fields: { target_court_id: court, application: application('郑七') } })
+  const court = await courtId(srv)
+  const jiangbei = await courtId(srv, '渝0105')
+  for (const defendant of ['周五', '吴六']) ids.push((await registerLoanCase({ party, clerk, court }, { defendant })).id)
+  const cr = await party('POST', '/matters', { kind: 'cross_region_filing', court_id: jiangbei, title: '张三诉郑七借款纠纷（跨域立案）', fields: { target_court_id: court, application: loanApplication('郑七') } })
   crossId = cr.id
 })
 after(async () => {
   await srv?.stop()
 })
-
-async function staffLogin(c, username) {
-  const { page } = c
-  await page.goto(srv.base + '/login')
-  await page.locator('label', { hasText: '法院工作人员' }).click()
-  await page.getByLabel('工作账号').fill(username)
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp(username))
-  await page.locator('[data-test=login-submit]').click()
-  await page.locator('[data-test=who]').waitFor()
-}
 
 /** Decides the triage of case id in the browser by confirming the proposal, or choosing track. */
 async function decide(page, id, track) {
@@ -78,7 +51,7 @@ test('the triage officer assigns by draw, sees the verified draw, and designates
   const c = await openContext(DESKTOP)
   try {
     const { page } = c
-    await staffLogin(c, 'triage_officer')
+    await staffLogin(srv, c, 'triage_officer')
     await decide(page, ids[0], 'simplified')
     await decide(page, ids[1], 'simplified')
 
@@ -150,7 +123,7 @@ test('phone width: the designated judge sees the case in their queue and declare
   const c = await openContext(PHONE)
   try {
     const { page } = c
-    await staffLogin(c, 'judge4')
+    await staffLogin(srv, c, 'judge4')
     await page.goto(srv.base + '/me/queue')
     const row = page.locator(`[data-test=queue-case-${ids[1]}]`)
     await row.waitFor()
@@ -177,7 +150,7 @@ test('the court admin: staff, teams, a judge relationship added end to end, the 
   const c = await openContext(DESKTOP)
   try {
     const { page } = c
-    await staffLogin(c, 'court_admin')
+    await staffLogin(srv, c, 'court_admin')
     await page.goto(srv.base + '/admin/staff')
     await page.locator('[data-test=staff-judge5]').waitFor()
     await check(c, '61-admin-staff')
@@ -221,7 +194,7 @@ test("the receiving court's clerk forwards a cross-region filing", async () => {
   const c = await openContext(DESKTOP)
   try {
     const { page } = c
-    await staffLogin(c, 'filing_clerk_jb')
+    await staffLogin(srv, c, 'filing_clerk_jb')
     await page.goto(srv.base + '/cross-region')
     await page.locator(`[data-test=cr-${crossId}]`).click()
     await page.locator('[data-test=cr-state]', { hasText: '收件法院待核验转交' }).waitFor()

@@ -8,57 +8,30 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer } from './lib/server.mjs'
-import { apiLogin, PASSWORD } from './lib/api.mjs'
+import { apiLogin } from './lib/api.mjs'
+import { courtId, registerLoanCase, PARTY_PHONE } from './lib/cases.mjs'
+import { staffLogin } from './lib/login.mjs'
 import { openContext, check, DESKTOP, PHONE } from './lib/browser.mjs'
 
 let srv
 const ids = []
 
-function application(defendant) {
-  return {
-    cause_code: '108.3', cause_revision: 2025, case_type: '民初',
-    parties: [
-      { role: 'plaintiff', kind: 'natural', name: '张三', sex: 'male', citizen_id: '500103199001011232', address: '重庆市渝中区解放碑街道1号', phone: '13800000001' },
-      { role: 'defendant', kind: 'natural', name: defendant, address: '重庆市江北区观音桥街道2号' },
-    ],
-    claims: '判令被告偿还借款', facts: '被告借款逾期未还。', amount_fen: 2000000,
-    service_address: { address: '重庆市渝中区解放碑街道1号', phone: '13800000001', e_service_consent: true },
-  }
-}
-
 before(async () => {
   srv = await startServer()
-  const party = await apiLogin(srv, '13800000001')
+  const party = await apiLogin(srv, PARTY_PHONE)
   const clerk = await apiLogin(srv, 'filing_clerk', srv.totp('filing_clerk'))
-  const courts = await (await fetch(srv.base + '/api/v1/courts')).json()
-  const court = courts.items.find((c) => c.code === '渝0103').id
-  for (const defendant of ['李四', '王五']) {
-    const m = await party('POST', '/matters', { kind: 'filing', court_id: court, title: `张三诉${defendant}借款纠纷`, fields: { channel: 'online', application: application(defendant) } })
-    const r = await clerk('POST', `/matters/${m.id}/events`, { event: 'register' })
-    assert.equal(r.state, 'registered')
-    ids.push(m.id)
-  }
+  const court = await courtId(srv)
+  for (const defendant of ['李四', '王五']) ids.push((await registerLoanCase({ party, clerk, court }, { defendant })).id)
 })
 after(async () => {
   await srv?.stop()
 })
 
-async function staffLogin(c, username) {
-  const { page } = c
-  await page.goto(srv.base + '/login')
-  await page.locator('label', { hasText: '法院工作人员' }).click()
-  await page.getByLabel('工作账号').fill(username)
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD)
-  await page.getByLabel('动态验证码（6 位数字）').fill(srv.totp(username))
-  await page.locator('[data-test=login-submit]').click()
-  await page.locator('[data-test=who]').waitFor()
-}
-
 test('the triage officer confirms one proposal and overrides another with a reason', async () => {
   const c = await openContext(DESKTOP)
   try {
     const { page } = c
-    await staffLogin(c, 'triage_officer')
+    await staffLogin(srv, c, 'triage_officer')
     await page.goto(srv.base + '/triage')
     await page.locator(`[data-test=triage-${ids[0]}]`).waitFor()
     await page.locator(`[data-test=triage-${ids[1]}]`).waitFor()
@@ -108,7 +81,7 @@ test('the supervisor dashboard draws its charts with the figures in tables', asy
   const c = await openContext(DESKTOP)
   try {
     const { page } = c
-    await staffLogin(c, 'supervisor')
+    await staffLogin(srv, c, 'supervisor')
     await page.goto(srv.base + '/dashboard')
     await page.locator('[data-test=chart-channel] canvas').waitFor()
     await page.locator('[data-test=chart-court] canvas').waitFor()
@@ -131,7 +104,7 @@ test('phone width: the court admin sees the triage queue and the dashboard', asy
   const c = await openContext(PHONE)
   try {
     const { page } = c
-    await staffLogin(c, 'court_admin')
+    await staffLogin(srv, c, 'court_admin')
     await page.goto(srv.base + '/triage')
     await page.locator('h1', { hasText: '繁简分流' }).waitFor()
     await check(c, '31-triage-queue')

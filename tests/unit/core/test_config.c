@@ -223,7 +223,6 @@ static void defaults_match_table(void **state)
     assert_int_equal(c.audit.checkpoint_every, 1000);
     assert_int_equal(c.log.level, YZ_LOG_INFO);
     assert_true(c.log.access_log);
-    assert_int_equal(c.fees.small_claims_threshold_fen, 0);
 
     enum yz_err rc;
     assert_string_equal(check_text(&c, &rc), "");
@@ -309,7 +308,7 @@ static void sample_documents_every_key(void **state)
         if (!strstr(doc, want))
             fail_msg("%s: doc line \"%s\" lacks \"%s\"", k->key, doc, want);
         want[0] = '\0';
-        if (k->type == YZ_CONFIG_INT || k->type == YZ_CONFIG_INT64) {
+        if (k->type == YZ_CONFIG_INT) {
             snprintf(want, sizeof want, ", %" PRId64 "..%" PRId64, k->min, k->max);
         } else if (k->type == YZ_CONFIG_SIZE) {
             format_size(k->min, lo, sizeof lo);
@@ -327,7 +326,7 @@ static void sample_documents_every_key(void **state)
         if (want[0] && !strstr(doc, want))
             fail_msg("%s: doc line \"%s\" lacks \"%s\"", k->key, doc, want);
         /* bounds close the line: "0..65535" must not pass for "0..655350" */
-        if ((k->type == YZ_CONFIG_INT || k->type == YZ_CONFIG_INT64 || k->type == YZ_CONFIG_SIZE) &&
+        if ((k->type == YZ_CONFIG_INT || k->type == YZ_CONFIG_SIZE) &&
             strcmp(doc + strlen(doc) - strlen(want), want) != 0)
             fail_msg("%s: doc line \"%s\" should end with \"%s\"", k->key, doc, want);
     }
@@ -581,11 +580,6 @@ static void ints(void **state)
                      "--set: server.write_threads: 257 超出范围 1..256");
     expect_set_error(&c, "server.port", "99999999999999999999",
                      "--set: server.port: “99999999999999999999” 不是整数");
-    assert_int_equal(set(&c, "fees.small_claims_threshold_fen", "100000000000"), YZ_OK);
-    assert_int_equal(c.fees.small_claims_threshold_fen, INT64_C(100000000000));
-    expect_set_error(&c, "fees.small_claims_threshold_fen", "100000000001",
-                     "--set: fees.small_claims_threshold_fen: 100000000001 超出范围 "
-                     "0..100000000000");
     yz_config_release(&c);
 }
 
@@ -800,7 +794,6 @@ static void dump_round_trips(void **state)
         const char *text = v;
         switch (k->type) {
         case YZ_CONFIG_INT:
-        case YZ_CONFIG_INT64:
         case YZ_CONFIG_SIZE:
             snprintf(v, sizeof v, "%" PRId64, k->max);
             break;

@@ -19,9 +19,10 @@ export async function reliefChoices(field: string): Promise<Choice[]> {
   return (f?.values ?? []).map((v) => (typeof v === 'string' ? { value: v, title: v } : v))
 }
 
-/** The signed-in account's relief applications for one case (at most 50 looked at). */
+/** The signed-in account's relief applications for one case (at most 50 looked at),
+ *  in full: the list names each one's case, so only this case's are read. */
 export async function reliefsFor(caseId: number): Promise<Matter[]> {
   const list = (await api.get<{ items: Matter[] }>('/matters', { kind: 'fee_relief', limit: 50 })).items
-  const full = await Promise.all(list.map((m) => api.get<Matter>(`/matters/${m.id}`)))
-  return full.filter((m) => m.data?.case_matter_id === caseId)
+  const mine = list.filter((m) => m.fee_relief?.case_matter_id === caseId)
+  return Promise.all(mine.map((m) => api.get<Matter>(`/matters/${m.id}`)))
 }

@@ -86,6 +86,8 @@ export interface Matter {
   deadlines?: Deadline[]
   actions?: { event: string; title: string }[]
   my_capacity?: string
+  /** In lists: a fee-relief application's case (its number once registered) and the relief asked. */
+  fee_relief?: { case_matter_id: number; relief: string; case_number?: string }
 }
 
 export interface HistoryEvent {

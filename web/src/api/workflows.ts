@@ -3,6 +3,9 @@
 import { api } from './client'
 import type { Workflow } from './types'
 
+/** Fires a workflow event on the page's matter with an Idempotency-Key; throws ApiError when refused. */
+export type FireEvent = (event: string, fields: Record<string, unknown>, key: string) => Promise<void>
+
 let cache: Promise<Workflow[]> | null = null
 
 export function workflows(): Promise<Workflow[]> {
