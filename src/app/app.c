@@ -37,6 +37,7 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
         .path = app->db_path,
         .busy_timeout_ms = app->cfg.storage.busy_timeout_ms,
         .max_rows = app->cfg.storage.max_list_rows,
+        .max_group = app->cfg.storage.max_group,
         /* Reads happen on the serving threads, and briefly on writer threads
          * (sessions, checks before a write): a few connections serve those. */
         .connections = app->cfg.server.threads + 4,

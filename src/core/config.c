@@ -117,6 +117,8 @@ static const struct yz_config_key table[] = {
         "5000", 100, 60000, "wait for a locked database, milliseconds"),
     INT("storage", "max_list_rows", "YIZHAN_STORAGE_MAX_LIST_ROWS", storage.max_list_rows, "200", 1,
         10000, "most rows one list request returns"),
+    INT("storage", "max_group", "YIZHAN_STORAGE_MAX_GROUP", storage.max_group, "64", 1, 256,
+        "most write requests committed together (1 = a commit per request)"),
 
     PATH("data", "dir", "YIZHAN_DATA_DIR", data.dir, "data", 1,
          "reference data: calendars, catalogues, workflows"),

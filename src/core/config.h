@@ -103,6 +103,7 @@ struct yz_config {
         char *dir; /* database, keys, uploads */
         int busy_timeout_ms;
         int max_list_rows;
+        int max_group;
     } storage;
     struct {
         char *dir; /* reference data: calendars, catalogues, workflows */

@@ -51,6 +51,7 @@ struct yz_store_options {
     int busy_timeout_ms;  /* how long a writer waits for the lock */
     int max_rows;         /* cap on rows any list query may return */
     int connections;      /* pool size: worker threads + a few (1..32) */
+    int max_group;        /* write requests per commit at most (1..256; 0 = 64) */
 };
 
 /* Opens (creating if needed) and migrates the database. Refuses a database

@@ -6,7 +6,7 @@
  *
  * Group commit: one writer thread owns the write connection. yz_store_write()
  * queues its request and sleeps; the writer takes every queued request (up to
- * GROUP_MAX), runs each fn in its own savepoint inside one transaction (an fn
+ * storage.max_group, 64 by default), runs each fn in its own savepoint inside one transaction (an fn
  * that fails rolls back its savepoint and fails only its own request; in bulk
  * mode, store.h yz_store_bulk, a request alone needs none), commits
  * the group once, and only then wakes the callers with their results. A failed
@@ -31,7 +31,7 @@
 #include <string.h>
 
 #define POOL_MAX 32
-#define GROUP_MAX 64  /* requests committed together at most */
+#define GROUP_MAX 256 /* requests committed together at most (storage.max_group caps lower) */
 #define QUEUE_MAX 1024 /* queued requests at most; callers wait for room */
 #define WATCH_MAX 8
 #define CHANGED_MAX 256 /* changed rows remembered per group; beyond: "all" */
@@ -119,6 +119,7 @@ struct sqlite_store {
     bool changed_all[WATCH_MAX];
 
     int busy_timeout_ms;
+    int max_group; /* requests per commit at most: storage.max_group, <= GROUP_MAX */
     int max_rows;
     int schema_version;
 };
@@ -366,6 +367,7 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
     pthread_cond_init(&st->finished, NULL);
     st->busy_timeout_ms = opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
     st->max_rows = opt->max_rows > 0 ? opt->max_rows : 200;
+    st->max_group = opt->max_group <= 0 ? 64 : opt->max_group < GROUP_MAX ? opt->max_group : GROUP_MAX;
     /* Connections are opened lazily up to POOL_MAX; the first one migrates. */
     enum yz_err e = conn_open(st, opt->path, &st->pool[0], err);
     if (e == YZ_OK)
@@ -594,7 +596,7 @@ static void fail_done_so_far(struct wreq *from, struct wreq *to, enum yz_err e)
             r->result = e;
 }
 
-/* Runs one group of requests (a list of at most GROUP_MAX) and sets each
+/* Runs one group of requests (a list of at most max_group) and sets each
  * request's result; nothing here touches the queue. */
 static int64_t run_group(struct sqlite_store *st, struct wreq *group)
 {
@@ -707,10 +709,10 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&st->queued, &st->qlock);
         if (!st->head)
             break; /* stopped, and nothing left */
-        /* Take up to GROUP_MAX requests off the queue. */
+        /* Take up to max_group requests off the queue. */
         struct wreq *group = st->head, *last = group;
         int n = 1;
-        while (last->next && n < GROUP_MAX) {
+        while (last->next && n < st->max_group) {
             last = last->next;
             n++;
         }

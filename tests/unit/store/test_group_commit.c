@@ -45,15 +45,22 @@ static int teardown(void **state)
     return 0;
 }
 
-static struct yz_store *open_store(void)
+/* max_group 0: the default (64). */
+static struct yz_store *open_store_grouping(int max_group)
 {
-    struct yz_store_options o = {.path = path, .busy_timeout_ms = 5000, .max_rows = 10, .connections = 4};
+    struct yz_store_options o = {.path = path, .busy_timeout_ms = 5000, .max_rows = 10,
+                                 .connections = 4, .max_group = max_group};
     struct yz_buf err = YZ_BUF_INIT(1024);
     struct yz_store *s = NULL;
     if (yz_store_open(&o, &s, &err) != YZ_OK)
         fail_msg("open: %s", err.data);
     yz_buf_release(&err);
     return s;
+}
+
+static struct yz_store *open_store(void)
+{
+    return open_store_grouping(0);
 }
 
 static struct yz_sql_def q_court = YZ_SQL(
@@ -589,6 +596,30 @@ static void a_group_runs_in_order_and_each_fn_sees_the_ones_before(void **state)
     yz_store_close(s);
 }
 
+/* storage.max_group: 1 commits every request alone (what bench/run.sh
+ * measures grouping against), a larger cap splits a long queue. */
+static void max_group_caps_the_requests_per_commit(void **state)
+{
+    const struct {
+        int max_group;
+        int64_t transactions;
+    } caps[] = {{1, 6}, {4, 2}, {0, 1}};
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        struct yz_store *s = open_store_grouping(caps[c].max_group);
+        int64_t before = count_rows(s);
+        struct job jobs[6];
+        for (int i = 0; i < 6; i++) {
+            jobs[i] = (struct job){.what = "insert"};
+            snprintf(jobs[i].key, sizeof jobs[i].key, "cap%zu-%d", c, i);
+        }
+        assert_int_equal(run_as_one_group(s, jobs, 6), caps[c].transactions);
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(jobs[i].result, YZ_OK);
+        assert_int_equal(count_rows(s), before + 6);
+        yz_store_close(s);
+    }
+}
+
 struct nested {
     struct yz_store *s;
     enum yz_err inner_write;
@@ -702,6 +733,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_group_runs_in_order_and_each_fn_sees_the_ones_before,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(max_group_caps_the_requests_per_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(a_write_inside_a_write_is_refused_not_deadlocked, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(state_parked_by_a_fn_reaches_its_caller, setup, teardown),
