@@ -4,9 +4,11 @@
 #   - reads: yizhan GET routes against nginx serving the same response bytes
 #     as a static file (nginx started here on a loopback port: 2 workers,
 #     access log off, its own temporary prefix and configuration);
-#   - durable writes: yizhan creating matters (POST, acknowledged after commit)
-#     against raw SQLite inserting rows of the same size with the same
-#     durability (WAL, synchronous=FULL), one row per transaction and 100.
+#   - durable writes: yizhan creating matters (inquiries and filings, POST,
+#     acknowledged after commit) and registering filings (case numbers assigned
+#     concurrently, checked unique and gap-free afterwards) against raw SQLite
+#     inserting rows of the same size with the same durability (WAL,
+#     synchronous=FULL), one row per transaction and 100.
 # Load comes from wrk (keep-alive, -t2, 64 and 256 connections). Rounds are
 # interleaved (each round runs every reference and every scenario once) so
 # that drift hits both sides of a ratio alike; each figure is the median of
@@ -15,7 +17,7 @@
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--threads N]
 #        bench/run.sh --data N     data at scale instead (bench/data.sh): N synthetic
 #                                  cases, import, size, lookups, dashboard, server RSS
-#   default: 5 rounds of 5 s runs (about 10 minutes), rewrites bench/RESULTS.md
+#   default: 5 rounds of 5 s runs (about 15 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
 #   --threads: yizhan's server.threads (default 4), the threads that serve
 #     connections; creates wait for their group's fsync on server.write_threads
@@ -203,14 +205,15 @@ row_bytes=$(wc -c <"$work/created.json" | tr -d ' ')
 
 # --- The filing scenarios: setup ---------------------------------------------------
 # A filing as the UI's wizard sends it (web/src/forms/application.ts toDocument):
-# two natural persons (the plaintiff's citizen id, phone and address are sealed on
+# two natural persons (their citizen ids, phones and addresses are sealed on
 # write), the cause 民间借贷纠纷 of the 2025 catalogue, claims, facts, the amount,
-# two pieces of evidence and the service address. filing_json COURT_ID.
+# two pieces of evidence and the service address.
+# filing_json COURT_ID PLAINTIFF_CITIZEN_ID DEFENDANT_CITIZEN_ID
 filing_json() {
     printf '{"kind":"filing","court_id":%s,"title":"张三诉李四民间借贷纠纷","fields":{"channel":"online","application":{' "$1"
     printf '"cause_code":"108.3","cause_name":"民间借贷纠纷","cause_revision":2025,"case_type":"民初","parties":['
-    printf '{"role":"plaintiff","kind":"natural","name":"张三","address":"重庆市渝中区解放碑街道1号","phone":"13800000001","sex":"male","birth_date":"1990-01-01","ethnicity":"汉族","citizen_id":"500103199001011232"},'
-    printf '{"role":"defendant","kind":"natural","name":"李四","address":"重庆市江北区观音桥街道2号","phone":"13800000002","sex":"female","birth_date":"1988-06-15","ethnicity":"汉族"}],'
+    printf '{"role":"plaintiff","kind":"natural","name":"张三","address":"重庆市渝中区解放碑街道1号","phone":"13800000001","sex":"male","birth_date":"1990-01-01","ethnicity":"汉族","citizen_id":"%s"},' "$2"
+    printf '{"role":"defendant","kind":"natural","name":"李四","address":"重庆市江北区观音桥街道2号","phone":"13800000002","sex":"female","birth_date":"1988-06-15","ethnicity":"汉族","citizen_id":"%s"}],' "$3"
     printf '"claims":"1. 判令被告偿还借款本金100000元；2. 判令被告支付自2025年4月1日起至实际清偿之日止，以100000元为基数，按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算的利息；3. 本案诉讼费用由被告负担。",'
     printf '"facts":"2025年1月1日，被告因经营资金周转需要向原告借款100000元，原告当日通过银行转账向被告交付借款，被告出具借条一张，约定于2025年3月31日前归还。借款到期后，原告多次催要，被告至今未还。",'
     printf '"attachments":[],"evidence":[{"name":"借条","source":"原告持有","purpose":"证明借贷合意及借款金额"},{"name":"银行转账凭证","source":"原告持有","purpose":"证明借款已实际交付"}],'
@@ -218,10 +221,13 @@ filing_json() {
 }
 # Filings to 渝0103 fill its clerk's review queue; the filing creates of the
 # rounds go to 渝0105, whose clerk registers them, so that the queue read stays
-# the same all run long.
+# the same all run long. The creates give every filing parties of its own
+# (bench/wrk/create.lua fills in the citizen ids): registration looks for
+# earlier cases of the same parties (triage), and one plaintiff and one
+# defendant in every filing would make each look at a thousand.
 court_jb=$(court_id 渝0105)
-filing_json "$court" >"$work/filing-0103.json"
-filing_json "$court_jb" >"$work/filing.json"
+filing_json "$court" 500103199001011232 500105198806150027 >"$work/filing-0103.json"
+filing_json "$court_jb" '{{plaintiff_id}}' '{{defendant_id}}' >"$work/filing.json"
 printf '{"event":"register"}' >"$work/register.json"
 
 # post_many CONC CONFIG: the transfers of a curl config (one block per request,
@@ -602,7 +608,7 @@ done
 s1=$(med sqlite.1pertx 2) s100=$(med sqlite.100pertx 2)
 wtbl=$work/wtable.md
 {
-    echo "| scenario | conns | yizhan creates/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
+    echo "| scenario | conns | yizhan writes/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$wtbl"
 for w in create filing register; do for c in $conns_list; do
@@ -692,7 +698,10 @@ mode="full: $runs rounds of ${duration} s"
     echo "Every create is acknowledged after its commit (WAL, synchronous=FULL). The SQLite rows are"
     echo "$row_bytes bytes, the size of the matter record yizhan returns; a create in yizhan writes"
     echo "six rows (the event, the matter, its participant, its deadline, an outbox message, the"
-    echo "idempotency record) and updates the hash-chain head."
+    echo "idempotency record) and updates the hash-chain head. A filing also seals the parties'"
+    echo "citizen ids, phones and addresses; a registration assigns the case number and the fee,"
+    echo "links the parties, proposes a track and queues the notices (a run of a fixed count of"
+    echo "registrations, each of a filing of its own, with curl; its figure is registrations/s)."
     echo
     cat "$wtbl"
     echo
