@@ -4,9 +4,11 @@
 #   - reads: yizhan GET routes against nginx serving the same response bytes
 #     as a static file (nginx started here on a loopback port: 2 workers,
 #     access log off, its own temporary prefix and configuration);
-#   - durable writes: yizhan creating matters (POST, acknowledged after commit)
-#     against raw SQLite inserting rows of the same size with the same
-#     durability (WAL, synchronous=FULL), one row per transaction and 100.
+#   - durable writes: yizhan creating matters (inquiries and filings, POST,
+#     acknowledged after commit) and registering filings (case numbers assigned
+#     concurrently, checked unique and gap-free afterwards) against raw SQLite
+#     inserting rows of the same size with the same durability (WAL,
+#     synchronous=FULL), one row per transaction and 100.
 # Load comes from wrk (keep-alive, -t2, 64 and 256 connections). Rounds are
 # interleaved (each round runs every reference and every scenario once) so
 # that drift hits both sides of a ratio alike; each figure is the median of
@@ -15,7 +17,7 @@
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--threads N]
 #        bench/run.sh --data N     data at scale instead (bench/data.sh): N synthetic
 #                                  cases, import, size, lookups, dashboard, server RSS
-#   default: 5 rounds of 5 s runs (about 10 minutes), rewrites bench/RESULTS.md
+#   default: 5 rounds of 5 s runs (about 15 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
 #   --threads: yizhan's server.threads (default 4), the threads that serve
 #     connections; creates wait for their group's fsync on server.write_threads
@@ -93,6 +95,7 @@ install_tools() {
     command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing NGINX"
     command -v curl >/dev/null 2>&1 || missing="$missing curl"
+    command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
     pkg-config --exists sqlite3 2>/dev/null || missing="$missing libsqlite3-dev"
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" != 0 ]; then
@@ -176,9 +179,14 @@ while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 base="http://127.0.0.1:$(cat "$work/port")"
 say "yizhan pid $ypid at $base, $threads threads"
 
-court=$(curl -s -m 10 "$base/api/v1/courts" | tr '{' '\n' | grep '"code":"渝0103"' |
-    sed -n 's/^"id":\([0-9]*\),.*/\1/p')
-[ -n "$court" ] || die "court 渝0103 not found in GET /api/v1/courts"
+curl -s -m 10 -o "$work/courts.json" "$base/api/v1/courts"
+court_id() {
+    local id
+    id=$(tr '{' '\n' <"$work/courts.json" | grep "\"code\":\"$1\"" | sed -n 's/^"id":\([0-9]*\),.*/\1/p')
+    [ -n "$id" ] || die "court $1 not found in GET /api/v1/courts"
+    echo "$id"
+}
+court=$(court_id 渝0103)
 login=$(curl -s -m 10 -H 'Content-Type: application/json' "$base/api/v1/session" \
     -d '{"login":"13800000001","password":"Yizhan-Demo-2026","token_type":"bearer"}')
 token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
@@ -195,8 +203,91 @@ matter=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$work/created.json")
 # The raw SQLite rows are as large as the record yizhan returns for a create.
 row_bytes=$(wc -c <"$work/created.json" | tr -d ' ')
 
-# The read scenarios; only matter needs the party's bearer token.
-SCENARIOS="healthz court matter causes fee"
+# --- The filing scenarios: setup ---------------------------------------------------
+# A filing as the UI's wizard sends it (web/src/forms/application.ts toDocument):
+# two natural persons (their citizen ids, phones and addresses are sealed on
+# write), the cause 民间借贷纠纷 of the 2025 catalogue, claims, facts, the amount,
+# two pieces of evidence and the service address.
+# filing_json COURT_ID PLAINTIFF_CITIZEN_ID DEFENDANT_CITIZEN_ID
+filing_json() {
+    printf '{"kind":"filing","court_id":%s,"title":"张三诉李四民间借贷纠纷","fields":{"channel":"online","application":{' "$1"
+    printf '"cause_code":"108.3","cause_name":"民间借贷纠纷","cause_revision":2025,"case_type":"民初","parties":['
+    printf '{"role":"plaintiff","kind":"natural","name":"张三","address":"重庆市渝中区解放碑街道1号","phone":"13800000001","sex":"male","birth_date":"1990-01-01","ethnicity":"汉族","citizen_id":"%s"},' "$2"
+    printf '{"role":"defendant","kind":"natural","name":"李四","address":"重庆市江北区观音桥街道2号","phone":"13800000002","sex":"female","birth_date":"1988-06-15","ethnicity":"汉族","citizen_id":"%s"}],' "$3"
+    printf '"claims":"1. 判令被告偿还借款本金100000元；2. 判令被告支付自2025年4月1日起至实际清偿之日止，以100000元为基数，按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算的利息；3. 本案诉讼费用由被告负担。",'
+    printf '"facts":"2025年1月1日，被告因经营资金周转需要向原告借款100000元，原告当日通过银行转账向被告交付借款，被告出具借条一张，约定于2025年3月31日前归还。借款到期后，原告多次催要，被告至今未还。",'
+    printf '"attachments":[],"evidence":[{"name":"借条","source":"原告持有","purpose":"证明借贷合意及借款金额"},{"name":"银行转账凭证","source":"原告持有","purpose":"证明借款已实际交付"}],'
+    printf '"amount_fen":10000000,"service_address":{"e_service_consent":true,"address":"重庆市渝中区解放碑街道1号","phone":"13800000001"}}}}'
+}
+# Filings to 渝0103 fill its clerk's review queue; the filing creates of the
+# rounds go to 渝0105, whose clerk registers them, so that the queue read stays
+# the same all run long. The creates give every filing parties of its own
+# (bench/wrk/create.lua fills in the citizen ids): registration looks for
+# earlier cases of the same parties (triage), and one plaintiff and one
+# defendant in every filing would make each look at a thousand.
+court_jb=$(court_id 渝0105)
+filing_json "$court" 500103199001011232 500105198806150027 >"$work/filing-0103.json"
+filing_json "$court_jb" '{{plaintiff_id}}' '{{defendant_id}}' >"$work/filing.json"
+printf '{"event":"register"}' >"$work/register.json"
+
+# post_many CONC CONFIG: the transfers of a curl config (one block per request,
+# separated by "next"), CONC at a time over keep-alive connections; prints
+# "status seconds" per request.
+post_many() {
+    timeout 300 curl -s -Z --parallel-immediate --parallel-max "$1" -K "$2" 2>"$2.err" ||
+        { cat "$2.err" >&2; die "curl failed on the requests of $2"; }
+}
+# post_block URL TOKEN IDEMPOTENCY_KEY BODY_FILE: one block of such a config
+# (the first block of a file must not begin with "next": sed 1d).
+post_block() {
+    printf 'next\nurl = "%s"\nheader = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\n' "$1" "$2"
+    printf 'header = "Idempotency-Key: %s"\ndata-binary = "@%s"\noutput = "/dev/null"\n' "$3" "$4"
+    printf 'write-out = "%%{http_code} %%{time_total}\\n"\n'
+}
+staff_login() { # LOGIN -> bearer token (a TOTP code works once per 30 s step per user)
+    local totp out tok
+    totp=$("$BIN" user code "$1" --dir "$work/var") || die "yizhan user code $1 failed"
+    out=$(curl -s -m 30 -H 'Content-Type: application/json' "$base/api/v1/session" \
+        -d "{\"login\":\"$1\",\"password\":\"Yizhan-Demo-2026\",\"totp\":\"$totp\",\"token_type\":\"bearer\"}")
+    tok=$(printf '%s' "$out" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
+    [ -n "$tok" ] || die "login of $1 failed: $out"
+    echo "$tok"
+}
+clerk_token=$(staff_login filing_clerk)
+clerk_jb_token=$(staff_login filing_clerk_jb)
+
+# The progress lookup needs a registered case: the party files, the clerk registers.
+code=$(curl -s -m 10 -o "$work/filed.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-setup-filing' \
+    --data-binary @"$work/filing-0103.json" "$base/api/v1/matters")
+[ "$code" = 201 ] || die "POST /api/v1/matters (filing) answered $code: $(cat "$work/filed.json")"
+filed=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$work/filed.json")
+[ -n "$filed" ] || die "no id in $(cat "$work/filed.json")"
+code=$(curl -s -m 10 -o "$work/registered.json" -w '%{http_code}' -H "Authorization: Bearer $clerk_token" \
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-setup-register' \
+    --data-binary @"$work/register.json" "$base/api/v1/matters/$filed/events")
+[ "$code" = 200 ] || die "registering matter $filed answered $code: $(cat "$work/registered.json")"
+case_number=$(sed -n 's/.*"case_number":"\([^"]*\)".*/\1/p' "$work/registered.json")
+query_code=$(sed -n 's/.*"query_code":"\([A-Z0-9]*\)".*/\1/p' "$work/registered.json")
+if [ -z "$case_number" ] || [ -z "$query_code" ]; then
+    die "no case number or query code in the registration: $(cat "$work/registered.json")"
+fi
+case_number_q=$(printf '%s' "$case_number" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g')
+
+# The review queue: $queue_n submitted filings, oldest first (the response lists
+# the first storage.max_list_rows of them, 200 by default).
+queue_n=300
+i=1
+while [ $i -le $queue_n ]; do
+    post_block "$base/api/v1/matters" "$token" "bench-queue-$i" "$work/filing-0103.json"
+    i=$((i + 1))
+done | sed 1d >"$work/queue.cfg"
+post_many 8 "$work/queue.cfg" >"$work/queue.out"
+queued=$(grep -c '^201 ' "$work/queue.out") || true
+[ "$queued" = $queue_n ] || die "filling the review queue: $queued of $queue_n filings created (status: $(cut -d' ' -f1 "$work/queue.out" | sort | uniq -c | tr -s ' \n' ' '))"
+
+# The read scenarios; matter needs the party's bearer token, queue the clerk's.
+SCENARIOS="healthz court matter causes fee queue progress"
 scenario_path() {
     case "$1" in
     healthz) echo "/healthz" ;;
@@ -204,6 +295,8 @@ scenario_path() {
     matter) echo "/api/v1/matters/$matter" ;;
     causes) echo "/api/v1/causes?q=%E5%80%9F%E8%B4%B7" ;; # 借贷
     fee) echo "/api/v1/fees/quote?kind=property&amount_fen=10000000" ;;
+    queue) echo "/api/v1/filing/queue" ;;
+    progress) echo "/api/v1/progress?case_number=$case_number_q&query_code=$query_code" ;;
     esac
 }
 scenario_title() {
@@ -213,25 +306,31 @@ scenario_title() {
     matter) echo "GET /api/v1/matters/{id} (party, bearer)" ;;
     causes) echo "GET /api/v1/causes?q=借贷 (Chinese search)" ;;
     fee) echo "GET /api/v1/fees/quote (property, 100,000 元)" ;;
+    queue) echo "GET /api/v1/filing/queue (渝0103 clerk, $queue_n filings)" ;;
+    progress) echo "GET /api/v1/progress (case number + query code, public)" ;;
     create) echo "POST /api/v1/matters (inquiry, durable)" ;;
+    filing) echo "POST /api/v1/matters (filing, durable)" ;;
+    register) echo "POST /api/v1/matters/{id}/events register (case number)" ;;
     esac
 }
-# wrk_get KEY CONNS SECONDS URL SCENARIO: the same request to yizhan and to
-# nginx, with the bearer token where the route needs one.
+# scenario_header SCENARIO: the header the request carries (a bearer token where
+# the route needs one).
+scenario_header() {
+    case "$1" in
+    matter) echo "Authorization: Bearer $token" ;;
+    queue) echo "Authorization: Bearer $clerk_token" ;;
+    *) echo "X-Bench: 1" ;;
+    esac
+}
+# wrk_get KEY CONNS SECONDS URL SCENARIO: the same request to yizhan and to nginx.
 wrk_get() {
-    if [ "$5" = matter ]; then
-        run_wrk "$1" "$2" "$3" "$4" -s "$ROOT/bench/wrk/report.lua" -H "Authorization: Bearer $token"
-    else
-        run_wrk "$1" "$2" "$3" "$4" -s "$ROOT/bench/wrk/report.lua"
-    fi
+    run_wrk "$1" "$2" "$3" "$4" -s "$ROOT/bench/wrk/report.lua" -H "$(scenario_header "$5")"
 }
 
 # --- nginx: the same bytes as static files -------------------------------------
 mkdir -p "$ngx_dir/www" "$ngx_dir/tmp"
 for s in $SCENARIOS; do
-    hdr="X-Bench: 1"
-    [ "$s" = matter ] && hdr="Authorization: Bearer $token"
-    code=$(curl -s -m 10 -o "$ngx_dir/www/$s.json" -w '%{http_code}' -H "$hdr" \
+    code=$(curl -s -m 10 -o "$ngx_dir/www/$s.json" -w '%{http_code}' -H "$(scenario_header "$s")" \
         "$base$(scenario_path "$s")")
     [ "$code" = 200 ] || die "GET $(scenario_path "$s") answered $code"
 done
@@ -325,6 +424,40 @@ run_sqlite() {
     say "$key: $rps rows/s, commit p50 $p50 us, p99 $p99 us"
 }
 
+# run_register KEY CONNS COUNT: up to COUNT submitted filings of 渝0105 (made by
+# the filing creates) registered by its clerk, CONNS at a time, each once (curl
+# over keep-alive connections: a run of a fixed count, since every request
+# consumes a filing). Registrations/s over the wall time; p50/p99 of the
+# requests; any status but 200 is an error.
+reg_ok_total=0
+run_register() {
+    local key="$1" c="$2" n="$3" ids="$work/reg-ids.txt" got t0 t1 line ok
+    sqlite3 -readonly "$work/var/yizhan.db" "SELECT id FROM matters WHERE kind = 'filing'
+        AND court_id = $court_jb AND state = 'submitted' ORDER BY id LIMIT $n" >"$ids" ||
+        die "sqlite3 could not list the submitted filings of 渝0105"
+    got=$(wc -l <"$ids" | tr -d ' ')
+    [ "$got" -ge $((n / 4)) ] ||
+        die "$key: only $got submitted filings of 渝0105 to register (want $n): the filing creates made too few"
+    while read -r id; do
+        post_block "$base/api/v1/matters/$id/events" "$clerk_jb_token" "bench-reg-$id" "$work/register.json"
+    done <"$ids" | sed 1d >"$work/reg.cfg"
+    t0=$(date +%s%N)
+    post_many "$c" "$work/reg.cfg" >"$work/reg.out"
+    t1=$(date +%s%N)
+    ok=$(grep -c '^200 ' "$work/reg.out") || true
+    # req/s, then p50 and p99 in us (nearest rank over the sorted times).
+    line=$(cut -d' ' -f2 "$work/reg.out" | sort -g | awk -v ns="$((t1 - t0))" '
+        { t[NR] = $1 * 1e6 }
+        END { printf "%.1f\t%d\t%d\n", NR * 1e9 / ns, NR ? t[int((NR - 1) * 0.50) + 1] : 0,
+              NR ? t[int((NR - 1) * 0.99) + 1] : 0 }')
+    printf '%s\t%s\t%s\t%s\n' "$key" "$line" "$((got - ok))" "$round" >>"$res"
+    reg_ok_total=$((reg_ok_total + ok))
+    [ "$ok" = "$got" ] ||
+        say "warning: $key: $((got - ok)) of $got registrations not answered 200 ($(grep -v '^200 ' "$work/reg.out" | cut -d' ' -f1 | sort | uniq -c | tr -s ' \n' ' '))"
+    say "$key: $got registrations, $(echo "$line" | cut -f1) /s, p50 $(echo "$line" | cut -f2) us, p99 $(echo "$line" | cut -f3) us"
+}
+reg_n=$((600 * duration))
+
 create_lua=$ROOT/bench/wrk/create.lua
 yurl() { echo "$base$(scenario_path "$1")"; }
 
@@ -356,6 +489,7 @@ for s in $SCENARIOS; do
     wrk_get warmup 64 1 "$(yurl "$s")" "$s"
 done
 run_wrk warmup 64 1 "$base/api/v1/matters" -s "$create_lua" -- warm "$token" "$work/create.json"
+run_wrk warmup 64 1 "$base/api/v1/matters" -s "$create_lua" -- fwarm "$token" "$work/filing.json"
 
 say "$runs round(s) of ${duration} s runs"
 round=1
@@ -381,6 +515,9 @@ while [ $round -le "$runs" ]; do
         done
         run_wrk "yizhan.create.c$c" "$c" "$duration" "$base/api/v1/matters" -s "$create_lua" \
             -- "r${round}c$c" "$token" "$work/create.json"
+        run_wrk "yizhan.filing.c$c" "$c" "$duration" "$base/api/v1/matters" -s "$create_lua" \
+            -- "f${round}c$c" "$token" "$work/filing.json"
+        run_register "yizhan.register.c$c" "$c" "$reg_n"
     done
     run_sqlite sqlite.1pertx 1 "$sqlite_s"
     run_sqlite sqlite.100pertx 100 "$sqlite_batch_s"
@@ -471,20 +608,20 @@ done
 s1=$(med sqlite.1pertx 2) s100=$(med sqlite.100pertx 2)
 wtbl=$work/wtable.md
 {
-    echo "| scenario | conns | yizhan creates/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
+    echo "| scenario | conns | yizhan writes/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$wtbl"
-for c in $conns_list; do
-    y=yizhan.create.c$c
+for w in create filing register; do for c in $conns_list; do
+    y=yizhan.$w.c$c
     r1=$(calc '%.3f' "$(ratios "$y" sqlite.1pertx | cut -d' ' -f1)")
     r100=$(calc '%.3f' "$(ratios "$y" sqlite.100pertx | cut -d' ' -f1)")
-    echo "| $(scenario_title create) | $c | $(range "$y") | $(p "$y" 3) | $(p "$y" 4) | $(rratio "$y" sqlite.1pertx '%.2f') | $(rratio "$y" sqlite.100pertx '%.3f') | $(errors_of "$y") |" >>"$wtbl"
+    echo "| $(scenario_title "$w") | $c | $(range "$y") | $(p "$y" 3) | $(p "$y" 4) | $(rratio "$y" sqlite.1pertx '%.2f') | $(rratio "$y" sqlite.100pertx '%.3f') | $(errors_of "$y") |" >>"$wtbl"
     fig_value "$y.rps" "$(calc '%.0f' "$(med "$y" 2)")" req/s
     fig_value "$y.p50" "$(p "$y" 3)" ms
     fig_value "$y.p99" "$(p "$y" 4)" ms
     fig_ratio "$y.vs_sqlite_1pertx" "$r1"
     fig_ratio "$y.vs_sqlite_100pertx" "$r100"
-done
+done; done
 {
     echo
     echo "| raw SQLite, $row_bytes-byte rows, WAL, synchronous=FULL | rows/s | commit p50 ms | commit p99 ms |"
@@ -492,6 +629,23 @@ done
     echo "| one row per transaction | $(range sqlite.1pertx) | $(p sqlite.1pertx 3) | $(p sqlite.1pertx 4) |"
     echo "| 100 rows per transaction | $(range sqlite.100pertx) | $(p sqlite.100pertx 3) | $(p sqlite.100pertx 4) |"
 } >>"$wtbl"
+# The case numbers the concurrent registrations assigned in 渝0105: per year and
+# type code, 1..n with none twice, and as many as registrations answered 200.
+sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT count(*), count(DISTINCT seq),
+    count(DISTINCT case_number), min(seq), max(seq) FROM cases WHERE court_id = $court_jb
+    GROUP BY year, type_code" >"$work/caseno.txt" || die "sqlite3 could not read the case numbers"
+numbers=$(awk '{ s += $1 } END { print s + 0 }' "$work/caseno.txt")
+caseno_bad=$(awk -v ok="$reg_ok_total" '{ s += $1; b += ($1 - $2) + ($1 - $3) + ($4 != 1) + ($5 - $2) }
+    END { print b + (s > ok ? s - ok : ok - s) }' "$work/caseno.txt")
+[ "$caseno_bad" = 0 ] ||
+    say "warning: case numbers of 渝0105 not unique and gap-free: $(tr '\n' ';' <"$work/caseno.txt") (count, distinct seq, distinct numbers, min, max per year and type) for $reg_ok_total registrations"
+{
+    echo
+    echo "Case numbers after the concurrent registrations (\`cases\` of 渝0105, per year and type code):"
+    echo "$numbers numbers for $reg_ok_total registrations answered 200, $caseno_bad duplicates, gaps or mismatches."
+} >>"$wtbl"
+fig_value yizhan.register.case_numbers "$numbers" count
+fig_value yizhan.register.case_number_faults "$caseno_bad" count
 fig_value sqlite.1pertx.rows "$(calc '%.0f' "$s1")" rows/s
 fig_value sqlite.100pertx.rows "$(calc '%.0f' "$s100")" rows/s
 fig_value sqlite.1pertx.commit_p99 "$(p sqlite.1pertx 4)" ms
@@ -510,6 +664,7 @@ t_read=$(awk "BEGIN { print (($mr >= 0.60 && $mp99 <= 5) ? 1 : 0) }")
 t_write=$(awk "BEGIN { print (($cr >= 5000) ? 1 : 0) }")
 t_group=$(awk "BEGIN { print (($cr >= 3 * $s1) ? 1 : 0) }")
 t_rss=$(awk "BEGIN { print (($hwm_kb < 65536 && $rss_kb < 65536) ? 1 : 0) }")
+t_caseno=$(awk "BEGIN { print (($caseno_bad == 0 && $numbers > 0) ? 1 : 0) }")
 
 mode="full: $runs rounds of ${duration} s"
 [ "$quick" = 1 ] && mode="quick: $runs round of ${duration} s (not for comparison)"
@@ -543,7 +698,10 @@ mode="full: $runs rounds of ${duration} s"
     echo "Every create is acknowledged after its commit (WAL, synchronous=FULL). The SQLite rows are"
     echo "$row_bytes bytes, the size of the matter record yizhan returns; a create in yizhan writes"
     echo "six rows (the event, the matter, its participant, its deadline, an outbox message, the"
-    echo "idempotency record) and updates the hash-chain head."
+    echo "idempotency record) and updates the hash-chain head. A filing also seals the parties'"
+    echo "citizen ids, phones and addresses; a registration assigns the case number and the fee,"
+    echo "links the parties, proposes a track and queues the notices (a run of a fixed count of"
+    echo "registrations, each of a filing of its own, with curl; its figure is registrations/s)."
     echo
     cat "$wtbl"
     echo
@@ -560,6 +718,7 @@ mode="full: $runs rounds of ${duration} s"
     echo "| case read by id ≥ 0.60 of nginx at 64 connections, p99 ≤ 5 ms | GET /api/v1/matters/{id}: $mr, p99 $mp99 ms | $(verdict "$t_read") |"
     echo "| durable creates ≥ 5,000/s end to end | $cr/s at 64 connections | $(verdict "$t_write") |"
     echo "| durable creates ≥ 3× one commit per request (here: raw SQLite, 1 row/tx) | $cr/s vs $(calc '%.0f' "$s1")/s | $(verdict "$t_group") |"
+    echo "| case numbers unique and gap-free under concurrent registration | $numbers numbers, $caseno_bad faults | $(verdict "$t_caseno") |"
     echo "| server RSS < 64 MB | $(calc '%.1f' "$rss_kb / 1024") MB after the runs, $(calc '%.1f' "$hwm_kb / 1024") MB at the peak | $(verdict "$t_rss") |"
     echo
     echo "## Figures (the lines \`bench/run.sh\` prints last)"
