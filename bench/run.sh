@@ -387,6 +387,16 @@ while [ $round -le "$runs" ]; do
     round=$((round + 1))
 done
 
+# The Chinese tokenizer, in process (bench/tokenizer_measure.c: the knowledge
+# base's text repeated to 8 MB, document and query side, median of the runs).
+tok_runs=5
+[ "$quick" = 1 ] && tok_runs=3
+[ -x build/bench/tokenizer_measure ] || die "build/bench/tokenizer_measure missing: run make bench"
+say "tokenizer throughput, $tok_runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+tok_figs=$(timeout 300 build/bench/tokenizer_measure --data "$ROOT/data" --runs "$tok_runs") ||
+    die "tokenizer_measure failed"
+tok_load=$(cut -d' ' -f1-3 /proc/loadavg)
+
 rss_kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
 hwm_kb=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
 db_bytes=$(cat "$work/var/yizhan.db" "$work/var/yizhan.db-wal" 2>/dev/null | wc -c | tr -d ' ')
@@ -500,6 +510,9 @@ fig_value yizhan.rss "$(calc '%.1f' "$rss_kb / 1024")" MB
 fig_value yizhan.rss_peak "$(calc '%.1f' "$hwm_kb / 1024")" MB
 fig_value machine.busy_before_rounds_max "$busy_max" %
 fig_value yizhan.db_size "$(calc '%.1f' "$db_bytes / 1048576")" MB
+echo "$tok_figs" >>"$figs"
+tok_doc=$(echo "$tok_figs" | sed -n 's/^value tokenizer.document.mbps \([0-9.]*\) .*/\1/p')
+tok_query=$(echo "$tok_figs" | sed -n 's/^value tokenizer.query.mbps \([0-9.]*\) .*/\1/p')
 
 # Targets of issue 7 that this harness can already judge.
 verdict() { if [ "$1" = 1 ]; then echo met; else echo "**not met**"; fi; }
@@ -510,6 +523,7 @@ t_read=$(awk "BEGIN { print (($mr >= 0.60 && $mp99 <= 5) ? 1 : 0) }")
 t_write=$(awk "BEGIN { print (($cr >= 5000) ? 1 : 0) }")
 t_group=$(awk "BEGIN { print (($cr >= 3 * $s1) ? 1 : 0) }")
 t_rss=$(awk "BEGIN { print (($hwm_kb < 65536 && $rss_kb < 65536) ? 1 : 0) }")
+t_tok=$(awk "BEGIN { print (($tok_doc >= 40 && $tok_query >= 40) ? 1 : 0) }")
 
 mode="full: $runs rounds of ${duration} s"
 [ "$quick" = 1 ] && mode="quick: $runs round of ${duration} s (not for comparison)"
@@ -561,6 +575,7 @@ mode="full: $runs rounds of ${duration} s"
     echo "| durable creates ≥ 5,000/s end to end | $cr/s at 64 connections | $(verdict "$t_write") |"
     echo "| durable creates ≥ 3× one commit per request (here: raw SQLite, 1 row/tx) | $cr/s vs $(calc '%.0f' "$s1")/s | $(verdict "$t_group") |"
     echo "| server RSS < 64 MB | $(calc '%.1f' "$rss_kb / 1024") MB after the runs, $(calc '%.1f' "$hwm_kb / 1024") MB at the peak | $(verdict "$t_rss") |"
+    echo "| Chinese tokenizer ≥ 40 MB/s | document side $tok_doc MB/s, query side $tok_query MB/s (in process, median of $tok_runs runs, load average $tok_load) | $(verdict "$t_tok") |"
     echo
     echo "## Figures (the lines \`bench/run.sh\` prints last)"
     echo
