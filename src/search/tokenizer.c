@@ -88,6 +88,7 @@ struct state {
     /* The ASCII word being built, from text[word_start, word_end). */
     char word[YZ_TOK_WORD_MAX];
     size_t word_len, word_start, word_end;
+    bool word_digits; /* the word is digits (else letters) */
 };
 
 static int end_word(struct state *st)
@@ -138,8 +139,13 @@ static int word(struct state *st, char c, size_t start, size_t end)
     int rc = end_run(st);
     if (rc)
         return rc;
-    if (st->word_len == YZ_TOK_WORD_MAX && (rc = end_word(st)) != 0)
+    /* A word ends where letters turn to digits or back: "LPR4倍" is lpr and 4,
+     * so that a search for LPR finds it. */
+    bool digit = c >= '0' && c <= '9';
+    if (st->word_len && (st->word_len == YZ_TOK_WORD_MAX || digit != st->word_digits) &&
+        (rc = end_word(st)) != 0)
         return rc;
+    st->word_digits = digit;
     if (!st->word_len)
         st->word_start = start;
     st->word[st->word_len++] = c;

@@ -7,9 +7,11 @@
  *
  * The text is cut into runs:
  *   - a CJK run (Han ideographs, kana, Hangul syllables) gives bigrams;
- *   - an ASCII letter/digit run gives one lower-cased word, after full-width
- *     forms are folded (１２３４５ -> 12345, ＡＢＣ -> abc); a run longer than
- *     YZ_TOK_WORD_MAX bytes is cut into pieces of that length;
+ *   - a run of ASCII letters, or of ASCII digits, gives one lower-cased word,
+ *     after full-width forms are folded (１２３４５ -> 12345, ＡＢＣ -> abc);
+ *     letters and digits make separate words (LPR4 -> lpr 4), so a search
+ *     for either part finds it; a run longer than YZ_TOK_WORD_MAX bytes is
+ *     cut into pieces of that length;
  *   - everything else (punctuation, spaces, other scripts, invalid UTF-8)
  *     separates runs and gives no token.
  * Document side (what is indexed): for each character of a CJK run but the

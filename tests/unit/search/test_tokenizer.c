@@ -111,7 +111,11 @@ static void full_width_letters_and_digits_fold_to_ascii(void **state)
     assert_string_equal(query("１２３４５", &c), "12345");
     assert_string_equal(query("ＡＢＣ", &c), "abc");
     assert_string_equal(query("ａｂｃ　ＸＹＺ", &c), "abc xyz"); /* U+3000 separates */
-    assert_string_equal(query("Ａb３", &c), "ab3");                 /* mixed widths, one word */
+    assert_string_equal(query("Ａb", &c), "ab");                    /* mixed widths, one word */
+    /* Letters and digits are separate words, on both sides. */
+    assert_string_equal(query("LPR4倍", &c), "lpr 4 倍");
+    assert_string_equal(doc("ｉＰｈｏｎｅ14", &c), "iphone 14");
+    assert_string_equal(query("a1b2", &c), "a 1 b 2");
     assert_string_equal(query("GB/T 7714-2015", &c), "gb t 7714 2015");
     /* Letters of other scripts and symbols separate; they are not words. */
     assert_string_equal(query("café¥100€", &c), "caf 100");
@@ -138,13 +142,13 @@ static int offsets_of(void *ctx, int flags, const char *tok, size_t len, size_t 
 
 static void offsets_cover_the_characters_of_each_token(void **state)
 {
-    const char *s = "Ａ1 起诉书";
+    const char *s = "Ａb 起诉书";
     struct offsets o = {0};
     assert_int_equal(yz_tokenize(s, strlen(s), YZ_TOK_DOCUMENT, offsets_of, &o), 0);
-    /* a1 | 起诉 起(colocated) | 诉书 诉(colocated) | 书 */
+    /* ab | 起诉 起(colocated) | 诉书 诉(colocated) | 书 */
     assert_int_equal(o.count, 6);
     assert_int_equal(o.start[0], 0);
-    assert_int_equal(o.end[0], 4); /* Ａ is 3 bytes, 1 is one */
+    assert_int_equal(o.end[0], 4); /* Ａ is 3 bytes, b is one */
     assert_int_equal(o.start[1], 5);
     assert_int_equal(o.end[1], 11); /* 起诉 */
     assert_int_equal(o.start[2], 5);
