@@ -196,13 +196,14 @@ matter=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$work/created.json")
 row_bytes=$(wc -c <"$work/created.json" | tr -d ' ')
 
 # The read scenarios; only matter needs the party's bearer token.
-SCENARIOS="healthz court matter causes fee"
+SCENARIOS="healthz court matter causes kb fee"
 scenario_path() {
     case "$1" in
     healthz) echo "/healthz" ;;
     court) echo "/api/v1/courts/$court" ;;
     matter) echo "/api/v1/matters/$matter" ;;
     causes) echo "/api/v1/causes?q=%E5%80%9F%E8%B4%B7" ;; # 借贷
+    kb) echo "/api/v1/kb?q=%E7%A6%BB%E5%A9%9A%E8%AF%89%E8%AE%BC%E8%B4%B9%E6%80%8E%E4%B9%88%E4%BA%A4" ;; # 离婚诉讼费怎么交
     fee) echo "/api/v1/fees/quote?kind=property&amount_fen=10000000" ;;
     esac
 }
@@ -212,6 +213,7 @@ scenario_title() {
     court) echo "GET /api/v1/courts/{id} (public read)" ;;
     matter) echo "GET /api/v1/matters/{id} (party, bearer)" ;;
     causes) echo "GET /api/v1/causes?q=借贷 (Chinese search)" ;;
+    kb) echo "GET /api/v1/kb?q=离婚诉讼费怎么交 (Chinese search, knowledge base)" ;;
     fee) echo "GET /api/v1/fees/quote (property, 100,000 元)" ;;
     create) echo "POST /api/v1/matters (inquiry, durable)" ;;
     esac
