@@ -133,15 +133,20 @@ lint:
 # Benchmarks (bench/README.md): never part of `make test`. `make bench` takes
 # about 10 minutes and rewrites bench/RESULTS.md; `make bench-quick` (or
 # `make bench ARGS=--quick`) takes under 3 and writes build/bench/.
-bench: all build/bench/data_measure
+bench: all build/bench/data_measure build/bench/tokenizer_measure
 	@./bench/run.sh $(ARGS)
-bench-quick: all build/bench/data_measure
+bench-quick: all build/bench/data_measure build/bench/tokenizer_measure
 	@./bench/run.sh --quick $(ARGS)
 # The in-process measurements of `make bench ARGS="--data N"` (bench/data.sh),
 # linked against the release objects.
 build/bench/data_measure: bench/data_measure.c $(REL_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) bench/data_measure.c $(REL_OBJ) $(PKG_LIBS) -o $@
+# The tokenizer's throughput on the knowledge base's text (bench/tokenizer_measure.c).
+build/bench/tokenizer_measure: bench/tokenizer_measure.c build/rel/src/search/tokenizer.o build/rel/src/core/num.o
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) bench/tokenizer_measure.c \
+		build/rel/src/search/tokenizer.o build/rel/src/core/num.o $(PKG_LIBS) -o $@
 
 clean:
 	rm -rf build web/dist

@@ -307,13 +307,14 @@ queued=$(grep -c '^201 ' "$work/queue.out") || true
 [ "$queued" = $queue_n ] || die "filling the review queue: $queued of $queue_n filings created (status: $(cut -d' ' -f1 "$work/queue.out" | sort | uniq -c | tr -s ' \n' ' '))"
 
 # The read scenarios; matter needs the party's bearer token, queue the clerk's.
-SCENARIOS="healthz court matter causes fee queue progress"
+SCENARIOS="healthz court matter causes kb fee queue progress"
 scenario_path() {
     case "$1" in
     healthz) echo "/healthz" ;;
     court) echo "/api/v1/courts/$court" ;;
     matter) echo "/api/v1/matters/$matter" ;;
     causes) echo "/api/v1/causes?q=%E5%80%9F%E8%B4%B7" ;; # 借贷
+    kb) echo "/api/v1/kb?q=%E7%A6%BB%E5%A9%9A%E8%AF%89%E8%AE%BC%E8%B4%B9%E6%80%8E%E4%B9%88%E4%BA%A4" ;; # 离婚诉讼费怎么交
     fee) echo "/api/v1/fees/quote?kind=property&amount_fen=10000000" ;;
     queue) echo "/api/v1/filing/queue" ;;
     progress) echo "/api/v1/progress?case_number=$case_number_q&query_code=$query_code" ;;
@@ -325,6 +326,7 @@ scenario_title() {
     court) echo "GET /api/v1/courts/{id} (public read)" ;;
     matter) echo "GET /api/v1/matters/{id} (party, bearer)" ;;
     causes) echo "GET /api/v1/causes?q=借贷 (Chinese search)" ;;
+    kb) echo "GET /api/v1/kb?q=离婚诉讼费怎么交 (Chinese search, knowledge base)" ;;
     fee) echo "GET /api/v1/fees/quote (property, 100,000 元)" ;;
     queue) echo "GET /api/v1/filing/queue (渝0103 clerk, $queue_n filings)" ;;
     progress) echo "GET /api/v1/progress (case number + query code, public)" ;;
@@ -548,6 +550,16 @@ while [ $round -le "$runs" ]; do
     round=$((round + 1))
 done
 
+# The Chinese tokenizer, in process (bench/tokenizer_measure.c: the knowledge
+# base's text repeated to 8 MB, document and query side, median of the runs).
+tok_runs=5
+[ "$quick" = 1 ] && tok_runs=3
+[ -x build/bench/tokenizer_measure ] || die "build/bench/tokenizer_measure missing: run make bench"
+say "tokenizer throughput, $tok_runs runs (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+tok_figs=$(timeout 300 build/bench/tokenizer_measure --data "$ROOT/data" --runs "$tok_runs") ||
+    die "tokenizer_measure failed"
+tok_load=$(cut -d' ' -f1-3 /proc/loadavg)
+
 rss_kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
 hwm_kb=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
 db_bytes=$(cat "$work/var/yizhan.db" "$work/var/yizhan.db-wal" 2>/dev/null | wc -c | tr -d ' ')
@@ -691,6 +703,9 @@ fig_value yizhan.rss "$(calc '%.1f' "$rss_kb / 1024")" MB
 fig_value yizhan.rss_peak "$(calc '%.1f' "$hwm_kb / 1024")" MB
 fig_value machine.busy_before_rounds_max "$busy_max" %
 fig_value yizhan.db_size "$(calc '%.1f' "$db_bytes / 1048576")" MB
+echo "$tok_figs" >>"$figs"
+tok_doc=$(echo "$tok_figs" | sed -n 's/^value tokenizer.document.mbps \([0-9.]*\) .*/\1/p')
+tok_query=$(echo "$tok_figs" | sed -n 's/^value tokenizer.query.mbps \([0-9.]*\) .*/\1/p')
 
 # Targets of issue 7 that this harness can already judge.
 verdict() { if [ "$1" = 1 ]; then echo met; else echo "**not met**"; fi; }
@@ -703,6 +718,7 @@ cr1=$(calc '%.0f' "$(med yizhan.create1.c64 2)")
 t_group=$(awk "BEGIN { print (($cr >= 3 * $cr1) ? 1 : 0) }")
 t_rss=$(awk "BEGIN { print (($hwm_kb < 65536 && $rss_kb < 65536) ? 1 : 0) }")
 t_caseno=$(awk "BEGIN { print (($caseno_bad == 0 && $numbers > 0) ? 1 : 0) }")
+t_tok=$(awk "BEGIN { print (($tok_doc >= 40 && $tok_query >= 40) ? 1 : 0) }")
 
 mode="full: $runs rounds of ${duration} s"
 [ "$quick" = 1 ] && mode="quick: $runs round of ${duration} s (not for comparison)"
@@ -758,6 +774,7 @@ mode="full: $runs rounds of ${duration} s"
     echo "| durable creates ≥ 3× one commit per request (the same server with storage.max_group=1) | $cr/s vs $cr1/s at 64 connections | $(verdict "$t_group") |"
     echo "| case numbers unique and gap-free under concurrent registration | $numbers numbers, $caseno_bad faults | $(verdict "$t_caseno") |"
     echo "| server RSS < 64 MB | $(calc '%.1f' "$rss_kb / 1024") MB after the runs, $(calc '%.1f' "$hwm_kb / 1024") MB at the peak | $(verdict "$t_rss") |"
+    echo "| Chinese tokenizer ≥ 40 MB/s | document side $tok_doc MB/s, query side $tok_query MB/s (in process, median of $tok_runs runs, load average $tok_load) | $(verdict "$t_tok") |"
     echo
     echo "## Figures (the lines \`bench/run.sh\` prints last)"
     echo

@@ -1,12 +1,14 @@
 /*
  * `yizhan init`: creates a data directory: keys (mode 0600), the database
- * (migrated), the court list; with --demo also one account per role.
+ * (migrated), the court list, the knowledge base; with --demo also one
+ * account per role.
  */
 #include "cli/cli_config.h"
 #include "cli/commands.h"
 #include "cli/demo.h"
 #include "app/app.h"
 #include "crypto/keys.h"
+#include "kb/kb.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -17,7 +19,8 @@
 static const char usage[] =
     "usage: yizhan init [options] [--demo]\n\n"
     "Creates the data directory (storage.dir): signing and encryption keys, the\n"
-    "database, and the courts from DATA/courts_chongqing.json (or --courts FILE).\n"
+    "database, the courts from DATA/courts_chongqing.json (or --courts FILE) and\n"
+    "the knowledge base (法律问答) from DATA/kb_lecoqa.jsonl.\n"
     "--demo also creates one demo account for every role (see the README).\n\n"
     "options:\n" YZ_CLI_COMMON_HELP
     "  --courts FILE     the court list to import\n"
@@ -34,6 +37,19 @@ static enum yz_err import_tx(struct yz_tx *tx, void *p)
 {
     struct import_ctx *c = p;
     return yz_courts_import(tx, c->path, &c->imported, c->err);
+}
+
+struct kb_ctx {
+    struct yz_app *app;
+    const char *path;
+    int added;
+    struct yz_buf *err;
+};
+
+static enum yz_err kb_tx(struct yz_tx *tx, void *p)
+{
+    struct kb_ctx *c = p;
+    return yz_kb_import(tx, c->app, c->path, YZ_KB_SEED_SOURCE, &c->added, c->err);
 }
 
 int yz_cmd_init(int argc, char **argv)
@@ -104,7 +120,14 @@ int yz_cmd_init(int argc, char **argv)
     yz_courts_release(&app.courts);
     if (yz_courts_load(app.store, &app.courts) != YZ_OK)
         goto close;
-    printf("initialised %s: %d courts\n", dir, ic.imported);
+    char kb_path[4096];
+    snprintf(kb_path, sizeof kb_path, "%s/%s", app.cfg.data.dir, YZ_KB_SEED_FILE);
+    struct kb_ctx kc = {&app, kb_path, 0, &err};
+    if (yz_store_write(app.store, kb_tx, &kc) != YZ_OK) {
+        fprintf(stderr, "yizhan init: %s\n", err.data);
+        goto close;
+    }
+    printf("initialised %s: %d courts, %d knowledge-base entries\n", dir, ic.imported, kc.added);
     if (demo && !yz_demo_create(&app))
         goto close;
     rc = YZ_EXIT_OK;

@@ -13,6 +13,7 @@
 #include "filing/batch_http.h"
 #include "filing/filing_http.h"
 #include "forms/forms_http.h"
+#include "kb/kb_http.h"
 #include "matters/matters_http.h"
 #include "mediation/notices_http.h"
 #include "mediation/room.h"
@@ -117,6 +118,13 @@ static const struct yz_route routes[] = {
      yz_forms_id_params, yz_forms_render_body, 0, 200, "forms",
      "校验要素并生成起诉状（或答辩状）文本，另给出可填入立案申请的诉讼请求、事实与理由；"
      "answers 以要素编号为键，当事人放在 answers.parties；不保存任何内容"},
+
+    {"kb.search", YZ_GET, "/api/v1/kb", yz_kb_http_search, PUBLIC, yz_kb_search_params, NULL, 0,
+     200, "kb",
+     "法律问答（12368 知识库）：按问题检索，最相关的在前（汉字二元分词，问题比答案权重高）；"
+     "q 最多 100 个字，limit 默认 10、最多 50"},
+    {"kb.get", YZ_GET, "/api/v1/kb/{id}", yz_kb_http_get, PUBLIC, yz_kb_id_params, NULL, 0, 200,
+     "kb", "法律问答详情"},
 
     {"fees.quote", YZ_GET, "/api/v1/fees/quote", yz_fees_http_quote, PUBLIC, yz_fees_quote_params,
      NULL, 0, 200, "fees", "诉讼费用计算"},

@@ -582,6 +582,22 @@ static const struct yz_migration migrations[] = {
      " updated_at INTEGER NOT NULL,"
      " updated_by INTEGER NOT NULL REFERENCES users(id),"
      " PRIMARY KEY (court_id, key)) WITHOUT ROWID;"},
+    {17, "knowledge_base",
+     /* The 12368 knowledge base (法律问答, src/kb/kb.h): question and answer
+      * pairs, seeded by `yizhan init` from data/kb_lecoqa.jsonl (source_id is
+      * the file's id, so a second import adds nothing). kb_fts indexes them
+      * with the CJK bigram tokenizer (src/store/fts_cjk.h), as an external-
+      * content table: the text is stored once, in kb_entries, and the code
+      * that inserts an entry adds its index row in the same transaction. */
+     "CREATE TABLE kb_entries ("
+     " id INTEGER PRIMARY KEY,"
+     " source_id TEXT NOT NULL UNIQUE,"
+     " source TEXT NOT NULL,"
+     " question TEXT NOT NULL,"
+     " answer TEXT NOT NULL,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE VIRTUAL TABLE kb_fts USING fts5(question, answer, content='kb_entries',"
+     " content_rowid='id', tokenize='yizhan_cjk');"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)

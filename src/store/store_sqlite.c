@@ -18,6 +18,7 @@
 #include "store/store_backend.h"
 #include "store/migrations.h"
 #include "store/test_vfs.h"
+#include "store/fts_cjk.h"
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/metrics.h"
@@ -236,6 +237,9 @@ static enum yz_err conn_open(struct sqlite_store *st, const char *path, struct c
                                err);
     if (e == YZ_OK && yz_test_sync_normal()) /* test builds: the power-cut negative control */
         e = exec_fixed(c->db, "PRAGMA synchronous=NORMAL;", err);
+    /* Before any statement: the knowledge base's full-text table needs it. */
+    if (e == YZ_OK)
+        e = yz_fts_cjk_register(c->db, err);
     if (e != YZ_OK) {
         sqlite3_close(c->db);
         c->db = NULL;

@@ -187,6 +187,7 @@ static const struct {
     {"/api/v1/causes/{id}", K_PUBLIC},
     {"/api/v1/materials/{cause_id}", K_PUBLIC},
     {"/api/v1/complaint-forms/{id}", K_PUBLIC},
+    {"/api/v1/kb/{id}", K_PUBLIC},
 };
 
 static enum kind route_kind(const struct yz_route *r)

@@ -30,6 +30,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/fees', component: () => import('./pages/FeePage.vue'), meta: { title: 'nav.fees' } },
   { path: '/roster', component: () => import('./pages/RosterPage.vue'), meta: { title: 'nav.roster' } },
   { path: '/progress', component: () => import('./pages/ProgressPage.vue'), meta: { title: 'nav.progress' } },
+  { path: '/kb', component: () => import('./pages/KbPage.vue'), meta: { title: 'kb.title' } },
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { title: 'nav.login' } },
   { path: '/register', component: () => import('./pages/RegisterPage.vue'), meta: { title: 'nav.register' } },
   { path: '/matters', component: () => import('./pages/MattersPage.vue'), meta: { title: 'nav.matters', signedIn: true } },

@@ -48,7 +48,7 @@ const ACCOUNTS = [
   { login: 'clerk2', lands: '/teams', name: '张书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
   { login: 'clerk3', lands: '/teams', name: '孔书记员', staff: true, needs: TEAM_PAGES, like: 'clerk' },
 ]
-const PUBLIC_PAGES = ['/', '/fees', '/roster', '/progress']
+const PUBLIC_PAGES = ['/', '/fees', '/roster', '/progress', '/kb']
 // An account "like" an earlier one (same role, same court) has the same menu;
 // it walks only its own pages, not the public ones again, to keep the run short.
 

@@ -10,7 +10,7 @@ export default {
   common: { search: '搜索', back: '返回' },
   form: { yuanLabel: '{title}（元）', yuanInvalid: '{title}请填写以元为单位的金额，最多两位小数，如 1500.50' },
   nav: {
-    label: '主导航', home: '首页', fees: '诉讼费计算', roster: '调解员名册', progress: '案件进度查询',
+    label: '主导航', home: '首页', fees: '诉讼费计算', roster: '调解员名册', progress: '案件进度查询', kb: '法律问答',
     login: '登录', register: '注册', logout: '退出', matters: '我的事项', file: '网上立案',
     notifications: '消息通知', queue: '立案审查', triage: '繁简分流', dashboard: '数据看板',
   },
@@ -25,6 +25,7 @@ export default {
     progressText: '凭案号和查询码查询案件进度，无需登录。',
     feesText: '按《诉讼费用交纳办法》计算案件受理费。',
     rosterText: '查看特邀调解组织和调解员及其调解成效。',
+    kbText: '用自己的话提问，查找常见法律问题的解答，无需登录。',
     guideTitle: '办事指南：网上立案流程',
     steps: [
       '注册并实名认证（当事人或律师），使用手机号和密码登录。',
@@ -60,6 +61,12 @@ export default {
   roster: {
     search: '按姓名、组织或专长搜索', mediators: '调解员', orgs: '调解组织', available: '可接受委派', unavailable: '暂停接案',
     specialties: '擅长领域', languages: '语言', success: '调解成功率', noRecord: '暂无记录', members: '调解员 {n} 名',
+  },
+  kb: {
+    title: '法律问答', label: '您想咨询什么法律问题？', placeholder: '如：离婚诉讼费怎么交', examples: '常见问题：',
+    found: '与“{q}”相关的问答 {n} 条，最相关的在前。', none: '没有找到与“{q}”相关的问答，请换个说法再试，或拨打 12368 诉讼服务热线。',
+    more: '展开全文', less: '收起',
+    notice: '问答内容来自公开数据集 LeCoQA（MIT 许可），为一般性法律咨询，仅供参考，不代表法院意见，部分内容可能早于现行法律规定。如需帮助，请拨打 12368 诉讼服务热线。',
   },
   progress: {
     hint: '案号和查询码见立案通知书。查询结果不含个人信息。', caseNumber: '案号', caseNumberHint: '如（2026）渝0103民初1号',
