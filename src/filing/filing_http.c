@@ -37,8 +37,7 @@ static void today_text(char out[16])
 
 static struct yz_sql_def q_queue = YZ_SQL(
     "SELECT m.id, m.state, m.title, m.channel, m.created_at, m.version, d.due_date,"
-    " d.beyond_calendar, json_extract(m.data, '$.application.cause_name'),"
-    " json_extract(m.data, '$.application.amount_fen')"
+    " d.beyond_calendar, m.cause_name, m.amount_fen"
     " FROM matters m LEFT JOIN deadlines d ON d.matter_id = m.id AND d.stopped_at IS NULL"
     " AND d.name IN ('decision', 'correction')"
     " WHERE m.kind = 'filing' AND m.court_id = ? AND m.state IN ('submitted', 'correction_requested')"

@@ -18,7 +18,8 @@
 
 static struct yz_sql_def q_insert = YZ_SQL(
     "INSERT INTO matters(kind, state, court_id, title, channel, created_by, created_at, updated_at,"
-    " version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id");
+    " version, data, cause_name, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
+    " RETURNING id");
 static struct yz_sql_def q_participant = YZ_SQL(
     "INSERT INTO matter_participants(matter_id, user_id, capacity) VALUES (?, ?, ?)"
     " ON CONFLICT DO NOTHING");
@@ -28,8 +29,8 @@ static struct yz_sql_def q_load = YZ_SQL(
     " (SELECT capacity FROM matter_participants p WHERE p.matter_id = m.id AND p.user_id = ?)"
     " FROM matters m WHERE m.id = ?");
 static struct yz_sql_def q_update = YZ_SQL(
-    "UPDATE matters SET state = ?, version = version + 1, data = ?, updated_at = ?"
-    " WHERE id = ? AND version = ?");
+    "UPDATE matters SET state = ?, version = version + 1, data = ?, cause_name = ?, amount_fen = ?,"
+    " updated_at = ? WHERE id = ? AND version = ?");
 static struct yz_sql_def q_deadline_start = YZ_SQL(
     "INSERT INTO deadlines(matter_id, name, start_date, due_date, unit, n, beyond_calendar)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -38,7 +39,8 @@ static struct yz_sql_def q_deadline_start = YZ_SQL(
     " beyond_calendar = excluded.beyond_calendar, stopped_at = NULL");
 static struct yz_sql_def q_deadline_stop = YZ_SQL(
     "UPDATE deadlines SET stopped_at = ? WHERE matter_id = ? AND name = ? AND stopped_at IS NULL");
-static struct yz_sql_def q_data = YZ_SQL("UPDATE matters SET data = ? WHERE id = ?");
+static struct yz_sql_def q_data =
+    YZ_SQL("UPDATE matters SET data = ?, cause_name = ?, amount_fen = ? WHERE id = ?");
 
 /* Has user fired event type on the matter's stream since the matter last
  * entered state from another state (or was created in it)? */
@@ -181,12 +183,30 @@ static enum yz_err prepare_fields(struct yz_app *app, const struct yz_wf_event *
     return YZ_OK;
 }
 
+/* The application's cause and amount, kept beside data for lists (migration
+ * 18): bound at col and col + 1 wherever data is written. */
+static void bind_summary(struct yz_stmt *st, int col, const json_t *data)
+{
+    const json_t *application = json_object_get(data, "application");
+    const json_t *cause = json_object_get(application, "cause_name");
+    const json_t *amount = json_object_get(application, "amount_fen");
+    if (json_is_string(cause))
+        yz_bind_text(st, col, json_string_value(cause));
+    else
+        yz_bind_null(st, col);
+    if (json_is_integer(amount))
+        yz_bind_i64(st, col + 1, json_integer_value(amount));
+    else
+        yz_bind_null(st, col + 1);
+}
+
 static enum yz_err write_data(struct yz_tx *tx, int64_t id, const json_t *data)
 {
     char *text = yz_json_dumps_sorted(data);
     struct yz_stmt *st = yz_sql(tx, &q_data);
     yz_bind_text(st, 1, text);
-    yz_bind_i64(st, 2, id);
+    bind_summary(st, 2, data);
+    yz_bind_i64(st, 4, id);
     free(text);
     return yz_exec(st);
 }
@@ -264,6 +284,7 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
     yz_bind_i64(st, 7, now);
     yz_bind_i64(st, 8, now);
     yz_bind_text(st, 9, data);
+    bind_summary(st, 10, fields);
     free(data);
     bool row;
     if ((e = yz_step(st, &row)) != YZ_OK)
@@ -404,9 +425,10 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
     struct yz_stmt *st = yz_sql(tx, &q_update);
     yz_bind_text(st, 1, yz_wf_event_stays(ev) ? l.state : yz_wf_event_to(ev));
     yz_bind_text(st, 2, text);
-    yz_bind_i64(st, 3, yz_time_now_ms());
-    yz_bind_i64(st, 4, id);
-    yz_bind_i64(st, 5, l.version);
+    bind_summary(st, 3, data);
+    yz_bind_i64(st, 5, yz_time_now_ms());
+    yz_bind_i64(st, 6, id);
+    yz_bind_i64(st, 7, l.version);
     free(text);
     if ((e = yz_exec(st)) != YZ_OK)
         goto out;

@@ -522,6 +522,21 @@ static void concurrent_registration_is_unique_and_gap_free(void **state)
     assert_int_equal(yzt_db_count(&srv, "SELECT min(seq) FROM cases WHERE type_code = '民初'"), 1);
 }
 
+/* Run last: over every matter the tests above made (online, window, kiosk,
+ * lawyer and forwarded filings; corrected, registered, relieved), the
+ * application's cause and amount kept for lists are those of the projection. */
+static void list_summaries_follow_the_projection(void **state)
+{
+    (void)state;
+    assert_true(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE cause_name IS NOT NULL"
+                                   " AND amount_fen IS NOT NULL") > 200);
+    assert_int_equal(
+        yzt_db_count(&srv, "SELECT count(*) FROM matters"
+                           " WHERE cause_name IS NOT json_extract(data, '$.application.cause_name')"
+                           " OR amount_fen IS NOT json_extract(data, '$.application.amount_fen')"),
+        0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +547,7 @@ int main(void)
         cmocka_unit_test(fee_relief_is_applied_for_and_decided),
         cmocka_unit_test(bad_applications_store_nothing),
         cmocka_unit_test(concurrent_registration_is_unique_and_gap_free),
+        cmocka_unit_test(list_summaries_follow_the_projection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
