@@ -1,5 +1,6 @@
 /* Compact JSON text of a jansson value (jsonwrite.h). */
 #include "core/jsonwrite.h"
+#include "core/clock.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -133,9 +134,9 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sor
             if (!first)
                 ok = yz_buf_addc(out, ',');
             first = false;
-            ok = ok &&
-                 write_string(out, json_object_iter_key(it), json_object_iter_key_len(it)) &&
-                 yz_buf_addc(out, ':') && write_value(out, json_object_iter_value(it), depth + 1, false);
+            ok = ok && write_string(out, json_object_iter_key(it), json_object_iter_key_len(it)) &&
+                 yz_buf_addc(out, ':') &&
+                 write_value(out, json_object_iter_value(it), depth + 1, false);
         }
         return ok && yz_buf_addc(out, '}');
     }
@@ -181,6 +182,28 @@ bool yz_json_write_str(struct yz_buf *out, const char *s)
 bool yz_json_write_int(struct yz_buf *out, int64_t v)
 {
     return write_integer(out, (json_int_t)v);
+}
+
+bool yz_json_put_str(struct yz_buf *out, const char *lead, const char *v)
+{
+    return yz_buf_adds(out, lead) && yz_json_write_str(out, v);
+}
+
+bool yz_json_put_int(struct yz_buf *out, const char *lead, int64_t v)
+{
+    return yz_buf_adds(out, lead) && yz_json_write_int(out, v);
+}
+
+bool yz_json_put_bool(struct yz_buf *out, const char *lead, bool v)
+{
+    return yz_buf_adds(out, lead) && yz_buf_adds(out, v ? "true" : "false");
+}
+
+bool yz_json_put_time(struct yz_buf *out, const char *lead, int64_t ms)
+{
+    char t[40];
+    yz_time_format_utc(ms, t, sizeof t);
+    return yz_json_put_str(out, lead, t);
 }
 
 static char *dump(const json_t *value, bool sorted)

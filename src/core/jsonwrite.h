@@ -27,6 +27,13 @@ bool yz_json_write_sorted(struct yz_buf *out, const json_t *value);
  * functions above write them: for hot replies written without a tree. */
 bool yz_json_write_str(struct yz_buf *out, const char *s);
 bool yz_json_write_int(struct yz_buf *out, int64_t v);
+/* One object member of such a reply: lead is the text before the value, the
+ * key with its punctuation, such as ",\"kind\":" or "{\"id\":". */
+bool yz_json_put_str(struct yz_buf *out, const char *lead, const char *v);
+bool yz_json_put_int(struct yz_buf *out, const char *lead, int64_t v);
+bool yz_json_put_bool(struct yz_buf *out, const char *lead, bool v);
+/* A time (UTC milliseconds) as the API writes times, 2026-11-30T03:45:00.000Z. */
+bool yz_json_put_time(struct yz_buf *out, const char *lead, int64_t ms);
 
 /* Largest text the two functions below return. */
 #define YZ_JSON_DUMP_MAX ((size_t)64 << 20)

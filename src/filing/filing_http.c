@@ -10,6 +10,7 @@
 #include "catalog/catalog_http.h"
 #include "matters/matters.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/num.h"
 #include "filing/filing.h"
 #include "policy/policy.h"
@@ -40,15 +41,16 @@ static struct yz_sql_def q_queue = YZ_SQL(
     " d.beyond_calendar, m.cause_name, m.amount_fen"
     " FROM matters m LEFT JOIN deadlines d ON d.matter_id = m.id AND d.stopped_at IS NULL"
     " AND d.name IN ('decision', 'correction')"
-    " WHERE m.kind = 'filing' AND m.court_id = ? AND m.state IN ('submitted', 'correction_requested')"
-    " AND (? = '' OR m.state = ?)"
+    " WHERE m.kind = 'filing' AND m.court_id = ?"
+    " AND m.state IN ('submitted', 'correction_requested') AND (? = '' OR m.state = ?)"
     " ORDER BY m.created_at, m.id LIMIT ?");
 
 struct queue_ctx {
     struct yz_req *req;
-    json_t *items;
+    struct yz_buf text;
 };
 
+/* The clerk's queue is read all day long: written as text (core/jsonwrite.h). */
 static enum yz_err queue_tx(struct yz_tx *tx, void *p)
 {
     struct queue_ctx *c = p;
@@ -64,48 +66,48 @@ static enum yz_err queue_tx(struct yz_tx *tx, void *p)
     yz_bind_text(st, 2, state ? state : "");
     yz_bind_text(st, 3, state ? state : "");
     yz_bind_i64(st, 4, limit);
-    bool row;
+    struct yz_buf *o = &c->text;
+    yz_buf_reset(o); /* a retried read starts over */
+    bool row, ok = yz_buf_adds(o, "{\"items\":["), first = true;
     enum yz_err e;
-    while ((e = yz_step(st, &row)) == YZ_OK && row) {
-        char at[40];
-        yz_time_format_utc(yz_col_i64(st, 4), at, sizeof at);
+    while ((e = yz_step(st, &row)) == YZ_OK && row && ok) {
         const char *due = yz_col_text(st, 6);
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)yz_col_i64(st, 0),
-                              "state", yz_col_text(st, 1), "title", yz_col_text(st, 2), "channel",
-                              yz_col_text(st, 3), "submitted_at", at, "version",
-                              (json_int_t)yz_col_i64(st, 5));
-        if (*due) {
-            json_object_set_new(o, "due_date", json_string(due));
-            /* RULE: filing-7-days — overdue once the last day has passed. */
-            json_object_set_new(o, "overdue", json_boolean(strcmp(due, today) < 0));
-        }
-        if (!yz_col_null(st, 8))
-            json_object_set_new(o, "cause_name", json_string(yz_col_text(st, 8)));
-        if (!yz_col_null(st, 9))
-            json_object_set_new(o, "amount_fen", json_integer(yz_col_i64(st, 9)));
-        json_array_append_new(c->items, o);
+        ok = yz_buf_adds(o, first ? "" : ",") &&
+             yz_json_put_int(o, "{\"id\":", yz_col_i64(st, 0)) &&
+             yz_json_put_str(o, ",\"state\":", yz_col_text(st, 1)) &&
+             yz_json_put_str(o, ",\"title\":", yz_col_text(st, 2)) &&
+             yz_json_put_str(o, ",\"channel\":", yz_col_text(st, 3)) &&
+             yz_json_put_time(o, ",\"submitted_at\":", yz_col_i64(st, 4)) &&
+             yz_json_put_int(o, ",\"version\":", yz_col_i64(st, 5)) &&
+             /* RULE: filing-7-days — overdue once the last day has passed. */
+             (!*due || (yz_json_put_str(o, ",\"due_date\":", due) &&
+                        yz_json_put_bool(o, ",\"overdue\":", strcmp(due, today) < 0))) &&
+             (yz_col_null(st, 8) || yz_json_put_str(o, ",\"cause_name\":", yz_col_text(st, 8))) &&
+             (yz_col_null(st, 9) || yz_json_put_int(o, ",\"amount_fen\":", yz_col_i64(st, 9))) &&
+             yz_buf_addc(o, '}');
+        first = false;
     }
-    return e;
+    if (e == YZ_OK && row)
+        e = yz_exec(st); /* stopped early: the output cap */
+    if (e != YZ_OK)
+        return e;
+    return ok && yz_json_put_int(o, "],\"court_id\":", c->req->who.court_id) && yz_buf_addc(o, '}')
+               ? YZ_OK
+               : YZ_ERR_INTERNAL;
 }
 
 enum yz_err yz_filing_http_queue(struct yz_req *req, struct yz_resp *resp)
 {
-    struct queue_ctx c = {req, json_array()};
-    enum yz_err e = yz_store_read(req->app->store, queue_tx, &c);
-    if (e != YZ_OK) {
-        json_decref(c.items);
-        return e;
-    }
-    resp->body = json_pack("{s:o, s:I}", "items", c.items, "court_id", (json_int_t)req->who.court_id);
-    return YZ_OK;
+    struct queue_ctx c = {req, YZ_BUF_INIT(YZ_RESP_TEXT_MAX)};
+    return yz_resp_json_text(resp, &c.text, yz_store_read(req->app->store, queue_tx, &c));
 }
 
-static struct yz_sql_def q_refused = YZ_SQL(
-    "SELECT court_id, sum(state = 'refused'), sum(state = 'registered'),"
-    " avg(json_extract(data, '$.decision.elapsed_s')),"
-    " avg(json_extract(data, '$.decision.since_receipt_s')),"
-    " count(json_extract(data, '$.decision.since_receipt_s'))"
-    " FROM matters WHERE kind = 'filing' GROUP BY court_id");
+static struct yz_sql_def q_refused =
+    YZ_SQL("SELECT court_id, sum(state = 'refused'), sum(state = 'registered'),"
+           " avg(json_extract(data, '$.decision.elapsed_s')),"
+           " avg(json_extract(data, '$.decision.since_receipt_s')),"
+           " count(json_extract(data, '$.decision.since_receipt_s'))"
+           " FROM matters WHERE kind = 'filing' GROUP BY court_id");
 
 struct overdue_ctx {
     struct yz_req *req;
@@ -219,9 +221,9 @@ static bool lookup_allowed(const char *number, bool record_failure)
     return ok;
 }
 
-static struct yz_sql_def q_progress = YZ_SQL(
-    "SELECT c.case_number, c.registered_at, m.state, m.kind, m.court_id, c.type_code"
-    " FROM cases c JOIN matters m ON m.id = c.matter_id WHERE c.query_code_hash = ?");
+static struct yz_sql_def q_progress =
+    YZ_SQL("SELECT c.case_number, c.registered_at, m.state, m.kind, m.court_id, c.type_code"
+           " FROM cases c JOIN matters m ON m.id = c.matter_id WHERE c.query_code_hash = ?");
 
 struct progress_ctx {
     struct yz_req *req;
@@ -257,7 +259,8 @@ enum yz_err yz_filing_http_progress(struct yz_req *req, struct yz_resp *resp)
     const char *code = yz_req_query(req, "query_code");
     struct yz_caseno parsed;
     char canonical[YZ_CASENO_MAX];
-    if (!yz_caseno_parse(number, &parsed) || !yz_caseno_format(&parsed, canonical, sizeof canonical)) {
+    if (!yz_caseno_parse(number, &parsed) ||
+        !yz_caseno_format(&parsed, canonical, sizeof canonical)) {
         yz_field_errors_add(&req->fields, "query/case_number", "invalid",
                             "案号格式不正确，例如：（2026）渝0103民初1234号");
         return YZ_ERR_VALIDATION;

@@ -30,12 +30,12 @@
 /* Backstop only: a matter is the size of its application, far below this. */
 #define MATTER_TEXT_MAX YZ_JSON_DUMP_MAX
 
-static struct yz_sql_def q_linked = YZ_SQL(
-    "SELECT m.kind, m.state, (SELECT case_number FROM cases WHERE matter_id = m.id)"
-    " FROM matters m WHERE m.id = ?");
-static struct yz_sql_def q_deadlines = YZ_SQL(
-    "SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
-    " FROM deadlines WHERE matter_id = ? ORDER BY id");
+static struct yz_sql_def q_linked =
+    YZ_SQL("SELECT m.kind, m.state, (SELECT case_number FROM cases WHERE matter_id = m.id)"
+           " FROM matters m WHERE m.id = ?");
+static struct yz_sql_def q_deadlines =
+    YZ_SQL("SELECT name, start_date, due_date, unit, n, beyond_calendar, stopped_at IS NOT NULL"
+           " FROM deadlines WHERE matter_id = ? ORDER BY id");
 
 /* Parties see the matters they take part in; staff their court's; supervisors their
  * court's and the courts' below. A fee-relief application also brings what a
@@ -60,29 +60,6 @@ static struct yz_sql_def q_list_court = YZ_SQL(
     " AND (? = '' OR m.kind = ?) AND (? = '' OR m.state = ?) AND m.id < ?"
     " ORDER BY m.id DESC LIMIT ?");
 
-/* One member: lead is the text before the value, such as ",\"kind\":". */
-static bool put_str(struct yz_buf *o, const char *lead, const char *v)
-{
-    return yz_buf_adds(o, lead) && yz_json_write_str(o, v);
-}
-
-static bool put_int(struct yz_buf *o, const char *lead, int64_t v)
-{
-    return yz_buf_adds(o, lead) && yz_json_write_int(o, v);
-}
-
-static bool put_bool(struct yz_buf *o, const char *lead, bool v)
-{
-    return yz_buf_adds(o, lead) && yz_buf_adds(o, v ? "true" : "false");
-}
-
-static bool put_time(struct yz_buf *o, const char *lead, int64_t ms)
-{
-    char t[40];
-    yz_time_format_utc(ms, t, sizeof t);
-    return put_str(o, lead, t);
-}
-
 /* The members every view of a matter starts with, the object left open. */
 static bool put_head(struct yz_buf *o, struct yz_app *app, int64_t id,
                      const struct yz_matter_row *r)
@@ -90,17 +67,18 @@ static bool put_head(struct yz_buf *o, struct yz_app *app, int64_t id,
     const struct yz_workflow *wf = yz_workflow_find(app->workflows, r->kind);
     const struct yz_wf_state *state = wf ? yz_workflow_state(wf, r->state) : NULL;
     const struct yz_court *court = yz_courts_find(&app->courts, r->court_id);
-    return put_int(o, "{\"id\":", id) && put_str(o, ",\"kind\":", r->kind) &&
-           put_str(o, ",\"kind_title\":", wf ? yz_workflow_title(wf) : "") &&
-           put_str(o, ",\"state\":", r->state) &&
-           put_str(o, ",\"state_title\":", state ? state->title : r->state) &&
-           put_bool(o, ",\"final\":", state && state->final) &&
-           put_int(o, ",\"court\":{\"id\":", r->court_id) &&
-           put_str(o, ",\"name\":", court ? court->name : "") && yz_buf_addc(o, '}') &&
-           put_str(o, ",\"title\":", r->title) && put_str(o, ",\"channel\":", r->channel) &&
-           put_time(o, ",\"created_at\":", r->created_at) &&
-           put_time(o, ",\"updated_at\":", r->updated_at) &&
-           put_int(o, ",\"version\":", r->version);
+    return yz_json_put_int(o, "{\"id\":", id) && yz_json_put_str(o, ",\"kind\":", r->kind) &&
+           yz_json_put_str(o, ",\"kind_title\":", wf ? yz_workflow_title(wf) : "") &&
+           yz_json_put_str(o, ",\"state\":", r->state) &&
+           yz_json_put_str(o, ",\"state_title\":", state ? state->title : r->state) &&
+           yz_json_put_bool(o, ",\"final\":", state && state->final) &&
+           yz_json_put_int(o, ",\"court\":{\"id\":", r->court_id) &&
+           yz_json_put_str(o, ",\"name\":", court ? court->name : "") && yz_buf_addc(o, '}') &&
+           yz_json_put_str(o, ",\"title\":", r->title) &&
+           yz_json_put_str(o, ",\"channel\":", r->channel) &&
+           yz_json_put_time(o, ",\"created_at\":", r->created_at) &&
+           yz_json_put_time(o, ",\"updated_at\":", r->updated_at) &&
+           yz_json_put_int(o, ",\"version\":", r->version);
 }
 
 static enum yz_err put_deadlines(struct yz_buf *o, struct yz_tx *tx, int64_t id)
@@ -110,13 +88,14 @@ static enum yz_err put_deadlines(struct yz_buf *o, struct yz_tx *tx, int64_t id)
     bool ok = yz_buf_adds(o, ",\"deadlines\":["), row, first = true;
     enum yz_err e;
     while ((e = yz_step(st, &row)) == YZ_OK && row && ok) {
-        ok = yz_buf_adds(o, first ? "" : ",") && put_str(o, "{\"name\":", yz_col_text(st, 0)) &&
-             put_str(o, ",\"start_date\":", yz_col_text(st, 1)) &&
-             put_str(o, ",\"due_date\":", yz_col_text(st, 2)) &&
-             put_str(o, ",\"unit\":", yz_col_text(st, 3)) &&
-             put_int(o, ",\"n\":", yz_col_i64(st, 4)) &&
-             put_bool(o, ",\"beyond_calendar\":", yz_col_i64(st, 5) != 0) &&
-             put_bool(o, ",\"stopped\":", yz_col_i64(st, 6) != 0) && yz_buf_addc(o, '}');
+        ok = yz_buf_adds(o, first ? "" : ",") &&
+             yz_json_put_str(o, "{\"name\":", yz_col_text(st, 0)) &&
+             yz_json_put_str(o, ",\"start_date\":", yz_col_text(st, 1)) &&
+             yz_json_put_str(o, ",\"due_date\":", yz_col_text(st, 2)) &&
+             yz_json_put_str(o, ",\"unit\":", yz_col_text(st, 3)) &&
+             yz_json_put_int(o, ",\"n\":", yz_col_i64(st, 4)) &&
+             yz_json_put_bool(o, ",\"beyond_calendar\":", yz_col_i64(st, 5) != 0) &&
+             yz_json_put_bool(o, ",\"stopped\":", yz_col_i64(st, 6) != 0) && yz_buf_addc(o, '}');
         first = false;
     }
     if (e == YZ_OK && row)
@@ -144,8 +123,8 @@ static enum yz_err put_actions(struct yz_buf *o, struct yz_tx *tx, int64_t id,
         if (again)
             continue;
         ok = yz_buf_adds(o, first ? "" : ",") &&
-             put_str(o, "{\"event\":", yz_wf_event_name(ev)) &&
-             put_str(o, ",\"title\":", yz_wf_event_title(ev)) && yz_buf_addc(o, '}');
+             yz_json_put_str(o, "{\"event\":", yz_wf_event_name(ev)) &&
+             yz_json_put_str(o, ",\"title\":", yz_wf_event_title(ev)) && yz_buf_addc(o, '}');
         first = false;
     }
     return ok && yz_buf_addc(o, ']') ? YZ_OK : YZ_ERR_INTERNAL;
@@ -196,9 +175,8 @@ static enum yz_err put_data(struct yz_buf *o, struct yz_tx *tx, struct yz_app *a
     return e;
 }
 
-enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app,
-                               const struct yz_principal *who, int64_t id, const char *route,
-                               struct yz_buf *out)
+enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
+                               int64_t id, const char *route, struct yz_buf *out)
 {
     struct yz_matter_row r;
     enum yz_err e = yz_matter_row_load(tx, who, id, &r);
@@ -206,9 +184,9 @@ enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app,
     if (e == YZ_OK)
         e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
     if (e == YZ_OK) {
-        bool may_act = who->role != YZ_ROLE_SUPERVISOR &&
-                       (yz_role_is_staff(who->role) ? ref.court_id == who->court_id
-                                                    : r.participant);
+        bool may_act =
+            who->role != YZ_ROLE_SUPERVISOR &&
+            (yz_role_is_staff(who->role) ? ref.court_id == who->court_id : r.participant);
         if (!put_head(out, app, id, &r))
             e = YZ_ERR_INTERNAL;
         if (e == YZ_OK)
@@ -218,8 +196,9 @@ enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app,
         if (e == YZ_OK)
             e = put_actions(out, tx, id, yz_workflow_find(app->workflows, r.kind), r.state, who,
                             may_act);
-        if (e == YZ_OK && ((r.participant && !put_str(out, ",\"my_capacity\":", r.capacity)) ||
-                           !yz_buf_addc(out, '}')))
+        if (e == YZ_OK &&
+            ((r.participant && !yz_json_put_str(out, ",\"my_capacity\":", r.capacity)) ||
+             !yz_buf_addc(out, '}')))
             e = YZ_ERR_INTERNAL;
     }
     yz_matter_row_release(&r);
@@ -253,9 +232,10 @@ enum yz_err yz_matter_check_read(struct yz_tx *tx, struct yz_app *app,
  * relief, case_number; the last NULL until the case is registered). */
 static bool put_fee_relief(struct yz_buf *o, struct yz_stmt *st, int col)
 {
-    return put_int(o, ",\"fee_relief\":{\"case_matter_id\":", yz_col_i64(st, col)) &&
-           put_str(o, ",\"relief\":", yz_col_text(st, col + 1)) &&
-           (yz_col_null(st, col + 2) || put_str(o, ",\"case_number\":", yz_col_text(st, col + 2))) &&
+    return yz_json_put_int(o, ",\"fee_relief\":{\"case_matter_id\":", yz_col_i64(st, col)) &&
+           yz_json_put_str(o, ",\"relief\":", yz_col_text(st, col + 1)) &&
+           (yz_col_null(st, col + 2) ||
+            yz_json_put_str(o, ",\"case_number\":", yz_col_text(st, col + 2))) &&
            yz_buf_addc(o, '}');
 }
 
@@ -303,6 +283,7 @@ enum yz_err yz_matter_list(struct yz_tx *tx, struct yz_app *app, const struct yz
         e = yz_exec(st); /* stopped early: the output cap */
     if (e != YZ_OK)
         return e;
-    return ok && put_int(out, "],\"limit\":", limit) && yz_buf_addc(out, '}') ? YZ_OK
-                                                                               : YZ_ERR_INTERNAL;
+    return ok && yz_json_put_int(out, "],\"limit\":", limit) && yz_buf_addc(out, '}')
+               ? YZ_OK
+               : YZ_ERR_INTERNAL;
 }
