@@ -602,12 +602,17 @@ static const struct yz_migration migrations[] = {
      /* What a list shows of a matter's application without parsing its
       * projection: the review queue read the cause and the amount with
       * json_extract over every row's whole data (1.6 ms of CPU for 200
-      * filings). matters.c writes them with data; NULL without an application. */
+      * filings). matters.c writes them with data; NULL without an application.
+      * The queue reads only its covering index: the filings waiting for a
+      * decision, in the order the queue lists them (first come, first served). */
      "ALTER TABLE matters ADD COLUMN cause_name TEXT;"
      "ALTER TABLE matters ADD COLUMN amount_fen INTEGER;"
      "UPDATE matters SET cause_name = json_extract(data, '$.application.cause_name'),"
      " amount_fen = json_extract(data, '$.application.amount_fen')"
-     " WHERE json_type(data, '$.application') = 'object';"},
+     " WHERE json_type(data, '$.application') = 'object';"
+     "CREATE INDEX matters_filing_queue ON matters(court_id, created_at, id, state, title, channel,"
+     " version, cause_name, amount_fen, kind)"
+     " WHERE kind = 'filing' AND state IN ('submitted', 'correction_requested');"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)
