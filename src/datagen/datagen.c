@@ -370,6 +370,46 @@ static enum yz_err add_event(struct prep_case *pc, const char *type, int64_t act
     return YZ_OK;
 }
 
+/* The same with the canonical text made by the caller (owned by pc from here). */
+static void add_event_text(struct prep_case *pc, const char *type, int64_t actor,
+                           const char *channel, int64_t at, char *text, size_t len)
+{
+    if (pc->nev == MAX_EVENTS)
+        YZ_BUG("datagen: more than %d events in a case", MAX_EVENTS);
+    struct prep_event *ev = &pc->ev[pc->nev++];
+    ev->payload = text;
+    ev->len = len;
+    yz_strlcpy(ev->type, type, sizeof ev->type);
+    ev->actor = actor;
+    ev->channel = channel;
+    ev->at = at;
+}
+
+/*
+ * The application is the largest part of a case's JSON and appears twice:
+ * in the projection and in the submission event. Its canonical text is made
+ * once and put into both: a member "application" sorts before every other
+ * key of either object, so {"application":A,REST} is the canonical text when
+ * {REST} is that of the object without it. obj_text is that text of the
+ * object without the application; the result (to free) has it as first member
+ * of the object that starts at obj_text + at (the '{').
+ */
+static char *with_application(const char *obj_text, size_t at, const char *app_text)
+{
+    size_t lo = strlen(obj_text), la = strlen(app_text);
+    static const char key[] = "\"application\":";
+    bool empty = obj_text[at + 1] == '}';
+    char *out = yz_malloc(lo + sizeof key - 1 + la + 2);
+    char *w = out;
+    memcpy(w, obj_text, at + 1), w += at + 1;
+    memcpy(w, key, sizeof key - 1), w += sizeof key - 1;
+    memcpy(w, app_text, la), w += la;
+    if (!empty)
+        *w++ = ',';
+    memcpy(w, obj_text + at + 1, lo - at); /* the rest and its NUL */
+    return out;
+}
+
 static void prep_case_clear(struct prep_case *pc)
 {
     free(pc->data);
@@ -489,8 +529,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
      * unless still pending, then a track, then closed, each when its time
      * has come by the end of the period. */
     struct path p = {.n = 0};
-    json_t *fields = json_pack("{s:O, s:s}", "application", application, "channel",
-                               channels[ch].value);
+    json_t *fields = json_pack("{s:s}", "channel", channels[ch].value);
     add_step(&p, "submit", NULL, "submitted", lawyer ? "lawyer" : "party",
              channels[ch].event_channel, submitted, fields);
     const char *state = "submitted";
@@ -535,8 +574,14 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
 
     /* The projection: the application and every field set since, the case and fee. */
     struct registration reg = {.fee = NULL};
+    char *app_text = NULL;
     if (registered_at && (e = register_case(g, court, registered_at, application, &reg)) != YZ_OK)
         goto out;
+    app_text = yz_event_canonical_json(application);
+    if (!app_text) {
+        e = YZ_ERR_INTERNAL;
+        goto out;
+    }
     json_t *data = json_deep_copy(fields);
     if (registered_at) {
         char at[40];
@@ -554,7 +599,24 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                             : tracks[track].state));
     snprintf(pc->title, sizeof pc->title, "%s",
              json_string_value(json_object_get(application, "cause_name")));
-    pc->data = yz_json_dumps_sorted(data);
+    char *rest = yz_json_dumps_sorted(data);
+    if (rest)
+        pc->data = with_application(rest, 0, app_text);
+    free(rest);
+    /* Every thousandth case is also serialised whole, as before the splice,
+     * and must come out byte for byte the same. */
+    bool check = i % 1000 == 0;
+    if (pc->data && check) {
+        json_object_set(data, "application", application);
+        char *whole = yz_json_dumps_sorted(data);
+        if (!whole || strcmp(whole, pc->data) != 0) {
+            yz_buf_addf(g->perr, "case %lld: the spliced projection differs from its JSON",
+                        (long long)i);
+            free(pc->data);
+            pc->data = NULL;
+        }
+        free(whole);
+    }
     json_decref(data);
     if (!pc->data) {
         e = YZ_ERR_INTERNAL;
@@ -578,7 +640,31 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                     s->fields, "to", s->to, "role", s->role);
         json_object_set_new(payload, "from", s->from ? json_string(s->from) : json_null());
         int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
-        e = add_event(pc, type, actor, s->channel, s->at, payload);
+        if (k == 0) {
+            /* {"event":"submit","fields":{...: the application goes first into fields. */
+            char *head = yz_event_canonical_json(payload);
+            const char *f = head ? strstr(head, "\"fields\":{") : NULL;
+            char *text = f ? with_application(head, (size_t)(f - head) + 9, app_text) : NULL;
+            free(head);
+            if (text && check) {
+                json_object_set(json_object_get(payload, "fields"), "application", application);
+                char *whole = yz_event_canonical_json(payload);
+                if (!whole || strcmp(whole, text) != 0) {
+                    yz_buf_addf(g->perr, "case %lld: the spliced submission differs from its JSON",
+                                (long long)i);
+                    free(text);
+                    text = NULL;
+                }
+                free(whole);
+            }
+            json_decref(payload);
+            if (text)
+                add_event_text(pc, type, actor, s->channel, s->at, text, strlen(text));
+            else
+                e = YZ_ERR_INTERNAL;
+        } else {
+            e = add_event(pc, type, actor, s->channel, s->at, payload);
+        }
         /* The counters: the filing's channel field for the submission, else the event's. */
         int64_t days = (strcmp(s->to, "registered") == 0 || strcmp(s->to, "refused") == 0)
                            ? (s->at - submitted) / DAY_MS
@@ -634,6 +720,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         }
     }
 out:
+    free(app_text);
     json_decref(reg.fee);
     json_decref(application);
     for (int k = 0; k < p.n; k++)
