@@ -461,11 +461,31 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
     return YZ_OK;
 }
 
+/* The application's text member key with every `from` replaced by `to`
+ * (the claims and facts name the cause). */
+static void rename_in(json_t *application, const char *key, const char *from, const char *to)
+{
+    const char *text = json_string_value(json_object_get(application, key));
+    size_t lf = strlen(from), lt = strlen(to);
+    if (!text || !lf || !strstr(text, from))
+        return;
+    struct yz_buf b = YZ_BUF_INIT(64 * 1024);
+    for (const char *p = text, *hit; p; p = hit ? hit + lf : NULL) {
+        hit = strstr(p, from);
+        yz_buf_add(&b, p, hit ? (size_t)(hit - p) : strlen(p));
+        if (hit)
+            yz_buf_add(&b, to, lt);
+    }
+    json_object_set_new(application, key, json_string(b.data));
+    yz_buf_release(&b);
+}
+
 /*
  * RULE: cause-revision-2026 — a filing begun before 2026-01-01 names its cause
  * in the 2020 catalogue. The model draws 2025 causes; this takes the first
  * 2020 cause the map says the drawn one came from, and draws again (up to 16
  * times) when it is new in 2025. False when no draw fits (the caller keeps 2025).
+ * The claims and facts then name the 2020 cause too.
  */
 static bool cause_of_2020(struct gen *g, const char *court_name,
                           struct yz_datagen_case_input *in)
@@ -476,6 +496,8 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
         const struct yz_cause *from[YZ_CATALOG_MAX_LINK_TARGETS];
         if (c25 && yz_catalog_counterparts(c25, from, YZ_CATALOG_MAX_LINK_TARGETS) > 0) {
             in->cause_code = from[0]->code;
+            rename_in(in->application, "claims", c25->name, from[0]->name);
+            rename_in(in->application, "facts", c25->name, from[0]->name);
             json_object_set_new(in->application, "cause_code", json_string(from[0]->code));
             json_object_set_new(in->application, "cause_revision",
                                 json_integer(YZ_CAUSE_REV_2020));
