@@ -190,6 +190,18 @@ enum yz_err yz_event_batch_begin(struct yz_tx *tx, const struct yz_keys *keys,
 enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, const char *type,
                                int64_t actor_id, const char *channel, int64_t at,
                                const json_t *payload, int64_t *event_id_out);
+/*
+ * yz_event_batch_add with the payload already as its canonical text: len bytes
+ * that yz_event_canonical_json returned (made by the caller, possibly on
+ * another thread, so the batch's writer does not serialise JSON). Only text
+ * from yz_event_canonical_json may be given: it is not parsed again, only the
+ * names, the size and the object's braces are checked (YZ_ERR_VALIDATION,
+ * YZ_ERR_PAYLOAD_TOO_LARGE). The text is copied.
+ */
+enum yz_err yz_event_batch_add_canonical(struct yz_event_batch *b, const char *stream,
+                                         const char *type, int64_t actor_id, const char *channel,
+                                         int64_t at, const char *canonical, size_t len,
+                                         int64_t *event_id_out);
 enum yz_err yz_event_batch_write(struct yz_event_batch *b);
 void yz_event_batch_free(struct yz_event_batch *b);
 

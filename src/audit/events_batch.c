@@ -108,40 +108,23 @@ static enum yz_err next_seq(struct yz_event_batch *b, const char *stream, int64_
     return YZ_OK;
 }
 
-enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, const char *type,
-                               int64_t actor_id, const char *channel, int64_t at,
-                               const json_t *payload, int64_t *event_id_out)
+/* Numbers, hashes and buffers one event whose canonical payload text (len
+ * bytes) was checked; takes ownership of text (a malloc'd copy is made). */
+static enum yz_err buffer_event(struct yz_event_batch *b, const char *stream, const char *type,
+                                int64_t actor_id, const char *channel, int64_t at,
+                                const char *text, size_t lp, int64_t *event_id_out)
 {
-    const char *why = NULL;
-    struct yz_event ev = {.stream = stream, .type = type, .actor_id = actor_id,
-                          .channel = channel, .at = at, .payload = ""};
-    enum yz_err rc = yz_event__names_check(&ev, &why);
-    char *text = rc == YZ_OK ? yz_event_canonical_json(payload) : NULL;
-    if (rc == YZ_OK && !text) {
-        why = "payload is not a JSON object in canonical form";
-        rc = YZ_ERR_VALIDATION;
-    }
-    if (rc == YZ_OK && strlen(text) > YZ_EVENT_PAYLOAD_MAX) {
-        why = "payload larger than 256 KiB";
-        rc = YZ_ERR_PAYLOAD_TOO_LARGE;
-    }
-    if (rc != YZ_OK) {
-        yz_log_warn("audit: bulk event refused (type %s): %s", type ? type : "?", why);
-        free(text);
-        return rc;
-    }
     int64_t seq;
-    if ((rc = next_seq(b, stream, &seq)) != YZ_OK) {
-        free(text);
+    enum yz_err rc = next_seq(b, stream, &seq);
+    if (rc != YZ_OK)
         return rc;
-    }
     if (b->n == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 1024;
         b->ev = yz_realloc(b->ev, b->cap * sizeof *b->ev);
     }
     struct pending *p = &b->ev[b->n++];
     memset(p, 0, sizeof *p);
-    size_t ls = strlen(stream), lt = strlen(type), lc = strlen(channel), lp = strlen(text);
+    size_t ls = strlen(stream), lt = strlen(type), lc = strlen(channel);
     p->text = yz_malloc(ls + lt + lc + lp + 4);
     char *w = p->text;
     memcpy(w, stream, ls + 1);
@@ -150,9 +133,9 @@ enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, con
     p->r.type = w, p->r.type_len = lt, w += lt + 1;
     memcpy(w, channel, lc + 1);
     p->r.channel = w, p->r.channel_len = lc, w += lc + 1;
-    memcpy(w, text, lp + 1);
+    memcpy(w, text, lp);
+    w[lp] = '\0';
     p->r.payload = w, p->r.payload_len = lp;
-    free(text);
     p->r.id = b->tip_id + 1;
     p->r.stream_seq = seq;
     p->r.actor_id = actor_id;
@@ -164,6 +147,58 @@ enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, con
     if (event_id_out)
         *event_id_out = p->r.id;
     return YZ_OK;
+}
+
+/* The checks every bulk event gets besides its payload's canonical form. */
+static enum yz_err names_and_size(const char *stream, const char *type, int64_t actor_id,
+                                  const char *channel, int64_t at, size_t payload_len)
+{
+    const char *why = NULL;
+    struct yz_event ev = {.stream = stream, .type = type, .actor_id = actor_id,
+                          .channel = channel, .at = at, .payload = ""};
+    enum yz_err rc = yz_event__names_check(&ev, &why);
+    if (rc == YZ_OK && payload_len > YZ_EVENT_PAYLOAD_MAX) {
+        why = "payload larger than 256 KiB";
+        rc = YZ_ERR_PAYLOAD_TOO_LARGE;
+    }
+    if (rc != YZ_OK)
+        yz_log_warn("audit: bulk event refused (type %s): %s", type ? type : "?", why);
+    return rc;
+}
+
+enum yz_err yz_event_batch_add(struct yz_event_batch *b, const char *stream, const char *type,
+                               int64_t actor_id, const char *channel, int64_t at,
+                               const json_t *payload, int64_t *event_id_out)
+{
+    char *text = yz_event_canonical_json(payload);
+    if (!text) {
+        yz_log_warn("audit: bulk event refused (type %s): %s", type ? type : "?",
+                    "payload is not a JSON object in canonical form");
+        return YZ_ERR_VALIDATION;
+    }
+    size_t lp = strlen(text);
+    enum yz_err rc = names_and_size(stream, type, actor_id, channel, at, lp);
+    if (rc == YZ_OK)
+        rc = buffer_event(b, stream, type, actor_id, channel, at, text, lp, event_id_out);
+    free(text);
+    return rc;
+}
+
+enum yz_err yz_event_batch_add_canonical(struct yz_event_batch *b, const char *stream,
+                                         const char *type, int64_t actor_id, const char *channel,
+                                         int64_t at, const char *canonical, size_t len,
+                                         int64_t *event_id_out)
+{
+    if (!canonical || len < 2 || canonical[0] != '{' || canonical[len - 1] != '}' ||
+        memchr(canonical, '\0', len)) {
+        yz_log_warn("audit: bulk event refused (type %s): %s", type ? type : "?",
+                    "payload is not a canonical JSON object text");
+        return YZ_ERR_VALIDATION;
+    }
+    enum yz_err rc = names_and_size(stream, type, actor_id, channel, at, len);
+    return rc == YZ_OK
+               ? buffer_event(b, stream, type, actor_id, channel, at, canonical, len, event_id_out)
+               : rc;
 }
 
 static void drop_buffered(struct yz_event_batch *b)

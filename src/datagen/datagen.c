@@ -13,6 +13,7 @@
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/fielderr.h"
+#include "core/jsonwrite.h"
 #include "fees/fees.h"
 #include "filing/filing.h"
 #include "store/store.h"
@@ -20,6 +21,7 @@
 #include "workflow/workflow.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,63 @@ struct rollup_slot {
     char day[12], event[32], from[24], state[24], channel[24];
 };
 
+#define MAX_EVENTS 8     /* events of one case: at most 4 steps and 2 effects */
+#define MAX_PARTY_KEYS 8 /* plaintiffs and defendants of one case */
+
+/* A case drawn and prepared, waiting to be written: the rows' values and the
+ * canonical text of its projection and events. */
+struct prep_event {
+    char type[48];
+    const char *channel;
+    int64_t actor, at;
+    char *payload; /* canonical JSON (yz_event_canonical_json), owned */
+    size_t len;
+};
+
+struct prep_deadline {
+    const char *name, *unit;
+    char start[16], due[16];
+    int64_t n, stopped_at;
+    bool beyond;
+};
+
+struct prep_case {
+    const char *state, *channel, *capacity;
+    int64_t court_id, creator, submitted, updated, version;
+    char title[160];
+    char *data; /* the matter's projection, canonical JSON, owned */
+    struct prep_event ev[MAX_EVENTS];
+    int nev;
+    struct prep_deadline dl[2];
+    int ndl;
+    bool registered; /* then the case row and the party keys: */
+    char number[YZ_CASENO_MAX], qhash[65];
+    const char *cause_code;
+    int year, revision;
+    int64_t seq, fee_fen, registered_at;
+    struct {
+        const char *role;
+        char hash[65];
+    } keys[MAX_PARTY_KEYS];
+    int nkeys;
+};
+
+struct gen;
+
+/* One transaction's cases, prepared, with their counters summed. */
+struct prep_batch {
+    struct gen *g;
+    int64_t from, n;
+    struct prep_case *cases;
+    struct rollup_slot *rollups;
+    size_t nrollups;
+    struct {
+        int64_t court_id, last;
+        int year;
+    } seqs[MAX_SEQS];
+    int nseqs;
+};
+
 struct gen {
     struct yz_app *app;
     const struct yz_datagen_options *opt;
@@ -118,11 +177,13 @@ struct gen {
     int nseqs;
     int64_t start_ms, end_ms;
     int64_t next; /* the next case to generate (0-based) */
-    struct rollup_slot *rollups;
-    size_t rollup_cap, nrollups;
+    size_t rollup_cap;
+    struct prep_batch bufs[2];
     struct yz_datagen_stats *stats;
-    struct yz_event_batch *events;
-    struct yz_buf *err;
+    struct yz_event_batch *events; /* the writing thread's */
+    int64_t first_id, last_id;     /* matters of the batch being written */
+    struct yz_buf *err;            /* the writing thread's errors */
+    struct yz_buf *perr;           /* the preparing thread's */
 };
 
 /* ---- dashboard counters, summed per batch ---- */
@@ -139,14 +200,14 @@ static uint64_t rollup_hash(int64_t court, const char *day, const char *event, c
 }
 
 /* Counts one workflow event as rollup.c's key does. */
-static void rollup_count(struct gen *g, int64_t court, int64_t at, const char *event,
+static void rollup_count(struct gen *g, struct prep_batch *pb, int64_t court, int64_t at, const char *event,
                          const char *from, const char *state, const char *channel, int64_t days)
 {
     char day[12];
     yz_date_format(yz_date_of_shanghai(at), day, sizeof day);
     size_t i = (size_t)rollup_hash(court, day, event, from, channel, days) & (g->rollup_cap - 1);
     for (;; i = (i + 1) & (g->rollup_cap - 1)) {
-        struct rollup_slot *s = &g->rollups[i];
+        struct rollup_slot *s = &pb->rollups[i];
         if (!s->used) {
             *s = (struct rollup_slot){.used = true, .court_id = court, .days = days, .n = 1};
             yz_strlcpy(s->day, day, sizeof s->day);
@@ -154,7 +215,7 @@ static void rollup_count(struct gen *g, int64_t court, int64_t at, const char *e
             yz_strlcpy(s->from, from, sizeof s->from);
             yz_strlcpy(s->state, state, sizeof s->state);
             yz_strlcpy(s->channel, channel, sizeof s->channel);
-            g->nrollups++;
+            pb->nrollups++;
             return;
         }
         if (s->court_id == court && s->days == days && strcmp(s->day, day) == 0 &&
@@ -183,14 +244,14 @@ static int rollup_cmp(const void *a, const void *b)
     return x->days < y->days ? -1 : x->days > y->days;
 }
 
-static enum yz_err rollup_flush(struct gen *g, struct yz_tx *tx)
+static enum yz_err rollup_flush(struct gen *g, struct prep_batch *pb, struct yz_tx *tx)
 {
     enum yz_err e = YZ_OK;
-    struct rollup_slot **order = yz_calloc(g->nrollups ? g->nrollups : 1, sizeof *order);
+    struct rollup_slot **order = yz_calloc(pb->nrollups ? pb->nrollups : 1, sizeof *order);
     size_t n = 0;
-    for (size_t i = 0; i < g->rollup_cap && n < g->nrollups; i++)
-        if (g->rollups[i].used)
-            order[n++] = &g->rollups[i];
+    for (size_t i = 0; i < g->rollup_cap && n < pb->nrollups; i++)
+        if (pb->rollups[i].used)
+            order[n++] = &pb->rollups[i];
     qsort(order, n, sizeof *order, rollup_cmp);
     for (size_t i = 0; i < n; i++) {
         struct rollup_slot *s = order[i];
@@ -211,8 +272,8 @@ static enum yz_err rollup_flush(struct gen *g, struct yz_tx *tx)
     }
     free(order);
     for (size_t i = 0; i < g->rollup_cap; i++)
-        g->rollups[i].used = false;
-    g->nrollups = 0;
+        pb->rollups[i].used = false;
+    pb->nrollups = 0;
     return e;
 }
 
@@ -231,7 +292,7 @@ static int64_t next_seq(struct gen *g, int64_t court_id, int year)
     return g->seqs[g->nseqs++].last;
 }
 
-/* ---- one case ---- */
+/* ---- one case, prepared ---- */
 
 struct step {
     const char *event, *from, *to, *role, *channel;
@@ -264,7 +325,8 @@ static int64_t office_time(struct yz_rng *r, int64_t t)
     return day + INT64_C(30600000) + yz_rng_below(r, INT64_C(32400000));
 }
 
-static enum yz_err deadline(struct gen *g, struct yz_tx *tx, int64_t matter, const char *event,
+/* A deadline row of the workflow event's period, computed from from_ms. */
+static enum yz_err deadline(struct gen *g, struct prep_case *pc, const char *event,
                             int64_t from_ms, int64_t stopped_at)
 {
     const struct yz_wf_deadline *d = yz_wf_event_deadline(yz_workflow_event(g->wf, event));
@@ -277,32 +339,83 @@ static enum yz_err deadline(struct gen *g, struct yz_tx *tx, int64_t matter, con
     struct yz_deadline dl;
     if (yz_deadline_compute(g->app->calendar, from, unit, d->n, &dl) != YZ_OK)
         return YZ_ERR_INTERNAL;
-    char start[16], due[16];
-    yz_date_format(from, start, sizeof start);
-    yz_date_format(dl.end, due, sizeof due);
-    struct yz_stmt *st = yz_sql(tx, &q_deadline);
-    yz_bind_i64(st, 1, matter);
-    yz_bind_text(st, 2, d->name);
-    yz_bind_text(st, 3, start);
-    yz_bind_text(st, 4, due);
-    yz_bind_text(st, 5, yz_wf_unit_name(d->unit));
-    yz_bind_i64(st, 6, d->n);
-    yz_bind_i64(st, 7, dl.beyond_calendar);
-    if (stopped_at)
-        yz_bind_i64(st, 8, stopped_at);
-    else
-        yz_bind_null(st, 8);
-    return yz_exec(st);
+    struct prep_deadline *out = &pc->dl[pc->ndl++];
+    out->name = d->name;
+    out->unit = yz_wf_unit_name(d->unit);
+    out->n = d->n;
+    out->beyond = dl.beyond_calendar;
+    out->stopped_at = stopped_at;
+    yz_date_format(from, out->start, sizeof out->start);
+    yz_date_format(dl.end, out->due, sizeof out->due);
+    return YZ_OK;
 }
 
-static enum yz_err record(struct gen *g, const char *stream, const char *type, int64_t actor,
-                          const char *channel, int64_t at, json_t *payload)
+/* One event of the case's history: its payload made canonical here (owned by pc). */
+static enum yz_err add_event(struct prep_case *pc, const char *type, int64_t actor,
+                             const char *channel, int64_t at, json_t *payload)
 {
-    enum yz_err e = yz_event_batch_add(g->events, stream, type, actor, channel, at, payload, NULL);
+    if (pc->nev == MAX_EVENTS)
+        YZ_BUG("datagen: more than %d events in a case", MAX_EVENTS);
+    struct prep_event *ev = &pc->ev[pc->nev];
+    ev->payload = yz_event_canonical_json(payload);
     json_decref(payload);
-    if (e == YZ_OK)
-        g->stats->events++;
-    return e;
+    if (!ev->payload)
+        return YZ_ERR_VALIDATION;
+    ev->len = strlen(ev->payload);
+    yz_strlcpy(ev->type, type, sizeof ev->type);
+    ev->actor = actor;
+    ev->channel = channel;
+    ev->at = at;
+    pc->nev++;
+    return YZ_OK;
+}
+
+/* The same with the canonical text made by the caller (owned by pc from here). */
+static void add_event_text(struct prep_case *pc, const char *type, int64_t actor,
+                           const char *channel, int64_t at, char *text, size_t len)
+{
+    if (pc->nev == MAX_EVENTS)
+        YZ_BUG("datagen: more than %d events in a case", MAX_EVENTS);
+    struct prep_event *ev = &pc->ev[pc->nev++];
+    ev->payload = text;
+    ev->len = len;
+    yz_strlcpy(ev->type, type, sizeof ev->type);
+    ev->actor = actor;
+    ev->channel = channel;
+    ev->at = at;
+}
+
+/*
+ * The application is the largest part of a case's JSON and appears twice:
+ * in the projection and in the submission event. Its canonical text is made
+ * once and put into both: a member "application" sorts before every other
+ * key of either object, so {"application":A,REST} is the canonical text when
+ * {REST} is that of the object without it. obj_text is that text of the
+ * object without the application; the result (to free) has it as first member
+ * of the object that starts at obj_text + at (the '{').
+ */
+static char *with_application(const char *obj_text, size_t at, const char *app_text)
+{
+    size_t lo = strlen(obj_text), la = strlen(app_text);
+    static const char key[] = "\"application\":";
+    bool empty = obj_text[at + 1] == '}';
+    char *out = yz_malloc(lo + sizeof key - 1 + la + 2);
+    char *w = out;
+    memcpy(w, obj_text, at + 1), w += at + 1;
+    memcpy(w, key, sizeof key - 1), w += sizeof key - 1;
+    memcpy(w, app_text, la), w += la;
+    if (!empty)
+        *w++ = ',';
+    memcpy(w, obj_text + at + 1, lo - at); /* the rest and its NUL */
+    return out;
+}
+
+static void prep_case_clear(struct prep_case *pc)
+{
+    free(pc->data);
+    for (int k = 0; k < pc->nev; k++)
+        free(pc->ev[k].payload);
+    memset(pc, 0, sizeof *pc);
 }
 
 /* The registration's effects: case number, query code, fee (register.c, fee.c). */
@@ -348,11 +461,31 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
     return YZ_OK;
 }
 
+/* The application's text member key with every `from` replaced by `to`
+ * (the claims and facts name the cause). */
+static void rename_in(json_t *application, const char *key, const char *from, const char *to)
+{
+    const char *text = json_string_value(json_object_get(application, key));
+    size_t lf = strlen(from), lt = strlen(to);
+    if (!text || !lf || !strstr(text, from))
+        return;
+    struct yz_buf b = YZ_BUF_INIT(64 * 1024);
+    for (const char *p = text, *hit; p; p = hit ? hit + lf : NULL) {
+        hit = strstr(p, from);
+        yz_buf_add(&b, p, hit ? (size_t)(hit - p) : strlen(p));
+        if (hit)
+            yz_buf_add(&b, to, lt);
+    }
+    json_object_set_new(application, key, json_string(b.data));
+    yz_buf_release(&b);
+}
+
 /*
  * RULE: cause-revision-2026 — a filing begun before 2026-01-01 names its cause
  * in the 2020 catalogue. The model draws 2025 causes; this takes the first
  * 2020 cause the map says the drawn one came from, and draws again (up to 16
  * times) when it is new in 2025. False when no draw fits (the caller keeps 2025).
+ * The claims and facts then name the 2020 cause too.
  */
 static bool cause_of_2020(struct gen *g, const char *court_name,
                           struct yz_datagen_case_input *in)
@@ -363,6 +496,8 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
         const struct yz_cause *from[YZ_CATALOG_MAX_LINK_TARGETS];
         if (c25 && yz_catalog_counterparts(c25, from, YZ_CATALOG_MAX_LINK_TARGETS) > 0) {
             in->cause_code = from[0]->code;
+            rename_in(in->application, "claims", c25->name, from[0]->name);
+            rename_in(in->application, "facts", c25->name, from[0]->name);
             json_object_set_new(in->application, "cause_code", json_string(from[0]->code));
             json_object_set_new(in->application, "cause_revision",
                                 json_integer(YZ_CAUSE_REV_2020));
@@ -374,7 +509,11 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
     return false;
 }
 
-static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
+/* Draws case i and prepares everything that does not need the database: the
+ * rows' values, the projection's and the events' canonical text, the
+ * counters (into pb). Runs on the preparing thread. */
+static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
+                                struct prep_case *pc)
 {
     struct yz_rng *r = &g->rng;
     const struct yz_court *court = &g->app->courts.items[yz_datagen_court(g->model, r)];
@@ -403,7 +542,7 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
                                                   &application, g->fe);
     json_decref(in.application);
     if (e != YZ_OK) {
-        yz_buf_addf(g->err, "generated application %lld refused: %s %s", (long long)i,
+        yz_buf_addf(g->perr, "generated application %lld refused: %s %s", (long long)i,
                     g->fe->count ? g->fe->items[0].field : "", g->fe->count ? g->fe->items[0].code : "");
         return e;
     }
@@ -412,8 +551,7 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
      * unless still pending, then a track, then closed, each when its time
      * has come by the end of the period. */
     struct path p = {.n = 0};
-    json_t *fields = json_pack("{s:O, s:s}", "application", application, "channel",
-                               channels[ch].value);
+    json_t *fields = json_pack("{s:s}", "channel", channels[ch].value);
     add_step(&p, "submit", NULL, "submitted", lawyer ? "lawyer" : "party",
              channels[ch].event_channel, submitted, fields);
     const char *state = "submitted";
@@ -458,8 +596,14 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
 
     /* The projection: the application and every field set since, the case and fee. */
     struct registration reg = {.fee = NULL};
+    char *app_text = NULL;
     if (registered_at && (e = register_case(g, court, registered_at, application, &reg)) != YZ_OK)
         goto out;
+    app_text = yz_event_canonical_json(application);
+    if (!app_text) {
+        e = YZ_ERR_INTERNAL;
+        goto out;
+    }
     json_t *data = json_deep_copy(fields);
     if (registered_at) {
         char at[40];
@@ -475,41 +619,41 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
                             json_string(strcmp(tracks[track].state, "track_mediation") == 0
                                             ? "mediation"
                                             : tracks[track].state));
-    char title[160];
-    snprintf(title, sizeof title, "%s", json_string_value(json_object_get(application, "cause_name")));
-    char *data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    snprintf(pc->title, sizeof pc->title, "%s",
+             json_string_value(json_object_get(application, "cause_name")));
+    char *rest = yz_json_dumps_sorted(data);
+    if (rest)
+        pc->data = with_application(rest, 0, app_text);
+    free(rest);
+    /* Every thousandth case is also serialised whole, as before the splice,
+     * and must come out byte for byte the same. */
+    bool check = i % 1000 == 0;
+    if (pc->data && check) {
+        json_object_set(data, "application", application);
+        char *whole = yz_json_dumps_sorted(data);
+        if (!whole || strcmp(whole, pc->data) != 0) {
+            yz_buf_addf(g->perr, "case %lld: the spliced projection differs from its JSON",
+                        (long long)i);
+            free(pc->data);
+            pc->data = NULL;
+        }
+        free(whole);
+    }
     json_decref(data);
-    struct yz_stmt *st = yz_sql(tx, &q_matter);
-    yz_bind_text(st, 1, state);
-    yz_bind_i64(st, 2, court->id);
-    yz_bind_text(st, 3, title);
-    yz_bind_text(st, 4, channels[ch].event_channel);
-    yz_bind_i64(st, 5, g->creators[creator].id);
-    yz_bind_i64(st, 6, submitted);
-    yz_bind_i64(st, 7, p.steps[p.n - 1].at);
-    yz_bind_i64(st, 8, p.n);
-    yz_bind_text(st, 9, data_text);
-    free(data_text);
-    bool row;
-    if ((e = yz_step(st, &row)) != YZ_OK || !row) {
-        e = e != YZ_OK ? e : YZ_ERR_INTERNAL;
+    if (!pc->data) {
+        e = YZ_ERR_INTERNAL;
         goto out;
     }
-    int64_t id = yz_col_i64(st, 0);
-    yz_exec(st);
-    if (!g->stats->first_matter_id)
-        g->stats->first_matter_id = id;
-    g->stats->last_matter_id = id;
-    st = yz_sql(tx, &q_participant);
-    yz_bind_i64(st, 1, id);
-    yz_bind_i64(st, 2, g->creators[creator].id);
-    yz_bind_text(st, 3, lawyer ? "agent" : "applicant");
-    if ((e = yz_exec(st)) != YZ_OK)
-        goto out;
+    pc->state = state;
+    pc->court_id = court->id;
+    pc->channel = channels[ch].event_channel;
+    pc->creator = g->creators[creator].id;
+    pc->capacity = lawyer ? "agent" : "applicant";
+    pc->submitted = submitted;
+    pc->updated = p.steps[p.n - 1].at;
+    pc->version = p.n;
 
     /* The history, in order: each workflow event, and after registration its effects' events. */
-    char stream[32];
-    yz_matter_stream(id, stream, sizeof stream);
     for (int k = 0; k < p.n && e == YZ_OK; k++) {
         struct step *s = &p.steps[k];
         char type[64];
@@ -518,20 +662,44 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
                                     s->fields, "to", s->to, "role", s->role);
         json_object_set_new(payload, "from", s->from ? json_string(s->from) : json_null());
         int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
-        e = record(g, stream, type, actor, s->channel, s->at, payload);
+        if (k == 0) {
+            /* {"event":"submit","fields":{...: the application goes first into fields. */
+            char *head = yz_event_canonical_json(payload);
+            const char *f = head ? strstr(head, "\"fields\":{") : NULL;
+            char *text = f ? with_application(head, (size_t)(f - head) + 9, app_text) : NULL;
+            free(head);
+            if (text && check) {
+                json_object_set(json_object_get(payload, "fields"), "application", application);
+                char *whole = yz_event_canonical_json(payload);
+                if (!whole || strcmp(whole, text) != 0) {
+                    yz_buf_addf(g->perr, "case %lld: the spliced submission differs from its JSON",
+                                (long long)i);
+                    free(text);
+                    text = NULL;
+                }
+                free(whole);
+            }
+            json_decref(payload);
+            if (text)
+                add_event_text(pc, type, actor, s->channel, s->at, text, strlen(text));
+            else
+                e = YZ_ERR_INTERNAL;
+        } else {
+            e = add_event(pc, type, actor, s->channel, s->at, payload);
+        }
         /* The counters: the filing's channel field for the submission, else the event's. */
         int64_t days = (strcmp(s->to, "registered") == 0 || strcmp(s->to, "refused") == 0)
                            ? (s->at - submitted) / DAY_MS
                            : -1;
         if (e == YZ_OK)
-            rollup_count(g, court->id, s->at, s->event, s->from ? s->from : "", s->to,
+            rollup_count(g, pb, court->id, s->at, s->event, s->from ? s->from : "", s->to,
                          k == 0 ? channels[ch].value : s->channel, days);
         if (e == YZ_OK && strcmp(s->event, "register") == 0) {
-            e = record(g, stream, "filing.assign_case_number", 0, s->channel, s->at,
-                       json_pack("{s:s}", "case_number", reg.number));
+            e = add_event(pc, "filing.assign_case_number", 0, s->channel, s->at,
+                          json_pack("{s:s}", "case_number", reg.number));
             if (e == YZ_OK)
-                e = record(g, stream, "filing.compute_fee", 0, s->channel, s->at,
-                           json_pack("{s:O}", "fee", reg.fee));
+                e = add_event(pc, "filing.compute_fee", 0, s->channel, s->at,
+                              json_pack("{s:O}", "fee", reg.fee));
         }
     }
     if (e != YZ_OK)
@@ -539,56 +707,42 @@ static enum yz_err one_case(struct gen *g, struct yz_tx *tx, int64_t i)
 
     /* Deadlines: the 7-day decision period, and the track's period from its decision. */
     int64_t decision_stop = p.n > 1 ? p.steps[1].at : 0;
-    if ((e = deadline(g, tx, id, "submit", submitted, decision_stop)) != YZ_OK)
+    if ((e = deadline(g, pc, "submit", submitted, decision_stop)) != YZ_OK)
         goto out;
     if (track_at && track_at < g->end_ms &&
-        (e = deadline(g, tx, id, tracks[track].event,
+        (e = deadline(g, pc, tracks[track].event,
                       strcmp(tracks[track].state, "track_mediation") == 0 ? track_at : registered_at,
                       closed_at)) != YZ_OK)
         goto out;
 
     if (registered_at) {
-        g->stats->registered++;
-        st = yz_sql(tx, &q_case);
-        yz_bind_i64(st, 1, id);
-        yz_bind_text(st, 2, reg.number);
-        yz_bind_i64(st, 3, court->id);
-        yz_bind_i64(st, 4, reg.year);
-        yz_bind_i64(st, 5, reg.seq);
-        yz_bind_i64(st, 6, revision);
-        yz_bind_text(st, 7, in.cause_code);
-        yz_bind_text(st, 8, reg.hash);
-        if (reg.fee_fen >= 0)
-            yz_bind_i64(st, 9, reg.fee_fen);
-        else
-            yz_bind_null(st, 9);
-        yz_bind_i64(st, 10, registered_at);
-        if ((e = yz_exec(st)) != YZ_OK)
-            goto out;
+        pc->registered = true;
+        memcpy(pc->number, reg.number, sizeof pc->number);
+        memcpy(pc->qhash, reg.hash, sizeof pc->qhash);
+        pc->year = reg.year;
+        pc->seq = reg.seq;
+        pc->revision = revision;
+        pc->cause_code = in.cause_code;
+        pc->fee_fen = reg.fee_fen;
+        pc->registered_at = registered_at;
         /* The triage keys of the parties, as registration stores them. */
         size_t k;
         json_t *party;
         json_array_foreach(json_object_get(application, "parties"), k, party)
         {
             const char *role = json_string_value(json_object_get(party, "role"));
-            if (e != YZ_OK || !role ||
-                (strcmp(role, "plaintiff") != 0 && strcmp(role, "defendant") != 0))
+            if (!role || (strcmp(role, "plaintiff") != 0 && strcmp(role, "defendant") != 0))
                 continue;
-            char hash[65];
-            if ((e = yz_triage_party_key(g->app, party, hash)) != YZ_OK)
+            if (pc->nkeys == MAX_PARTY_KEYS)
+                YZ_BUG("datagen: more than %d parties in a case", MAX_PARTY_KEYS);
+            pc->keys[pc->nkeys].role = strcmp(role, "plaintiff") == 0 ? "plaintiff" : "defendant";
+            if ((e = yz_triage_party_key(g->app, party, pc->keys[pc->nkeys].hash)) != YZ_OK)
                 break;
-            st = yz_sql(tx, &q_party_key);
-            yz_bind_i64(st, 1, id);
-            yz_bind_i64(st, 2, court->id);
-            yz_bind_text(st, 3, role);
-            yz_bind_text(st, 4, hash);
-            e = yz_exec(st);
+            pc->nkeys++;
         }
-        if (e != YZ_OK)
-            goto out;
     }
-    g->stats->cases++;
 out:
+    free(app_text);
     json_decref(reg.fee);
     json_decref(application);
     for (int k = 0; k < p.n; k++)
@@ -596,35 +750,262 @@ out:
     return e;
 }
 
-/* ---- batches ---- */
+/* ---- one case, written (in the batch's transaction) ---- */
 
-struct batch_ctx {
-    struct gen *g;
-    int64_t from, to;
-};
+static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep_case *pc)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_matter);
+    yz_bind_text(st, 1, pc->state);
+    yz_bind_i64(st, 2, pc->court_id);
+    yz_bind_text(st, 3, pc->title);
+    yz_bind_text(st, 4, pc->channel);
+    yz_bind_i64(st, 5, pc->creator);
+    yz_bind_i64(st, 6, pc->submitted);
+    yz_bind_i64(st, 7, pc->updated);
+    yz_bind_i64(st, 8, pc->version);
+    yz_bind_text(st, 9, pc->data);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK || !row)
+        return e != YZ_OK ? e : YZ_ERR_INTERNAL;
+    int64_t id = yz_col_i64(st, 0);
+    yz_exec(st);
+    if (!g->first_id)
+        g->first_id = id;
+    g->last_id = id;
+    st = yz_sql(tx, &q_participant);
+    yz_bind_i64(st, 1, id);
+    yz_bind_i64(st, 2, pc->creator);
+    yz_bind_text(st, 3, pc->capacity);
+    if ((e = yz_exec(st)) != YZ_OK)
+        return e;
+
+    char stream[32];
+    yz_matter_stream(id, stream, sizeof stream);
+    for (int k = 0; k < pc->nev && e == YZ_OK; k++) {
+        const struct prep_event *ev = &pc->ev[k];
+        e = yz_event_batch_add_canonical(g->events, stream, ev->type, ev->actor, ev->channel,
+                                         ev->at, ev->payload, ev->len, NULL);
+    }
+    for (int k = 0; k < pc->ndl && e == YZ_OK; k++) {
+        const struct prep_deadline *d = &pc->dl[k];
+        st = yz_sql(tx, &q_deadline);
+        yz_bind_i64(st, 1, id);
+        yz_bind_text(st, 2, d->name);
+        yz_bind_text(st, 3, d->start);
+        yz_bind_text(st, 4, d->due);
+        yz_bind_text(st, 5, d->unit);
+        yz_bind_i64(st, 6, d->n);
+        yz_bind_i64(st, 7, d->beyond);
+        if (d->stopped_at)
+            yz_bind_i64(st, 8, d->stopped_at);
+        else
+            yz_bind_null(st, 8);
+        e = yz_exec(st);
+    }
+    if (e != YZ_OK || !pc->registered)
+        return e;
+    st = yz_sql(tx, &q_case);
+    yz_bind_i64(st, 1, id);
+    yz_bind_text(st, 2, pc->number);
+    yz_bind_i64(st, 3, pc->court_id);
+    yz_bind_i64(st, 4, pc->year);
+    yz_bind_i64(st, 5, pc->seq);
+    yz_bind_i64(st, 6, pc->revision);
+    yz_bind_text(st, 7, pc->cause_code);
+    yz_bind_text(st, 8, pc->qhash);
+    if (pc->fee_fen >= 0)
+        yz_bind_i64(st, 9, pc->fee_fen);
+    else
+        yz_bind_null(st, 9);
+    yz_bind_i64(st, 10, pc->registered_at);
+    if ((e = yz_exec(st)) != YZ_OK)
+        return e;
+    for (int k = 0; k < pc->nkeys && e == YZ_OK; k++) {
+        st = yz_sql(tx, &q_party_key);
+        yz_bind_i64(st, 1, id);
+        yz_bind_i64(st, 2, pc->court_id);
+        yz_bind_text(st, 3, pc->keys[k].role);
+        yz_bind_text(st, 4, pc->keys[k].hash);
+        e = yz_exec(st);
+    }
+    return e;
+}
+
+/* ---- batches: prepared on one thread, written on another ---- */
 
 static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
 {
-    struct batch_ctx *b = arg;
-    struct gen *g = b->g;
+    struct prep_batch *pb = arg;
+    struct gen *g = pb->g;
+    g->first_id = g->last_id = 0;
     enum yz_err e = yz_event_batch_begin(tx, g->app->keys, g->app->cfg.audit.checkpoint_every,
                                          &g->events);
-    for (int64_t i = b->from; e == YZ_OK && i < b->to; i++)
-        e = one_case(g, tx, i);
+    for (int64_t k = 0; e == YZ_OK && k < pb->n; k++)
+        e = write_case(g, tx, &pb->cases[k]);
     if (e == YZ_OK)
         e = yz_event_batch_write(g->events);
     if (e == YZ_OK)
-        e = rollup_flush(g, tx);
-    for (int k = 0; e == YZ_OK && k < g->nseqs; k++) {
+        e = rollup_flush(g, pb, tx);
+    for (int k = 0; e == YZ_OK && k < pb->nseqs; k++) {
         struct yz_stmt *st = yz_sql(tx, &q_seq);
-        yz_bind_i64(st, 1, g->seqs[k].court_id);
-        yz_bind_i64(st, 2, g->seqs[k].year);
-        yz_bind_i64(st, 3, g->seqs[k].last);
+        yz_bind_i64(st, 1, pb->seqs[k].court_id);
+        yz_bind_i64(st, 2, pb->seqs[k].year);
+        yz_bind_i64(st, 3, pb->seqs[k].last);
         e = yz_exec(st);
     }
     yz_event_batch_free(g->events);
     g->events = NULL;
     return e;
+}
+
+/* Prepares cases from..to-1 into pb (on the preparing thread). */
+static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t from, int64_t to)
+{
+    pb->from = from;
+    pb->n = 0;
+    enum yz_err e = YZ_OK;
+    for (int64_t i = from; e == YZ_OK && i < to; i++) {
+        e = prepare_case(g, pb, i, &pb->cases[pb->n]);
+        if (e != YZ_OK && !g->perr->len)
+            yz_buf_addf(g->perr, "preparing case %lld failed: %s", (long long)i, yz_err_code(e));
+        if (e != YZ_OK)
+            prep_case_clear(&pb->cases[pb->n]);
+        else
+            pb->n++;
+    }
+    /* The case-number counters as they stand after this batch. */
+    pb->nseqs = g->nseqs;
+    memcpy(pb->seqs, g->seqs, (size_t)g->nseqs * sizeof g->seqs[0]);
+    return e;
+}
+
+/* Writes one prepared batch (on the writing thread) and empties it. */
+static enum yz_err write_batch(struct gen *g, struct prep_batch *pb)
+{
+    enum yz_err e = yz_store_write(g->app->store, batch_tx, pb);
+    if (e != YZ_OK && !g->err->len)
+        yz_buf_addf(g->err, "writing cases %lld-%lld failed: %s", (long long)pb->from,
+                    (long long)(pb->from + pb->n - 1), yz_err_code(e));
+    if (e == YZ_OK) {
+        g->stats->cases += pb->n;
+        for (int64_t k = 0; k < pb->n; k++) {
+            g->stats->registered += pb->cases[k].registered;
+            g->stats->events += pb->cases[k].nev;
+        }
+        if (!g->stats->first_matter_id)
+            g->stats->first_matter_id = g->first_id;
+        g->stats->last_matter_id = g->last_id;
+        if (g->opt->progress)
+            g->opt->progress(g->opt->progress_arg, pb->from + pb->n, g->opt->cases);
+    }
+    for (int64_t k = 0; k < pb->n; k++)
+        prep_case_clear(&pb->cases[k]);
+    pb->n = 0;
+    return e;
+}
+
+/*
+ * Two batch buffers: the preparing thread (the caller's) fills one while the
+ * writing thread writes the other, so drawing, sealing and serialising the
+ * next batch overlap with SQLite's work on the last one. The draws happen on
+ * one thread in case order, so the output for a seed does not change.
+ */
+struct pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool full[2];
+    bool done;   /* nothing more will be prepared */
+    bool failed; /* the writer failed: stop preparing */
+    enum yz_err e;
+};
+
+struct writer_arg {
+    struct gen *g;
+    struct pipe *pp;
+};
+
+static void *writer_main(void *arg)
+{
+    struct writer_arg *wa = arg;
+    struct gen *g = wa->g;
+    struct pipe *pp = wa->pp;
+    for (int k = 0;; k ^= 1) {
+        pthread_mutex_lock(&pp->mu);
+        while (!pp->full[k] && !pp->done)
+            pthread_cond_wait(&pp->cv, &pp->mu);
+        bool have = pp->full[k];
+        pthread_mutex_unlock(&pp->mu);
+        if (!have)
+            break;
+        enum yz_err e = write_batch(g, &g->bufs[k]);
+        pthread_mutex_lock(&pp->mu);
+        pp->full[k] = false;
+        if (e != YZ_OK) {
+            pp->failed = true;
+            pp->e = e;
+        }
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+        if (e != YZ_OK)
+            break;
+    }
+    return NULL;
+}
+
+static enum yz_err run_batches(struct gen *g)
+{
+    struct pipe pp = {.e = YZ_OK};
+    pthread_mutex_init(&pp.mu, NULL);
+    pthread_cond_init(&pp.cv, NULL);
+    struct writer_arg wa = {g, &pp};
+    pthread_t writer;
+    if (pthread_create(&writer, NULL, writer_main, &wa) != 0) {
+        yz_buf_adds(g->err, "cannot start the writing thread");
+        return YZ_ERR_INTERNAL;
+    }
+    enum yz_err e = YZ_OK;
+    int k = 0;
+    for (int64_t from = 0; e == YZ_OK && from < g->opt->cases; from += g->opt->batch, k ^= 1) {
+        pthread_mutex_lock(&pp.mu);
+        while (pp.full[k] && !pp.failed)
+            pthread_cond_wait(&pp.cv, &pp.mu);
+        bool stop = pp.failed;
+        pthread_mutex_unlock(&pp.mu);
+        if (stop)
+            break;
+        int64_t to = from + g->opt->batch < g->opt->cases ? from + g->opt->batch : g->opt->cases;
+        e = prepare_batch(g, &g->bufs[k], from, to);
+        if (e != YZ_OK) {
+            /* What was prepared of a failed batch is dropped, as its rollback would. */
+            for (int64_t c = 0; c < g->bufs[k].n; c++)
+                prep_case_clear(&g->bufs[k].cases[c]);
+            g->bufs[k].n = 0;
+            break;
+        }
+        pthread_mutex_lock(&pp.mu);
+        pp.full[k] = true;
+        pthread_cond_broadcast(&pp.cv);
+        pthread_mutex_unlock(&pp.mu);
+    }
+    pthread_mutex_lock(&pp.mu);
+    pp.done = true;
+    pthread_cond_broadcast(&pp.cv);
+    pthread_mutex_unlock(&pp.mu);
+    pthread_join(writer, NULL);
+    /* A failed writer leaves the other buffer prepared but unwritten. */
+    for (int b = 0; b < 2; b++) {
+        for (int64_t c = 0; c < g->bufs[b].n; c++)
+            prep_case_clear(&g->bufs[b].cases[c]);
+        g->bufs[b].n = 0;
+    }
+    pthread_cond_destroy(&pp.cv);
+    pthread_mutex_destroy(&pp.mu);
+    if (e != YZ_OK) {
+        yz_buf_addf(g->err, "%s%s", g->err->len ? "; " : "", g->perr->data);
+        return e;
+    }
+    return pp.e;
 }
 
 static enum yz_err setup_tx(struct yz_tx *tx, void *arg)
@@ -657,6 +1038,8 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
     g->opt = opt;
     g->stats = stats;
     g->err = err;
+    struct yz_buf perr = YZ_BUF_INIT(4096);
+    g->perr = &perr;
     g->fe = yz_calloc(1, sizeof *g->fe);
     yz_rng_seed(&g->rng, opt->seed);
     g->wf = yz_workflow_find(app->workflows, "filing");
@@ -687,7 +1070,11 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
         g->rollup_cap = 1024;
         while (g->rollup_cap < (size_t)opt->batch * 8)
             g->rollup_cap *= 2;
-        g->rollups = yz_calloc(g->rollup_cap, sizeof *g->rollups);
+        for (int b = 0; b < 2; b++) {
+            g->bufs[b].g = g;
+            g->bufs[b].cases = yz_calloc((size_t)opt->batch, sizeof *g->bufs[b].cases);
+            g->bufs[b].rollups = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].rollups);
+        }
     }
     /* An offline import: no savepoints, commits synced only at the end (store.h). */
     bool bulk = false;
@@ -697,15 +1084,8 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
         if (e != YZ_OK)
             yz_buf_addf(err, "cannot enter bulk mode: %s", yz_err_code(e));
     }
-    for (int64_t from = 0; e == YZ_OK && from < opt->cases; from += opt->batch) {
-        struct batch_ctx b = {g, from, from + opt->batch < opt->cases ? from + opt->batch : opt->cases};
-        e = yz_store_write(app->store, batch_tx, &b);
-        if (e != YZ_OK && !err->len)
-            yz_buf_addf(err, "writing cases %lld-%lld failed: %s", (long long)b.from,
-                        (long long)b.to - 1, yz_err_code(e));
-        if (e == YZ_OK && opt->progress)
-            opt->progress(opt->progress_arg, b.to, opt->cases);
-    }
+    if (e == YZ_OK)
+        e = run_batches(g);
     /* Also after a failure: what was committed is made durable. */
     if (bulk) {
         enum yz_err off = yz_store_bulk(app->store, false);
@@ -717,7 +1097,11 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
     yz_pick_free(&g->channel_pick);
     yz_pick_free(&g->track_pick);
     yz_datagen_model_free(g->model);
-    free(g->rollups);
+    for (int b = 0; b < 2; b++) {
+        free(g->bufs[b].cases);
+        free(g->bufs[b].rollups);
+    }
+    yz_buf_release(&perr);
     free(g->fe);
     free(g);
     return e;

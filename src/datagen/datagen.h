@@ -26,12 +26,19 @@
  * accounts (init --demo makes four). Not generated: attachments, outbox
  * messages, triage proposals, assignments, payments.
  *
- * Speed: one write transaction per batch of cases in the store's bulk mode
- * (store.h yz_store_bulk: no savepoint, commits unsynced until the synced
- * final checkpoint, also after a failure), cached prepared statements, the
- * events appended in bulk (audit/events.h yz_event_batch_*: hashes chained in
- * memory, the chain head signed once per batch), the dashboard counters of a
- * batch summed in memory and written in key order.
+ * Speed: two threads. The caller's thread draws and prepares a batch of cases
+ * (the model, the applications with their seals, the projection's and every
+ * event's canonical JSON text, the application's text made once for both,
+ * case numbers, fees, deadlines, triage keys, the batch's counters) while a
+ * writing thread writes the previous batch (two batch buffers). The draws
+ * happen in case order on one thread, so a seed gives the same data as before.
+ * One write transaction per batch in the store's bulk mode (store.h
+ * yz_store_bulk: no savepoint, commits unsynced until the synced final
+ * checkpoint, also after a failure), cached prepared statements, the events
+ * appended in bulk from their prepared text (audit/events.h
+ * yz_event_batch_add_canonical: hashes chained in memory, the chain head
+ * signed once per batch), the dashboard counters of a batch written in key
+ * order.
  */
 #ifndef YZ_DATAGEN_DATAGEN_H
 #define YZ_DATAGEN_DATAGEN_H

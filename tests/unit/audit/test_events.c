@@ -593,6 +593,9 @@ struct bulk {
     int write_every;  /* write the batch after this many (0: once at the end) */
     bool single_between; /* an ordinary append between add and write (must be refused) */
     const char *bad_channel;
+    bool canonical;       /* add through yz_event_batch_add_canonical */
+    const char *bad_text; /* with canonical: the last event's text instead (bad_len bytes) */
+    size_t bad_len;
     enum yz_err add_rc;
 };
 
@@ -605,9 +608,19 @@ static enum yz_err bulk_fn(struct yz_tx *tx, void *ctx)
     for (int i = 0; rc == YZ_OK && i < b->n; i++) {
         json_t *payload = json_pack("{s:i, s:s}", "i", i, "text", "诉讼请求");
         int64_t id = 0;
-        rc = yz_event_batch_add(batch, streams[i % 4], "test.bulk", i % 2 ? 7 : 0,
-                                b->bad_channel && i == b->n - 1 ? b->bad_channel : "web",
-                                1700000000000LL + i, payload, &id);
+        const char *channel = b->bad_channel && i == b->n - 1 ? b->bad_channel : "web";
+        if (b->canonical) {
+            char *text = yz_event_canonical_json(payload);
+            bool bad = b->bad_text && i == b->n - 1;
+            rc = yz_event_batch_add_canonical(batch, streams[i % 4], "test.bulk", i % 2 ? 7 : 0,
+                                              channel, 1700000000000LL + i,
+                                              bad ? b->bad_text : text,
+                                              bad ? b->bad_len : strlen(text), &id);
+            free(text);
+        } else {
+            rc = yz_event_batch_add(batch, streams[i % 4], "test.bulk", i % 2 ? 7 : 0, channel,
+                                    1700000000000LL + i, payload, &id);
+        }
         json_decref(payload);
         b->add_rc = rc;
         if (rc == YZ_OK && b->write_every && (i + 1) % b->write_every == 0)
@@ -670,6 +683,56 @@ static void bulk_refuses_bad_events_and_a_moved_chain(void **state)
     assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
 }
 
+/* The prepared-text variant writes the same chain and refuses what is not an object's text. */
+static void bulk_canonical_text_chains_on_and_refuses_bad_text(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    struct bulk b = {.f = f, .n = 120, .write_every = 50, .canonical = true};
+    assert_int_equal(yz_store_write(f->store, bulk_fn, &b), YZ_OK);
+    assert_int_equal(count_events(f), 121);
+    assert_int_equal(stream_last_seq(f, "matter/1"), 1 + 60);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+    assert_int_equal(r.events_checked, 121);
+    /* Stored as given, which is what yz_event_canonical_json makes. */
+    struct list_ctx l = {.stream = "matter/9", .limit = 1};
+    assert_int_equal(yz_store_read(f->store, list_fn, &l), YZ_OK);
+    assert_int_equal(json_array_size(l.out), 1);
+    json_t *p = json_object_get(json_array_get(l.out, 0), "payload");
+    assert_int_equal(json_integer_value(json_object_get(p, "i")), 1);
+    assert_string_equal(json_string_value(json_object_get(p, "text")), "诉讼请求");
+    json_decref(l.out);
+    /* Not an object's text, an embedded NUL, too large, a bad channel: refused, nothing written. */
+    static const struct {
+        const char *text;
+        size_t len;
+        enum yz_err rc;
+    } bad[] = {
+        {"", 0, YZ_ERR_VALIDATION},       {"[]", 2, YZ_ERR_VALIDATION},
+        {"{", 1, YZ_ERR_VALIDATION},      {"\"a\"", 3, YZ_ERR_VALIDATION},
+        {"{\"a\":\"\0\"}", 9, YZ_ERR_VALIDATION},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct bulk x = {.f = f, .n = 3, .canonical = true, .bad_text = bad[i].text,
+                         .bad_len = bad[i].len};
+        assert_int_equal(yz_store_write(f->store, bulk_fn, &x), bad[i].rc);
+        assert_int_equal(x.add_rc, bad[i].rc);
+    }
+    size_t big_len = (size_t)YZ_EVENT_PAYLOAD_MAX + 10;
+    char *big = malloc(big_len + 1);
+    assert_non_null(big);
+    memset(big, 'x', big_len);
+    big[0] = '{', big[big_len - 1] = '}', big[big_len] = '\0';
+    struct bulk large = {.f = f, .n = 2, .canonical = true, .bad_text = big, .bad_len = big_len};
+    assert_int_equal(yz_store_write(f->store, bulk_fn, &large), YZ_ERR_PAYLOAD_TOO_LARGE);
+    free(big);
+    struct bulk chan = {.f = f, .n = 2, .canonical = true, .bad_channel = "carrier-pigeon"};
+    assert_int_equal(yz_store_write(f->store, bulk_fn, &chan), YZ_ERR_VALIDATION);
+    assert_int_equal(count_events(f), 121);
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+}
+
 struct seq_q {
     const char *stream;
     int64_t last;
@@ -722,6 +785,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(append_refuses_after_newest_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_appends_chain_on_and_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_refuses_bad_events_and_a_moved_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_canonical_text_chains_on_and_refuses_bad_text, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
