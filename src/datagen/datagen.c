@@ -40,7 +40,8 @@ static struct yz_sql_def q_seqs =
     YZ_SQL("SELECT court_id, year, last FROM case_sequences WHERE type_code = '民初'");
 static struct yz_sql_def q_matter = YZ_SQL(
     "INSERT INTO matters(kind, state, court_id, title, channel, created_by, created_at, updated_at,"
-    " version, data) VALUES ('filing', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    " version, data, cause_name, amount_fen) VALUES ('filing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " RETURNING id");
 static struct yz_sql_def q_participant = YZ_SQL(
     "INSERT INTO matter_participants(matter_id, user_id, capacity) VALUES (?, ?, ?)"
     " ON CONFLICT DO NOTHING");
@@ -123,7 +124,8 @@ struct prep_deadline {
 struct prep_case {
     const char *state, *channel, *capacity;
     int64_t court_id, creator, submitted, updated, version;
-    char title[160];
+    char title[160]; /* the application's cause name, also kept for lists */
+    int64_t amount_fen; /* the application's amount, -1 for none (kept for lists) */
     char *data; /* the matter's projection, canonical JSON, owned */
     struct prep_event ev[MAX_EVENTS];
     int nev;
@@ -621,6 +623,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                             : tracks[track].state));
     snprintf(pc->title, sizeof pc->title, "%s",
              json_string_value(json_object_get(application, "cause_name")));
+    const json_t *amount = json_object_get(application, "amount_fen");
+    pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
     char *rest = yz_json_dumps_sorted(data);
     if (rest)
         pc->data = with_application(rest, 0, app_text);
@@ -764,6 +768,11 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
     yz_bind_i64(st, 7, pc->updated);
     yz_bind_i64(st, 8, pc->version);
     yz_bind_text(st, 9, pc->data);
+    yz_bind_text(st, 10, pc->title); /* migration 18: what lists show without parsing data */
+    if (pc->amount_fen >= 0)
+        yz_bind_i64(st, 11, pc->amount_fen);
+    else
+        yz_bind_null(st, 11);
     bool row;
     enum yz_err e = yz_step(st, &row);
     if (e != YZ_OK || !row)

@@ -72,6 +72,14 @@ static void the_history_verifies_and_the_counters_match_it(void **state)
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM events WHERE type = 'filing.submit'"
                                         " AND stream_seq = 1"),
                      CASES);
+    /* What lists show without parsing data (migration 18) is the projection's. */
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE cause_name IS NOT NULL"),
+                     CASES);
+    assert_int_equal(
+        yzt_db_count(&srv, "SELECT count(*) FROM matters"
+                           " WHERE cause_name IS NOT json_extract(data, '$.application.cause_name')"
+                           " OR amount_fen IS NOT json_extract(data, '$.application.amount_fen')"),
+        0);
 }
 
 static void case_numbers_are_unique_and_gap_free(void **state)
