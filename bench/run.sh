@@ -17,9 +17,9 @@
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--threads N]
 #        bench/run.sh --data N     data at scale instead (bench/data.sh): N synthetic
 #                                  cases, import, size, lookups, dashboard, server RSS
-#   default: 5 rounds of 5 s runs (about 15 minutes), rewrites bench/RESULTS.md
+#   default: 5 rounds of 5 s runs (about 18 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
-#   --threads: yizhan's server.threads (default 3, the product's), the threads that serve
+#   --threads: yizhan's server.threads (default 2, the product's), the threads that serve
 #     connections; creates wait for their group's fsync on server.write_threads
 # The last lines on stdout are the figures, one per line:
 #   ratio NAME VALUE          or          value NAME VALUE UNIT
@@ -43,7 +43,7 @@ runs=5
 duration=5
 quiet_wait=60
 conns_list="64 256"
-threads_opt=3
+threads_opt=2
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) quick=1; runs=1; duration=3; quiet_wait=5 ;;

@@ -85,7 +85,7 @@ static const struct yz_config_key table[] = {
      * same read latency. A durable write waits for its group's fsync on a
      * writer thread instead, so it never holds up reads, and the writer count
      * bounds how many writes one fsync can carry (group commit). */
-    INT("server", "threads", "YIZHAN_SERVER_THREADS", server.threads, "3", 1, 64,
+    INT("server", "threads", "YIZHAN_SERVER_THREADS", server.threads, "2", 1, 64,
         "threads that serve connections and answer reads"),
     INT("server", "write_threads", "YIZHAN_SERVER_WRITE_THREADS", server.write_threads, "32", 1,
         256, "threads that run requests which write (each waits for its group's commit)"),

@@ -194,7 +194,7 @@ static void defaults_match_table(void **state)
     /* and the typed fields hold what the brief specifies */
     assert_string_equal(c.server.listen_address, "127.0.0.1");
     assert_int_equal(c.server.port, 8080);
-    assert_int_equal(c.server.threads, 3);
+    assert_int_equal(c.server.threads, 2);
     assert_int_equal(c.server.write_threads, 32);
     assert_int_equal(c.server.max_connections, 1024);
     assert_int_equal(c.server.connection_timeout_s, 30);
@@ -345,7 +345,7 @@ static void file_error_names_file_line_key(void **state)
         YZ_ERR_CONFIG);
     assert_string_equal(msg, "F:5: server.port: 70000 超出范围 0..65535");
     /* all or nothing: the good line before the bad one did not stick */
-    assert_int_equal(c.server.threads, 3);
+    assert_int_equal(c.server.threads, 2);
     assert_int_equal(c.server.port, 8080);
 
     assert_int_equal(load_text(&c, "[server]\nport = 80a\n", msg, sizeof msg), YZ_ERR_CONFIG);
