@@ -359,9 +359,20 @@ static enum yz_err migrate(sqlite3 *db, struct yz_buf *err)
 static void *writer_main(void *arg);
 static void update_hook(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
 
+/* Once per process, before SQLite initialises itself: no memory statistics.
+ * They are never read here, and keeping them takes a process-wide mutex on
+ * every allocation and free, which every connection's thread then contends. */
+static void configure_library(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        yz_log_error("sqlite: memory statistics stay on (SQLite was initialised first)");
+}
+
 static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
                                struct yz_buf *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, configure_library);
     struct sqlite_store *st = yz_calloc(1, sizeof *st);
     pthread_mutex_init(&st->lock, NULL);
     pthread_cond_init(&st->freed, NULL);
