@@ -613,6 +613,20 @@ static const struct yz_migration migrations[] = {
      "CREATE INDEX matters_filing_queue ON matters(court_id, created_at, id, state, title, channel,"
      " version, cause_name, amount_fen, kind)"
      " WHERE kind = 'filing' AND state IN ('submitted', 'correction_requested');"},
+    {19, "outbox_indexes",
+     /* Every notice paid for five index entries; it needs two or three.
+      * outbox_pending has served no query since migration 7 (the sender reads
+      * outbox_due). The inbox lists are the only readers by recipient, always
+      * of channel 'inbox' for one account or one court, so those indexes hold
+      * inbox rows only, and of a court notice only the court. A court notice
+      * and an SMS or e-mail each write one index entry fewer per row. */
+     "DROP INDEX outbox_pending;"
+     "DROP INDEX outbox_user;"
+     "DROP INDEX outbox_court;"
+     "CREATE INDEX outbox_user ON outbox(recipient_user_id, id)"
+     " WHERE channel = 'inbox' AND recipient_user_id IS NOT NULL;"
+     "CREATE INDEX outbox_court ON outbox(recipient_court_id, id)"
+     " WHERE channel = 'inbox' AND recipient_court_id IS NOT NULL;"},
 };
 
 const struct yz_migration *yz_migrations_sqlite(size_t *count)
