@@ -175,18 +175,28 @@ static enum yz_err put_data(struct yz_buf *o, struct yz_tx *tx, struct yz_app *a
     return e;
 }
 
+/* The matter's row once the policy lets who read it (a refusal is recorded
+ * there); r is to be released whatever the answer. */
+static enum yz_err load_for_read(struct yz_tx *tx, struct yz_app *app,
+                                 const struct yz_principal *who, int64_t id, const char *route,
+                                 struct yz_matter_row *r)
+{
+    enum yz_err e = yz_matter_row_load(tx, who, id, r);
+    struct yz_matter_ref ref = {id, r->court_id, r->participant};
+    if (e == YZ_OK)
+        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    return e;
+}
+
 enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                                int64_t id, const char *route, struct yz_buf *out)
 {
     struct yz_matter_row r;
-    enum yz_err e = yz_matter_row_load(tx, who, id, &r);
-    struct yz_matter_ref ref = {id, r.court_id, r.participant};
-    if (e == YZ_OK)
-        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    enum yz_err e = load_for_read(tx, app, who, id, route, &r);
     if (e == YZ_OK) {
         bool may_act =
             who->role != YZ_ROLE_SUPERVISOR &&
-            (yz_role_is_staff(who->role) ? ref.court_id == who->court_id : r.participant);
+            (yz_role_is_staff(who->role) ? r.court_id == who->court_id : r.participant);
         if (!put_head(out, app, id, &r))
             e = YZ_ERR_INTERNAL;
         if (e == YZ_OK)
@@ -220,10 +230,7 @@ enum yz_err yz_matter_check_read(struct yz_tx *tx, struct yz_app *app,
                                  const struct yz_principal *who, int64_t id, const char *route)
 {
     struct yz_matter_row r;
-    enum yz_err e = yz_matter_row_load(tx, who, id, &r);
-    struct yz_matter_ref ref = {id, r.court_id, r.participant};
-    if (e == YZ_OK)
-        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    enum yz_err e = load_for_read(tx, app, who, id, route, &r);
     yz_matter_row_release(&r);
     return e;
 }
