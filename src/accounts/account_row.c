@@ -13,12 +13,9 @@ enum yz_err yz_account_row_load(struct yz_tx *tx, int64_t id, struct yz_account_
     memset(out, 0, sizeof *out);
     struct yz_stmt *st = yz_sql(tx, &q_row);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     out->id = id;
     yz_strlcpy(out->role, yz_col_text(st, 0), sizeof out->role);
     out->court_id = yz_col_i64(st, 1);

@@ -520,12 +520,9 @@ static enum yz_err profile_tx(struct yz_tx *tx, void *ctx)
     struct profile *p = ctx;
     struct yz_stmt *st = yz_sql(tx, &q_profile);
     yz_bind_i64(st, 1, p->id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     json_t *o = json_object();
     int role = yz_role_parse(yz_col_text(st, 1));
     json_object_set_new(o, "id", json_integer(yz_col_i64(st, 0)));
@@ -580,12 +577,9 @@ static enum yz_err secrets_tx(struct yz_tx *tx, void *ctx)
     struct secrets *s = ctx;
     struct yz_stmt *st = yz_sql(tx, &q_secrets);
     yz_bind_i64(st, 1, s->id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     yz_strlcpy(s->password_hash, yz_col_text(st, 0), sizeof s->password_hash);
     if (!yz_col_null(st, 1))
         s->phone_enc = yz_strdup(yz_col_text(st, 1));

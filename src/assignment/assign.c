@@ -132,12 +132,9 @@ static enum yz_err load_matter(struct yz_tx *tx, int64_t id, struct matter_row *
 {
     struct yz_stmt *st = yz_sql(tx, &q_matter);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     yz_strlcpy(m->kind, yz_col_text(st, 0), sizeof m->kind);
     yz_strlcpy(m->state, yz_col_text(st, 1), sizeof m->state);
     m->court_id = yz_col_i64(st, 2);

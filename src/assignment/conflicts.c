@@ -192,11 +192,8 @@ enum yz_err yz_conflict_remove(struct yz_tx *tx, struct yz_app *app,
     yz_bind_i64(st, 1, yz_time_now_ms());
     yz_bind_i64(st, 2, conflict_id);
     yz_bind_i64(st, 3, judge_id);
-    bool row;
-    if ((e = yz_step(st, &row)) != YZ_OK)
+    if ((e = yz_step_one(st)) != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     json_t *p = json_pack("{s:I, s:s, s:s}", "conflict_id", (json_int_t)conflict_id, "kind",
                           yz_col_text(st, 0), "value", yz_col_text(st, 1));
     yz_exec(st);

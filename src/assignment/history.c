@@ -237,12 +237,9 @@ enum yz_err yz_assign_matter(struct yz_tx *tx, struct yz_app *app, const struct 
 {
     struct yz_stmt *st = yz_sql(tx, &q_matter);
     yz_bind_i64(st, 1, matter_id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     char kind[48], state[48];
     yz_strlcpy(kind, yz_col_text(st, 0), sizeof kind);
     yz_strlcpy(state, yz_col_text(st, 1), sizeof state);
@@ -256,6 +253,7 @@ enum yz_err yz_assign_matter(struct yz_tx *tx, struct yz_app *app, const struct 
     json_object_set_new(o, "team_kind", tk ? json_string(tk) : json_null());
     st = yz_sql(tx, &q_current);
     yz_bind_i64(st, 1, matter_id);
+    bool row;
     if ((e = yz_step(st, &row)) == YZ_OK) {
         json_t *cur = json_null();
         if (row) {

@@ -57,12 +57,9 @@ enum yz_err yz_assign_load_team(struct yz_tx *tx, int64_t id, struct yz_assign_t
     memset(t, 0, sizeof *t);
     struct yz_stmt *st = yz_sql(tx, &q_get);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     t->id = id;
     t->court_id = yz_col_i64(st, 0);
     yz_strlcpy(t->name, yz_col_text(st, 1), sizeof t->name);
@@ -307,11 +304,8 @@ enum yz_err yz_team_member_remove(struct yz_tx *tx, struct yz_app *app,
     struct yz_stmt *st = yz_sql(tx, &q_member_delete);
     yz_bind_i64(st, 1, team_id);
     yz_bind_i64(st, 2, user_id);
-    bool row;
-    if ((e = yz_step(st, &row)) != YZ_OK)
+    if ((e = yz_step_one(st)) != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     char role[16];
     yz_strlcpy(role, yz_col_text(st, 0), sizeof role);
     if ((e = yz_exec(st)) != YZ_OK)

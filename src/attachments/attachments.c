@@ -864,12 +864,9 @@ enum yz_err yz_attachments_get(struct yz_tx *tx, struct yz_app *app,
     *unparked_denial = false;
     struct yz_stmt *st = yz_sql(tx, &q_get);
     yz_bind_i64(st, 1, id);
-    bool row = false;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     row_of(st, out);
     if (who->user_id != 0 && who->user_id == out->uploader_id)
         return YZ_OK;

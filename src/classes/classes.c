@@ -306,12 +306,9 @@ static enum yz_err load_group(struct yz_tx *tx, struct yz_app *app, const struct
     memset(g, 0, sizeof *g);
     struct yz_stmt *st = yz_sql(tx, &q_group);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     g->id = id;
     g->court_id = yz_col_i64(st, 0);
     yz_strlcpy(g->name, yz_col_text(st, 1), sizeof g->name);
@@ -339,12 +336,9 @@ static enum yz_err load_case(struct yz_tx *tx, int64_t matter_id, struct one_cas
     memset(c, 0, sizeof *c);
     struct yz_stmt *st = yz_sql(tx, &q_case);
     yz_bind_i64(st, 1, matter_id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     c->court_id = yz_col_i64(st, 0);
     yz_strlcpy(c->case_number, yz_col_text(st, 1), sizeof c->case_number);
     yz_strlcpy(c->cause_code, yz_col_text(st, 2), sizeof c->cause_code);

@@ -13,6 +13,7 @@ struct copy {
     const char *p, *end;
     struct yz_buf *out;
     yz_json_drop_fn drop;
+    const struct yz_json_hook *hook;
 };
 
 static bool emit(struct copy *c, bool on, const char *from, size_t n)
@@ -97,25 +98,39 @@ static bool integer(struct copy *c, bool on)
 
 static bool value(struct copy *c, bool on, int depth);
 
+/* Is key (as it stands in the text) the member the hook is for? */
+static bool hooked(const struct copy *c, const char *key, size_t n)
+{
+    return c->hook && strlen(c->hook->key) == n && memcmp(c->hook->key, key, n) == 0;
+}
+
 static bool object(struct copy *c, bool on, int depth)
 {
     c->p++; /* '{' */
-    bool ok = emit(c, on, "{", 1), first = true;
+    if (!emit(c, on, "{", 1))
+        return false;
     if (c->p < c->end && *c->p == '}') {
         c->p++;
-        return ok && emit(c, on, "}", 1);
+        return emit(c, on, "}", 1);
     }
-    while (ok) {
+    for (bool first = true;;) {
         const char *key;
         size_t n;
         if (!string(c, &key, &n) || c->p == c->end || *c->p++ != ':')
             return false;
         bool keep = on && !c->drop(key + 1, n - 2);
-        ok = (!keep || ((first || yz_buf_addc(c->out, ',')) && yz_buf_add(c->out, key, n) &&
-                        yz_buf_addc(c->out, ':'))) &&
-             value(c, keep, depth + 1);
+        if (keep && !((first || yz_buf_addc(c->out, ',')) && yz_buf_add(c->out, key, n) &&
+                      yz_buf_addc(c->out, ':')))
+            return false;
+        size_t at = c->out->len;
+        if (!value(c, keep, depth + 1))
+            return false;
+        /* The hook's member of the outermost object: as the caller puts it. */
+        if (keep && depth == 0 && hooked(c, key + 1, n - 2) &&
+            !c->hook->put(c->hook->ctx, c->out, at))
+            return false;
         first = first && !keep;
-        if (!ok || c->p == c->end)
+        if (c->p == c->end)
             return false;
         char sep = *c->p++;
         if (sep == '}')
@@ -123,7 +138,6 @@ static bool object(struct copy *c, bool on, int depth)
         if (sep != ',')
             return false;
     }
-    return false;
 }
 
 static bool array(struct copy *c, bool on, int depth)
@@ -173,10 +187,11 @@ static bool value(struct copy *c, bool on, int depth)
     }
 }
 
-bool yz_json_copy(struct yz_buf *out, const char *in, size_t n, yz_json_drop_fn drop)
+bool yz_json_copy(struct yz_buf *out, const char *in, size_t n, yz_json_drop_fn drop,
+                  const struct yz_json_hook *hook)
 {
     size_t before = out->len;
-    struct copy c = {in, in + n, out, drop};
+    struct copy c = {in, in + n, out, drop, hook};
     /* jansson's json_loads takes only an object or an array as the whole text. */
     if (n && (in[0] == '{' || in[0] == '[') && yz_utf8_valid(in, n) && value(&c, true, 0) &&
         c.p == c.end)

@@ -24,10 +24,24 @@
  * stands in the text (between the quotes, escapes not decoded). */
 typedef bool (*yz_json_drop_fn)(const char *key, size_t len);
 
+/* What the caller writes for one member of the outermost object, where the
+ * text is an object: once the member's value has been copied (less its
+ * dropped members) to out[at..out->len), put may replace it there, e.g. by
+ * parsing it, changing the tree and writing it again from at. False fails the
+ * copy. For a member that the reader sees changed (matters/view.c: a
+ * forwarded matter's progress), so that such text is still copied. */
+struct yz_json_hook {
+    const char *key; /* the member's key as it stands in the text */
+    bool (*put)(void *ctx, struct yz_buf *out, size_t at);
+    void *ctx;
+};
+
 /* Appends the JSON text in[0..n) (an object or an array) to out without the object members, at any
- * depth, that drop says to leave out. False when the text is not in the
- * writer's form, nests deeper than YZ_JSON_WRITE_MAX_DEPTH, or out's cap is
- * reached; out is then restored to its length before the call. */
-bool yz_json_copy(struct yz_buf *out, const char *in, size_t n, yz_json_drop_fn drop);
+ * depth, that drop says to leave out, and with hook's member as hook puts it
+ * (hook may be NULL). False when the text is not in the writer's form, nests
+ * deeper than YZ_JSON_WRITE_MAX_DEPTH, out's cap is reached or the hook
+ * fails; out is then restored to its length before the call. */
+bool yz_json_copy(struct yz_buf *out, const char *in, size_t n, yz_json_drop_fn drop,
+                  const struct yz_json_hook *hook);
 
 #endif

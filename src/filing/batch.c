@@ -882,12 +882,9 @@ enum yz_err yz_batch_get(struct yz_tx *tx, const struct yz_principal *who, int64
         *denied = false;
     struct yz_stmt *st = yz_sql(tx, &q_get);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     /* RULE: bulk-report-owner — only the uploader sees a batch; others as if it did not exist. */
     if (yz_col_i64(st, 8) != who->user_id) {
         yz_exec(st);

@@ -236,10 +236,9 @@ static enum yz_err progress_tx(struct yz_tx *tx, void *p)
     struct progress_ctx *c = p;
     struct yz_stmt *st = yz_sql(tx, &q_progress);
     yz_bind_text(st, 1, c->hash);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
-    if (e != YZ_OK || !row)
-        return e == YZ_OK ? YZ_ERR_NOT_FOUND : e;
+    enum yz_err e = yz_step_one(st);
+    if (e != YZ_OK)
+        return e;
     const struct yz_court *court = yz_courts_find(&c->req->app->courts, yz_col_i64(st, 4));
     char at[40];
     yz_time_format_shanghai(yz_col_i64(st, 1), at, sizeof at);

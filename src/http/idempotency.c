@@ -154,10 +154,10 @@ static enum yz_err write_tx(struct yz_tx *tx, void *p)
     enum yz_err e = w->fn(tx, w->req, w->resp, w->ctx);
     if (e != YZ_OK || !w->req->idem_key)
         return e;
-    /* The JSON answer: a tree, or already text (yz_resp_json_text). */
-    char *body = w->resp->raw    ? yz_strdup(w->resp->raw)
-                 : w->resp->body ? yz_json_dumps(w->resp->body)
-                                 : yz_strdup("");
+    /* The JSON answer: already text (yz_resp_json_text), bound as it is (resp
+     * keeps it until the router sends it, after this write), or a tree. */
+    char *dumped = !w->resp->raw && w->resp->body ? yz_json_dumps(w->resp->body) : NULL;
+    const char *body = w->resp->raw ? w->resp->raw : w->resp->body ? dumped : "";
     struct yz_stmt *st = yz_sql(tx, &q_insert);
     yz_bind_i64(st, 1, w->req->who.user_id);
     yz_bind_text(st, 2, w->req->idem_key);
@@ -168,7 +168,7 @@ static enum yz_err write_tx(struct yz_tx *tx, void *p)
     yz_bind_text(st, 6, body);
     yz_bind_i64(st, 7, yz_time_now_ms());
     e = yz_exec(st);
-    free(body);
+    free(dumped);
     if (e == YZ_OK)
         w->req->idem_stored = true;
     return e;

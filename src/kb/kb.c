@@ -229,12 +229,9 @@ enum yz_err yz_kb_get(struct yz_tx *tx, int64_t id, json_t **out)
     *out = NULL;
     struct yz_stmt *st = yz_sql(tx, &q_get);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     *out = entry_json(st);
     return YZ_OK;
 }

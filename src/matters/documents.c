@@ -38,9 +38,10 @@ static bool sealed_key(const char *k)
     return sealed_key_text(k, strlen(k));
 }
 
-bool yz_document_redact_text(struct yz_buf *out, const char *json, size_t n)
+bool yz_document_redact_text(struct yz_buf *out, const char *json, size_t n,
+                             const struct yz_json_hook *hook)
 {
-    return yz_json_copy(out, json, n, sealed_key_text);
+    return yz_json_copy(out, json, n, sealed_key_text, hook);
 }
 
 json_t *yz_document_redact(const json_t *v)

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 struct yz_app;
+struct yz_json_hook;
 
 typedef enum yz_err (*yz_document_fn)(struct yz_app *app, const json_t *in, const char *path,
                                       json_t **out, struct yz_field_errors *fe);
@@ -27,8 +28,10 @@ enum yz_err yz_document_prepare(struct yz_app *app, const char *name, const json
 /* A copy of v without sealed values (members whose key ends in "_enc"), for output. */
 json_t *yz_document_redact(const json_t *v);
 /* The same on stored JSON text, appended to out as the text of the redacted
- * value (core/jsoncopy.h); false when the text is not in the writer's form:
+ * value, with hook's member as hook puts it (core/jsoncopy.h; hook may be
+ * NULL); false when the text is not in the writer's form or the hook failed:
  * then parse it and use yz_document_redact. */
-bool yz_document_redact_text(struct yz_buf *out, const char *json, size_t n);
+bool yz_document_redact_text(struct yz_buf *out, const char *json, size_t n,
+                             const struct yz_json_hook *hook);
 
 #endif

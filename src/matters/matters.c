@@ -318,12 +318,9 @@ enum yz_err yz_matter_row_load(struct yz_tx *tx, const struct yz_principal *who,
     struct yz_stmt *st = yz_sql(tx, &q_load);
     yz_bind_i64(st, 1, who->user_id);
     yz_bind_i64(st, 2, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     yz_strlcpy(l->kind, yz_col_text(st, 0), sizeof l->kind);
     yz_strlcpy(l->state, yz_col_text(st, 1), sizeof l->state);
     l->court_id = yz_col_i64(st, 2);

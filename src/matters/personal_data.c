@@ -58,12 +58,9 @@ static enum yz_err unmask_tx(struct yz_tx *tx, void *p)
     u->plain = NULL;
     struct yz_stmt *st = yz_sql(tx, &q_matter);
     yz_bind_i64(st, 1, u->id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     /* participant false: parties see their own data through /me/personal-data. */
     struct yz_matter_ref ref = {u->id, yz_col_i64(st, 0), false};
     e = yz_policy_matter(req->app, &req->who, YZ_ACT_UNMASK, &ref, req->route->name);

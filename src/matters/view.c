@@ -14,6 +14,7 @@
  */
 #include "matters/matters.h"
 #include "app/app.h"
+#include "core/jsoncopy.h"
 #include "core/jsonwrite.h"
 #include "courts/courts.h"
 #include "matters/documents.h"
@@ -23,7 +24,6 @@
 #include "workflow/workflow.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/banned.h"
 
@@ -150,18 +150,45 @@ static enum yz_err linked_progress(struct yz_tx *tx, struct yz_app *app, json_t 
     return yz_exec(st);
 }
 
+/* The forwarded_to member on the text path (core/jsoncopy.h hook): its
+ * copied value is read back into a tree, takes the forwarded matter's
+ * progress as on the tree path, and is written again in its place. */
+struct forwarded {
+    struct yz_tx *tx;
+    struct yz_app *app;
+    enum yz_err e; /* linked_progress's error, which fails the copy */
+};
+
+static bool put_forwarded(void *ctx, struct yz_buf *o, size_t at)
+{
+    struct forwarded *f = ctx;
+    json_t *fw = json_loadb(o->data + at, o->len - at, JSON_DECODE_ANY, NULL);
+    if (!fw)
+        return false;
+    f->e = linked_progress(f->tx, f->app, fw);
+    yz_buf_truncate(o, at);
+    bool ok = f->e == YZ_OK && yz_json_write(o, fw);
+    json_decref(fw);
+    return ok;
+}
+
 /*
- * The stored projection without its sealed values. Copied as text, except
- * when it was forwarded to another court: the forwarded matter's progress
- * is added to it then, through a tree (a cross-region filing; rare).
+ * The stored projection without its sealed values, copied as text; when it
+ * was forwarded to another court (a cross-region filing) its forwarded_to
+ * member takes the forwarded matter's progress on the way. Text not in the
+ * writer's form (which the product does not store) goes through a tree.
  */
 static enum yz_err put_data(struct yz_buf *o, struct yz_tx *tx, struct yz_app *app,
                             const struct yz_matter_row *r)
 {
     if (!yz_buf_adds(o, ",\"data\":"))
         return YZ_ERR_INTERNAL;
-    if (!strstr(r->data, "\"forwarded_to\":") && yz_document_redact_text(o, r->data, r->data_len))
+    struct forwarded f = {tx, app, YZ_OK};
+    const struct yz_json_hook forwarded_to = {"forwarded_to", put_forwarded, &f};
+    if (yz_document_redact_text(o, r->data, r->data_len, &forwarded_to))
         return YZ_OK;
+    if (f.e != YZ_OK)
+        return f.e;
     json_t *stored = json_loadb(r->data, r->data_len, 0, NULL);
     if (!stored)
         return YZ_ERR_INTERNAL;
@@ -175,18 +202,28 @@ static enum yz_err put_data(struct yz_buf *o, struct yz_tx *tx, struct yz_app *a
     return e;
 }
 
+/* The matter's row once the policy lets who read it (a refusal is recorded
+ * there); r is to be released whatever the answer. */
+static enum yz_err load_for_read(struct yz_tx *tx, struct yz_app *app,
+                                 const struct yz_principal *who, int64_t id, const char *route,
+                                 struct yz_matter_row *r)
+{
+    enum yz_err e = yz_matter_row_load(tx, who, id, r);
+    struct yz_matter_ref ref = {id, r->court_id, r->participant};
+    if (e == YZ_OK)
+        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    return e;
+}
+
 enum yz_err yz_matter_get_text(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
                                int64_t id, const char *route, struct yz_buf *out)
 {
     struct yz_matter_row r;
-    enum yz_err e = yz_matter_row_load(tx, who, id, &r);
-    struct yz_matter_ref ref = {id, r.court_id, r.participant};
-    if (e == YZ_OK)
-        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    enum yz_err e = load_for_read(tx, app, who, id, route, &r);
     if (e == YZ_OK) {
         bool may_act =
             who->role != YZ_ROLE_SUPERVISOR &&
-            (yz_role_is_staff(who->role) ? ref.court_id == who->court_id : r.participant);
+            (yz_role_is_staff(who->role) ? r.court_id == who->court_id : r.participant);
         if (!put_head(out, app, id, &r))
             e = YZ_ERR_INTERNAL;
         if (e == YZ_OK)
@@ -220,10 +257,7 @@ enum yz_err yz_matter_check_read(struct yz_tx *tx, struct yz_app *app,
                                  const struct yz_principal *who, int64_t id, const char *route)
 {
     struct yz_matter_row r;
-    enum yz_err e = yz_matter_row_load(tx, who, id, &r);
-    struct yz_matter_ref ref = {id, r.court_id, r.participant};
-    if (e == YZ_OK)
-        e = yz_policy_matter(app, who, YZ_ACT_READ, &ref, route);
+    enum yz_err e = load_for_read(tx, app, who, id, route, &r);
     yz_matter_row_release(&r);
     return e;
 }

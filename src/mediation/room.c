@@ -77,14 +77,9 @@ static enum yz_err load_room(struct yz_tx *tx, struct yz_req *req, int64_t id, e
     struct yz_stmt *st = yz_sql(tx, &q_room);
     yz_bind_i64(st, 1, req->who.user_id);
     yz_bind_i64(st, 2, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row) {
-        yz_exec(st);
-        return YZ_ERR_NOT_FOUND;
-    }
     /* The policy decides before the kind is looked at, so that probing another
      * user's matter of any kind through a room route is refused and recorded. */
     bool mediation = strcmp(yz_col_text(st, 0), "mediation") == 0 ||

@@ -193,12 +193,9 @@ static enum yz_err load_org(struct yz_tx *tx, int64_t id, struct org_row *o)
     memset(o, 0, sizeof *o);
     struct yz_stmt *st = yz_sql(tx, &q_org_get);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     o->id = yz_col_i64(st, 0);
     o->court_id = yz_col_i64(st, 1);
     yz_strlcpy(o->name, yz_col_text(st, 2), sizeof o->name);
@@ -216,12 +213,9 @@ static enum yz_err load_med(struct yz_tx *tx, int64_t id, struct med_row *m)
     memset(m, 0, sizeof *m);
     struct yz_stmt *st = yz_sql(tx, &q_med_get);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     m->id = yz_col_i64(st, 0);
     m->user_id = yz_col_i64(st, 1);
     m->org_id = yz_col_i64(st, 2);

@@ -125,12 +125,9 @@ static enum yz_err load(struct yz_tx *tx, const struct yz_app *app, const struct
 {
     struct yz_stmt *st = yz_sql(tx, &q_get);
     yz_bind_i64(st, 1, id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     int64_t user = yz_col_null(st, 6) ? 0 : yz_col_i64(st, 6);
     int64_t court = yz_col_null(st, 7) ? 0 : yz_col_i64(st, 7);
     if (!row_visible(app, who, user, court)) {

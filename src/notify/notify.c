@@ -187,11 +187,8 @@ static enum yz_err enqueue(struct yz_tx *tx, struct yz_app *app, int64_t matter_
     if (user_id <= 0) {
         struct yz_stmt *st = yz_sql(tx, &q_matter_court);
         yz_bind_i64(st, 1, matter_id);
-        bool row = false;
-        if ((e = yz_step(st, &row)) != YZ_OK)
+        if ((e = yz_step_one(st)) != YZ_OK)
             return e;
-        if (!row)
-            return YZ_ERR_NOT_FOUND;
         court_id = yz_col_i64(st, 0);
     }
     char *sealed = NULL;
@@ -296,13 +293,8 @@ enum yz_err yz_notify_set_email(struct yz_tx *tx, struct yz_app *app,
 
     struct yz_stmt *st = yz_sql(tx, &q_user_email);
     yz_bind_i64(st, 1, who->user_id);
-    bool row = false;
-    if ((e = yz_step(st, &row)) != YZ_OK)
+    if ((e = yz_step_one(st)) != YZ_OK)
         goto out;
-    if (!row) {
-        e = YZ_ERR_NOT_FOUND;
-        goto out;
-    }
     if (strcmp(yz_col_text(st, 0), hash) == 0) {
         *out = json_pack("{s:s, s:b}", "email", masked, "changed", 0);
         goto out;

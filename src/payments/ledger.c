@@ -53,12 +53,9 @@ enum yz_err yz_fee_ledger_load(struct yz_tx *tx, int64_t case_id, struct yz_fee_
     memset(l, 0, sizeof *l);
     struct yz_stmt *st = yz_sql(tx, &q_case);
     yz_bind_i64(st, 1, case_id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     l->has_fee = !yz_col_null(st, 0);
     l->fee_fen = l->has_fee ? yz_col_i64(st, 0) : 0;
     l->registered = yz_col_i64(st, 1) == 1;
@@ -66,6 +63,7 @@ enum yz_err yz_fee_ledger_load(struct yz_tx *tx, int64_t case_id, struct yz_fee_
 
     st = yz_sql(tx, &q_totals);
     yz_bind_i64(st, 1, case_id);
+    bool row;
     if ((e = yz_step(st, &row)) != YZ_OK || !row)
         return e ? e : YZ_ERR_INTERNAL;
     l->paid_fen = yz_col_i64(st, 0);

@@ -56,12 +56,9 @@ static enum yz_err load_case(struct yz_tx *tx, const struct yz_principal *who, i
     struct yz_stmt *st = yz_sql(tx, &q_case);
     yz_bind_i64(st, 1, who ? who->user_id : 0);
     yz_bind_i64(st, 2, matter_id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     ci->court_id = yz_col_i64(st, 0);
     ci->registered = !yz_col_null(st, 3);
     ci->has_fee = !yz_col_null(st, 2);
@@ -186,12 +183,9 @@ enum yz_err yz_payment_confirm(struct yz_tx *tx, struct yz_app *app, const struc
 {
     struct yz_stmt *st = yz_sql(tx, &q_by_id);
     yz_bind_i64(st, 1, payment_id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     struct payment_row p = {.id = payment_id, .matter_id = yz_col_i64(st, 0)};
     yz_strlcpy(p.method, yz_col_text(st, 2), sizeof p.method);
     p.amount_fen = yz_col_i64(st, 3);
@@ -253,12 +247,9 @@ enum yz_err yz_payment_callback(struct yz_tx *tx, struct yz_app *app,
         return YZ_ERR_UNAUTHENTICATED;
     struct yz_stmt *st = yz_sql(tx, &q_by_order);
     yz_bind_text(st, 1, cb->order_no);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     struct payment_row p = {.id = yz_col_i64(st, 0), .matter_id = yz_col_i64(st, 1)};
     yz_strlcpy(p.method, yz_col_text(st, 3), sizeof p.method);
     p.amount_fen = yz_col_i64(st, 4);

@@ -133,6 +133,12 @@ enum yz_err yz_exec(struct yz_stmt *st)
     while (rc == YZ_OK && row);
     return rc;
 }
+enum yz_err yz_step_one(struct yz_stmt *st)
+{
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    return e == YZ_OK && !row ? YZ_ERR_NOT_FOUND : e;
+}
 bool yz_col_null(struct yz_stmt *st, int col)
 {
     return ST_BACKEND(st)->col_null(st, col);

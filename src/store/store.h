@@ -105,6 +105,10 @@ void yz_bind_null(struct yz_stmt *st, int idx);
 enum yz_err yz_step(struct yz_stmt *st, bool *row);
 /* Steps a statement that returns no rows (or ignores them). */
 enum yz_err yz_exec(struct yz_stmt *st);
+/* Steps a statement that loads one row (by its id or another key): YZ_OK with
+ * the row's columns available, YZ_ERR_NOT_FOUND when there is no row, else
+ * yz_step's mapped error. */
+enum yz_err yz_step_one(struct yz_stmt *st);
 /* Column access for the current row; pointers are valid until the next step. */
 bool yz_col_null(struct yz_stmt *st, int col);
 int64_t yz_col_i64(struct yz_stmt *st, int col);

@@ -76,12 +76,9 @@ static enum yz_err view_tx(struct yz_tx *tx, void *p)
     struct view_ctx *c = p;
     struct yz_stmt *st = yz_sql(tx, &q_case);
     yz_bind_i64(st, 1, c->id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
+    enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
     struct yz_matter_ref ref = {c->id, yz_col_i64(st, 0), false};
     if ((e = yz_policy_matter(c->req->app, &c->req->who, YZ_ACT_READ, &ref,
                               c->req->route->name)) != YZ_OK)

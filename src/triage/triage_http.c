@@ -187,15 +187,12 @@ static enum yz_err load_case(struct yz_tx *tx, struct case_ctx *c)
 {
     struct yz_stmt *st = yz_sql(tx, &q_matter);
     yz_bind_i64(st, 1, c->id);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
-    if (e != YZ_OK)
-        return e;
     /* Missing, not the caller's to see, or not a filing: the same 404. The
      * policy decides before the kind is looked at, so that every probe of
      * another court's matter is recorded as a denial. */
-    if (!row)
-        return YZ_ERR_NOT_FOUND;
+    enum yz_err e = yz_step_one(st);
+    if (e != YZ_OK)
+        return e;
     int64_t court = yz_col_i64(st, 0);
     if ((e = yz_policy_triage(c->req->app, &c->req->who, court, c->id, c->req->route->name)) !=
             YZ_OK ||

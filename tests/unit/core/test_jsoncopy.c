@@ -4,7 +4,8 @@
  * dropping them from the tree and writing it with yz_json_write gives; for
  * hand-picked cases and thousands of random trees. Text not in the writer's
  * form is refused (the caller's tree path takes it), and a refused copy
- * leaves the output as it was.
+ * leaves the output as it was. A hook on one member of the outermost object
+ * gives what the tree path gives when it changes that member in the tree.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,28 +50,43 @@ static json_t *drop_tree(const json_t *v)
     return json_deep_copy(v);
 }
 
-/* What the tree path writes for text, or NULL when jansson refuses it. */
-static char *tree_path(const char *text)
+/* What a hook does to its member's tree, as matters/view.c adds a forwarded
+ * matter's progress: an object gets "seen" (replaced where it stands, else
+ * appended) and "n" from its own "n" plus one; anything else stays as it is. */
+static void mark(json_t *v)
+{
+    json_object_set_new(v, "seen", json_true());
+    if (json_is_object(v))
+        json_object_set_new(v, "n", json_integer(json_integer_value(json_object_get(v, "n")) + 1));
+}
+
+/* What the tree path writes for text, or NULL when jansson refuses it; with
+ * hooked, the outermost object's "fw" member marked. */
+static char *tree_path(const char *text, bool hooked)
 {
     json_t *parsed = json_loads(text, 0, NULL);
     if (!parsed)
         return NULL;
     json_t *kept = drop_tree(parsed);
+    json_t *fw = hooked ? json_object_get(kept, "fw") : NULL;
+    if (fw)
+        mark(fw);
     char *s = yz_json_dumps(kept);
     json_decref(parsed);
     json_decref(kept);
     return s;
 }
 
-/* Copies text after a prefix already in the buffer: true when the copy was
- * taken, and then it must equal the tree path's text. */
-static bool copy_matches_tree(const char *text)
+/* Copies text after a prefix already in the buffer, with hook (on "fw") or
+ * none: true when the copy was taken, and then it must equal the tree path's
+ * text. */
+static bool copy_with_hook_matches_tree(const char *text, const struct yz_json_hook *hook)
 {
     struct yz_buf out = YZ_BUF_INIT(1 << 20);
     assert_true(yz_buf_adds(&out, "prefix:"));
-    bool copied = yz_json_copy(&out, text, strlen(text), ends_enc);
+    bool copied = yz_json_copy(&out, text, strlen(text), ends_enc, hook);
     if (copied) {
-        char *want = tree_path(text);
+        char *want = tree_path(text, hook != NULL);
         if (!want || strcmp(want, out.data + 7) != 0)
             fail_msg("text: %s\ntree: %s\ncopy: %s", text, want ? want : "(refused)",
                      out.data + 7);
@@ -80,6 +96,11 @@ static bool copy_matches_tree(const char *text)
     }
     yz_buf_release(&out);
     return copied;
+}
+
+static bool copy_matches_tree(const char *text)
+{
+    return copy_with_hook_matches_tree(text, NULL);
 }
 
 static void drops_sealed_members_at_any_depth(void **state)
@@ -167,6 +188,99 @@ static void random_trees_match_the_tree_path(void **state)
     }
 }
 
+/* ---- the member hook ------------------------------------------------------------------- */
+
+struct hook_calls {
+    int calls;
+    bool fail;
+};
+
+/* The text path's hook: reads the copied value back, marks it, writes it again. */
+static bool put_marked(void *ctx, struct yz_buf *out, size_t at)
+{
+    struct hook_calls *h = ctx;
+    h->calls++;
+    if (h->fail)
+        return false;
+    json_t *v = json_loadb(out->data + at, out->len - at, JSON_DECODE_ANY, NULL);
+    assert_non_null(v);
+    mark(v);
+    yz_buf_truncate(out, at);
+    bool ok = yz_json_write(out, v);
+    json_decref(v);
+    return ok;
+}
+
+/* The same with the hook on "fw"; the number of hook calls is handed back. */
+static bool hooked_copy_matches_tree(const char *text, int *calls)
+{
+    struct hook_calls h = {0, false};
+    const struct yz_json_hook hook = {"fw", put_marked, &h};
+    bool copied = copy_with_hook_matches_tree(text, &hook);
+    *calls = h.calls;
+    return copied;
+}
+
+static void a_hook_puts_its_member_as_the_tree_path_does(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int calls;
+    } cases[] = {
+        {"{\"fw\":{\"matter_id\":7}}", 1},
+        {"{\"a\":1,\"fw\":{\"seen\":false,\"x_enc\":\"s\",\"n\":41,\"z\":[]},\"b\":2}", 1},
+        {"{\"fw\":{}}", 1},
+        {"{\"fw\":\"text\"}", 1},
+        {"{\"fw\":null,\"c_enc\":{\"fw\":1}}", 1},
+        {"{\"a_enc\":1,\"fw\":[{\"fw\":{}}]}", 1},
+        /* only a member of the outermost object */
+        {"{\"a\":{\"fw\":{\"n\":1}}}", 0},
+        {"[{\"fw\":{\"n\":1}}]", 0},
+        {"{\"fwx\":{},\"f\":{},\"fw_enc\":{}}", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int calls = -1;
+        if (!hooked_copy_matches_tree(cases[i].text, &calls))
+            fail_msg("refused: %s", cases[i].text);
+        if (calls != cases[i].calls)
+            fail_msg("%s: %d hook calls, want %d", cases[i].text, calls, cases[i].calls);
+    }
+    /* Random values beside and as the member. */
+    const struct yzt_randjson plain = {.sealed_keys = true};
+    for (int i = 0; i < 2000; i++) {
+        json_t *v = json_object();
+        json_object_set_new(v, "v", yzt_random_json(&plain, 0));
+        json_object_set_new(v, "fw", yzt_random_json(&plain, 0));
+        json_object_set_new(v, "w", yzt_random_json(&plain, 0));
+        char *text = yz_json_dumps(v);
+        int calls = -1;
+        if (!hooked_copy_matches_tree(text, &calls) || calls != 1)
+            fail_msg("refused or not hooked: %s", text);
+        free(text);
+        json_decref(v);
+    }
+}
+
+static void a_failing_hook_fails_the_copy(void **state)
+{
+    (void)state;
+    const char *text = "{\"a\":1,\"fw\":{\"n\":1},\"b\":2}";
+    struct hook_calls h = {0, true};
+    const struct yz_json_hook hook = {"fw", put_marked, &h};
+    struct yz_buf out = YZ_BUF_INIT(1024);
+    assert_true(yz_buf_adds(&out, "ab"));
+    assert_false(yz_json_copy(&out, text, strlen(text), ends_enc, &hook));
+    assert_int_equal(h.calls, 1);
+    assert_string_equal(out.data, "ab");
+    /* Text not in the writer's form after the member fails all the same. */
+    h.fail = false;
+    const char *bad = "{\"fw\":{\"n\":1},\"b\":1.5}";
+    assert_false(yz_json_copy(&out, bad, strlen(bad), ends_enc, &hook));
+    assert_string_equal(out.data, "ab");
+    yz_buf_release(&out);
+}
+
 static void caps_are_kept(void **state)
 {
     (void)state;
@@ -188,7 +302,7 @@ static void caps_are_kept(void **state)
     const char *text = "{\"a\":\"一二三四五六七八九十\"}";
     struct yz_buf small = YZ_BUF_INIT(16);
     assert_true(yz_buf_adds(&small, "ab"));
-    assert_false(yz_json_copy(&small, text, strlen(text), ends_enc));
+    assert_false(yz_json_copy(&small, text, strlen(text), ends_enc, NULL));
     assert_string_equal(small.data, "ab");
     yz_buf_release(&small);
 }
@@ -200,6 +314,8 @@ int main(void)
         cmocka_unit_test(refuses_what_the_writer_never_writes),
         cmocka_unit_test(random_trees_match_the_tree_path),
         cmocka_unit_test(caps_are_kept),
+        cmocka_unit_test(a_hook_puts_its_member_as_the_tree_path_does),
+        cmocka_unit_test(a_failing_hook_fails_the_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

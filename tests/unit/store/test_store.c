@@ -132,6 +132,41 @@ static void transactions_commit_or_roll_back(void **state)
     yz_store_close(s);
 }
 
+static struct yz_sql_def q_court_by_code = YZ_SQL("SELECT name FROM courts WHERE code = ?");
+
+/* Loads the court whose code ctx names; its name must be the code. */
+static enum yz_err load_court(struct yz_tx *tx, void *ctx)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_court_by_code);
+    yz_bind_text(st, 1, ctx);
+    enum yz_err e = yz_step_one(st);
+    if (e == YZ_OK)
+        assert_string_equal(yz_col_text(st, 0), ctx);
+    return e;
+}
+
+/* Inserts a court with RETURNING through yz_step_one, so that a constraint's
+ * error comes back through it. */
+static enum yz_err insert_one_row(struct yz_tx *tx, void *ctx)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_court);
+    yz_bind_text(st, 1, ctx);
+    yz_bind_text(st, 2, ctx);
+    yz_bind_text(st, 3, ctx);
+    return yz_step_one(st);
+}
+
+static void step_one_finds_the_row_or_not(void **state)
+{
+    struct yz_store *s = open_store();
+    assert_int_equal(yz_store_write(s, insert_one_row, "C1"), YZ_OK);
+    assert_int_equal(yz_store_read(s, load_court, "C1"), YZ_OK);
+    assert_int_equal(yz_store_read(s, load_court, "C2"), YZ_ERR_NOT_FOUND);
+    /* A step's error is handed on as yz_step maps it. */
+    assert_int_equal(yz_store_write(s, insert_one_row, "C1"), YZ_ERR_ALREADY_EXISTS);
+    yz_store_close(s);
+}
+
 static enum yz_err read_and_stop_early(struct yz_tx *tx, void *ctx)
 {
     /* Leaves the statement mid-result on purpose. */
@@ -163,6 +198,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(transactions_commit_or_roll_back, setup, teardown),
         cmocka_unit_test_setup_teardown(unfinished_statements_do_not_pin_old_snapshots, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(step_one_finds_the_row_or_not, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
