@@ -117,12 +117,22 @@ enum yz_err yz_app_record(struct yz_tx *tx, struct yz_app *app, const char *stre
                           const char *type, int64_t actor_id, int64_t on_behalf_of,
                           const char *channel, json_t *payload, int64_t *event_id)
 {
+    return yz_app_record_at(tx, app, stream, type, actor_id, on_behalf_of, channel, 0, payload,
+                            event_id);
+}
+
+enum yz_err yz_app_record_at(struct yz_tx *tx, struct yz_app *app, const char *stream,
+                             const char *type, int64_t actor_id, int64_t on_behalf_of,
+                             const char *channel, int64_t at, json_t *payload,
+                             int64_t *event_id)
+{
     struct yz_event ev = {
         .stream = stream,
         .type = type,
         .actor_id = actor_id,
         .on_behalf_of = on_behalf_of,
         .channel = channel,
+        .at = at,
     };
     enum yz_err e = yz_event_append_json(tx, app->keys, &ev, payload,
                                          app->cfg.audit.checkpoint_every, event_id, NULL);

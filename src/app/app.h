@@ -59,5 +59,11 @@ struct yz_tx;
 enum yz_err yz_app_record(struct yz_tx *tx, struct yz_app *app, const char *stream,
                           const char *type, int64_t actor_id, int64_t on_behalf_of,
                           const char *channel, json_t *payload, int64_t *event_id);
+/* yz_app_record at the time at (UTC ms, > 0) instead of now: for a caller that
+ * needs the event's time itself (the dashboard counters, stats/rollup.h). */
+enum yz_err yz_app_record_at(struct yz_tx *tx, struct yz_app *app, const char *stream,
+                             const char *type, int64_t actor_id, int64_t on_behalf_of,
+                             const char *channel, int64_t at, json_t *payload,
+                             int64_t *event_id);
 
 #endif

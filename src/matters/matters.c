@@ -127,8 +127,9 @@ enum yz_err yz_matter_fired_already(struct yz_tx *tx, int64_t id, const struct y
 
 /* Events and projections share one transaction; a deadline and the event that started it too. */
 static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_principal *who,
-                          int64_t id, const struct yz_wf_event *ev, const char *from,
-                          const json_t *fields, const char *channel)
+                          int64_t id, const struct yz_rollup_matter *m,
+                          const struct yz_wf_event *ev, const char *from, const json_t *fields,
+                          const char *channel)
 {
     char stream[32];
     yz_matter_stream(id, stream, sizeof stream);
@@ -140,13 +141,14 @@ static enum yz_err record(struct yz_tx *tx, struct yz_app *app, const struct yz_
                                 "fields", fields);
     json_object_set_new(payload, "from", from ? json_string(from) : json_null());
     json_object_set_new(payload, "role", json_string(yz_role_code(who->role)));
-    int64_t event_id = 0;
-    enum yz_err e =
-        yz_app_record(tx, app, stream, type, who->user_id, 0, channel, payload, &event_id);
-    json_decref(payload);
-    /* The dashboard's counters move with the event, in its transaction. */
+    /* The dashboard's counters move with the event, in its transaction,
+     * keyed from the event as it is appended here (its time too). */
+    int64_t at = yz_time_now_ms();
+    enum yz_err e = yz_app_record_at(tx, app, stream, type, who->user_id, 0, channel, at, payload,
+                                     NULL);
     if (e == YZ_OK)
-        e = yz_rollup_add(tx, id, event_id);
+        e = yz_rollup_add(tx, m, type, channel, at, payload);
+    json_decref(payload);
     if (e == YZ_OK)
         e = stop_deadlines(tx, id, ev);
     if (e == YZ_OK && yz_wf_event_deadline(ev))
@@ -299,7 +301,8 @@ enum yz_err yz_matter_create(struct yz_tx *tx, struct yz_app *app, const struct 
         if ((e = yz_exec(st)) != YZ_OK)
             goto out;
     }
-    e = record(tx, app, who, *id, ev, NULL, fields, m->channel);
+    struct yz_rollup_matter rm = {m->court_id, m->kind, now};
+    e = record(tx, app, who, *id, &rm, ev, NULL, fields, m->channel);
     if (e == YZ_OK) {
         json_t *projection = json_deep_copy(fields);
         e = run_effects(tx, app, who, *id, m->court_id, ev, fields, projection, m->channel,
@@ -433,7 +436,8 @@ static enum yz_err fire(struct yz_tx *tx, struct yz_app *app, const struct yz_pr
         e = YZ_ERR_CONFLICT;
         goto out;
     }
-    e = record(tx, app, who, id, ev, l.state, prepared, channel);
+    struct yz_rollup_matter rm = {l.court_id, l.kind, l.created_at};
+    e = record(tx, app, who, id, &rm, ev, l.state, prepared, channel);
     if (e == YZ_OK)
         e = run_effects(tx, app, who, id, l.court_id, ev, prepared, data, channel, false, fe);
 out:

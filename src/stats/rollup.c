@@ -1,6 +1,11 @@
 /* Dashboard rollups (rollup.h). */
 #include "stats/rollup.h"
+#include "core/clock.h"
 #include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The key of one workflow event e of matter m. Asia/Shanghai has been UTC+8
  * without daylight saving since 1991. */
@@ -23,19 +28,12 @@
     "SELECT court_id, substr(day, 1, 7) AS month, kind, event, from_state, state, channel, days,"  \
     " sum(n) AS n FROM temp.rollup_fresh GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
 
+/* One event more under a key (the key as ROLLUP_KEY / ROLLUP_MONTH_KEY make it). */
 static struct yz_sql_def q_add = YZ_SQL(
-    "INSERT INTO rollup_daily(" ROLLUP_COLS ", n) SELECT " ROLLUP_KEY ", 1"
-    " FROM events e JOIN matters m ON m.id = ? WHERE e.id = ?"
-    " AND json_extract(e.payload, '$.to') IS NOT NULL"
-    " AND e.type = m.kind || '.' || json_extract(e.payload, '$.event')"
+    "INSERT INTO rollup_daily(" ROLLUP_COLS ", n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
     " ON CONFLICT(" ROLLUP_COLS ") DO UPDATE SET n = n + 1");
-
-/* The month's counter moves with the day's: the row just counted, added to its month. */
 static struct yz_sql_def q_add_month = YZ_SQL(
-    "INSERT INTO rollup_monthly(" MONTH_COLS ", n) SELECT " ROLLUP_MONTH_KEY ", 1"
-    " FROM events e JOIN matters m ON m.id = ? WHERE e.id = ?"
-    " AND json_extract(e.payload, '$.to') IS NOT NULL"
-    " AND e.type = m.kind || '.' || json_extract(e.payload, '$.event')"
+    "INSERT INTO rollup_monthly(" MONTH_COLS ", n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
     " ON CONFLICT(" MONTH_COLS ") DO UPDATE SET n = n + 1");
 
 static struct yz_sql_def q_fresh = YZ_SQL(
@@ -69,18 +67,87 @@ static struct yz_sql_def q_copy = YZ_SQL("INSERT INTO rollup_daily(" ROLLUP_COLS
                                          ROLLUP_COLS ", n FROM temp.rollup_fresh");
 static struct yz_sql_def q_rows = YZ_SQL("SELECT count(*) FROM rollup_daily");
 
-enum yz_err yz_rollup_add(struct yz_tx *tx, int64_t matter_id, int64_t event_id)
+/* The text SQL makes of json_extract(payload, path) where it lands in a text
+ * column or a comparison with text: a string as it is, an integer in decimal,
+ * true 1, false 0, an object or array as its canonical text (payloads are
+ * canonical, events.h, and hold no real numbers); NULL for null or absent.
+ * The caller frees *owned. */
+static const char *sql_text(const json_t *v, char **owned)
 {
+    *owned = NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        char buf[24];
+        snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+        return *owned = yz_strdup(buf);
+    }
+    if (json_is_true(v))
+        return "1";
+    if (json_is_false(v))
+        return "0";
+    if (json_is_object(v) || json_is_array(v))
+        return *owned = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+    return NULL;
+}
+
+static bool is_decision(const char *state)
+{
+    return strcmp(state, "registered") == 0 || strcmp(state, "refused") == 0;
+}
+
+/* Binds the key ROLLUP_REST makes (columns 3..8 of q_add and q_add_month). */
+static void bind_rest(struct yz_stmt *st, const struct yz_rollup_matter *m, const char *event,
+                      const char *from, const char *to, const char *channel, int64_t days)
+{
+    yz_bind_text(st, 3, m->kind);
+    yz_bind_text(st, 4, event);
+    yz_bind_text(st, 5, from ? from : "");
+    yz_bind_text(st, 6, to);
+    yz_bind_text(st, 7, channel);
+    yz_bind_i64(st, 8, days);
+}
+
+enum yz_err yz_rollup_add(struct yz_tx *tx, const struct yz_rollup_matter *m, const char *type,
+                          const char *channel, int64_t at, const json_t *payload)
+{
+    char *own_event, *own_from, *own_to, *own_channel;
+    const char *event = sql_text(json_object_get(payload, "event"), &own_event);
+    const char *from = sql_text(json_object_get(payload, "from"), &own_from);
+    const char *to = sql_text(json_object_get(payload, "to"), &own_to);
+    const char *field_channel =
+        sql_text(json_object_get(json_object_get(payload, "fields"), "channel"), &own_channel);
+    size_t kind_len = strlen(m->kind);
+    enum yz_err e = YZ_OK;
+    /* Only workflow events: the rebuild's "e.type = m.kind || '.' || event". */
+    if (!to || !event || strncmp(type, m->kind, kind_len) != 0 || type[kind_len] != '.' ||
+        strcmp(type + kind_len + 1, event) != 0)
+        goto out;
+    /* A filing's decision carries the whole days since it was submitted. */
+    int64_t days = strcmp(m->kind, "filing") == 0 && is_decision(to) && from && !is_decision(from)
+                       ? (at - m->created_at) / 86400000
+                       : -1;
+    const char *ch = field_channel ? field_channel : channel;
+    char day[16];
+    yz_date_format(yz_date_of_shanghai(at), day, sizeof day);
     struct yz_stmt *st = yz_sql(tx, &q_add);
-    yz_bind_i64(st, 1, matter_id);
-    yz_bind_i64(st, 2, event_id);
-    enum yz_err e = yz_exec(st);
-    if (e != YZ_OK)
-        return e;
+    yz_bind_i64(st, 1, m->court_id);
+    yz_bind_text(st, 2, day);
+    bind_rest(st, m, event, from, to, ch, days);
+    if ((e = yz_exec(st)) != YZ_OK)
+        goto out;
+    day[7] = '\0'; /* YYYY-MM */
     st = yz_sql(tx, &q_add_month);
-    yz_bind_i64(st, 1, matter_id);
-    yz_bind_i64(st, 2, event_id);
-    return yz_exec(st);
+    yz_bind_i64(st, 1, m->court_id);
+    yz_bind_text(st, 2, day);
+    bind_rest(st, m, event, from, to, ch, days);
+    e = yz_exec(st);
+out:
+    free(own_event);
+    free(own_from);
+    free(own_to);
+    free(own_channel);
+    return e;
 }
 
 static enum yz_err count_of(struct yz_tx *tx, struct yz_sql_def *q, int64_t *out)

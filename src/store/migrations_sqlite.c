@@ -613,7 +613,16 @@ static const struct yz_migration migrations[] = {
      "CREATE INDEX matters_filing_queue ON matters(court_id, created_at, id, state, title, channel,"
      " version, cause_name, amount_fen, kind)"
      " WHERE kind = 'filing' AND state IN ('submitted', 'correction_requested');"},
-    {19, "outbox_indexes",
+    {19, "triage_party_keys_lookup",
+     /* Triage's related and repeat cases (src/triage/features.c) count in SQL
+      * the earlier matters naming a party's key: the index holds everything
+      * those counts read (the role and the matter beside the key), so a
+      * registration reads at most a thousand index entries per count and no
+      * table rows. It serves every lookup the old (court_id, key_hash) index did. */
+     "CREATE INDEX triage_party_keys_lookup ON triage_party_keys(court_id, key_hash, role,"
+     " matter_id);"
+     "DROP INDEX triage_party_keys_hash;"},
+    {20, "outbox_indexes",
      /* Every notice paid for five index entries; it needs two or three.
       * outbox_pending has served no query since migration 7 (the sender reads
       * outbox_due). The inbox lists are the only readers by recipient, always

@@ -17,19 +17,38 @@
 #include "triage/wage.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/banned.h"
 
-#define MAX_HITS 1000 /* earlier matters counted per party key */
+/* Earlier matters counted per feature: a party seen in more reads 1000. It
+ * bounds the work of a registration however long a litigant's history is
+ * (a bank's bulk filings name the same parties thousands of times). */
+#define MAX_HITS 1000
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
 
 static struct yz_sql_def q_registered = YZ_SQL("SELECT registered_at FROM cases WHERE matter_id = ?");
 static struct yz_sql_def q_key = YZ_SQL(
     "INSERT INTO triage_party_keys(matter_id, court_id, role, key_hash) VALUES (?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING");
-static struct yz_sql_def q_same_key = YZ_SQL(
-    "SELECT DISTINCT matter_id FROM triage_party_keys WHERE court_id = ? AND key_hash = ?"
-    " AND matter_id <> ? AND (? = '' OR role = ?) LIMIT 1000");
+/* Earlier matters naming any of the keys (a JSON array) on either side, up to
+ * MAX_HITS; read from the covering index triage_party_keys_lookup (migration 19). */
+static struct yz_sql_def q_related = YZ_SQL(
+    "SELECT count(*) FROM (SELECT DISTINCT matter_id FROM triage_party_keys"
+    " WHERE court_id = ?1 AND key_hash IN (SELECT value FROM json_each(?2)) AND matter_id <> ?3"
+    " LIMIT " TEXT(MAX_HITS) ")");
+/* From one side: the first MAX_HITS rows of matters naming one of keys ?3 in
+ * role ?2 (rows, in index order), and how many of those matters also name one
+ * of keys ?6 in role ?5 (each probed through the primary key). */
+static struct yz_sql_def q_repeat_from = YZ_SQL(
+    "SELECT count(*), count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM triage_party_keys o"
+    " WHERE o.matter_id = s.matter_id AND o.role = ?5"
+    " AND o.key_hash IN (SELECT value FROM json_each(?6))) THEN s.matter_id END)"
+    " FROM (SELECT matter_id FROM triage_party_keys WHERE court_id = ?1 AND role = ?2"
+    " AND key_hash IN (SELECT value FROM json_each(?3)) AND matter_id <> ?4"
+    " LIMIT " TEXT(MAX_HITS) ") s");
 
 static void set(json_t *features, json_t *sources, const char *name, json_t *value,
                 const char *source)
@@ -54,31 +73,63 @@ enum yz_err yz_triage_party_key(struct yz_app *app, const json_t *p, char hash[6
     return e;
 }
 
-/* Adds to set (an object used as a set of matter ids) the earlier matters with this key. */
-static enum yz_err earlier(struct yz_tx *tx, int64_t court_id, int64_t matter_id,
-                           const char *hash, const char *role, json_t *found)
+/* One row of numbers from st (bound by the caller); the statement is reset. */
+static enum yz_err numbers(struct yz_stmt *st, int64_t *a, int64_t *b)
 {
-    struct yz_stmt *st = yz_sql(tx, &q_same_key);
-    yz_bind_i64(st, 1, court_id);
-    yz_bind_text(st, 2, hash);
-    yz_bind_i64(st, 3, matter_id);
-    yz_bind_text(st, 4, role);
-    yz_bind_text(st, 5, role);
     bool row;
-    enum yz_err e;
-    while ((e = yz_step(st, &row)) == YZ_OK && row) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)yz_col_i64(st, 0));
-        json_object_set_new(found, id, json_true());
+    enum yz_err e = yz_step(st, &row);
+    if (e != YZ_OK)
+        return e;
+    if (!row)
+        return YZ_ERR_INTERNAL; /* an aggregate always answers one row */
+    *a = yz_col_i64(st, 0);
+    if (b)
+        *b = yz_col_i64(st, 1);
+    return yz_exec(st);
+}
+
+/* q_repeat_from driven from the side (role, keys) towards (other_role, other_keys). */
+static enum yz_err repeat_from(struct yz_tx *tx, int64_t court_id, int64_t matter_id,
+                               const char *role, const char *keys, const char *other_role,
+                               const char *other_keys, int64_t *rows, int64_t *hits)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_repeat_from);
+    yz_bind_i64(st, 1, court_id);
+    yz_bind_text(st, 2, role);
+    yz_bind_text(st, 3, keys);
+    yz_bind_i64(st, 4, matter_id);
+    yz_bind_text(st, 5, other_role);
+    yz_bind_text(st, 6, other_keys);
+    return numbers(st, rows, hits);
+}
+
+/* Earlier matters with one of the plaintiffs as plaintiff and one of the
+ * defendants as defendant, counted from the side with fewer rows: exact (up
+ * to MAX_HITS) whenever one side has fewer than MAX_HITS rows; when both have
+ * more, the larger count either side's first MAX_HITS rows find. */
+static enum yz_err repeat_count(struct yz_tx *tx, int64_t court_id, int64_t matter_id,
+                                const char *plaintiffs, const char *defendants, int64_t *out)
+{
+    int64_t rows, hits, rows2, hits2;
+    enum yz_err e = repeat_from(tx, court_id, matter_id, "defendant", defendants, "plaintiff",
+                                plaintiffs, &rows, &hits);
+    if (e != YZ_OK || rows < MAX_HITS || hits >= MAX_HITS) {
+        *out = hits;
+        return e;
     }
+    e = repeat_from(tx, court_id, matter_id, "plaintiff", plaintiffs, "defendant", defendants,
+                    &rows2, &hits2);
+    *out = rows2 < MAX_HITS || hits2 > hits ? hits2 : hits;
     return e;
 }
 
-/* RULE: triage-related-cases — same party (any side) / same plaintiff and defendant. */
+/* RULE: triage-related-cases — same party (any side) / same plaintiff and
+ * defendant, among the court's earlier registered matters, each counted once
+ * and up to MAX_HITS. The filing's own keys are stored for later filings. */
 static enum yz_err history(struct yz_tx *tx, struct yz_app *app, int64_t matter_id,
                            int64_t court_id, const json_t *parties, int *related, int *repeat)
 {
-    json_t *any = json_object(), *as_plaintiff = json_object(), *as_defendant = json_object();
+    json_t *all = json_array(), *plaintiffs = json_array(), *defendants = json_array();
     enum yz_err e = YZ_OK;
     size_t i;
     const json_t *p;
@@ -90,11 +141,9 @@ static enum yz_err history(struct yz_tx *tx, struct yz_app *app, int64_t matter_
         char hash[65];
         if ((e = yz_triage_party_key(app, p, hash)) != YZ_OK)
             break;
-        bool plaintiff = strcmp(role, "plaintiff") == 0;
-        if ((e = earlier(tx, court_id, matter_id, hash, "", any)) != YZ_OK ||
-            (e = earlier(tx, court_id, matter_id, hash, role,
-                         plaintiff ? as_plaintiff : as_defendant)) != YZ_OK)
-            break;
+        json_array_append_new(all, json_string(hash));
+        json_array_append_new(strcmp(role, "plaintiff") == 0 ? plaintiffs : defendants,
+                              json_string(hash));
         struct yz_stmt *st = yz_sql(tx, &q_key);
         yz_bind_i64(st, 1, matter_id);
         yz_bind_i64(st, 2, court_id);
@@ -103,14 +152,26 @@ static enum yz_err history(struct yz_tx *tx, struct yz_app *app, int64_t matter_
         if ((e = yz_exec(st)) != YZ_OK)
             break;
     }
-    *related = (int)json_object_size(any);
-    *repeat = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(as_plaintiff, k, v) if (json_object_get(as_defendant, k))(*repeat)++;
-    json_decref(any);
-    json_decref(as_plaintiff);
-    json_decref(as_defendant);
+    int64_t n_related = 0, n_repeat = 0;
+    char *all_text = json_dumps(all, JSON_COMPACT), *pl_text = json_dumps(plaintiffs, JSON_COMPACT),
+         *def_text = json_dumps(defendants, JSON_COMPACT);
+    if (e == YZ_OK && json_array_size(all)) {
+        struct yz_stmt *st = yz_sql(tx, &q_related);
+        yz_bind_i64(st, 1, court_id);
+        yz_bind_text(st, 2, all_text);
+        yz_bind_i64(st, 3, matter_id);
+        e = numbers(st, &n_related, NULL);
+    }
+    if (e == YZ_OK && json_array_size(plaintiffs) && json_array_size(defendants))
+        e = repeat_count(tx, court_id, matter_id, pl_text, def_text, &n_repeat);
+    *related = (int)n_related;
+    *repeat = (int)n_repeat;
+    free(all_text);
+    free(pl_text);
+    free(def_text);
+    json_decref(all);
+    json_decref(plaintiffs);
+    json_decref(defendants);
     return e;
 }
 

@@ -232,7 +232,43 @@ static void rebuild_equals_the_incremental_counters(void **state)
     char dir[300], out[2048];
     snprintf(dir, sizeof dir, "%s", srv.dir);
     const char *const args[] = {"rollup", "rebuild", "--dir", dir, NULL};
-    assert_true(yzt_db_count(&srv, "SELECT count(*) FROM rollup_daily") > 0);
+    /* Beside the registrations and the mediation above, creates and
+     * transitions of other kinds and channels: a party's inquiry (its channel
+     * from its fields), answered by the clerk; an online filing refused. */
+    struct yzt_response r = {0};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:s, s:s}}", "kind", "inquiry", "court_id",
+                           (json_int_t)court, "title", "立案咨询", "fields", "question",
+                           "借款纠纷如何起诉？", "topic", "filing", "channel", "web"),
+                 &r);
+    yzt_assert_status(&r, 201);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)yzt_json_int(&r, "id"));
+    yzt_post_new(&clerk, path,
+                 json_pack("{s:s, s:{s:s, s:s}}", "event", "answer", "fields", "answer",
+                           "请携带起诉状和证据材料到立案窗口。", "method", "online"),
+                 &r);
+    yzt_assert_status(&r, 200);
+    const struct yzt_plaintiff zhang = {.name = "张三", .citizen_id = "500103199001011232"};
+    yzt_post_new(&party, "/api/v1/matters",
+                 json_pack("{s:s, s:I, s:s, s:{s:s, s:o}}", "kind", "filing", "court_id",
+                           (json_int_t)court, "title", "张三诉李四", "fields", "channel", "online",
+                           "application",
+                           yzt_case_application(&zhang, "李四", "108.3", "偿还借款十万元",
+                                                "被告借款十万元未还。", 10000000)),
+                 &r);
+    yzt_assert_status(&r, 201);
+    snprintf(path, sizeof path, "/api/v1/matters/%lld/events", (long long)yzt_json_int(&r, "id"));
+    yzt_post_new(&clerk, path,
+                 json_pack("{s:s, s:{s:s}}", "event", "refuse", "fields", "reasons",
+                           "起诉不符合法定条件，不予受理。"),
+                 &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+    assert_true(yzt_db_count(&srv, "SELECT count(*) FROM rollup_daily WHERE kind = 'inquiry'"
+                                   " AND event = 'answer'") > 0);
+    assert_true(yzt_db_count(&srv, "SELECT count(*) FROM rollup_daily WHERE kind = 'filing'"
+                                   " AND event = 'refuse' AND days = 0") > 0);
     int rc = yzt_run_cli(args, out, sizeof out);
     if (rc != 0)
         fail_msg("rollup rebuild: %d %s", rc, out);
