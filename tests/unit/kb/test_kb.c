@@ -3,8 +3,9 @@
  * database with the CJK tokenizer registered by the store: importing the
  * seed file (twice: the second adds nothing), one kb.imported event, ranking
  * (question over answer), full-width and one-character searches, refused
- * import files that leave nothing behind, and the MATCH expression (distinct
- * tokens, bounded).
+ * import files that leave nothing behind, the MATCH expression (distinct
+ * tokens, bounded), and the ranking's quality on the evaluation set
+ * tests/fixtures/kb_eval.tsv (hand-rephrased questions whose entry is known).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +182,44 @@ static void search_ranks_the_asked_question_first(void **state)
     json_decref(items);
 }
 
+/* The ranking's quality: of the rephrased questions of the evaluation set,
+ * the share whose entry comes first and among the first five. The thresholds
+ * are what the ranking reached when the set was written (top-1 93 of 102,
+ * top-5 102 of 102), less a little: a change to the search must not lose
+ * more (bench/kb_measure.c prints the figures and --show the misses). */
+#define EVAL_TOP1_MIN_PCT 90
+#define EVAL_TOP5_MIN_PCT 98
+
+static void rephrased_questions_find_their_entry(void **state)
+{
+    FILE *f = fopen("tests/fixtures/kb_eval.tsv", "r");
+    assert_non_null(f);
+    char line[1024];
+    int n = 0, top1 = 0, top5 = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab)
+            continue;
+        *tab = '\0';
+        int64_t want = count_of(&q_id_of, line);
+        assert_true(want > 0);
+        json_t *items = search(tab + 1, 5);
+        for (size_t i = 0; i < json_array_size(items); i++)
+            if (item_id(items, i) == want) {
+                top1 += i == 0;
+                top5++;
+            }
+        json_decref(items);
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 100);
+    if (top1 * 100 < EVAL_TOP1_MIN_PCT * n || top5 * 100 < EVAL_TOP5_MIN_PCT * n)
+        fail_msg("top-1 %d and top-5 %d of %d questions: below %d %% / %d %%", top1, top5, n,
+                 EVAL_TOP1_MIN_PCT, EVAL_TOP5_MIN_PCT);
+}
+
 static void full_width_and_case_fold_to_the_same_search(void **state)
 {
     /* leco-928 asks about "LPR4倍利率" (other answers mention LPR too). */
@@ -315,6 +354,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seed_imports_once),
         cmocka_unit_test(search_ranks_the_asked_question_first),
+        cmocka_unit_test(rephrased_questions_find_their_entry),
         cmocka_unit_test(full_width_and_case_fold_to_the_same_search),
         cmocka_unit_test(one_character_and_no_match),
         cmocka_unit_test(nothing_to_search_is_a_validation_error),
