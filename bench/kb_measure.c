@@ -15,13 +15,15 @@
  * the bench question of bench/run.sh (离婚诉讼费怎么交) --bench times
  * (bench/kb_callgrind.sh does this and divides).
  *
- * usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show]
+ * usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts]
  * Output: the figure lines of bench/README.md ("value NAME VALUE UNIT");
- * --show also prints each missed question and what came first.
+ * --show also prints each missed question and what came first; --fts ranks
+ * with FTS5's bm25() instead of the in-memory index (kb_index.h): the before.
  */
 #include "app/app.h"
 #include "crypto/keys.h"
 #include "kb/kb.h"
+#include "kb/kb_index.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -66,7 +68,7 @@ struct search {
 static enum yz_err search_tx(struct yz_tx *tx, void *p)
 {
     struct search *s = p;
-    enum yz_err e = yz_kb_search(tx, s->q, s->limit, &s->items);
+    enum yz_err e = yz_kb_search(tx, app.kb_index, s->q, s->limit, &s->items);
     for (size_t i = 0; e == YZ_OK && i < 5; i++) {
         s->first[i][0] = '\0';
         json_t *it = json_array_get(s->items, i);
@@ -146,7 +148,7 @@ int main(int argc, char **argv)
 {
     const char *data = "data", *eval = "tests/fixtures/kb_eval.tsv";
     int runs = 20, bench = 100;
-    bool show = false;
+    bool show = false, fts = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc)
             data = argv[++i];
@@ -158,9 +160,11 @@ int main(int argc, char **argv)
             bench = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--show"))
             show = true;
+        else if (!strcmp(argv[i], "--fts"))
+            fts = true;
         else {
             fprintf(stderr,
-                    "usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show]\n");
+                    "usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts]\n");
             return 2;
         }
     }
@@ -171,6 +175,8 @@ int main(int argc, char **argv)
     if (!mkdtemp(dir))
         return 1;
     app.cfg.audit.checkpoint_every = 1000;
+    if (!fts && !(app.kb_index = yz_kb_index_new()))
+        return 1;
     struct yz_buf err = YZ_BUF_INIT(256);
     snprintf(path, sizeof path, "%s/kb.db", dir);
     struct yz_store_options o = {.path = path, .connections = 2};
@@ -232,6 +238,7 @@ int main(int argc, char **argv)
     free(t);
     yz_store_close(app.store);
     yz_keys_free(app.keys);
+    yz_kb_index_free(app.kb_index);
     snprintf(path, sizeof path, "rm -rf %s", dir);
     if (system(path) != 0)
         return 1;

@@ -3,6 +3,7 @@
 #include "app/app.h"
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "kb/kb_index.h"
 #include "search/tokenizer.h"
 #include "store/store.h"
 
@@ -200,20 +201,51 @@ static json_t *entry_json(struct yz_stmt *st)
                      yz_col_text(st, 3));
 }
 
-enum yz_err yz_kb_search(struct yz_tx *tx, const char *q, int limit, json_t **items)
+/* The entries of ids, in that order, into a. */
+static enum yz_err entries_of(struct yz_tx *tx, const int64_t *ids, int n, json_t *a)
+{
+    for (int i = 0; i < n; i++) {
+        json_t *entry;
+        enum yz_err e = yz_kb_get(tx, ids[i], &entry);
+        if (e == YZ_ERR_NOT_FOUND)
+            continue; /* not in this snapshot: cannot happen, entries stay */
+        if (e != YZ_OK)
+            return e;
+        json_array_append_new(a, entry);
+    }
+    return YZ_OK;
+}
+
+enum yz_err yz_kb_search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                         json_t **items)
 {
     char expr[YZ_KB_MATCH_EXPR_SIZE];
     *items = NULL;
-    if (yz_kb_match_expr(q, strlen(q), expr, sizeof expr) == 0)
+    size_t qlen = strlen(q);
+    if (yz_kb_match_expr(q, qlen, expr, sizeof expr) == 0)
         return YZ_ERR_VALIDATION;
     if (limit < 1 || limit > YZ_KB_LIMIT_MAX)
         limit = YZ_KB_LIMIT_DEFAULT;
+    json_t *a = json_array();
+    enum yz_err e;
+    if (idx) {
+        int64_t ids[YZ_KB_LIMIT_MAX];
+        int n;
+        bool answered;
+        e = yz_kb_index_rank(idx, tx, q, qlen, limit, ids, &n, &answered);
+        if (e == YZ_OK && answered)
+            e = entries_of(tx, ids, n, a);
+        if (e != YZ_OK || answered) {
+            if (e != YZ_OK)
+                json_decref(a);
+            *items = e == YZ_OK ? a : NULL;
+            return e;
+        }
+    }
     struct yz_stmt *st = yz_sql(tx, &q_search);
     yz_bind_text(st, 1, expr);
     yz_bind_i64(st, 2, limit);
-    json_t *a = json_array();
     bool row;
-    enum yz_err e;
     while ((e = yz_step(st, &row)) == YZ_OK && row)
         json_array_append_new(a, entry_json(st));
     if (e != YZ_OK) {

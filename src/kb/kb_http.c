@@ -25,13 +25,14 @@ const struct yz_field_spec yz_kb_id_params[] = {
 struct search_ctx {
     const char *q;
     int limit;
+    struct yz_kb_index *idx;
     json_t *items;
 };
 
 static enum yz_err search_tx(struct yz_tx *tx, void *p)
 {
     struct search_ctx *c = p;
-    return yz_kb_search(tx, c->q, c->limit, &c->items);
+    return yz_kb_search(tx, c->idx, c->q, c->limit, &c->items);
 }
 
 enum yz_err yz_kb_http_search(struct yz_req *req, struct yz_resp *resp)
@@ -40,7 +41,7 @@ enum yz_err yz_kb_http_search(struct yz_req *req, struct yz_resp *resp)
     int64_t limit = YZ_KB_LIMIT_DEFAULT;
     if (lim && !yz_parse_i64(lim, 1, YZ_KB_LIMIT_MAX, &limit))
         limit = YZ_KB_LIMIT_DEFAULT; /* validated already; never reached */
-    struct search_ctx c = {yz_req_query(req, "q"), (int)limit, NULL};
+    struct search_ctx c = {yz_req_query(req, "q"), (int)limit, req->app->kb_index, NULL};
     enum yz_err e = yz_store_read(req->app->store, search_tx, &c);
     if (e == YZ_ERR_VALIDATION) {
         yz_field_errors_add(&req->fields, "query/q", "nothing_to_search",
