@@ -175,7 +175,7 @@ int main(int argc, char **argv)
     if (!mkdtemp(dir))
         return 1;
     app.cfg.audit.checkpoint_every = 1000;
-    if (!fts && !(app.kb_index = yz_kb_index_new()))
+    if (!fts && !(app.kb_index = yz_kb_index_new(YZ_KB_INDEX_ENTRIES_MAX)))
         return 1;
     struct yz_buf err = YZ_BUF_INIT(256);
     snprintf(path, sizeof path, "%s/kb.db", dir);

@@ -46,7 +46,7 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
     if ((e = yz_store_open(&so, &app->store, err)) != YZ_OK)
         goto fail;
     app->sessions = yz_session_cache_new(app->store);
-    if (!(app->kb_index = yz_kb_index_new())) {
+    if (!(app->kb_index = yz_kb_index_new(YZ_KB_INDEX_ENTRIES_MAX))) {
         yz_buf_adds(err, "out of memory");
         e = YZ_ERR_INTERNAL;
         goto fail;

@@ -11,8 +11,6 @@
 
 #include "core/banned.h"
 
-/* Postings beyond which the index is not built (16 MB; the seed has ~0.34M). */
-#define POSTINGS_MAX 2000000u
 #define TF_MAX 65535u
 
 static struct yz_sql_def q_version = YZ_SQL("SELECT coalesce(max(id), 0) FROM kb_entries");
@@ -32,6 +30,7 @@ struct term {
 struct yz_kb_index {
     pthread_rwlock_t lock;
     int64_t version; /* max(id) of kb_entries the postings hold; -1: none yet */
+    uint32_t max_entries;
     bool too_big;    /* more than the bounds: every search goes to FTS5 */
     uint32_t ndocs;
     int64_t *ids;    /* the entry id of each document, ascending */
@@ -61,7 +60,7 @@ static bool lone_character(const char *tok, size_t len)
     return chars == 1;
 }
 
-struct yz_kb_index *yz_kb_index_new(void)
+struct yz_kb_index *yz_kb_index_new(uint32_t max_entries)
 {
     struct yz_kb_index *idx = calloc(1, sizeof *idx);
     if (!idx)
@@ -71,6 +70,7 @@ struct yz_kb_index *yz_kb_index_new(void)
         return NULL;
     }
     idx->version = -1;
+    idx->max_entries = max_entries;
     return idx;
 }
 
@@ -175,7 +175,7 @@ static enum yz_err build(struct yz_kb_index *idx, struct yz_tx *tx, int64_t vers
     uint64_t total = 0;
     bool too_big = false;
     while ((e = yz_step(st, &row)) == YZ_OK && row) {
-        if (ids.n == YZ_KB_INDEX_ENTRIES_MAX || raws.n > POSTINGS_MAX) {
+        if (ids.n == idx->max_entries || raws.n > YZ_KB_INDEX_POSTINGS_MAX) {
             too_big = true;
             e = yz_exec(st); /* finish the statement */
             break;
@@ -214,9 +214,7 @@ static enum yz_err build(struct yz_kb_index *idx, struct yz_tx *tx, int64_t vers
         idx->ids = ids.p;
         ids.p = NULL;
         idx->norm = malloc(sizeof(double) * (ids.n ? ids.n : 1));
-        idx->postings = malloc(sizeof(struct posting) * (raws.n ? raws.n : 1));
-        idx->terms = malloc(sizeof(struct term) * (raws.n ? raws.n : 1));
-        if (!idx->norm || !idx->postings || !idx->terms)
+        if (!idx->norm)
             YZ_BUG("out of memory");
         double avg = idx->ndocs ? (double)total / (double)idx->ndocs : 1.0;
         const uint32_t *sz = sizes.p;
@@ -227,15 +225,19 @@ static enum yz_err build(struct yz_kb_index *idx, struct yz_tx *tx, int64_t vers
         if (raws.n > 1)
             qsort(raws.p, raws.n, sizeof(struct raw), by_hash_then_doc);
         const struct raw *r = raws.p;
+        size_t nterms = 0;
+        for (size_t i = 0; i < raws.n; i++)
+            nterms += i == 0 || r[i].hash != r[i - 1].hash;
+        idx->postings = malloc(sizeof(struct posting) * (raws.n ? raws.n : 1));
+        idx->terms = malloc(sizeof(struct term) * (nterms ? nterms : 1));
+        if (!idx->postings || !idx->terms)
+            YZ_BUG("out of memory");
         for (size_t i = 0; i < raws.n; i++) {
             if (i == 0 || r[i].hash != r[i - 1].hash)
                 idx->terms[idx->nterms++] = (struct term){r[i].hash, (uint32_t)i, 0};
             idx->terms[idx->nterms - 1].count++;
             idx->postings[i] = (struct posting){r[i].doc, r[i].tf_q, r[i].tf_a};
         }
-        struct term *fit = realloc(idx->terms, sizeof(struct term) * (idx->nterms ? idx->nterms : 1));
-        if (fit)
-            idx->terms = fit;
     }
     free(raws.p);
     free(ids.p);

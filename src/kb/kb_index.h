@@ -19,8 +19,8 @@
  * answer; for each entry its size in tokens as FTS5 counts it (positions:
  * colocated unigrams do not count). Terms are held as 64-bit hashes of their
  * bytes (two distinct terms of one knowledge base colliding is about
- * 10^-10 likely; they would then count as one term). About 8 bytes per
- * posting: 3 MB for the seed.
+ * 10^-10 likely; they would then count as one term). 8 bytes per posting
+ * and 16 per term: 2.5 MB for the seed (0.22M postings, 49k terms).
  *
  * Freshness: a search first reads max(id) of kb_entries in its own
  * transaction; when it differs from what the postings were built from, they
@@ -30,7 +30,8 @@
  *
  * Not answered here (the caller falls back to FTS5): a search holding a lone
  * character (FTS5 finds it through the colocated unigrams), and a knowledge
- * base of more than YZ_KB_INDEX_ENTRIES_MAX entries (bounded memory).
+ * base of more entries than the index's bound or more than
+ * YZ_KB_INDEX_POSTINGS_MAX postings (bounded memory).
  */
 #ifndef YZ_KB_KB_INDEX_H
 #define YZ_KB_KB_INDEX_H
@@ -44,14 +45,16 @@
 struct yz_tx;
 struct yz_kb_index;
 
-#define YZ_KB_INDEX_ENTRIES_MAX 100000
+#define YZ_KB_INDEX_ENTRIES_MAX 20000 /* the app's bound (yz_kb_index_new) */
+#define YZ_KB_INDEX_POSTINGS_MAX 2000000 /* 16 MB */
 #define YZ_KB_BM25_K1 1.2 /* FTS5's constants */
 #define YZ_KB_BM25_B 0.75
 #define YZ_KB_WEIGHT_QUESTION 1.0
 #define YZ_KB_WEIGHT_ANSWER 0.3
 
-/* An empty index (built by the first search); NULL only if out of memory. */
-struct yz_kb_index *yz_kb_index_new(void);
+/* An empty index (built by the first search) for at most max_entries entries
+ * (YZ_KB_INDEX_ENTRIES_MAX in the app); NULL only if out of memory. */
+struct yz_kb_index *yz_kb_index_new(uint32_t max_entries);
 void yz_kb_index_free(struct yz_kb_index *idx); /* NULL is harmless */
 
 /*

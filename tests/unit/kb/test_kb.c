@@ -128,7 +128,7 @@ static int setup(void **state)
         return -1;
     memset(&app, 0, sizeof app);
     app.cfg.audit.checkpoint_every = 1000;
-    if (!(app.kb_index = yz_kb_index_new()))
+    if (!(app.kb_index = yz_kb_index_new(YZ_KB_INDEX_ENTRIES_MAX)))
         return -1;
     struct yz_buf err = YZ_BUF_INIT(256);
     char path[128];
@@ -283,6 +283,24 @@ static void lone_characters_go_to_fts5(void **state)
     }
 }
 
+/* An index bounded below the knowledge base's size holds nothing and leaves
+ * every search to FTS5: the same answers (an index of the first 10 entries
+ * only would answer otherwise). */
+static void an_index_too_small_leaves_the_search_to_fts5(void **state)
+{
+    struct yz_kb_index *small = yz_kb_index_new(10);
+    assert_non_null(small);
+    static const char *const qs[] = {"离婚诉讼费怎么交", "lpr", "谁可以成为个体工商户？"};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        json_t *mem = search_with(small, qs[i], 10), *fts = search_with(NULL, qs[i], 10);
+        assert_true(json_array_size(mem) > 0);
+        assert_true(json_equal(mem, fts));
+        json_decref(mem);
+        json_decref(fts);
+    }
+    yz_kb_index_free(small);
+}
+
 static void full_width_and_case_fold_to_the_same_search(void **state)
 {
     /* leco-928 asks about "LPR4倍利率" (other answers mention LPR too). */
@@ -423,6 +441,7 @@ int main(void)
         cmocka_unit_test(rephrased_questions_find_their_entry),
         cmocka_unit_test(memory_ranking_is_fts5_ranking),
         cmocka_unit_test(lone_characters_go_to_fts5),
+        cmocka_unit_test(an_index_too_small_leaves_the_search_to_fts5),
         cmocka_unit_test(full_width_and_case_fold_to_the_same_search),
         cmocka_unit_test(one_character_and_no_match),
         cmocka_unit_test(nothing_to_search_is_a_validation_error),
