@@ -6,12 +6,15 @@
 # move when other jobs share the machine: the before/after figure of a change
 # to the search.
 #
-# usage: bench/kb_callgrind.sh [N]   (default 50; build/bench/kb_measure first)
+# usage: bench/kb_callgrind.sh [N [KB_MEASURE_OPTIONS]]
+#   (N default 50; make build/bench/kb_measure first; "--fts --tree" measures
+#   the search as it was before the in-memory ranking and the text reply)
 # Prints "value callgrind.kb.eval.ir_per_search N" (the questions of the set)
 # and "value callgrind.kb.bench.ir_per_search N" (the bench question).
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-50}
+[ $# -gt 0 ] && shift
 M=build/bench/kb_measure
 for tool in valgrind callgrind_annotate; do
     command -v "$tool" >/dev/null || { echo "kb_callgrind.sh: $tool is missing" >&2; exit 2; }
@@ -20,13 +23,15 @@ done
 W=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/yz-kbcg.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 questions=$(grep -vc '^#' tests/fixtures/kb_eval.tsv)
-# ir RUNS: the instructions of search_all(RUNS).
+# ir RUNS [OPTIONS]: the instructions of search_all(RUNS).
 ir() {
-    valgrind --tool=callgrind --toggle-collect=search_all --callgrind-out-file="$W/cg.$1" \
-        "$M" --runs 0 --bench "$1" >/dev/null 2>"$W/log.$1" || { cat "$W/log.$1" >&2; exit 1; }
-    callgrind_annotate "$W/cg.$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
+    n=$1
+    shift
+    valgrind --tool=callgrind --toggle-collect=search_all --callgrind-out-file="$W/cg.$n" \
+        "$M" --runs 0 --bench "$n" "$@" >/dev/null 2>"$W/log.$n" || { cat "$W/log.$n" >&2; exit 1; }
+    callgrind_annotate "$W/cg.$n" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
 }
-a=$(ir 0)
-b=$(ir "$N")
+a=$(ir 0 "$@")
+b=$(ir "$N" "$@")
 echo "value callgrind.kb.eval.ir_per_search $((a / questions))"
 echo "value callgrind.kb.bench.ir_per_search $(((b - a) / N))"

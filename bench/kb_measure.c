@@ -7,23 +7,28 @@
  *
  *   kb.eval.top1 / top5   percent of the questions whose entry comes first /
  *                         among the first five
- *   kb.search.us          median wall time of one search (limit 10) over all
- *                         questions and the bench question, --runs times
+ *   kb.search.us          median wall time of one search (limit 10) with its
+ *                         reply's JSON text, as GET /api/v1/kb does it, over
+ *                         all questions and the bench question, --runs times
  * Instructions per search (the before/after figure that other jobs on the
  * machine do not move): run it under callgrind with
  * --toggle-collect=search_all, which does every question of the set once and
  * the bench question of bench/run.sh (离婚诉讼费怎么交) --bench times
  * (bench/kb_callgrind.sh does this and divides).
  *
- * usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts]
+ * usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts] [--tree]
  * Output: the figure lines of bench/README.md ("value NAME VALUE UNIT");
  * --show also prints each missed question and what came first; --fts ranks
- * with FTS5's bm25() instead of the in-memory index (kb_index.h): the before.
+ * with FTS5's bm25() instead of the in-memory index (kb_index.h) and --tree
+ * builds the reply as a jansson tree and writes it (yz_kb_search, json_pack,
+ * yz_json_dumps) instead of yz_kb_search_text: both together are the search
+ * before issue 7's change.
  */
 #include "app/app.h"
 #include "crypto/keys.h"
 #include "kb/kb.h"
 #include "kb/kb_index.h"
+#include "core/jsonwrite.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -122,14 +127,41 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static bool tree; /* --tree: the reply as a jansson tree, written (the old way) */
+
+struct reply {
+    const char *q;
+    struct yz_buf text;
+};
+
+static enum yz_err reply_tx(struct yz_tx *tx, void *p)
+{
+    struct reply *r = p;
+    if (!tree)
+        return yz_kb_search_text(tx, app.kb_index, r->q, YZ_KB_LIMIT_DEFAULT, &r->text);
+    json_t *hits;
+    enum yz_err e = yz_kb_search(tx, app.kb_index, r->q, YZ_KB_LIMIT_DEFAULT, &hits);
+    if (e != YZ_OK)
+        return e;
+    json_t *body = json_pack("{s:s, s:o, s:I}", "q", r->q, "items", hits, "total",
+                             (json_int_t)json_array_size(hits));
+    char *text = yz_json_dumps(body);
+    json_decref(body);
+    if (!text || !yz_buf_adds(&r->text, text))
+        e = YZ_ERR_INTERNAL;
+    free(text);
+    return e;
+}
+
+/* One search with its reply's JSON text, as GET /api/v1/kb does it. */
 static void one(const char *q)
 {
-    struct search s = {q, YZ_KB_LIMIT_DEFAULT, NULL, {{0}}};
-    if (yz_store_read(app.store, search_tx, &s) != YZ_OK) {
+    struct reply r = {q, YZ_BUF_INIT(1 << 24)};
+    if (yz_store_read(app.store, reply_tx, &r) != YZ_OK) {
         fprintf(stderr, "kb_measure: the search for %s failed\n", q);
         exit(1);
     }
-    json_decref(s.items);
+    yz_buf_release(&r.text);
 }
 
 /* What callgrind counts (--toggle-collect=search_all): every question once,
@@ -162,9 +194,11 @@ int main(int argc, char **argv)
             show = true;
         else if (!strcmp(argv[i], "--fts"))
             fts = true;
+        else if (!strcmp(argv[i], "--tree"))
+            tree = true;
         else {
             fprintf(stderr,
-                    "usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts]\n");
+                    "usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts] [--tree]\n");
             return 2;
         }
     }

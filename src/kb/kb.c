@@ -2,6 +2,7 @@
 #include "kb/kb.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/utf8.h"
 #include "kb/kb_index.h"
 #include "search/tokenizer.h"
@@ -201,59 +202,95 @@ static json_t *entry_json(struct yz_stmt *st)
                      yz_col_text(st, 3));
 }
 
-/* The entries of ids, in that order, into a. */
-static enum yz_err entries_of(struct yz_tx *tx, const int64_t *ids, int n, json_t *a)
+/* Called with each hit's row (id, question, answer, source), best first. */
+typedef enum yz_err (*hit_fn)(void *ctx, struct yz_stmt *st);
+
+/* The search of yz_kb_search (kb.h), each hit handed to fn. */
+static enum yz_err search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                          hit_fn fn, void *ctx)
 {
-    for (int i = 0; i < n; i++) {
-        json_t *entry;
-        enum yz_err e = yz_kb_get(tx, ids[i], &entry);
-        if (e == YZ_ERR_NOT_FOUND)
-            continue; /* not in this snapshot: cannot happen, entries stay */
-        if (e != YZ_OK)
+    char expr[YZ_KB_MATCH_EXPR_SIZE];
+    size_t qlen = strlen(q);
+    if (yz_kb_match_expr(q, qlen, expr, sizeof expr) == 0)
+        return YZ_ERR_VALIDATION;
+    if (limit < 1 || limit > YZ_KB_LIMIT_MAX)
+        limit = YZ_KB_LIMIT_DEFAULT;
+    enum yz_err e;
+    bool row;
+    if (idx) {
+        int64_t ids[YZ_KB_LIMIT_MAX];
+        int n;
+        bool answered;
+        if ((e = yz_kb_index_rank(idx, tx, q, qlen, limit, ids, &n, &answered)) != YZ_OK)
             return e;
-        json_array_append_new(a, entry);
+        for (int i = 0; answered && i < n; i++) {
+            struct yz_stmt *st = yz_sql(tx, &q_get);
+            yz_bind_i64(st, 1, ids[i]);
+            if ((e = yz_step(st, &row)) != YZ_OK)
+                return e;
+            if (row && (e = fn(ctx, st)) != YZ_OK) /* no row: cannot be, entries stay */
+                return e;
+        }
+        if (answered)
+            return YZ_OK;
     }
+    struct yz_stmt *st = yz_sql(tx, &q_search);
+    yz_bind_text(st, 1, expr);
+    yz_bind_i64(st, 2, limit);
+    while ((e = yz_step(st, &row)) == YZ_OK && row)
+        if ((e = fn(ctx, st)) != YZ_OK)
+            return e;
+    return e;
+}
+
+static enum yz_err hit_json(void *ctx, struct yz_stmt *st)
+{
+    json_array_append_new(ctx, entry_json(st));
     return YZ_OK;
 }
 
 enum yz_err yz_kb_search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
                          json_t **items)
 {
-    char expr[YZ_KB_MATCH_EXPR_SIZE];
-    *items = NULL;
-    size_t qlen = strlen(q);
-    if (yz_kb_match_expr(q, qlen, expr, sizeof expr) == 0)
-        return YZ_ERR_VALIDATION;
-    if (limit < 1 || limit > YZ_KB_LIMIT_MAX)
-        limit = YZ_KB_LIMIT_DEFAULT;
     json_t *a = json_array();
-    enum yz_err e;
-    if (idx) {
-        int64_t ids[YZ_KB_LIMIT_MAX];
-        int n;
-        bool answered;
-        e = yz_kb_index_rank(idx, tx, q, qlen, limit, ids, &n, &answered);
-        if (e == YZ_OK && answered)
-            e = entries_of(tx, ids, n, a);
-        if (e != YZ_OK || answered) {
-            if (e != YZ_OK)
-                json_decref(a);
-            *items = e == YZ_OK ? a : NULL;
-            return e;
-        }
-    }
-    struct yz_stmt *st = yz_sql(tx, &q_search);
-    yz_bind_text(st, 1, expr);
-    yz_bind_i64(st, 2, limit);
-    bool row;
-    while ((e = yz_step(st, &row)) == YZ_OK && row)
-        json_array_append_new(a, entry_json(st));
+    enum yz_err e = search(tx, idx, q, limit, hit_json, a);
     if (e != YZ_OK) {
         json_decref(a);
-        return e;
+        a = NULL;
     }
     *items = a;
-    return YZ_OK;
+    return e;
+}
+
+struct text {
+    struct yz_buf *out;
+    int64_t count;
+};
+
+static enum yz_err hit_text(void *ctx, struct yz_stmt *st)
+{
+    struct text *t = ctx;
+    bool ok = yz_json_put_int(t->out, t->count ? ",{\"id\":" : "{\"id\":", yz_col_i64(st, 0)) &&
+              yz_json_put_str(t->out, ",\"question\":", yz_col_text(st, 1)) &&
+              yz_json_put_str(t->out, ",\"answer\":", yz_col_text(st, 2)) &&
+              yz_json_put_str(t->out, ",\"source\":", yz_col_text(st, 3)) &&
+              yz_buf_addc(t->out, '}');
+    t->count++;
+    return ok ? YZ_OK : YZ_ERR_INTERNAL;
+}
+
+enum yz_err yz_kb_search_text(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                              struct yz_buf *out)
+{
+    struct text t = {out, 0};
+    if (!yz_json_put_str(out, "{\"q\":", q) || !yz_buf_adds(out, ",\"items\":["))
+        return YZ_ERR_INTERNAL;
+    enum yz_err e = search(tx, idx, q, limit, hit_text, &t);
+    if (e == YZ_OK && !yz_json_put_int(out, "],\"total\":", t.count))
+        e = YZ_ERR_INTERNAL;
+    if (e == YZ_OK && !yz_buf_addc(out, '}'))
+        e = YZ_ERR_INTERNAL;
+    return e;
 }
 
 enum yz_err yz_kb_get(struct yz_tx *tx, int64_t id, json_t **out)

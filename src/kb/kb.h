@@ -70,6 +70,12 @@ size_t yz_kb_match_expr(const char *q, size_t n, char *out, size_t size);
  */
 enum yz_err yz_kb_search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
                          json_t **items);
+/* The same search as the reply of GET /api/v1/kb, appended to out as JSON
+ * text without a jansson tree: {"q", "items", "total"}, byte for byte what
+ * the tree of yz_kb_search would be written as (core/jsonwrite.h).
+ * YZ_ERR_INTERNAL when out's cap is reached. */
+enum yz_err yz_kb_search_text(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                              struct yz_buf *out);
 
 /* One entry as {id, question, answer, source}; YZ_ERR_NOT_FOUND if none. */
 enum yz_err yz_kb_get(struct yz_tx *tx, int64_t id, json_t **out);

@@ -21,6 +21,7 @@
 #include "crypto/keys.h"
 #include "kb/kb.h"
 #include "kb/kb_index.h"
+#include "core/jsonwrite.h"
 #include "store/store.h"
 
 #define SEED_ENTRIES 1542
@@ -269,6 +270,48 @@ static void memory_ranking_is_fts5_ranking(void **state)
     assert_true(n > 100);
 }
 
+struct text_search {
+    const char *q;
+    struct yz_kb_index *idx;
+    struct yz_buf out;
+};
+
+static enum yz_err text_tx(struct yz_tx *tx, void *p)
+{
+    struct text_search *t = p;
+    return yz_kb_search_text(tx, t->idx, t->q, 10, &t->out);
+}
+
+/* The reply written as text is byte for byte the tree of yz_kb_search as the
+ * router writes it, in memory and by FTS5, quotes and newlines escaped (the
+ * answers hold newlines); nothing to search for is the same error. */
+static void text_reply_is_the_tree_written(void **state)
+{
+    static const char *const qs[] = {"离婚诉讼费怎么交", "婚", "名为“个体工商户”实为“合伙”", "xyzzy",
+                                     "LPR4倍"};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        for (int k = 0; k < 2; k++) {
+            struct yz_kb_index *idx = k ? NULL : app.kb_index;
+            json_t *items = search_with(idx, qs[i], 10);
+            json_t *tree = json_pack("{s:s, s:o, s:I}", "q", qs[i], "items", items, "total",
+                                     (json_int_t)json_array_size(items));
+            char *want = yz_json_dumps(tree);
+            struct text_search t = {qs[i], idx, YZ_BUF_INIT(1 << 20)};
+            assert_int_equal(yz_store_read(app.store, text_tx, &t), YZ_OK);
+            assert_string_equal(t.out.data, want);
+            free(want);
+            json_decref(tree);
+            yz_buf_release(&t.out);
+        }
+    struct text_search t = {"？！", app.kb_index, YZ_BUF_INIT(1 << 20)};
+    assert_int_equal(yz_store_read(app.store, text_tx, &t), YZ_ERR_VALIDATION);
+    yz_buf_release(&t.out);
+    /* A reply over the buffer's cap is an error, not a cut text. */
+    struct text_search small = {"离婚", app.kb_index, YZ_BUF_INIT(200)};
+    assert_int_equal(yz_store_read(app.store, text_tx, &small), YZ_ERR_INTERNAL);
+    yz_buf_release(&small.out);
+}
+
 /* A lone character is FTS5's (the index holds no single characters), with
  * or without bigrams beside it; the answer is the same with or without idx. */
 static void lone_characters_go_to_fts5(void **state)
@@ -441,6 +484,7 @@ int main(void)
         cmocka_unit_test(rephrased_questions_find_their_entry),
         cmocka_unit_test(memory_ranking_is_fts5_ranking),
         cmocka_unit_test(lone_characters_go_to_fts5),
+        cmocka_unit_test(text_reply_is_the_tree_written),
         cmocka_unit_test(an_index_too_small_leaves_the_search_to_fts5),
         cmocka_unit_test(full_width_and_case_fold_to_the_same_search),
         cmocka_unit_test(one_character_and_no_match),
