@@ -8,14 +8,15 @@
 #
 # usage: bench/kb_callgrind.sh [N [KB_MEASURE_OPTIONS]]
 #   (N default 50; make build/bench/kb_measure first; "--fts --tree" measures
-#   the search as it was before the in-memory ranking and the text reply)
+#   the search as it was before the in-memory ranking and the text reply;
+#   KB_MEASURE=path runs another build of kb_measure, e.g. an older commit's)
 # Prints "value callgrind.kb.eval.ir_per_search N" (the questions of the set)
 # and "value callgrind.kb.bench.ir_per_search N" (the bench question).
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-50}
 [ $# -gt 0 ] && shift
-M=build/bench/kb_measure
+M=${KB_MEASURE:-build/bench/kb_measure}
 for tool in valgrind callgrind_annotate; do
     command -v "$tool" >/dev/null || { echo "kb_callgrind.sh: $tool is missing" >&2; exit 2; }
 done

@@ -5,6 +5,7 @@
 #include "core/jsonwrite.h"
 #include "core/utf8.h"
 #include "kb/kb_index.h"
+#include "kb/kb_synonyms.h"
 #include "search/tokenizer.h"
 #include "store/store.h"
 
@@ -210,9 +211,19 @@ static enum yz_err search(struct yz_tx *tx, struct yz_kb_index *idx, const char 
                           hit_fn fn, void *ctx)
 {
     char expr[YZ_KB_MATCH_EXPR_SIZE];
-    size_t qlen = strlen(q);
-    if (yz_kb_match_expr(q, qlen, expr, sizeof expr) == 0)
+    if (yz_kb_match_expr(q, strlen(q), expr, sizeof expr) == 0)
         return YZ_ERR_VALIDATION;
+    /* The search with the legal terms of its colloquial words (kb_synonyms.h);
+     * a search too long for the buffer (not from the API) as it is. */
+    char qx[YZ_KB_QUERY_MAX_CPS * 4 + YZ_KB_SYNONYMS_EXTRA];
+    const char *text = q;
+    size_t len = yz_kb_expand(q, qx, sizeof qx);
+    if (len > 0) {
+        text = qx;
+        yz_kb_match_expr(qx, len, expr, sizeof expr);
+    } else {
+        len = strlen(q);
+    }
     if (limit < 1 || limit > YZ_KB_LIMIT_MAX)
         limit = YZ_KB_LIMIT_DEFAULT;
     enum yz_err e;
@@ -221,7 +232,7 @@ static enum yz_err search(struct yz_tx *tx, struct yz_kb_index *idx, const char 
         int64_t ids[YZ_KB_LIMIT_MAX];
         int n;
         bool answered;
-        if ((e = yz_kb_index_rank(idx, tx, q, qlen, limit, ids, &n, &answered)) != YZ_OK)
+        if ((e = yz_kb_index_rank(idx, tx, text, len, limit, ids, &n, &answered)) != YZ_OK)
             return e;
         for (int i = 0; answered && i < n; i++) {
             struct yz_stmt *st = yz_sql(tx, &q_get);

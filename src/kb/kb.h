@@ -11,7 +11,9 @@
  * caller asks comes before one whose long answer mentions it. The ranking is
  * computed in memory (kb_index.h: the same BM25, about 40 times fewer
  * instructions than FTS5's bm25() over the OR); FTS5 ranks what the index
- * does not answer (a lone character in the search).
+ * does not answer (a lone character in the search). Before the search is
+ * tokenized, the legal terms of the callers' words it holds are added to it
+ * (kb_synonyms.h: 打官司 -> 诉讼 起诉 ...).
  */
 #ifndef YZ_KB_KB_H
 #define YZ_KB_KB_H
