@@ -197,8 +197,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--tree"))
             tree = true;
         else {
-            fprintf(stderr,
-                    "usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] [--show] [--fts] [--tree]\n");
+            fprintf(stderr, "usage: kb_measure [--data DIR] [--eval FILE] [--runs N] [--bench N] "
+                            "[--show] [--fts] [--tree]\n");
             return 2;
         }
     }

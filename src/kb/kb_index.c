@@ -14,8 +14,7 @@
 #define TF_MAX 65535u
 
 static struct yz_sql_def q_version = YZ_SQL("SELECT coalesce(max(id), 0) FROM kb_entries");
-static struct yz_sql_def q_all = YZ_SQL(
-    "SELECT id, question, answer FROM kb_entries ORDER BY id");
+static struct yz_sql_def q_all = YZ_SQL("SELECT id, question, answer FROM kb_entries ORDER BY id");
 
 struct posting {
     uint32_t doc;
@@ -31,10 +30,10 @@ struct yz_kb_index {
     pthread_rwlock_t lock;
     int64_t version; /* max(id) of kb_entries the postings hold; -1: none yet */
     uint32_t max_entries;
-    bool too_big;    /* more than the bounds: every search goes to FTS5 */
+    bool too_big; /* more than the bounds: every search goes to FTS5 */
     uint32_t ndocs;
-    int64_t *ids;    /* the entry id of each document, ascending */
-    double *norm;    /* k1 * (1 - b + b * size / average size) of each document */
+    int64_t *ids;       /* the entry id of each document, ascending */
+    double *norm;       /* k1 * (1 - b + b * size / average size) of each document */
     struct term *terms; /* by hash */
     size_t nterms;
     struct posting *postings; /* by term, then by document */
@@ -220,8 +219,7 @@ static enum yz_err build(struct yz_kb_index *idx, struct yz_tx *tx, int64_t vers
         const uint32_t *sz = sizes.p;
         /* As FTS5's bm25: k1 * (1 - b + b * D / avgdl), in its order. */
         for (uint32_t i = 0; i < idx->ndocs; i++)
-            idx->norm[i] =
-                YZ_KB_BM25_K1 * (1 - YZ_KB_BM25_B + YZ_KB_BM25_B * (double)sz[i] / avg);
+            idx->norm[i] = YZ_KB_BM25_K1 * (1 - YZ_KB_BM25_B + YZ_KB_BM25_B * (double)sz[i] / avg);
         if (raws.n > 1)
             qsort(raws.p, raws.n, sizeof(struct raw), by_hash_then_doc);
         const struct raw *r = raws.p;

@@ -45,9 +45,9 @@
 struct yz_tx;
 struct yz_kb_index;
 
-#define YZ_KB_INDEX_ENTRIES_MAX 20000 /* the app's bound (yz_kb_index_new) */
+#define YZ_KB_INDEX_ENTRIES_MAX 20000    /* the app's bound (yz_kb_index_new) */
 #define YZ_KB_INDEX_POSTINGS_MAX 2000000 /* 16 MB */
-#define YZ_KB_BM25_K1 1.2 /* FTS5's constants */
+#define YZ_KB_BM25_K1 1.2                /* FTS5's constants */
 #define YZ_KB_BM25_B 0.75
 #define YZ_KB_WEIGHT_QUESTION 1.0
 #define YZ_KB_WEIGHT_ANSWER 0.3

@@ -12,6 +12,7 @@
  * each term is in the entries. Short words that are part of formal words are
  * left out (告 is in 被告 and 告知; 偷 alone in 偷拍).
  */
+/* clang-format off */
 static const struct {
     const char *word, *terms;
 } table[] = {
@@ -43,6 +44,7 @@ static const struct {
     {"借钱", "借款"},
     {"医生", "医务人员 医疗"},
 };
+/* clang-format on */
 
 size_t yz_kb_expand(const char *q, char *out, size_t size)
 {
