@@ -9,7 +9,7 @@
  * itself), ORs the distinct tokens and ranks with BM25, the question column
  * weighing 1.0 and the answer 0.3: an entry whose question says what the
  * caller asks comes before one whose long answer mentions it. The ranking is
- * computed in memory (kb_index.h: the same BM25, about 40 times fewer
+ * computed in memory (kb_index.h: the same BM25, about 25 times fewer
  * instructions than FTS5's bm25() over the OR); FTS5 ranks what the index
  * does not answer (a lone character in the search). Before the search is
  * tokenized, the legal terms of the callers' words it holds are added to it
