@@ -142,6 +142,10 @@ bench-quick: all build/bench/data_measure build/bench/tokenizer_measure
 build/bench/data_measure: bench/data_measure.c $(REL_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) bench/data_measure.c $(REL_OBJ) $(PKG_LIBS) -o $@
+# The knowledge base search's quality and cost in process (bench/kb_measure.c).
+build/bench/kb_measure: bench/kb_measure.c $(REL_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "CC $@"; $(CC) $(REL_CFLAGS) $(REL_LDFLAGS) bench/kb_measure.c $(REL_OBJ) $(PKG_LIBS) -o $@
 # The tokenizer's throughput on the knowledge base's text (bench/tokenizer_measure.c).
 build/bench/tokenizer_measure: bench/tokenizer_measure.c build/rel/src/search/tokenizer.o build/rel/src/core/num.o
 	@mkdir -p $(dir $@)

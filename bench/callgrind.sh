@@ -3,16 +3,22 @@
 # figure for CPU work on the hot paths, unaffected by other jobs on the
 # machine (wall-clock figures are bench/run.sh's job).
 #
-# usage: bench/callgrind.sh [BIN]   (default build/rel/yizhan)
+# usage: bench/callgrind.sh [BIN [SCENARIO...]]   (default build/rel/yizhan,
+#        all of read create kb)
 #   read:   500 sequential GET /api/v1/matters/{id} as the party (bearer token)
 #   create: POST /api/v1/matters (inquiry) from wrk, 16 connections for 15 s,
 #           so that commit groups form as under load
-# Prints "value callgrind.read.ir_per_request N" and
-#        "value callgrind.create.ir_per_request N".
+#   kb:     500 sequential GET /api/v1/kb?q=离婚诉讼费怎么交 (bench/run.sh's
+#           knowledge-base search), after 20 that build what the first needs
+# Prints "value callgrind.read.ir_per_request N",
+#        "value callgrind.create.ir_per_request N" and
+#        "value callgrind.kb.ir_per_request N".
 # Loopback only; the server and its directory are removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${1:-build/rel/yizhan}
+[ $# -gt 0 ] && shift
+SCENARIOS=" ${*:-read create kb} "
 for tool in valgrind callgrind_control callgrind_annotate curl wrk; do
     command -v "$tool" >/dev/null || { echo "callgrind.sh: $tool is missing" >&2; exit 2; }
 done
@@ -56,6 +62,9 @@ stop_server() {
     echo "value callgrind.$2.ir_per_request $((ir / $1))"
 }
 
+want() { case "$SCENARIOS" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+if want read; then
 start_server 2
 curl -s -m 60 -o "$W/created.json" -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' -H 'Idempotency-Key: callgrind-0001' \
@@ -73,10 +82,30 @@ while [ $i -lt 500 ]; do urls="$urls $base/api/v1/matters/$id"; i=$((i + 1)); do
 # shellcheck disable=SC2086
 curl -s -m 600 -H "Authorization: Bearer $token" $urls >/dev/null
 stop_server 500 read
+fi
 
+if want create; then
 start_server 16
 callgrind_control -z "$SP" >/dev/null 2>&1
 n=$(wrk -t2 -c16 -d15s -s bench/wrk/create.lua "$base/api/v1/matters" -- cg "$token" "$W/body.json" |
     sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
 [ "${n:-0}" -gt 0 ] || { echo "callgrind.sh: no create was answered" >&2; exit 1; }
 stop_server "$n" create
+fi
+
+if want kb; then
+start_server 2
+kb="$base/api/v1/kb?q=%E7%A6%BB%E5%A9%9A%E8%AF%89%E8%AE%BC%E8%B4%B9%E6%80%8E%E4%B9%88%E4%BA%A4"
+urls=
+i=0
+while [ $i -lt 20 ]; do urls="$urls $kb"; i=$((i + 1)); done
+# shellcheck disable=SC2086
+curl -s -m 120 $urls >/dev/null
+callgrind_control -z "$SP" >/dev/null 2>&1
+urls=
+i=0
+while [ $i -lt 500 ]; do urls="$urls $kb"; i=$((i + 1)); done
+# shellcheck disable=SC2086
+curl -s -m 600 $urls >/dev/null
+stop_server 500 kb
+fi

@@ -7,6 +7,7 @@
 #include "core/metrics.h"
 #include "crypto/keys.h"
 #include "forms/forms.h"
+#include "kb/kb_index.h"
 #include "templates/pdf.h"
 #include "templates/templates.h"
 #include "matters/effects.h"
@@ -45,6 +46,11 @@ enum yz_err yz_app_open(struct yz_app *app, struct yz_buf *err)
     if ((e = yz_store_open(&so, &app->store, err)) != YZ_OK)
         goto fail;
     app->sessions = yz_session_cache_new(app->store);
+    if (!(app->kb_index = yz_kb_index_new(YZ_KB_INDEX_ENTRIES_MAX))) {
+        yz_buf_adds(err, "out of memory");
+        e = YZ_ERR_INTERNAL;
+        goto fail;
+    }
     snprintf(path, sizeof path, "%s/workflows", app->cfg.data.dir);
     if ((e = yz_workflows_load_dir(path, yz_known_effects, &app->workflows, err)) != YZ_OK)
         goto fail;
@@ -95,6 +101,8 @@ void yz_app_close(struct yz_app *app)
     app->calendar = NULL;
     yz_triage_rules_free(app->triage_rules);
     app->triage_rules = NULL;
+    yz_kb_index_free(app->kb_index);
+    app->kb_index = NULL;
     yz_forms_free(app->forms);
     app->forms = NULL;
     yz_templates_free(app->templates);

@@ -23,6 +23,7 @@ struct yz_forms;
 struct yz_templates;
 struct yz_triage_rules;
 struct yz_session_cache;
+struct yz_kb_index;
 
 struct yz_app {
     struct yz_config cfg;
@@ -38,6 +39,7 @@ struct yz_app {
     struct yz_fee_settings fee_settings; /* the province's figures (configuration) */
     struct yz_wages wages;                 /* average wage by date (small claims) */
     struct yz_triage_rules *triage_rules;  /* data/triage/rules.json: read-only */
+    struct yz_kb_index *kb_index;          /* the knowledge base's ranking (kb/kb_index.h) */
     unsigned char payment_key[128]; /* the fee gateway's callback key; 0 length = none */
     size_t payment_key_len;
     char db_path[4096];

@@ -2,7 +2,10 @@
 #include "kb/kb.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
 #include "core/utf8.h"
+#include "kb/kb_index.h"
+#include "kb/kb_synonyms.h"
 #include "search/tokenizer.h"
 #include "store/store.h"
 
@@ -200,28 +203,105 @@ static json_t *entry_json(struct yz_stmt *st)
                      yz_col_text(st, 3));
 }
 
-enum yz_err yz_kb_search(struct yz_tx *tx, const char *q, int limit, json_t **items)
+/* Called with each hit's row (id, question, answer, source), best first. */
+typedef enum yz_err (*hit_fn)(void *ctx, struct yz_stmt *st);
+
+/* The search of yz_kb_search (kb.h), each hit handed to fn. */
+static enum yz_err search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                          hit_fn fn, void *ctx)
 {
     char expr[YZ_KB_MATCH_EXPR_SIZE];
-    *items = NULL;
     if (yz_kb_match_expr(q, strlen(q), expr, sizeof expr) == 0)
         return YZ_ERR_VALIDATION;
+    /* The search with the legal terms of its colloquial words (kb_synonyms.h);
+     * a search too long for the buffer (not from the API) as it is. */
+    char qx[YZ_KB_QUERY_MAX_CPS * 4 + YZ_KB_SYNONYMS_EXTRA];
+    const char *text = q;
+    size_t len = yz_kb_expand(q, qx, sizeof qx);
+    if (len > 0) {
+        text = qx;
+        yz_kb_match_expr(qx, len, expr, sizeof expr);
+    } else {
+        len = strlen(q);
+    }
     if (limit < 1 || limit > YZ_KB_LIMIT_MAX)
         limit = YZ_KB_LIMIT_DEFAULT;
+    enum yz_err e;
+    bool row;
+    if (idx) {
+        int64_t ids[YZ_KB_LIMIT_MAX];
+        int n;
+        bool answered;
+        if ((e = yz_kb_index_rank(idx, tx, text, len, limit, ids, &n, &answered)) != YZ_OK)
+            return e;
+        for (int i = 0; answered && i < n; i++) {
+            struct yz_stmt *st = yz_sql(tx, &q_get);
+            yz_bind_i64(st, 1, ids[i]);
+            if ((e = yz_step(st, &row)) != YZ_OK)
+                return e;
+            if (row && (e = fn(ctx, st)) != YZ_OK) /* no row: cannot be, entries stay */
+                return e;
+        }
+        if (answered)
+            return YZ_OK;
+    }
     struct yz_stmt *st = yz_sql(tx, &q_search);
     yz_bind_text(st, 1, expr);
     yz_bind_i64(st, 2, limit);
-    json_t *a = json_array();
-    bool row;
-    enum yz_err e;
     while ((e = yz_step(st, &row)) == YZ_OK && row)
-        json_array_append_new(a, entry_json(st));
+        if ((e = fn(ctx, st)) != YZ_OK)
+            return e;
+    return e;
+}
+
+static enum yz_err hit_json(void *ctx, struct yz_stmt *st)
+{
+    json_array_append_new(ctx, entry_json(st));
+    return YZ_OK;
+}
+
+enum yz_err yz_kb_search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                         json_t **items)
+{
+    json_t *a = json_array();
+    enum yz_err e = search(tx, idx, q, limit, hit_json, a);
     if (e != YZ_OK) {
         json_decref(a);
-        return e;
+        a = NULL;
     }
     *items = a;
-    return YZ_OK;
+    return e;
+}
+
+struct text {
+    struct yz_buf *out;
+    int64_t count;
+};
+
+static enum yz_err hit_text(void *ctx, struct yz_stmt *st)
+{
+    struct text *t = ctx;
+    bool ok = yz_json_put_int(t->out, t->count ? ",{\"id\":" : "{\"id\":", yz_col_i64(st, 0)) &&
+              yz_json_put_str(t->out, ",\"question\":", yz_col_text(st, 1)) &&
+              yz_json_put_str(t->out, ",\"answer\":", yz_col_text(st, 2)) &&
+              yz_json_put_str(t->out, ",\"source\":", yz_col_text(st, 3)) &&
+              yz_buf_addc(t->out, '}');
+    t->count++;
+    return ok ? YZ_OK : YZ_ERR_INTERNAL;
+}
+
+enum yz_err yz_kb_search_text(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                              struct yz_buf *out)
+{
+    struct text t = {out, 0};
+    if (!yz_json_put_str(out, "{\"q\":", q) || !yz_buf_adds(out, ",\"items\":["))
+        return YZ_ERR_INTERNAL;
+    enum yz_err e = search(tx, idx, q, limit, hit_text, &t);
+    if (e == YZ_OK && !yz_json_put_int(out, "],\"total\":", t.count))
+        e = YZ_ERR_INTERNAL;
+    if (e == YZ_OK && !yz_buf_addc(out, '}'))
+        e = YZ_ERR_INTERNAL;
+    return e;
 }
 
 enum yz_err yz_kb_get(struct yz_tx *tx, int64_t id, json_t **out)

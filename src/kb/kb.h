@@ -8,7 +8,12 @@
  * A search tokenizes the question query-side (bigrams; a lone character as
  * itself), ORs the distinct tokens and ranks with BM25, the question column
  * weighing 1.0 and the answer 0.3: an entry whose question says what the
- * caller asks comes before one whose long answer mentions it.
+ * caller asks comes before one whose long answer mentions it. The ranking is
+ * computed in memory (kb_index.h: the same BM25, about 25 times fewer
+ * instructions than FTS5's bm25() over the OR); FTS5 ranks what the index
+ * does not answer (a lone character in the search). Before the search is
+ * tokenized, the legal terms of the callers' words it holds are added to it
+ * (kb_synonyms.h: 打官司 -> 诉讼 起诉 ...).
  */
 #ifndef YZ_KB_KB_H
 #define YZ_KB_KB_H
@@ -22,6 +27,7 @@
 
 struct yz_tx;
 struct yz_app;
+struct yz_kb_index;
 
 #define YZ_KB_SEED_FILE "kb_lecoqa.jsonl" /* in the data directory */
 #define YZ_KB_SEED_SOURCE "LeCoQA"
@@ -61,9 +67,17 @@ size_t yz_kb_match_expr(const char *q, size_t n, char *out, size_t size);
 /*
  * The entries matching q, best first, at most limit (1..YZ_KB_LIMIT_MAX):
  * *items (the caller's) is an array of {id, question, answer, source}.
- * YZ_ERR_VALIDATION when q holds nothing to search for.
+ * YZ_ERR_VALIDATION when q holds nothing to search for. idx (kb_index.h, the
+ * app's) ranks in memory; with NULL, FTS5 ranks (the same order).
  */
-enum yz_err yz_kb_search(struct yz_tx *tx, const char *q, int limit, json_t **items);
+enum yz_err yz_kb_search(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                         json_t **items);
+/* The same search as the reply of GET /api/v1/kb, appended to out as JSON
+ * text without a jansson tree: {"q", "items", "total"}, byte for byte what
+ * the tree of yz_kb_search would be written as (core/jsonwrite.h).
+ * YZ_ERR_INTERNAL when out's cap is reached. */
+enum yz_err yz_kb_search_text(struct yz_tx *tx, struct yz_kb_index *idx, const char *q, int limit,
+                              struct yz_buf *out);
 
 /* One entry as {id, question, answer, source}; YZ_ERR_NOT_FOUND if none. */
 enum yz_err yz_kb_get(struct yz_tx *tx, int64_t id, json_t **out);
