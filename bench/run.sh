@@ -273,6 +273,14 @@ post_many() {
     timeout 300 curl -s -Z --parallel-immediate --parallel-max "$1" -K "$2" 2>"$2.err" ||
         { cat "$2.err" >&2; die "curl failed on the requests of $2"; }
 }
+# post_expect CONC CONFIG STATUS N WHAT: post_many CONC CONFIG, and each of its
+# N requests must be answered STATUS (else the run ends, naming WHAT).
+post_expect() {
+    local ok
+    post_many "$1" "$2" >"$2.out"
+    ok=$(grep -c "^$3 " "$2.out") || true
+    [ "$ok" = "$4" ] || die "$5: $ok of $4 requests answered $3 (status: $(cut -d' ' -f1 "$2.out" | sort | uniq -c | tr -s ' \n' ' '))"
+}
 # post_block URL TOKEN IDEMPOTENCY_KEY BODY_FILE [OUTPUT]: one block of such a
 # config (the first block of a file must not begin with "next": sed 1d). An
 # empty TOKEN or key leaves its header out; the response body goes to OUTPUT
@@ -322,9 +330,7 @@ while [ $i -le $queue_n ]; do
     post_block "$base/api/v1/matters" "$token" "bench-queue-$i" "$work/filing-0103.json"
     i=$((i + 1))
 done | sed 1d >"$work/queue.cfg"
-post_many 8 "$work/queue.cfg" >"$work/queue.out"
-queued=$(grep -c '^201 ' "$work/queue.out") || true
-[ "$queued" = $queue_n ] || die "filling the review queue: $queued of $queue_n filings created (status: $(cut -d' ' -f1 "$work/queue.out" | sort | uniq -c | tr -s ' \n' ' '))"
+post_expect 8 "$work/queue.cfg" 201 $queue_n "filling the review queue"
 
 # The read scenarios; matter needs the party's bearer token, queue the clerk's.
 SCENARIOS="healthz court matter causes kb fee queue progress"
@@ -562,21 +568,17 @@ make_parties() {
         printf "{\"role\":\"party\",\"person_kind\":\"natural\",\"name\":\"当事人%d\",\"phone\":\"139%08d\",\"password\":\"%s\",\"citizen_id\":\"%s\"}", k, k, pw, cid("500106", k) >(dir k ".json")
         printf "{\"login\":\"139%08d\",\"password\":\"%s\",\"token_type\":\"bearer\"}", k, pw >(dir k ".login")
         close(dir k ".json"); close(dir k ".login") } }'
+    : >"$work/parties.cfg"
+    : >"$work/logins.cfg"
     while [ $k -le "$last" ]; do
-        post_block "$base/api/v1/accounts" "" "bench-party-$k" "$work/party$k.json"
+        post_block "$base/api/v1/accounts" "" "bench-party-$k" "$work/party$k.json" >>"$work/parties.cfg"
+        post_block "$base/api/v1/session" "" "" "$work/party$k.login" "$work/party$k.session" \
+            >>"$work/logins.cfg"
         k=$((k + 1))
-    done | sed 1d >"$work/parties.cfg"
-    post_many 4 "$work/parties.cfg" >"$work/parties.out"
-    ok=$(grep -c '^201 ' "$work/parties.out") || true
-    [ "$ok" = "$n" ] || die "registering $n party accounts: $ok answered 201"
-    k=$((parties + 1))
-    while [ $k -le "$last" ]; do
-        post_block "$base/api/v1/session" "" "" "$work/party$k.login" "$work/party$k.session"
-        k=$((k + 1))
-    done | sed 1d >"$work/logins.cfg"
-    post_many 4 "$work/logins.cfg" >"$work/logins.out"
-    ok=$(grep -c '^200 ' "$work/logins.out") || true
-    [ "$ok" = "$n" ] || die "logging in $n party accounts: $ok answered 200"
+    done
+    sed -i 1d "$work/parties.cfg" "$work/logins.cfg"
+    post_expect 4 "$work/parties.cfg" 201 "$n" "registering party accounts"
+    post_expect 4 "$work/logins.cfg" 200 "$n" "logging in party accounts"
     k=$((parties + 1))
     while [ $k -le "$last" ]; do
         sed -n 's/^{"user":{"id":\([0-9]*\),.*"token":"\([A-Za-z0-9_-]*\)".*/\1 \2/p' "$work/party$k.session"
@@ -881,6 +883,15 @@ wtbl=$work/wtable.md
     echo "| scenario | conns | yizhan writes/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$wtbl"
+# report_check COUNT_NAME COUNT FAULT_NAME FAULTS WARNING TEXT: the outcome of a
+# check of what a write scenario stored: WARNING on stderr unless FAULTS is 0,
+# TEXT (its lines) below the writes table, the figures COUNT_NAME and FAULT_NAME.
+report_check() {
+    [ "$4" = 0 ] || say "warning: $5"
+    { echo; printf '%s\n' "$6"; } >>"$wtbl"
+    fig_value "$1" "$2" count
+    fig_value "$3" "$4" count
+}
 for w in create create1 filing materials register; do for c in $conns_list; do
     y=yizhan.$w.c$c
     measured "$y" || continue # materials: 64 connections only with --quick
@@ -944,14 +955,10 @@ mat_bad=$(awk -v ok="$mat_ok_total" -v n="$mat_filings" -v bad="$(cut -d' ' -f2 
     $1 == "blob" { size[$2] = $3; next }
     { b += (size[$1] != $2) + (seen[$1]++ > 0) }
     END { print b + bad + (n < ok ? ok - n : 0) }' "$work/blobs.txt" "$work/mat-files.txt")
-[ "$mat_bad" = 0 ] || say "warning: filings with materials of 渝0106: $mat_bad faults ($mat_filings filings, $mat_ok_total acknowledged)"
-{
-    echo
-    echo "$mat_filings filings with materials in 渝0106 for $mat_ok_total acknowledged, each with its two uploads; $mat_bad faults"
-    echo "(a filing without its materials, a material whose content is missing, damaged or shared, an acknowledged filing missing)."
-} >>"$wtbl"
-fig_value yizhan.materials.filings "$mat_filings" count
-fig_value yizhan.materials.faults "$mat_bad" count
+report_check yizhan.materials.filings "$mat_filings" yizhan.materials.faults "$mat_bad" \
+    "filings with materials of 渝0106: $mat_bad faults ($mat_filings filings, $mat_ok_total acknowledged)" \
+    "$mat_filings filings with materials in 渝0106 for $mat_ok_total acknowledged, each with its two uploads; $mat_bad faults
+(a filing without its materials, a material whose content is missing, damaged or shared, an acknowledged filing missing)."
 
 # Bulk filing: accepted rows per second of wall time; each batch's wall time;
 # the reference is raw SQLite with as many rows per transaction as a batch has
@@ -963,22 +970,20 @@ sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT count(*), coalesc
     die "sqlite3 could not read the bulk filings"
 bulk_filings=$(cut -d' ' -f1 "$work/bulk.txt")
 bulk_bad=$(awk -v ok="$bulk_ok_total" '{ print $2 + ($1 > ok ? $1 - ok : ok - $1) }' "$work/bulk.txt")
-[ "$bulk_bad" = 0 ] || say "warning: bulk filings of 渝0112: $bulk_bad faults ($bulk_filings filings, $bulk_ok_total rows accepted)"
 {
     echo
     echo "| bulk filing (POST /api/v1/filing/batches) | batches at a time | rows filed/s | batch p50 ms | batch p99 ms | SQLite $bulk_rows rows/tx, $bulk_row_bytes-byte rows: rows/s | ratio | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     echo "| $bulk_n batches of $bulk_rows rows a round | $bulk_conc | $(range "$yb") | $(p "$yb" 3) | $(p "$yb" 4) | $(range "$sb") | $(rratio "$yb" "$sb" '%.3f') | $(errors_of "$yb") |"
-    echo
-    echo "$bulk_filings bulk filings in 渝0112 for $bulk_ok_total rows accepted, $bulk_bad faults (missing, extra, or not a submitted bulk filing)."
 } >>"$wtbl"
 fig_value "$yb.rows" "$(calc '%.0f' "$(med "$yb" 2)")" rows/s
 fig_value "$yb.batch_p50" "$(p "$yb" 3)" ms
 fig_value "$yb.batch_p99" "$(p "$yb" 4)" ms
 fig_ratio "$yb.vs_sqlite_${bulk_rows}pertx" "$(calc '%.3f' "$(ratios "$yb" "$sb" | cut -d' ' -f1)")"
 fig_value "$sb.rows" "$(calc '%.0f' "$(med "$sb" 2)")" rows/s
-fig_value yizhan.bulk.filings "$bulk_filings" count
-fig_value yizhan.bulk.faults "$bulk_bad" count
+report_check yizhan.bulk.filings "$bulk_filings" yizhan.bulk.faults "$bulk_bad" \
+    "bulk filings of 渝0112: $bulk_bad faults ($bulk_filings filings, $bulk_ok_total rows accepted)" \
+    "$bulk_filings bulk filings in 渝0112 for $bulk_ok_total rows accepted, $bulk_bad faults (missing, extra, or not a submitted bulk filing)."
 # What committing in groups gains over committing each create alone: the same
 # product, the same requests, the same run.
 {
@@ -1000,15 +1005,10 @@ sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT count(*), count(D
 numbers=$(awk '{ s += $1 } END { print s + 0 }' "$work/caseno.txt")
 caseno_bad=$(awk -v ok="$reg_ok_total" '{ s += $1; b += ($1 - $2) + ($1 - $3) + ($4 != 1) + ($5 - $2) }
     END { print b + (s > ok ? s - ok : ok - s) }' "$work/caseno.txt")
-[ "$caseno_bad" = 0 ] ||
-    say "warning: case numbers of 渝0105 not unique and gap-free: $(tr '\n' ';' <"$work/caseno.txt") (count, distinct seq, distinct numbers, min, max per year and type) for $reg_ok_total registrations"
-{
-    echo
-    echo "Case numbers after the concurrent registrations (\`cases\` of 渝0105, per year and type code):"
-    echo "$numbers numbers for $reg_ok_total registrations answered 200, $caseno_bad duplicates, gaps or mismatches."
-} >>"$wtbl"
-fig_value yizhan.register.case_numbers "$numbers" count
-fig_value yizhan.register.case_number_faults "$caseno_bad" count
+report_check yizhan.register.case_numbers "$numbers" yizhan.register.case_number_faults "$caseno_bad" \
+    "case numbers of 渝0105 not unique and gap-free: $(tr '\n' ';' <"$work/caseno.txt") (count, distinct seq, distinct numbers, min, max per year and type) for $reg_ok_total registrations" \
+    "Case numbers after the concurrent registrations (\`cases\` of 渝0105, per year and type code):
+$numbers numbers for $reg_ok_total registrations answered 200, $caseno_bad duplicates, gaps or mismatches."
 fig_value sqlite.1pertx.rows "$(calc '%.0f' "$s1")" rows/s
 fig_value sqlite.100pertx.rows "$(calc '%.0f' "$s100")" rows/s
 fig_value sqlite.1pertx.commit_p99 "$(p sqlite.1pertx 4)" ms
