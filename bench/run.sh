@@ -619,7 +619,9 @@ hwm_reset() { echo 5 >"/proc/$ypid/clear_refs" 2>/dev/null || true; }
 
 # run_materials KEY CONNS SECONDS: one run of filings with materials, with
 # accounts enough for the fastest upload rate seen so far (uploads/s while the
-# wrk threads ran, from the warm-up on) with a quarter to spare. Records KEY
+# wrk threads ran, from the warm-up on) with a quarter to spare, and for two
+# uploads on every connection (the first ones, and those in flight at the
+# end, which the server still stores). Records KEY
 # (filings/s, the submissions' p50/p99) and KEY.uploads (uploads/s, their
 # p50/p99) in $res.
 mat_rate=0 # none measured yet: the warm-up assumes 400
@@ -627,8 +629,8 @@ mat_ok_total=0
 run_materials() {
     local key="$1" c="$2" d="$3" up_rps out busy
     hwm_keep
-    accounts_for "$(awk -v r="$mat_rate" -v d="$d" 'BEGIN { printf "%d", (r > 0 ? r : 400) * d * 1.25 }')" \
-        "$work/tokens.txt"
+    accounts_for "$(awk -v r="$mat_rate" -v d="$d" -v c="$c" \
+        'BEGIN { printf "%d", (r > 0 ? r : 400) * d * 1.25 + 2 * c }')" "$work/tokens.txt"
     hwm_reset
     run_wrk "$key" "$c" "$d" "$base" -s "$materials_lua" -- "$key$round" "$work/tokens.txt" \
         "$work/materials.json" "$ROOT/tests/fixtures/attachments.h" "$wrk_threads" \
