@@ -669,7 +669,7 @@ bulk_row_bytes=""
 # bulk_json BATCH_NO: the body of POST /api/v1/filing/batches.
 bulk_json() {
     awk -v court="$court_bulk" -v b="$1" -v n="$bulk_rows" "$cid_awk"' BEGIN {
-    printf "{\"court_id\":%s,\"title\":\"2026年第%d批借款合同纠纷批量起诉\",\"template\":{", court, b
+    printf "{\"court_id\":%s,\"title\":\"2026年第%d批民间借贷纠纷批量起诉\",\"template\":{", court, b
     printf "\"cause_code\":\"108.3\",\"cause_revision\":2025,\"case_type\":\"民初\",\"fee_kind\":\"property\","
     printf "\"plaintiff\":{\"kind\":\"legal\",\"name\":\"重庆示例商贸有限公司\",\"credit_code\":\"91500103MA5U0AAA0Q\",\"legal_rep\":\"王五\",\"address\":\"重庆市渝中区解放碑街道8号\",\"phone\":\"13800000003\"},"
     printf "\"evidence\":[{\"name\":\"借款合同\",\"source\":\"原告持有\"}],"
