@@ -5,10 +5,12 @@
 #     as a static file (nginx started here on a loopback port: 2 workers,
 #     access log off, its own temporary prefix and configuration);
 #   - durable writes: yizhan creating matters (inquiries and filings, POST,
-#     acknowledged after commit) and registering filings (case numbers assigned
-#     concurrently, checked unique and gap-free afterwards) against raw SQLite
-#     inserting rows of the same size with the same durability (WAL,
-#     synchronous=FULL), one row per transaction and 100.
+#     acknowledged after commit), filings with their materials (two uploads,
+#     then the filing naming them), registering filings (case numbers assigned
+#     concurrently, checked unique and gap-free afterwards) and bulk filing
+#     (batches of CSV rows; the stored filings checked afterwards) against raw
+#     SQLite inserting rows of the same size with the same durability (WAL,
+#     synchronous=FULL), one row per transaction, 100, and as many as a batch.
 # Load comes from wrk (keep-alive, -t2, 64 and 256 connections). Rounds are
 # interleaved (each round runs every reference and every scenario once) so
 # that drift hits both sides of a ratio alike; each figure is the median of
@@ -17,7 +19,7 @@
 # usage: bench/run.sh [--quick] [--runs N] [--duration S] [--threads N]
 #        bench/run.sh --data N     data at scale instead (bench/data.sh): N synthetic
 #                                  cases, import, size, lookups, dashboard, server RSS
-#   default: 5 rounds of 5 s runs (about 18 minutes), rewrites bench/RESULTS.md
+#   default: 5 rounds of 5 s runs (about 20 minutes), rewrites bench/RESULTS.md
 #   --quick: 1 round of 3 s runs (under 3 minutes), writes build/bench/RESULTS-quick.md
 #   --threads: yizhan's server.threads (default 2, the product's), the threads that serve
 #     connections; creates wait for their group's fsync on server.write_threads
@@ -60,7 +62,7 @@ while [ $# -gt 0 ]; do
         [ $# -ge 2 ] || { echo "bench: --data needs a number of cases" >&2; exit 2; }
         shift
         exec "$(dirname "$0")/data.sh" "$@" ;;
-    -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -84,6 +86,7 @@ fi
 # The SQLite reference runs per round: one row per transaction, then batches.
 sqlite_s=$(( duration > 4 ? 4 : duration ))
 sqlite_batch_s=$(( duration > 2 ? 2 : duration ))
+sqlite_bulk_s=$(( quick ? 1 : sqlite_batch_s ))
 
 # --- Tools: installed idempotently, outside the test dependency list ---------
 # nginx-light (Debian 12) or nginx (later releases); a temporary policy-rc.d
@@ -143,6 +146,7 @@ ngx_dir=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/yizhan-bench-nginx.XXXXXX")
 chmod 755 "$ngx_dir"
 ypid=""
 y1pid=""
+i1pid=""
 npid=""
 
 stop_pid() {
@@ -155,6 +159,7 @@ stop_pid() {
 }
 cleanup() {
     stop_pid "$ypid"
+    stop_pid "$i1pid"
     stop_pid "$y1pid"
     stop_pid "$npid"
     rm -rf "$work" "$ngx_dir"
@@ -170,6 +175,9 @@ mkdir -p "$work/wrk"
 ncpu=$(nproc)
 threads=$threads_opt
 say "init --demo in $work/var"
+# The one-commit server's directory (below) is made at the same time.
+"$BIN" init --demo --dir "$work/var1" >/dev/null 2>"$work/init1.log" &
+i1pid=$!
 "$BIN" init --demo --dir "$work/var" >/dev/null 2>"$work/init.log" ||
     { tail -n 20 "$work/init.log" >&2; die "init failed"; }
 "$BIN" serve --dir "$work/var" --port 0 --port-file "$work/port" \
@@ -197,8 +205,8 @@ token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
 # The same product committing every write alone (storage.max_group=1), on a
 # demo directory of its own: what group commit is measured against (the
 # issue's "one-commit-per-request rate"). It only serves the inquiry creates.
-"$BIN" init --demo --dir "$work/var1" >/dev/null 2>"$work/init1.log" ||
-    { tail -n 20 "$work/init1.log" >&2; die "init of the one-commit server failed"; }
+wait "$i1pid" || { tail -n 20 "$work/init1.log" >&2; die "init of the one-commit server failed"; }
+i1pid=""
 "$BIN" serve --dir "$work/var1" --port 0 --port-file "$work/port1" --set log.access_log=false \
     --set server.threads="$threads" --set storage.max_group=1 2>"$work/serve1.log" &
 y1pid=$!
@@ -228,7 +236,10 @@ row_bytes=$(wc -c <"$work/created.json" | tr -d ' ')
 # two natural persons (their citizen ids, phones and addresses are sealed on
 # write), the cause 民间借贷纠纷 of the 2025 catalogue, claims, facts, the amount,
 # two pieces of evidence and the service address.
-# filing_json COURT_ID PLAINTIFF_CITIZEN_ID DEFENDANT_CITIZEN_ID
+# filing_json COURT_ID PLAINTIFF_CITIZEN_ID DEFENDANT_CITIZEN_ID [ID_CARD_UPLOAD IOU_UPLOAD]:
+# with the two uploads' ids, the filing names its materials as the wizard does
+# (web/src/forms/application.ts): the plaintiff's ID card (checklist item G2)
+# in attachments, the IOU as the file of the first piece of evidence.
 filing_json() {
     printf '{"kind":"filing","court_id":%s,"title":"张三诉李四民间借贷纠纷","fields":{"channel":"online","application":{' "$1"
     printf '"cause_code":"108.3","cause_name":"民间借贷纠纷","cause_revision":2025,"case_type":"民初","parties":['
@@ -236,7 +247,12 @@ filing_json() {
     printf '{"role":"defendant","kind":"natural","name":"李四","address":"重庆市江北区观音桥街道2号","phone":"13800000002","sex":"female","birth_date":"1988-06-15","ethnicity":"汉族","citizen_id":"%s"}],' "$3"
     printf '"claims":"1. 判令被告偿还借款本金100000元；2. 判令被告支付自2025年4月1日起至实际清偿之日止，以100000元为基数，按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算的利息；3. 本案诉讼费用由被告负担。",'
     printf '"facts":"2025年1月1日，被告因经营资金周转需要向原告借款100000元，原告当日通过银行转账向被告交付借款，被告出具借条一张，约定于2025年3月31日前归还。借款到期后，原告多次催要，被告至今未还。",'
-    printf '"attachments":[],"evidence":[{"name":"借条","source":"原告持有","purpose":"证明借贷合意及借款金额"},{"name":"银行转账凭证","source":"原告持有","purpose":"证明借款已实际交付"}],'
+    if [ $# -ge 5 ]; then
+        printf '"attachments":[{"id":%s,"material":"G2"}],"evidence":[{"name":"借条","source":"原告持有","purpose":"证明借贷合意及借款金额","attachment":%s},' "$4" "$5"
+    else
+        printf '"attachments":[],"evidence":[{"name":"借条","source":"原告持有","purpose":"证明借贷合意及借款金额"},'
+    fi
+    printf '{"name":"银行转账凭证","source":"原告持有","purpose":"证明借款已实际交付"}],'
     printf '"amount_fen":10000000,"service_address":{"e_service_consent":true,"address":"重庆市渝中区解放碑街道1号","phone":"13800000001"}}}}'
 }
 # Filings to 渝0103 fill its clerk's review queue; the filing creates of the
@@ -257,11 +273,23 @@ post_many() {
     timeout 300 curl -s -Z --parallel-immediate --parallel-max "$1" -K "$2" 2>"$2.err" ||
         { cat "$2.err" >&2; die "curl failed on the requests of $2"; }
 }
-# post_block URL TOKEN IDEMPOTENCY_KEY BODY_FILE: one block of such a config
-# (the first block of a file must not begin with "next": sed 1d).
+# post_expect CONC CONFIG STATUS N WHAT: post_many CONC CONFIG, and each of its
+# N requests must be answered STATUS (else the run ends, naming WHAT).
+post_expect() {
+    local ok
+    post_many "$1" "$2" >"$2.out"
+    ok=$(grep -c "^$3 " "$2.out") || true
+    [ "$ok" = "$4" ] || die "$5: $ok of $4 requests answered $3 (status: $(cut -d' ' -f1 "$2.out" | sort | uniq -c | tr -s ' \n' ' '))"
+}
+# post_block URL TOKEN IDEMPOTENCY_KEY BODY_FILE [OUTPUT]: one block of such a
+# config (the first block of a file must not begin with "next": sed 1d). An
+# empty TOKEN or key leaves its header out; the response body goes to OUTPUT
+# (default: nowhere).
 post_block() {
-    printf 'next\nurl = "%s"\nheader = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\n' "$1" "$2"
-    printf 'header = "Idempotency-Key: %s"\ndata-binary = "@%s"\noutput = "/dev/null"\n' "$3" "$4"
+    printf 'next\nurl = "%s"\nheader = "Content-Type: application/json"\n' "$1"
+    [ -z "$2" ] || printf 'header = "Authorization: Bearer %s"\n' "$2"
+    [ -z "$3" ] || printf 'header = "Idempotency-Key: %s"\n' "$3"
+    printf 'data-binary = "@%s"\noutput = "%s"\n' "$4" "${5:-/dev/null}"
     printf 'write-out = "%%{http_code} %%{time_total}\\n"\n'
 }
 staff_login() { # LOGIN -> bearer token (a TOTP code works once per 30 s step per user)
@@ -302,9 +330,7 @@ while [ $i -le $queue_n ]; do
     post_block "$base/api/v1/matters" "$token" "bench-queue-$i" "$work/filing-0103.json"
     i=$((i + 1))
 done | sed 1d >"$work/queue.cfg"
-post_many 8 "$work/queue.cfg" >"$work/queue.out"
-queued=$(grep -c '^201 ' "$work/queue.out") || true
-[ "$queued" = $queue_n ] || die "filling the review queue: $queued of $queue_n filings created (status: $(cut -d' ' -f1 "$work/queue.out" | sort | uniq -c | tr -s ' \n' ' '))"
+post_expect 8 "$work/queue.cfg" 201 $queue_n "filling the review queue"
 
 # The read scenarios; matter needs the party's bearer token, queue the clerk's.
 SCENARIOS="healthz court matter causes kb fee queue progress"
@@ -333,6 +359,7 @@ scenario_title() {
     create) echo "POST /api/v1/matters (inquiry, durable)" ;;
     create1) echo "POST /api/v1/matters (inquiry, durable), each commit alone (storage.max_group=1)" ;;
     filing) echo "POST /api/v1/matters (filing, durable)" ;;
+    materials) echo "POST /api/v1/attachments ×2 + POST /api/v1/matters (filing with materials, durable)" ;;
     register) echo "POST /api/v1/matters/{id}/events register (case number)" ;;
     esac
 }
@@ -415,14 +442,17 @@ done
 
 # --- Measuring ---------------------------------------------------------------------
 # run_wrk KEY CONNS SECONDS URL [wrk options...]: one wrk run, recorded in $res
-# as KEY<TAB>req/s<TAB>p50 us<TAB>p99 us<TAB>errors<TAB>round.
+# as KEY<TAB>req/s<TAB>p50 us<TAB>p99 us<TAB>errors<TAB>round; its BENCH line
+# stays in $wrk_line.
+wrk_threads=2
 run_wrk() {
     local key="$1" c="$2" d="$3" url="$4" out line rps p50 p99 err
     shift 4
     out=$work/wrk/$key.$(date +%s%N).txt
-    timeout $((d + 30)) wrk -t2 -c"$c" -d"${d}s" --timeout 10s "$url" "$@" </dev/null >"$out" 2>&1 ||
+    timeout $((d + 30)) wrk -t$wrk_threads -c"$c" -d"${d}s" --timeout 10s "$url" "$@" </dev/null >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed for $key"; }
     line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "no BENCH line for $key"; }
+    wrk_line=$line
     rps=$(echo "$line" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
     p50=$(echo "$line" | sed -n 's/.* p50_us=\([0-9]*\).*/\1/p')
     p99=$(echo "$line" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
@@ -433,10 +463,12 @@ run_wrk() {
     say "$key: $rps req/s, p50 $p50 us, p99 $p99 us"
 }
 
+# run_sqlite KEY BATCH SECONDS [ROW_BYTES]: the raw SQLite reference, BATCH rows
+# per transaction, rows of ROW_BYTES (default: the size of a created matter).
 run_sqlite() {
     local key="$1" batch="$2" secs="$3" db="$work/sqlite-ref.db" line rps p50 p99
     rm -f "$db" "$db-wal" "$db-shm"
-    line=$(timeout $((secs + 60)) build/bench/sqlite_ref --db "$db" --row-bytes "$row_bytes" \
+    line=$(timeout $((secs + 60)) build/bench/sqlite_ref --db "$db" --row-bytes "${4:-$row_bytes}" \
         --batch "$batch" --seconds "$secs") || die "sqlite_ref failed"
     rm -f "$db" "$db-wal" "$db-shm"
     rps=$(echo "$line" | sed -n 's/.* rows_per_s=\([0-9.]*\).*/\1/p')
@@ -445,6 +477,16 @@ run_sqlite() {
     sqlite_version=$(echo "$line" | sed -n 's/.* sqlite=\([0-9.]*\).*/\1/p')
     printf '%s\t%s\t%s\t%s\t0\t%s\n' "$key" "$rps" "$p50" "$p99" "$round" >>"$res"
     say "$key: $rps rows/s, commit p50 $p50 us, p99 $p99 us"
+}
+
+# timed_stats OUT NS COUNT -> "COUNT per second<TAB>p50 us<TAB>p99 us": COUNT
+# over NS nanoseconds of wall time, and the percentiles (nearest rank) of the
+# request times in OUT (post_many's "status seconds" lines).
+timed_stats() {
+    cut -d' ' -f2 "$1" | sort -g | awk -v ns="$2" -v n="$3" '
+        { t[NR] = $1 * 1e6 }
+        END { printf "%.1f\t%d\t%d\n", n * 1e9 / ns, NR ? t[int((NR - 1) * 0.50) + 1] : 0,
+              NR ? t[int((NR - 1) * 0.99) + 1] : 0 }'
 }
 
 # run_register KEY CONNS COUNT: up to COUNT submitted filings of 渝0105 (made by
@@ -468,11 +510,7 @@ run_register() {
     post_many "$c" "$work/reg.cfg" >"$work/reg.out"
     t1=$(date +%s%N)
     ok=$(grep -c '^200 ' "$work/reg.out") || true
-    # req/s, then p50 and p99 in us (nearest rank over the sorted times).
-    line=$(cut -d' ' -f2 "$work/reg.out" | sort -g | awk -v ns="$((t1 - t0))" '
-        { t[NR] = $1 * 1e6 }
-        END { printf "%.1f\t%d\t%d\n", NR * 1e9 / ns, NR ? t[int((NR - 1) * 0.50) + 1] : 0,
-              NR ? t[int((NR - 1) * 0.99) + 1] : 0 }')
+    line=$(timed_stats "$work/reg.out" "$((t1 - t0))" "$got")
     printf '%s\t%s\t%s\t%s\n' "$key" "$line" "$((got - ok))" "$round" >>"$res"
     reg_ok_total=$((reg_ok_total + ok))
     [ "$ok" = "$got" ] ||
@@ -495,6 +533,195 @@ cpu_busy() {
 busy_list=""
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# --- Filings with materials and bulk filing: setup ----------------------------------
+# cid_awk: an awk function cid(REGION, K) -> a valid citizen id (GB 11643) of
+# its own for every K below 16,800,000 (birth date and sequence from K).
+cid_awk='function cid(region, k,   s, w, i, sum) {
+    s = sprintf("%s%04d%02d%02d%03d", region, 1950 + int(k / 336) % 50, 1 + int(k / 28) % 12,
+        1 + k % 28, int(k / 16800) % 1000)
+    split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+    for (i = 1; i <= 17; i++) sum += substr(s, i, 1) * w[i]
+    return s substr("10X98765432", sum % 11 + 1, 1)
+}'
+
+# Filings with materials go to 渝0106, whose filings nothing else touches. The
+# uploads are the wizard's (bench/wrk/materials.lua): the ID card 32 KB, the
+# IOU 48 KB, JPEGs of their own content each.
+court_mat=$(court_id 渝0106)
+filing_json "$court_mat" '{{plaintiff_id}}' '{{defendant_id}}' '{{id_copy}}' '{{iou}}' >"$work/materials.json"
+mat_id_bytes=32768
+mat_iou_bytes=49152
+materials_lua=$ROOT/bench/wrk/materials.lua
+# An account uploads at most $upload_quota files in 24 hours (YZ_ATTACH_DAY_COUNT),
+# so the runs need many litigants, as the real load has: party accounts made
+# as they are needed (POST /api/v1/accounts, then a bearer login: two argon2id
+# hashes each, 4 at a time). make_parties N appends N new ones to
+# $work/accounts.txt ("USER_ID TOKEN" a line).
+upload_quota=200
+parties=0
+party_pw=Yizhan-Bench-Party-2026
+: >"$work/accounts.txt"
+make_parties() {
+    local n="$1" k=$((parties + 1)) last=$((parties + $1)) ok
+    awk -v first="$k" -v last="$last" -v dir="$work/party" -v pw="$party_pw" "$cid_awk"'
+    BEGIN { for (k = first; k <= last; k++) {
+        printf "{\"role\":\"party\",\"person_kind\":\"natural\",\"name\":\"当事人%d\",\"phone\":\"139%08d\",\"password\":\"%s\",\"citizen_id\":\"%s\"}", k, k, pw, cid("500106", k) >(dir k ".json")
+        printf "{\"login\":\"139%08d\",\"password\":\"%s\",\"token_type\":\"bearer\"}", k, pw >(dir k ".login")
+        close(dir k ".json"); close(dir k ".login") } }'
+    : >"$work/parties.cfg"
+    : >"$work/logins.cfg"
+    while [ $k -le "$last" ]; do
+        post_block "$base/api/v1/accounts" "" "bench-party-$k" "$work/party$k.json" >>"$work/parties.cfg"
+        post_block "$base/api/v1/session" "" "" "$work/party$k.login" "$work/party$k.session" \
+            >>"$work/logins.cfg"
+        k=$((k + 1))
+    done
+    sed -i 1d "$work/parties.cfg" "$work/logins.cfg"
+    post_expect 4 "$work/parties.cfg" 201 "$n" "registering party accounts"
+    post_expect 4 "$work/logins.cfg" 200 "$n" "logging in party accounts"
+    k=$((parties + 1))
+    while [ $k -le "$last" ]; do
+        sed -n 's/^{"user":{"id":\([0-9]*\),.*"token":"\([A-Za-z0-9_-]*\)".*/\1 \2/p' "$work/party$k.session"
+        echo
+        k=$((k + 1))
+    done | grep . >>"$work/accounts.txt" || true
+    parties=$last
+    ok=$(wc -l <"$work/accounts.txt" | tr -d ' ')
+    [ "$ok" = "$parties" ] || die "logging in party accounts: $ok tokens for $parties accounts"
+}
+# accounts_for UPLOADS FILE: tokens with room for UPLOADS more uploads into FILE
+# ("TOKEN UPLOADS_MADE" a line): the accounts of earlier runs with room left
+# (their uploads counted in the database, those that wrk ended included), then
+# new ones for the rest, as many for every wrk thread.
+accounts_for() {
+    local new
+    sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" \
+        "SELECT uploader_id, count(*) FROM attachments GROUP BY uploader_id" >"$work/used.txt" ||
+        die "sqlite3 could not count the uploads"
+    new=$(awk -v q="$upload_quota" -v want="$1" -v t="$wrk_threads" '
+        FILENAME == ARGV[1] { used[$1] = $2; next }
+        used[$1] < q { room += q - used[$1]; n++ }
+        END { k = (want - room) / q / t; k = (k > int(k) ? int(k) + 1 : int(k)) * t
+              if (n + k < t) k = t - n; print (k > 0 ? k : 0) }' "$work/used.txt" "$work/accounts.txt")
+    [ "$new" = 0 ] || make_parties "$new"
+    awk -v q="$upload_quota" 'FILENAME == ARGV[1] { used[$1] = $2; next }
+        used[$1] + 0 < q { print $2, used[$1] + 0 }' "$work/used.txt" "$work/accounts.txt" >"$2"
+}
+# The peak memory under load leaves the accounts' argon2id hashes out (64 MB
+# each while it runs): hwm_keep notes the peak so far, hwm_reset starts anew.
+hwm_max_kb=0
+hwm_keep() {
+    local h
+    h=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
+    [ "$h" -le "$hwm_max_kb" ] || hwm_max_kb=$h
+}
+hwm_reset() { echo 5 >"/proc/$ypid/clear_refs" 2>/dev/null || true; }
+
+# run_materials KEY CONNS SECONDS: one run of filings with materials, with
+# accounts enough for the fastest upload rate seen so far (uploads/s while the
+# wrk threads ran, from the warm-up on) with a quarter to spare, and for two
+# uploads on every connection (the first ones, and those in flight at the
+# end, which the server still stores). Records KEY
+# (filings/s, the submissions' p50/p99) and KEY.uploads (uploads/s, their
+# p50/p99) in $res.
+mat_rate=0 # none measured yet: the warm-up assumes 400
+mat_ok_total=0
+run_materials() {
+    local key="$1" c="$2" d="$3" up_rps out busy
+    hwm_keep
+    accounts_for "$(awk -v r="$mat_rate" -v d="$d" -v c="$c" \
+        'BEGIN { printf "%d", (r > 0 ? r : 400) * d * 1.25 + 2 * c }')" "$work/tokens.txt"
+    hwm_reset
+    run_wrk "$key" "$c" "$d" "$base" -s "$materials_lua" -- "$key$round" "$work/tokens.txt" \
+        "$work/materials.json" "$ROOT/tests/fixtures/attachments.h" "$wrk_threads" \
+        "$mat_id_bytes" "$mat_iou_bytes" "$upload_quota"
+    up_rps=$(echo "$wrk_line" | sed -n 's/.* upload_rps=\([0-9.]*\).*/\1/p')
+    out=$(echo "$wrk_line" | sed -n 's/.* exhausted=\([0-9]*\).*/\1/p')
+    busy=$(echo "$wrk_line" | sed -n 's/.* busy_upload_rps=\([0-9.]*\).*/\1/p')
+    mat_ok_total=$((mat_ok_total + $(echo "$wrk_line" | sed -n 's/^BENCH requests=\([0-9]*\) .*/\1/p')))
+    mat_rate=$(awk -v a="$mat_rate" -v b="$busy" 'BEGIN { print (b > a ? b : a) }')
+    [ "$key" = warmup ] && return 0
+    [ "$out" = 0 ] || say "warning: $key: $out wrk threads ran out of accounts and stopped: a lower bound"
+    printf '%s.uploads\t%s\t%s\t%s\t0\t%s\n' "$key" "$up_rps" \
+        "$(echo "$wrk_line" | sed -n 's/.* upload_p50_us=\([0-9]*\).*/\1/p')" \
+        "$(echo "$wrk_line" | sed -n 's/.* upload_p99_us=\([0-9]*\).*/\1/p')" "$round" >>"$res"
+    say "$key: $up_rps uploads/s (two with every filing)"
+}
+
+# Bulk filing: the institution of the demo (13800000003, a company, as a bank
+# would) posts batches of $bulk_rows complaints to 渝0112, $bulk_conc at a
+# time: the template of tests/api/test_batch.c (民间借贷纠纷, the company as
+# plaintiff) and a CSV table of one defendant a row (a natural person with
+# citizen id, phone and address, which are sealed, the amount and the claims);
+# every batch has defendants of its own (the route files a batch again only
+# once: the same content returns the first report).
+court_bulk=$(court_id 渝0112)
+bank_token=$(curl -s -m 30 -H 'Content-Type: application/json' "$base/api/v1/session" \
+    -d '{"login":"13800000003","password":"Yizhan-Demo-2026","token_type":"bearer"}' |
+    sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
+[ -n "$bank_token" ] || die "bearer login of the demo institution 13800000003 failed"
+bulk_rows=500
+bulk_conc=2
+bulk_n=$((2 * duration))
+batches=0
+bulk_ok_total=0
+bulk_row_bytes=""
+# bulk_json BATCH_NO: the body of POST /api/v1/filing/batches.
+bulk_json() {
+    awk -v court="$court_bulk" -v b="$1" -v n="$bulk_rows" "$cid_awk"' BEGIN {
+    printf "{\"court_id\":%s,\"title\":\"2026年第%d批民间借贷纠纷批量起诉\",\"template\":{", court, b
+    printf "\"cause_code\":\"108.3\",\"cause_revision\":2025,\"case_type\":\"民初\",\"fee_kind\":\"property\","
+    printf "\"plaintiff\":{\"kind\":\"legal\",\"name\":\"重庆示例商贸有限公司\",\"credit_code\":\"91500103MA5U0AAA0Q\",\"legal_rep\":\"王五\",\"address\":\"重庆市渝中区解放碑街道8号\",\"phone\":\"13800000003\"},"
+    printf "\"evidence\":[{\"name\":\"借款合同\",\"source\":\"原告持有\"}],"
+    printf "\"service_address\":{\"address\":\"重庆市渝中区解放碑街道8号\",\"phone\":\"13800000003\",\"e_service_consent\":true},"
+    printf "\"facts\":\"被告向原告借款，约定到期归还，至今未还。\"},"
+    printf "\"csv\":\"defendant_name,defendant_kind,defendant_citizen_id,defendant_phone,defendant_address,amount_yuan,claims\\n"
+    for (i = 1; i <= n; i++) {
+        k = b * n + i
+        amt = 1000 + (k * 7919) % 200000
+        printf "被告%d,natural,%s,137%08d,重庆市渝北区龙溪街道%d号,%d.%02d,判令被告偿还借款%d元及利息\\n",
+            k, cid("500112", k), k, i, amt, k % 100, amt
+    }
+    printf "\"}" }'
+}
+# run_bulk KEY COUNT: COUNT new batches, $bulk_conc at a time (curl, keep-alive):
+# accepted rows per second of wall time, p50/p99 of the batches' times; a batch
+# not answered 201 with every row accepted is an error.
+run_bulk() {
+    local key="$1" n="$2" i=0 t0 t1 ok acc line id
+    while [ $i -lt "$n" ]; do
+        i=$((i + 1))
+        bulk_json $((batches + i)) >"$work/batch$i.json"
+        post_block "$base/api/v1/filing/batches" "$bank_token" "bench-batch-$((batches + i))" \
+            "$work/batch$i.json" "$work/batch$i.out"
+    done | sed 1d >"$work/bulk.cfg"
+    batches=$((batches + n))
+    t0=$(date +%s%N)
+    post_many "$bulk_conc" "$work/bulk.cfg" >"$work/bulk.out"
+    t1=$(date +%s%N)
+    ok=$(grep -c '^201 ' "$work/bulk.out") || true
+    acc=$(cat "$work"/batch*.out 2>/dev/null | grep -o '"accepted":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }')
+    line=$(timed_stats "$work/bulk.out" "$((t1 - t0))" "$acc")
+    bulk_ok_total=$((bulk_ok_total + acc))
+    if [ -z "$bulk_row_bytes" ]; then
+        # The reference's rows are as large as a filed row's record.
+        id=$(grep -o '"matter_id":[0-9]*' "$work/batch1.out" | head -n 1 | cut -d: -f2)
+        bulk_row_bytes=$(curl -s -m 10 -H "Authorization: Bearer $bank_token" \
+            "$base/api/v1/matters/$id" | wc -c | tr -d ' ')
+    fi
+    rm -f "$work"/batch*.json "$work"/batch*.out
+    [ "$key" = warmup ] && return 0
+    # Errors: the rows not filed (of a batch refused, or rejected in it).
+    printf '%s\t%s\t%s\t%s\n' "$key" "$line" "$((n * bulk_rows - acc))" "$round" >>"$res"
+    if [ "$acc" != $((n * bulk_rows)) ] || [ "$ok" != "$n" ]; then
+        say "warning: $key: $ok of $n batches answered 201, $acc of $((n * bulk_rows)) rows accepted"
+    fi
+    say "$key: $n batches of $bulk_rows rows, $(echo "$line" | cut -f1) rows/s, batch p50 $(echo "$line" | cut -f2) us, p99 $(echo "$line" | cut -f3) us"
+}
+# In quick mode the filings with materials run at 64 connections only.
+mat_conns=$conns_list
+[ "$quick" = 1 ] && mat_conns=64
+
 # Resident memory before the load, then the peak is reset (Linux >= 4.0) so
 # that VmHWM after the runs is the peak under load, without the login's
 # argon2id hash (64 MB for as long as it runs) of the setup.
@@ -507,13 +734,17 @@ fi
 
 round=0
 say "warm-up"
+# With --quick nginx is not warmed up (it serves static files from the page
+# cache), which leaves room in the 3 minutes for the write scenarios.
 for s in $SCENARIOS; do
-    wrk_get warmup 64 1 "$nbase/$s.json" "$s"
+    [ "$quick" = 1 ] || wrk_get warmup 64 1 "$nbase/$s.json" "$s"
     wrk_get warmup 64 1 "$(yurl "$s")" "$s"
 done
 run_wrk warmup 64 1 "$base/api/v1/matters" -s "$create_lua" -- warm "$token" "$work/create.json"
 run_wrk warmup 64 1 "$base1/api/v1/matters" -s "$create_lua" -- warm "$token1" "$work/create.json"
 run_wrk warmup 64 1 "$base/api/v1/matters" -s "$create_lua" -- fwarm "$token" "$work/filing.json"
+run_materials warmup 64 1
+run_bulk warmup 1
 
 say "$runs round(s) of ${duration} s runs"
 round=1
@@ -543,10 +774,15 @@ while [ $round -le "$runs" ]; do
             -- "o${round}c$c" "$token1" "$work/create.json"
         run_wrk "yizhan.filing.c$c" "$c" "$duration" "$base/api/v1/matters" -s "$create_lua" \
             -- "f${round}c$c" "$token" "$work/filing.json"
+        case " $mat_conns " in
+        *" $c "*) run_materials "yizhan.materials.c$c" "$c" "$duration" ;;
+        esac
         run_register "yizhan.register.c$c" "$c" "$reg_n"
     done
+    run_bulk "yizhan.bulk.c$bulk_conc" "$bulk_n"
     run_sqlite sqlite.1pertx 1 "$sqlite_s"
     run_sqlite sqlite.100pertx 100 "$sqlite_batch_s"
+    run_sqlite "sqlite.${bulk_rows}pertx" "$bulk_rows" "$sqlite_bulk_s" "$bulk_row_bytes"
     round=$((round + 1))
 done
 
@@ -562,6 +798,7 @@ tok_load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 rss_kb=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
 hwm_kb=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$ypid/status")
+[ "$hwm_kb" -ge "$hwm_max_kb" ] || hwm_kb=$hwm_max_kb
 db_bytes=$(cat "$work/var/yizhan.db" "$work/var/yizhan.db-wal" 2>/dev/null | wc -c | tr -d ' ')
 
 # --- Aggregation -------------------------------------------------------------------
@@ -581,6 +818,7 @@ ratios() {
         END { for (r in x) if ((r in y) && y[r] > 0) print x[r] / y[r] }' "$res" | mmm
 }
 errors_of() { awk -F'\t' -v k="$1" '$1 == k { s += $5 } END { print s + 0 }' "$res"; }
+measured() { awk -F'\t' -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$res"; }
 med() { stats "$1" "$2" | cut -d' ' -f1; }
 calc() { awk "BEGIN { printf \"$1\n\", $2 }"; }
 
@@ -647,8 +885,18 @@ wtbl=$work/wtable.md
     echo "| scenario | conns | yizhan writes/s | p50 ms | p99 ms | ÷ SQLite 1 row/tx | ÷ SQLite 100 rows/tx | errors |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$wtbl"
-for w in create create1 filing register; do for c in $conns_list; do
+# report_check COUNT_NAME COUNT FAULT_NAME FAULTS WARNING TEXT: the outcome of a
+# check of what a write scenario stored: WARNING on stderr unless FAULTS is 0,
+# TEXT (its lines) below the writes table, the figures COUNT_NAME and FAULT_NAME.
+report_check() {
+    [ "$4" = 0 ] || say "warning: $5"
+    { echo; printf '%s\n' "$6"; } >>"$wtbl"
+    fig_value "$1" "$2" count
+    fig_value "$3" "$4" count
+}
+for w in create create1 filing materials register; do for c in $conns_list; do
     y=yizhan.$w.c$c
+    measured "$y" || continue # materials: 64 connections only with --quick
     r1=$(calc '%.3f' "$(ratios "$y" sqlite.1pertx | cut -d' ' -f1)")
     r100=$(calc '%.3f' "$(ratios "$y" sqlite.100pertx | cut -d' ' -f1)")
     echo "| $(scenario_title "$w") | $c | $(range "$y") | $(p "$y" 3) | $(p "$y" 4) | $(rratio "$y" sqlite.1pertx '%.2f') | $(rratio "$y" sqlite.100pertx '%.3f') | $(errors_of "$y") |" >>"$wtbl"
@@ -665,6 +913,79 @@ done; done
     echo "| one row per transaction | $(range sqlite.1pertx) | $(p sqlite.1pertx 3) | $(p sqlite.1pertx 4) |"
     echo "| 100 rows per transaction | $(range sqlite.100pertx) | $(p sqlite.100pertx 3) | $(p sqlite.100pertx 4) |"
 } >>"$wtbl"
+
+# The uploads that went with the filings with materials, and what the database
+# holds afterwards: every filing of 渝0106 with its two uploads bound to it (the
+# ids its application names, the filer's own, of the kinds and sizes sent),
+# their contents on disk at those sizes and all different, and no filing that
+# was acknowledged (201) missing (runs that wrk ended may have filed a few more).
+{
+    echo
+    echo "Filings with materials: each is submitted after its two uploads (the ID card, $mat_id_bytes bytes, and the IOU,"
+    echo "$mat_iou_bytes bytes, JPEGs of their own content) on the same connections; its writes/s above are filings/s,"
+    echo "its latencies those of the submissions. The uploads (multipart/form-data, each file fsync'd with its directory"
+    echo "before its row is committed):"
+    echo
+    echo "| uploads | conns | uploads/s | p50 ms | p99 ms |"
+    echo "|---|---:|---:|---:|---:|"
+} >>"$wtbl"
+for c in $mat_conns; do
+    y=yizhan.materials.c$c.uploads
+    echo "| POST /api/v1/attachments (JPEG, with the filings) | $c | $(range "$y") | $(p "$y" 3) | $(p "$y" 4) |" >>"$wtbl"
+    fig_value "yizhan.materials.c$c.uploads" "$(calc '%.0f' "$(med "$y" 2)")" req/s
+    fig_value "yizhan.materials.c$c.upload_p50" "$(p "$y" 3)" ms
+    fig_value "yizhan.materials.c$c.upload_p99" "$(p "$y" 4)" ms
+done
+sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT count(*), coalesce(sum(
+    (SELECT count(*) FROM attachments a WHERE a.matter_id = m.id) != 2
+    OR NOT EXISTS (SELECT 1 FROM attachments a WHERE a.matter_id = m.id
+        AND a.id = json_extract(m.data, '\$.application.attachments[0].id') AND a.kind = 'G2'
+        AND a.size = $mat_id_bytes AND a.mime = 'image/jpeg' AND a.uploader_id = m.created_by)
+    OR NOT EXISTS (SELECT 1 FROM attachments a WHERE a.matter_id = m.id
+        AND a.id = json_extract(m.data, '\$.application.evidence[0].attachment') AND a.kind = '103.3-1'
+        AND a.size = $mat_iou_bytes AND a.mime = 'image/jpeg' AND a.uploader_id = m.created_by)), 0)
+    FROM matters m WHERE m.court_id = $court_mat AND m.kind = 'filing'" >"$work/mat.txt" ||
+    die "sqlite3 could not read the filings with materials"
+sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT a.sha256, a.size FROM attachments a
+    JOIN matters m ON m.id = a.matter_id WHERE m.court_id = $court_mat AND m.kind = 'filing'" \
+    >"$work/mat-files.txt" || die "sqlite3 could not read the materials of the filings"
+find "$work/var/uploads/sha256" -type f -printf 'blob %f %s\n' >"$work/blobs.txt"
+mat_filings=$(cut -d' ' -f1 "$work/mat.txt")
+# Faults: filings without their materials, materials without their content,
+# contents uploaded twice, acknowledged filings not in the database.
+mat_bad=$(awk -v ok="$mat_ok_total" -v n="$mat_filings" -v bad="$(cut -d' ' -f2 "$work/mat.txt")" '
+    $1 == "blob" { size[$2] = $3; next }
+    { b += (size[$1] != $2) + (seen[$1]++ > 0) }
+    END { print b + bad + (n < ok ? ok - n : 0) }' "$work/blobs.txt" "$work/mat-files.txt")
+report_check yizhan.materials.filings "$mat_filings" yizhan.materials.faults "$mat_bad" \
+    "filings with materials of 渝0106: $mat_bad faults ($mat_filings filings, $mat_ok_total acknowledged)" \
+    "$mat_filings filings with materials in 渝0106 for $mat_ok_total acknowledged, each with its two uploads; $mat_bad faults
+(a filing without its materials, a material whose content is missing, damaged or shared, an acknowledged filing missing)."
+
+# Bulk filing: accepted rows per second of wall time; each batch's wall time;
+# the reference is raw SQLite with as many rows per transaction as a batch has
+# rows, each as large as a filed row's record. Afterwards 渝0112 must hold
+# exactly the rows the batches accepted, all submitted filings of channel bulk.
+yb=yizhan.bulk.c$bulk_conc sb=sqlite.${bulk_rows}pertx
+sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT count(*), coalesce(sum(state != 'submitted'
+    OR channel != 'bulk'), 0) FROM matters WHERE court_id = $court_bulk AND kind = 'filing'" >"$work/bulk.txt" ||
+    die "sqlite3 could not read the bulk filings"
+bulk_filings=$(cut -d' ' -f1 "$work/bulk.txt")
+bulk_bad=$(awk -v ok="$bulk_ok_total" '{ print $2 + ($1 > ok ? $1 - ok : ok - $1) }' "$work/bulk.txt")
+{
+    echo
+    echo "| bulk filing (POST /api/v1/filing/batches) | batches at a time | rows filed/s | batch p50 ms | batch p99 ms | SQLite $bulk_rows rows/tx, $bulk_row_bytes-byte rows: rows/s | ratio | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| $bulk_n batches of $bulk_rows rows a round | $bulk_conc | $(range "$yb") | $(p "$yb" 3) | $(p "$yb" 4) | $(range "$sb") | $(rratio "$yb" "$sb" '%.3f') | $(errors_of "$yb") |"
+} >>"$wtbl"
+fig_value "$yb.rows" "$(calc '%.0f' "$(med "$yb" 2)")" rows/s
+fig_value "$yb.batch_p50" "$(p "$yb" 3)" ms
+fig_value "$yb.batch_p99" "$(p "$yb" 4)" ms
+fig_ratio "$yb.vs_sqlite_${bulk_rows}pertx" "$(calc '%.3f' "$(ratios "$yb" "$sb" | cut -d' ' -f1)")"
+fig_value "$sb.rows" "$(calc '%.0f' "$(med "$sb" 2)")" rows/s
+report_check yizhan.bulk.filings "$bulk_filings" yizhan.bulk.faults "$bulk_bad" \
+    "bulk filings of 渝0112: $bulk_bad faults ($bulk_filings filings, $bulk_ok_total rows accepted)" \
+    "$bulk_filings bulk filings in 渝0112 for $bulk_ok_total rows accepted, $bulk_bad faults (missing, extra, or not a submitted bulk filing)."
 # What committing in groups gains over committing each create alone: the same
 # product, the same requests, the same run.
 {
@@ -686,15 +1007,10 @@ sqlite3 -readonly -separator ' ' "$work/var/yizhan.db" "SELECT count(*), count(D
 numbers=$(awk '{ s += $1 } END { print s + 0 }' "$work/caseno.txt")
 caseno_bad=$(awk -v ok="$reg_ok_total" '{ s += $1; b += ($1 - $2) + ($1 - $3) + ($4 != 1) + ($5 - $2) }
     END { print b + (s > ok ? s - ok : ok - s) }' "$work/caseno.txt")
-[ "$caseno_bad" = 0 ] ||
-    say "warning: case numbers of 渝0105 not unique and gap-free: $(tr '\n' ';' <"$work/caseno.txt") (count, distinct seq, distinct numbers, min, max per year and type) for $reg_ok_total registrations"
-{
-    echo
-    echo "Case numbers after the concurrent registrations (\`cases\` of 渝0105, per year and type code):"
-    echo "$numbers numbers for $reg_ok_total registrations answered 200, $caseno_bad duplicates, gaps or mismatches."
-} >>"$wtbl"
-fig_value yizhan.register.case_numbers "$numbers" count
-fig_value yizhan.register.case_number_faults "$caseno_bad" count
+report_check yizhan.register.case_numbers "$numbers" yizhan.register.case_number_faults "$caseno_bad" \
+    "case numbers of 渝0105 not unique and gap-free: $(tr '\n' ';' <"$work/caseno.txt") (count, distinct seq, distinct numbers, min, max per year and type) for $reg_ok_total registrations" \
+    "Case numbers after the concurrent registrations (\`cases\` of 渝0105, per year and type code):
+$numbers numbers for $reg_ok_total registrations answered 200, $caseno_bad duplicates, gaps or mismatches."
 fig_value sqlite.1pertx.rows "$(calc '%.0f' "$s1")" rows/s
 fig_value sqlite.100pertx.rows "$(calc '%.0f' "$s100")" rows/s
 fig_value sqlite.1pertx.commit_p99 "$(p sqlite.1pertx 4)" ms
@@ -718,6 +1034,7 @@ cr1=$(calc '%.0f' "$(med yizhan.create1.c64 2)")
 t_group=$(awk "BEGIN { print (($cr >= 3 * $cr1) ? 1 : 0) }")
 t_rss=$(awk "BEGIN { print (($hwm_kb < 65536 && $rss_kb < 65536) ? 1 : 0) }")
 t_caseno=$(awk "BEGIN { print (($caseno_bad == 0 && $numbers > 0) ? 1 : 0) }")
+t_stored=$(awk "BEGIN { print (($mat_bad == 0 && $mat_filings > 0 && $bulk_bad == 0 && $bulk_filings > 0) ? 1 : 0) }")
 t_tok=$(awk "BEGIN { print (($tok_doc >= 40 && $tok_query >= 40) ? 1 : 0) }")
 
 mode="full: $runs rounds of ${duration} s"
@@ -756,6 +1073,9 @@ mode="full: $runs rounds of ${duration} s"
     echo "citizen ids, phones and addresses; a registration assigns the case number and the fee,"
     echo "links the parties, proposes a track and queues the notices (a run of a fixed count of"
     echo "registrations, each of a filing of its own, with curl; its figure is registrations/s)."
+    echo "A filing with materials is two uploads and the filing naming them, by party accounts made"
+    echo "for the run (200 uploads each in 24 hours); its figure is filings/s. A bulk batch files"
+    echo "$bulk_rows complaints in one transaction; its figure is rows filed/s."
     echo
     cat "$wtbl"
     echo
@@ -773,6 +1093,7 @@ mode="full: $runs rounds of ${duration} s"
     echo "| durable creates ≥ 5,000/s end to end | $cr/s at 64 connections | $(verdict "$t_write") |"
     echo "| durable creates ≥ 3× one commit per request (the same server with storage.max_group=1) | $cr/s vs $cr1/s at 64 connections | $(verdict "$t_group") |"
     echo "| case numbers unique and gap-free under concurrent registration | $numbers numbers, $caseno_bad faults | $(verdict "$t_caseno") |"
+    echo "| filings with materials and bulk filings all stored as acknowledged | $mat_bad and $bulk_bad faults | $(verdict "$t_stored") |"
     echo "| server RSS < 64 MB | $(calc '%.1f' "$rss_kb / 1024") MB after the runs, $(calc '%.1f' "$hwm_kb / 1024") MB at the peak | $(verdict "$t_rss") |"
     echo "| Chinese tokenizer ≥ 40 MB/s | document side $tok_doc MB/s, query side $tok_query MB/s (in process, median of $tok_runs runs, load average $tok_load) | $(verdict "$t_tok") |"
     echo

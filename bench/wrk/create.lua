@@ -7,6 +7,7 @@
 -- thread and counter pick them), so that filings have different parties, as
 -- real ones mostly do, instead of one plaintiff and one defendant in them all.
 -- done() prints the same BENCH line as report.lua.
+local lib = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "lib.lua")
 local thread_count = 0
 
 function setup(thread)
@@ -17,23 +18,9 @@ end
 local run_id, body, headers, path, templated
 local counter = 0
 
--- A citizen id (GB 11643): region, birth date, sequence, check digit; n picks
--- the date (one day per 1,000) and the sequence.
-local weights = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 }
-local base_day = os.time({ year = 1960, month = 1, day = 1, hour = 12 })
-local function citizen_id(region, n)
-   local s = region .. os.date("!%Y%m%d", base_day + math.floor(n / 1000) % 18000 * 86400)
-      .. string.format("%03d", n % 1000)
-   local sum = 0
-   for i = 1, 17 do sum = sum + tonumber(s:sub(i, i)) * weights[i] end
-   return s .. ("10X98765432"):sub(sum % 11 + 1, sum % 11 + 1)
-end
-
 function init(args)
    run_id = args[1]
-   local f = assert(io.open(args[3], "rb"))
-   body = f:read("*a")
-   f:close()
+   body = lib.read_file(args[3])
    headers = {
       ["Authorization"] = "Bearer " .. args[2],
       ["Content-Type"] = "application/json",
@@ -48,17 +35,7 @@ function request()
    if not templated then
       return wrk.format("POST", path, headers, body)
    end
-   local n = counter * 16 + tid
-   local b = body:gsub("{{plaintiff_id}}", citizen_id("500103", n))
-   b = b:gsub("{{defendant_id}}", citizen_id("500105", n))
-   return wrk.format("POST", path, headers, b)
+   return wrk.format("POST", path, headers, lib.with_parties(body, counter * 16 + tid))
 end
 
-function done(summary, latency, requests)
-   local e = summary.errors
-   io.write(string.format(
-      "BENCH requests=%d duration_us=%d rps=%.1f p50_us=%d p99_us=%d max_us=%d errors=%d status_errors=%d\n",
-      summary.requests, summary.duration, summary.requests * 1e6 / summary.duration,
-      latency:percentile(50), latency:percentile(99), latency.max,
-      e.connect + e.read + e.write + e.timeout + e.status, e.status))
-end
+done = lib.done
