@@ -33,6 +33,7 @@
 #include "core/workers.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -490,6 +491,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return answer(s, c, ctx, &out);
 }
 
+/* A request with a large body (a bulk filing of hundreds or thousands of
+ * rows) leaves megabytes of freed heap in the arenas of the threads that
+ * served it, and glibc keeps them: eight batches of 2,000 rows took the server
+ * from 22 to 99 MB of RSS. After such a request the free pages of every arena
+ * go back to the system. Other requests skip it: a trim walks every arena. */
+#define TRIM_AFTER_BODY_BYTES (64 * 1024)
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -528,9 +536,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (ctx->pp)
         MHD_destroy_post_processor(ctx->pp);
     yz_upload_free(ctx->upload);
+    bool large = ctx->body.len >= TRIM_AFTER_BODY_BYTES;
     yz_buf_release(&ctx->body);
     free(ctx);
     *con_cls = NULL;
+    if (large)
+        malloc_trim(0);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
