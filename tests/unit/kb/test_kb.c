@@ -25,6 +25,7 @@
 #include "kb/kb_index.h"
 #include "core/jsonwrite.h"
 #include "store/store.h"
+#include "lib/tempstore.h"
 
 #define SEED_ENTRIES 1542
 
@@ -127,25 +128,11 @@ static const char *item_question(json_t *items, size_t i)
 static int setup(void **state)
 {
     snprintf(dir, sizeof dir, "/tmp/yz-kb-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
     memset(&app, 0, sizeof app);
     app.cfg.audit.checkpoint_every = 1000;
     if (!(app.kb_index = yz_kb_index_new(YZ_KB_INDEX_ENTRIES_MAX)))
         return -1;
-    struct yz_buf err = YZ_BUF_INIT(256);
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    struct yz_store_options o = {.path = path, .connections = 2};
-    enum yz_err e = yz_keys_create(dir, &err);
-    if (e == YZ_OK)
-        e = yz_keys_load(dir, &app.keys, &err);
-    if (e == YZ_OK)
-        e = yz_store_open(&o, &app.store, &err);
-    if (e != YZ_OK)
-        fprintf(stderr, "setup: %s\n", err.data);
-    yz_buf_release(&err);
-    if (e != YZ_OK)
+    if (yzt_tempstore_open(dir, &app.keys, &app.store) != YZ_OK)
         return -1;
     int added;
     char why[512];

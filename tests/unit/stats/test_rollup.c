@@ -23,6 +23,7 @@
 #include "crypto/keys.h"
 #include "stats/rollup.h"
 #include "store/store.h"
+#include "lib/tempstore.h"
 
 #define DAY_MS 86400000LL
 /* 2026-02-28 23:59:59.999 in Shanghai (15:59:59.999 UTC): the last instant of February. */
@@ -75,20 +76,7 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/yz-rollup-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    struct yz_buf err = YZ_BUF_INIT(256);
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    struct yz_store_options o = {.path = path, .connections = 2};
-    enum yz_err e = yz_keys_create(dir, &err);
-    if (e == YZ_OK)
-        e = yz_keys_load(dir, &keys, &err);
-    if (e == YZ_OK)
-        e = yz_store_open(&o, &store, &err);
-    if (e != YZ_OK)
-        fprintf(stderr, "setup: %s\n", err.data);
-    yz_buf_release(&err);
+    enum yz_err e = yzt_tempstore_open(dir, &keys, &store);
     if (e == YZ_OK)
         e = yz_store_write(store, seed_tx, NULL);
     return e == YZ_OK ? 0 : -1;

@@ -19,6 +19,7 @@
 #include "crypto/keys.h"
 #include "store/store.h"
 #include "triage/triage.h"
+#include "lib/tempstore.h"
 
 #define MATTERS 3000
 
@@ -57,22 +58,9 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/yz-triage-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
     memset(&app, 0, sizeof app);
     app.cfg.audit.checkpoint_every = 1000;
-    struct yz_buf err = YZ_BUF_INIT(256);
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    struct yz_store_options o = {.path = path, .connections = 2};
-    enum yz_err e = yz_keys_create(dir, &err);
-    if (e == YZ_OK)
-        e = yz_keys_load(dir, &app.keys, &err);
-    if (e == YZ_OK)
-        e = yz_store_open(&o, &app.store, &err);
-    if (e != YZ_OK)
-        fprintf(stderr, "setup: %s\n", err.data);
-    yz_buf_release(&err);
+    enum yz_err e = yzt_tempstore_open(dir, &app.keys, &app.store);
     if (e == YZ_OK)
         e = yz_store_write(app.store, seed_tx, NULL);
     return e == YZ_OK ? 0 : -1;
