@@ -131,7 +131,7 @@ lint:
 	@./scripts/lint.sh
 
 # Benchmarks (bench/README.md): never part of `make test`. `make bench` takes
-# about 10 minutes and rewrites bench/RESULTS.md; `make bench-quick` (or
+# about 20 minutes and rewrites bench/RESULTS.md; `make bench-quick` (or
 # `make bench ARGS=--quick`) takes under 3 and writes build/bench/.
 bench: all build/bench/data_measure build/bench/tokenizer_measure
 	@./bench/run.sh $(ARGS)
