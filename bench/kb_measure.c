@@ -29,6 +29,7 @@
 #include "kb/kb.h"
 #include "kb/kb_index.h"
 #include "core/jsonwrite.h"
+#include "core/num.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -179,17 +180,19 @@ __attribute__((noinline)) void search_all(int bench)
 int main(int argc, char **argv)
 {
     const char *data = "data", *eval = "tests/fixtures/kb_eval.tsv";
-    int runs = 20, bench = 100;
+    int64_t runs = 20, bench = 100;
     bool show = false, fts = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc)
             data = argv[++i];
         else if (!strcmp(argv[i], "--eval") && i + 1 < argc)
             eval = argv[++i];
-        else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
-            runs = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--bench") && i + 1 < argc)
-            bench = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--runs") && i + 1 < argc &&
+                 yz_parse_i64(argv[i + 1], 0, 1000, &runs))
+            i++;
+        else if (!strcmp(argv[i], "--bench") && i + 1 < argc &&
+                 yz_parse_i64(argv[i + 1], 0, 100000, &bench))
+            i++;
         else if (!strcmp(argv[i], "--show"))
             show = true;
         else if (!strcmp(argv[i], "--fts"))
@@ -202,7 +205,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (runs < 0 || runs > 1000 || bench < 0 || bench > 100000 || load_eval(eval) != 0)
+    if (load_eval(eval) != 0)
         return 2;
 
     char dir[64] = "/tmp/yz-kbm-XXXXXX", path[160], seed[512];
@@ -258,7 +261,7 @@ int main(int argc, char **argv)
             }
     }
     if (e == YZ_OK)
-        search_all(bench);
+        search_all((int)bench); /* at most 100000 */
 
     if (e == YZ_OK) {
         printf("value kb.eval.questions %d\n", n_items);
