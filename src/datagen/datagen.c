@@ -36,6 +36,7 @@
 static struct yz_sql_def q_creators = YZ_SQL(
     "SELECT id, role FROM users WHERE role IN ('party', 'lawyer') AND status = 'active'"
     " ORDER BY id LIMIT 64");
+static struct yz_sql_def q_last_matter = YZ_SQL("SELECT coalesce(max(id), 0) FROM matters");
 static struct yz_sql_def q_seqs =
     YZ_SQL("SELECT court_id, year, last FROM case_sequences WHERE type_code = '民初'");
 static struct yz_sql_def q_matter = YZ_SQL(
@@ -184,6 +185,7 @@ struct gen {
     struct yz_datagen_stats *stats;
     struct yz_event_batch *events; /* the writing thread's */
     int64_t first_id, last_id;     /* matters of the batch being written */
+    int64_t matters_before;        /* the highest matter id before the import */
     struct yz_buf *err;            /* the writing thread's errors */
     struct yz_buf *perr;           /* the preparing thread's */
 };
@@ -1035,13 +1037,31 @@ static enum yz_err setup_tx(struct yz_tx *tx, void *arg)
         g->seqs[g->nseqs].year = (int)yz_col_i64(st, 1);
         g->seqs[g->nseqs++].last = yz_col_i64(st, 2);
     }
+    if (e != YZ_OK)
+        return e;
+    st = yz_sql(tx, &q_last_matter);
+    if ((e = yz_step_one(st)) == YZ_OK)
+        g->matters_before = yz_col_i64(st, 0);
     return e;
+}
+
+static enum yz_err defer_indexes_tx(struct yz_tx *tx, void *arg)
+{
+    (void)arg;
+    return yz_tx_defer_indexes(tx, true);
+}
+
+static enum yz_err build_indexes_tx(struct yz_tx *tx, void *arg)
+{
+    (void)arg;
+    return yz_tx_defer_indexes(tx, false);
 }
 
 enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *opt,
                            struct yz_datagen_stats *stats, struct yz_buf *err)
 {
     memset(stats, 0, sizeof *stats);
+    stats->index_build_ms = -1;
     struct gen *g = yz_calloc(1, sizeof *g);
     g->app = app;
     g->opt = opt;
@@ -1093,8 +1113,29 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
         if (e != YZ_OK)
             yz_buf_addf(err, "cannot enter bulk mode: %s", yz_err_code(e));
     }
+    /* An import that at least doubles the matters builds the indexes keyed by
+     * hashes once at its end (store.h): written batch by batch they were half
+     * of a million cases' writing. Nothing the import reads needs them. */
+    bool deferred = false;
+    if (e == YZ_OK && opt->cases >= g->matters_before) {
+        e = yz_store_write(app->store, defer_indexes_tx, NULL);
+        deferred = e == YZ_OK;
+        if (e != YZ_OK)
+            yz_buf_addf(err, "cannot drop the deferred indexes: %s", yz_err_code(e));
+    }
     if (e == YZ_OK)
         e = run_batches(g);
+    /* Also after a failure, so that the schema is whole (opening the store
+     * would build them otherwise). */
+    if (deferred) {
+        int64_t t0 = yz_time_mono_ms();
+        enum yz_err built = yz_store_write(app->store, build_indexes_tx, NULL);
+        stats->index_build_ms = yz_time_mono_ms() - t0;
+        if (built != YZ_OK && e == YZ_OK) {
+            yz_buf_addf(err, "building the deferred indexes failed: %s", yz_err_code(built));
+            e = built;
+        }
+    }
     /* Also after a failure: what was committed is made durable. */
     if (bulk) {
         enum yz_err off = yz_store_bulk(app->store, false);

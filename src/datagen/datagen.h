@@ -63,6 +63,7 @@ struct yz_datagen_options {
 struct yz_datagen_stats {
     int64_t cases, registered, events;
     int64_t first_matter_id, last_matter_id;
+    int64_t index_build_ms; /* building the deferred indexes at the end; -1: not deferred */
 };
 
 /* Generates and writes; on failure err says why (what was committed stays). */

@@ -17,4 +17,18 @@ struct yz_migration {
 /* Migrations in ascending order; *count >= 1. */
 const struct yz_migration *yz_migrations_sqlite(size_t *count);
 
+/*
+ * Indexes a bulk load may drop and build again at its end (store.h
+ * yz_tx_defer_indexes): those keyed by a hash, whose entries land on random
+ * pages. create is the index's definition as the latest migration left it,
+ * with IF NOT EXISTS; drop has IF EXISTS. Opening a database builds any that
+ * is missing, so a load killed in between leaves the schema whole.
+ */
+struct yz_deferred_index {
+    const char *name;
+    const char *drop;
+    const char *create;
+};
+const struct yz_deferred_index *yz_deferred_indexes_sqlite(size_t *count);
+
 #endif

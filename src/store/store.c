@@ -93,6 +93,11 @@ enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf 
 #define TX_BACKEND(tx) (((struct yz_tx_header *)(tx))->backend)
 #define ST_BACKEND(st) (((struct yz_stmt_header *)(st))->backend)
 
+enum yz_err yz_tx_defer_indexes(struct yz_tx *tx, bool defer)
+{
+    return TX_BACKEND(tx)->defer_indexes(tx, defer);
+}
+
 struct yz_stmt *yz_sql(struct yz_tx *tx, struct yz_sql_def *def)
 {
     return TX_BACKEND(tx)->sql(tx, def);

@@ -150,6 +150,18 @@ void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
  */
 enum yz_err yz_store_bulk(struct yz_store *s, bool on);
 
+/*
+ * For a large bulk load, in a write transaction: defer true drops the indexes
+ * whose entries land on random pages (keyed by a hash; the backend lists
+ * them), so that the load does not rewrite their pages in every transaction;
+ * defer false builds them again, from sorted entries, in one pass. Whatever
+ * the load reads must not need them. Opening the store builds any that is
+ * missing, so a load that dies in between leaves the schema whole, and
+ * building costs a pass over the table: worth it only when the load adds
+ * about as many rows as there are.
+ */
+enum yz_err yz_tx_defer_indexes(struct yz_tx *tx, bool defer);
+
 /* Runs a SQLite-format online backup into path (consistent while serving). */
 enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf *err);
 

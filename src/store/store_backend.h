@@ -31,6 +31,7 @@ struct yz_store_backend {
     const void *(*col_blob)(struct yz_stmt *st, int col, size_t *n);
     int64_t (*changes)(struct yz_tx *tx);
     void (*before_commit)(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
+    enum yz_err (*defer_indexes)(struct yz_tx *tx, bool defer);
 };
 
 extern const struct yz_store_backend yz_store_sqlite;

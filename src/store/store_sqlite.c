@@ -297,6 +297,33 @@ static int schema_version_of(sqlite3 *db)
     return v;
 }
 
+/* A bulk load that died between dropping and building its deferred indexes
+ * (yz_tx_defer_indexes) left them missing: they are built before anything
+ * reads. */
+static enum yz_err build_missing_indexes(sqlite3 *db, struct yz_buf *err)
+{
+    size_t n;
+    const struct yz_deferred_index *d = yz_deferred_indexes_sqlite(&n);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *s = NULL;
+        bool have = false;
+        if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                               -1, &s, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(s, 1, d[i].name, -1, SQLITE_STATIC);
+            have = sqlite3_step(s) == SQLITE_ROW;
+        }
+        sqlite3_finalize(s);
+        if (have)
+            continue;
+        yz_log_warn("building index %s, which a bulk load that did not finish left missing",
+                    d[i].name);
+        enum yz_err e = exec_fixed(db, d[i].create, err);
+        if (e != YZ_OK)
+            return e;
+    }
+    return YZ_OK;
+}
+
 static enum yz_err migrate(sqlite3 *db, struct yz_buf *err)
 {
     enum yz_err e = exec_fixed(db,
@@ -353,7 +380,7 @@ static enum yz_err migrate(sqlite3 *db, struct yz_buf *err)
             return e;
         yz_log_info("applied migration %d %s", m->version, m->name);
     }
-    return YZ_OK;
+    return build_missing_indexes(db, err);
 }
 
 static void *writer_main(void *arg);
@@ -480,6 +507,25 @@ static enum yz_err run_fn(struct sqlite_store *st, struct conn *c, yz_tx_fn fn, 
     for (sqlite3_stmt *s = sqlite3_next_stmt(c->db, NULL); s; s = sqlite3_next_stmt(c->db, s))
         if (sqlite3_stmt_busy(s))
             sqlite3_reset(s);
+    return e;
+}
+
+/* yz_tx_defer_indexes: migrations.h's list dropped or built in the caller's
+ * write transaction. */
+static enum yz_err sqlite_defer_indexes(struct yz_tx *tx, bool defer)
+{
+    struct conn *c = ((struct sqlite_tx *)tx)->c;
+    if (!c->writer)
+        YZ_BUG("yz_tx_defer_indexes in a read transaction");
+    size_t n;
+    const struct yz_deferred_index *d = yz_deferred_indexes_sqlite(&n);
+    struct yz_buf err = YZ_BUF_INIT(512);
+    enum yz_err e = YZ_OK;
+    for (size_t i = 0; i < n && e == YZ_OK; i++)
+        e = exec_fixed(c->db, defer ? d[i].drop : d[i].create, &err);
+    if (e != YZ_OK)
+        yz_log_error("%s the deferred indexes: %s", defer ? "dropping" : "building", err.data);
+    yz_buf_release(&err);
     return e;
 }
 
@@ -985,6 +1031,7 @@ const struct yz_store_backend yz_store_sqlite = {
     .close = sqlite_close,
     .run = sqlite_run,
     .before_commit = sqlite_before_commit,
+    .defer_indexes = sqlite_defer_indexes,
     .schema_version = sqlite_schema_version,
     .stats = sqlite_stats,
     .watch = sqlite_watch,

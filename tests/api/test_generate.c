@@ -5,8 +5,9 @@
  * (the counters kept while generating equal those recomputed from the
  * history), case numbers are unique and gap-free per court and year with
  * their counters in step, no citizen ID or phone is stored in clear, and the
- * server serves the generated matters and the dashboard over them. Bad usage
- * is refused with exit code 2. Nothing here is timed (bench/data.sh does).
+ * server serves the generated matters and the dashboard over them. A large
+ * import builds the triage keys' lookup index once at its end, a small one
+ * writes into it. Bad usage is refused with exit code 2. Nothing here is timed (bench/data.sh does).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,6 +102,15 @@ static void case_numbers_are_unique_and_gap_free(void **state)
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM cases WHERE case_number NOT LIKE"
                                         " '（____）渝%民初%号'"),
                      0);
+    /* Into a database with no filings the import built the triage keys'
+     * lookup index once at its end (store.h yz_tx_defer_indexes), whole. */
+    assert_non_null(strstr(gen_out, "deferred indexes built at the end in"));
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                        " AND name = 'triage_party_keys_lookup'"),
+                     1);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM triage_party_keys"
+                                        " INDEXED BY triage_party_keys_lookup WHERE court_id > 0"),
+                     yzt_db_count(&srv, "SELECT count(*) FROM triage_party_keys"));
     /* Registered cases carry their parties' triage keys. */
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1"
                                         " FROM triage_party_keys k WHERE k.matter_id = c.matter_id"
@@ -231,6 +241,30 @@ static void bad_usage_is_refused(void **state)
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters"), CASES);
 }
 
+/* Runs last: it adds cases. A load smaller than what is there keeps the
+ * indexes and writes into them. */
+static void a_small_import_writes_into_the_indexes(void **state)
+{
+    char dir[300], out[4096];
+    snprintf(dir, sizeof dir, "%s", srv.dir);
+    yzt_server_halt(&srv);
+    const char *const args[] = {"generate", "--dir", dir, "--cases", "40", "--seed", "8", NULL};
+    int rc = yzt_run_cli(args, out, sizeof out);
+    if (rc != 0)
+        fail_msg("generate: exit %d: %s", rc, out);
+    assert_non_null(strstr(out, "generated: 40 cases"));
+    assert_null(strstr(out, "deferred indexes"));
+    const char *const verify[] = {"audit", "verify", "--dir", dir, NULL};
+    rc = yzt_run_cli(verify, out, sizeof out);
+    if (rc != 0)
+        fail_msg("audit verify: exit %d: %s", rc, out);
+    yzt_server_restart(&srv, NULL);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters"), CASES + 40);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM triage_party_keys"
+                                        " INDEXED BY triage_party_keys_lookup WHERE court_id > 0"),
+                     yzt_db_count(&srv, "SELECT count(*) FROM triage_party_keys"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +274,7 @@ int main(void)
         cmocka_unit_test(personal_data_is_sealed),
         cmocka_unit_test(the_server_reads_generated_cases_and_the_dashboard),
         cmocka_unit_test(bad_usage_is_refused),
+        cmocka_unit_test(a_small_import_writes_into_the_indexes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -190,6 +190,61 @@ static void unfinished_statements_do_not_pin_old_snapshots(void **state)
     yz_store_close(s);
 }
 
+/* The stored definition of index name (to free), NULL when there is none. */
+static char *index_sql(const char *name)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *sql = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        sql = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return sql;
+}
+
+static enum yz_err defer_tx(struct yz_tx *tx, void *ctx)
+{
+    return yz_tx_defer_indexes(tx, *(bool *)ctx);
+}
+
+static void deferred_indexes_are_dropped_built_and_healed(void **state)
+{
+    struct yz_store *s = open_store();
+    char *migrated = index_sql("triage_party_keys_lookup");
+    assert_non_null(migrated);
+    bool defer = true;
+    assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
+    assert_null(index_sql("triage_party_keys_lookup"));
+    /* Dropping twice is harmless (IF EXISTS). */
+    assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
+    defer = false;
+    assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
+    /* Built again as the migrations define it. */
+    char *built = index_sql("triage_party_keys_lookup");
+    assert_non_null(built);
+    assert_string_equal(built, migrated);
+    free(built);
+    /* A load that dies after dropping them: the next open builds them. */
+    defer = true;
+    assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
+    yz_store_close(s);
+    assert_null(index_sql("triage_party_keys_lookup"));
+    s = open_store();
+    built = index_sql("triage_party_keys_lookup");
+    assert_non_null(built);
+    assert_string_equal(built, migrated);
+    free(built);
+    free(migrated);
+    yz_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +254,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unfinished_statements_do_not_pin_old_snapshots, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(step_one_finds_the_row_or_not, setup, teardown),
+        cmocka_unit_test_setup_teardown(deferred_indexes_are_dropped_built_and_healed, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
