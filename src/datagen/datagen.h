@@ -38,7 +38,9 @@
  * appended in bulk from their prepared text (audit/events.h
  * yz_event_batch_add_canonical: hashes chained in memory, the chain head
  * signed once per batch), the dashboard counters of a batch written in key
- * order.
+ * order. An import that adds at least as many matters as there were drops
+ * the indexes keyed by hashes first and builds them once at its end (store.h
+ * yz_tx_defer_indexes), also after a failure; nothing it reads needs them.
  */
 #ifndef YZ_DATAGEN_DATAGEN_H
 #define YZ_DATAGEN_DATAGEN_H
