@@ -6,6 +6,9 @@
 #     2,000 cases, one fsync each, none per row), events written;
 #   - the database file's size (bytes per case) after the generator closed it
 #     (its WAL checkpointed and removed);
+#   - the import's raw-SQLite reference (bench/import_floor.sh): the same rows
+#     copied by INSERT ... SELECT into a fresh database batch by batch, when
+#     the disk holds a second copy; import ÷ copy as a ratio of rates;
 #   - in-process point lookups (build/bench/data_measure): 10,000 random keys by
 #     matter id and by case number, the row alone and the whole
 #     yz_matter_get, p50/p99/max; the dashboard (yz_dashboard, every
@@ -103,6 +106,20 @@ fig "value db.size $(echo "scale=2; $db_bytes / 1048576" | bc) MB"
 fig "value db.bytes_per_case $((db_bytes / n)) B"
 fig "value db.wal $((wal_bytes / 1048576)) MB"
 
+# The raw-SQLite reference of the import (bench/import_floor.sh), when the
+# disk holds a second copy (with 4 GB to spare); deleted right after.
+avail_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
+if [ "$avail_kb" -gt $((db_bytes / 1024 + 4 * 1024 * 1024)) ]; then
+    say "raw SQLite copying the same rows (the import's reference)"
+    "$ROOT/bench/import_floor.sh" "$BIN" "$work/var" "$work/copy" 2000 >>"$figures" ||
+        die "the raw SQLite copy failed"
+    rm -rf "$work/copy"
+    copy_s=$(sed -n 's/^value sqlite.copy.seconds \([0-9.]*\) s$/\1/p' "$figures")
+    fig "ratio import.vs_sqlite_copy $(echo "scale=3; $copy_s / $gen_s" | bc -l | sed 's/^\./0./')"
+else
+    say "not copying the rows with raw SQLite: $((avail_kb / 1024)) MB free"
+fi
+
 say "in-process lookups and dashboard"
 "$MEASURE" --dir "$work/var" --lookups 10000 --runs 20 >>"$figures" 2>"$work/measure.err" ||
     { cat "$work/measure.err" >&2; die "data_measure failed"; }
@@ -197,6 +214,8 @@ section=$work/section.md
     echo "| figure | this run | target | |"
     echo "|---|---:|---|---|"
     echo "| import ($(v data.cases) cases, \`yizhan generate\`, wall) | $(v import.seconds) s, $(v import.rate) cases/s | 1M < 60 s | $(verdict "$(v import.seconds) * 1000000 / $n < 60") |"
+    echo "| the same rows copied by raw SQLite (\`bench/import_floor.sh\`: INSERT ... SELECT per batch, no application work), wall / CPU | $(v sqlite.copy.seconds) s / $(v sqlite.copy.cpu) s | | |"
+    echo "| import ÷ raw SQLite copy (rate) | $(v import.vs_sqlite_copy) | | |"
     echo "| database file | $(v db.size) MB, $(v db.bytes_per_case) B per case | – | |"
     look_row row.id "point lookup by id, the row: p50 / p99 / CPU p99 µs"
     look_row row.caseno "point lookup by case number, the row"

@@ -40,6 +40,7 @@ BIN=${BENCH_BIN:-$ROOT/build/rel/yizhan}
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
+data_args=""
 quick=0
 runs=5
 duration=5
@@ -61,7 +62,8 @@ while [ $# -gt 0 ]; do
         # Data at scale: a separate run (bench/data.sh), nothing else is measured.
         [ $# -ge 2 ] || { echo "bench: --data needs a number of cases" >&2; exit 2; }
         shift
-        exec "$(dirname "$0")/data.sh" "$@" ;;
+        data_args="$*"
+        break ;;
     -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -99,6 +101,7 @@ install_tools() {
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$missing NGINX"
     command -v curl >/dev/null 2>&1 || missing="$missing curl"
     command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+    [ -x /usr/bin/time ] || missing="$missing time"
     pkg-config --exists sqlite3 2>/dev/null || missing="$missing libsqlite3-dev"
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" != 0 ]; then
@@ -129,6 +132,8 @@ install_tools() {
 }
 
 install_tools
+# shellcheck disable=SC2086 # data.sh's arguments: a number and an optional --keep DIR
+[ -z "$data_args" ] || exec "$(dirname "$0")/data.sh" $data_args
 NGINX=/usr/sbin/nginx
 [ -x "$NGINX" ] || NGINX=$(command -v nginx)
 [ -x "$BIN" ] || die "$BIN missing: run make all first"
