@@ -16,8 +16,8 @@
  * calls yz_store_write() itself is refused (it would wait for its own group).
  *
  * Checkpoints run on their own thread and connection, off the writer's path
- * (issue #7: on an import the writer spent a third of its CPU reading WAL
- * frames back into the database file). The writer's connection does not
+ * (issue #7: on an import the writer spent a third of its CPU in the kernel,
+ * much of it reading WAL frames back and writing them into the database file). The writer's connection does not
  * checkpoint automatically; its WAL hook counts the pages after each commit,
  * and from checkpoint_pages on (1024 = 8 MiB; 16 times that in bulk mode) the
  * writer wakes the checkpointer, which runs a PASSIVE checkpoint: it copies
@@ -27,7 +27,7 @@
  * file stays small. When the writer appends faster than the checkpointer
  * copies, the WAL never empties: at CKPT_HARD_FACTOR times the threshold the
  * writer runs a RESTART checkpoint itself before its next transaction, which
- * waits for the checkpointer and the readers. A checkpoint that fails is
+ * waits for the checkpointer's run and for the readers. A checkpoint that fails is
  * logged and tried again after a later commit; it never fails a commit (a
  * commit is durable at its WAL sync, before any checkpoint).
  */
@@ -126,6 +126,7 @@ struct sqlite_store {
     _Atomic int64_t wal_pages; /* pages in the WAL after the writer's last commit */
     int ckpt_pages;          /* WAL pages that wake the checkpointer (normal mode) */
     bool forced_failing;     /* the writer's last own checkpoint failed (writer only) */
+    int64_t forced_retry;    /* after one failed: WAL pages before the next (writer only) */
 
     /* The checkpointer thread and its connection. */
     sqlite3 *cdb;
@@ -727,11 +728,14 @@ static int writer_checkpoint(struct sqlite_store *st, int mode)
 /* Before a transaction, on the writer: the fallback that keeps the WAL
  * bounded when the checkpointer cannot catch up. RESTART copies what the
  * checkpointer's last run left, waits (busy timeout) for readers of the old
- * WAL, and makes the next commit start the WAL again. Its failure is logged, not returned: the transaction does not
- * need it. */
+ * WAL, and makes the next commit start the WAL again. Its failure is logged,
+ * not returned: the transaction does not need it. After a failure the next
+ * try waits for another threshold of pages, so that a reader holding the old
+ * WAL does not cost every transaction a busy timeout. */
 static void bound_wal(struct sqlite_store *st)
 {
-    if (atomic_load(&st->wal_pages) < ckpt_threshold(st) * CKPT_HARD_FACTOR)
+    int64_t pages = atomic_load(&st->wal_pages);
+    if (pages < ckpt_threshold(st) * CKPT_HARD_FACTOR || pages < st->forced_retry)
         return;
     int rc = writer_checkpoint(st, SQLITE_CHECKPOINT_RESTART);
     pthread_mutex_lock(&st->clock);
@@ -745,12 +749,14 @@ static void bound_wal(struct sqlite_store *st)
         if (st->forced_failing)
             yz_log_info("the writer's checkpoint succeeded again");
         st->forced_failing = false;
-    } else if (!st->forced_failing) {
-        /* Logged once per run of failures: one is tried before every transaction. */
-        yz_log_error("the writer's checkpoint of a WAL of %lld pages failed: %s",
-                     (long long)atomic_load(&st->wal_pages), sqlite3_errmsg(st->wconn.db));
-        st->forced_failing = true;
+        st->forced_retry = 0;
+        return;
     }
+    if (!st->forced_failing) /* the first of a run of failures */
+        yz_log_error("the writer's checkpoint of a WAL of %lld pages failed: %s",
+                     (long long)pages, sqlite3_errmsg(st->wconn.db));
+    st->forced_failing = true;
+    st->forced_retry = pages + ckpt_threshold(st);
 }
 
 static void *checkpointer_main(void *arg)
