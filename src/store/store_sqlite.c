@@ -664,8 +664,16 @@ static enum yz_err apply_bulk(struct sqlite_store *st, struct yz_buf *err)
             }
         }
     }
-    if (e == YZ_OK && !want)
+    if (e == YZ_OK && !want) {
         atomic_store(&st->wal_pages, 0);
+        pthread_mutex_lock(&st->clock);
+        int64_t by_checkpointer = st->checkpoints, by_writer = st->forced,
+                failed = st->ckpt_failures;
+        pthread_mutex_unlock(&st->clock);
+        yz_log_info("bulk mode off, the WAL checkpointed; since open %lld checkpoints by the "
+                    "checkpointer, %lld by the writer at the WAL's hard limit, %lld failed",
+                    (long long)by_checkpointer, (long long)by_writer, (long long)failed);
+    }
     if (e == YZ_OK)
         st->bulk_on = want;
     else
