@@ -451,7 +451,7 @@ done
 # stays in $wrk_line.
 wrk_threads=2
 run_wrk() {
-    local key="$1" c="$2" d="$3" url="$4" out line rps p50 p99 err
+    local key="$1" c="$2" d="$3" url="$4" out line rps p50 p99 err busy idle
     shift 4
     out=$work/wrk/$key.$(date +%s%N).txt
     timeout $((d + 30)) wrk -t$wrk_threads -c"$c" -d"${d}s" --timeout 10s "$url" "$@" </dev/null >"$out" 2>&1 ||
@@ -462,6 +462,19 @@ run_wrk() {
     p50=$(echo "$line" | sed -n 's/.* p50_us=\([0-9]*\).*/\1/p')
     p99=$(echo "$line" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
     err=$(echo "$line" | sed -n 's/.* errors=\([0-9]*\).*/\1/p')
+    # Requests left unanswered at the end of the run are in none of wrk's
+    # figures: a server that stops answering after 50 ms reports a low rate
+    # with fine latencies and no error. Their connections are idle in
+    # busy_conns (lib.lua); under half the connections busy on average, the
+    # idle ones count as errors.
+    busy=$(echo "$line" | sed -n 's/.* busy_conns=\([0-9.]*\).*/\1/p')
+    if [ -n "$busy" ]; then
+        idle=$(awk -v c="$c" -v b="$busy" 'BEGIN { print (b < c / 2 ? int(c - b + 0.5) : 0) }')
+        if [ "$idle" != 0 ]; then
+            say "warning: $key: $busy of $c connections busy on average: $idle left waiting for answers the run never got (a stall?)"
+            err=$((err + idle))
+        fi
+    fi
     [ "$key" = warmup ] && return 0
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$rps" "$p50" "$p99" "$err" "$round" >>"$res"
     [ "$err" = 0 ] || say "warning: $key: $err errors ($line)"

@@ -14,11 +14,17 @@ function lib.bench_line(requests, duration_us, p50_us, p99_us, max_us, errors, s
 end
 
 -- done() of a script whose figures are wrk's own (every request counts).
+-- busy_conns: the connections that had a request in flight on average, by
+-- Little's law (completed requests/s × their mean latency). wrk keeps every
+-- connection busy, so it is close to -c; a request still unanswered when the
+-- run ends is in no figure of wrk's (neither a request, nor a latency, nor a
+-- timeout below --timeout), and a server that stops answering shows only here.
 function lib.done(summary, latency)
    local e = summary.errors
+   local busy = summary.duration > 0 and summary.requests * latency.mean / summary.duration or 0
    lib.bench_line(summary.requests, summary.duration, latency:percentile(50),
       latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout + e.status,
-      e.status)
+      e.status, string.format(" busy_conns=%.1f", busy))
 end
 
 -- A citizen id (GB 11643): region, birth date, sequence, check digit; n picks

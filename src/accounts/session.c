@@ -60,12 +60,47 @@ static enum yz_err resolve_tx(struct yz_tx *tx, void *ctx)
     return YZ_OK;
 }
 
+/* A session's last activity, recorded by a detached write. */
+struct touch {
+    struct yz_session_cache *cache; /* the claim to release, or NULL */
+    int64_t at;
+    char hash[65];
+};
+
 static enum yz_err touch_tx(struct yz_tx *tx, void *ctx)
 {
+    const struct touch *t = ctx;
     struct yz_stmt *st = yz_sql(tx, &q_touch);
-    yz_bind_i64(st, 1, yz_time_now_ms());
-    yz_bind_text(st, 2, ctx);
+    yz_bind_i64(st, 1, t->at);
+    yz_bind_text(st, 2, t->hash);
     return yz_exec(st);
+}
+
+/* On the writer thread, after the commit (whose watch dropped the cached entry). */
+static void touch_done(void *ctx, enum yz_err e)
+{
+    const struct touch *t = ctx;
+    if (t->cache)
+        yz_session_cache_touch_release(t->cache, t->hash);
+    if (e != YZ_OK)
+        yz_log_warn("could not record session activity: %s", yz_err_code(e));
+}
+
+/* Records that the session was used at now, without waiting for the commit:
+ * the caller is serving a request, often a read on one of the few threads that
+ * serve every connection, and a commit waits for an fsync. Waiting here stalled
+ * the whole server whenever the writer was slow, since every thread serving the
+ * session's requests saw the activity as due until the write committed. One
+ * write per session is on its way at a time; one not queued (the writer is
+ * backed up) is left to a later request. */
+static void record_activity(struct yz_app *app, const char *token_hash, int64_t now)
+{
+    struct touch t = {app->sessions, now, ""};
+    yz_strlcpy(t.hash, token_hash, sizeof t.hash);
+    if (app->sessions && !yz_session_cache_touch_claim(app->sessions, token_hash))
+        return; /* on its way already */
+    if (!yz_store_write_detached(app->store, touch_tx, &t, sizeof t, touch_done) && app->sessions)
+        yz_session_cache_touch_release(app->sessions, token_hash);
 }
 
 /* The session for token_hash, from the cache or else the database. */
@@ -108,10 +143,9 @@ enum yz_err yz_session_resolve(struct yz_app *app, const char *token, bool beare
     *who = s.who;
     yz_strlcpy(csrf, s.csrf, 65);
     /* Recording activity changes the row, which drops the cached entry: the
-     * next request reads the new last-seen time. */
-    if (now - s.last_seen > LAST_SEEN_GRANULARITY_MS &&
-        yz_store_write(app->store, touch_tx, token_hash) != YZ_OK)
-        yz_log_warn("could not record session activity");
+     * next request after the commit reads the new last-seen time. */
+    if (now - s.last_seen > LAST_SEEN_GRANULARITY_MS)
+        record_activity(app, token_hash, now);
     return YZ_OK;
 }
 

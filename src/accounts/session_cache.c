@@ -12,6 +12,9 @@ struct yz_session_cache {
     uint64_t gen; /* bumped by every watched change; guarded by lock */
     int64_t hits, misses;
     struct yz_session_entry slot[YZ_SESSION_CACHE_SLOTS];
+    /* Sessions whose activity write is on its way (guarded by lock). */
+    char touching[YZ_SESSION_TOUCHES_MAX][65];
+    int ntouching;
 };
 
 static size_t slot_of(const char *token_hash)
@@ -100,5 +103,29 @@ void yz_session_cache_stats(struct yz_session_cache *c, struct yz_session_cache_
     out->entries = 0;
     for (size_t i = 0; i < YZ_SESSION_CACHE_SLOTS; i++)
         out->entries += c->slot[i].token_hash[0] != '\0';
+    pthread_mutex_unlock(&c->lock);
+}
+
+bool yz_session_cache_touch_claim(struct yz_session_cache *c, const char *token_hash)
+{
+    pthread_mutex_lock(&c->lock);
+    bool claimed = c->ntouching < YZ_SESSION_TOUCHES_MAX;
+    for (int i = 0; claimed && i < c->ntouching; i++)
+        claimed = strcmp(c->touching[i], token_hash) != 0;
+    if (claimed)
+        yz_strlcpy(c->touching[c->ntouching++], token_hash, sizeof c->touching[0]);
+    pthread_mutex_unlock(&c->lock);
+    return claimed;
+}
+
+void yz_session_cache_touch_release(struct yz_session_cache *c, const char *token_hash)
+{
+    pthread_mutex_lock(&c->lock);
+    for (int i = 0; i < c->ntouching; i++)
+        if (strcmp(c->touching[i], token_hash) == 0) {
+            c->ntouching--;
+            memcpy(c->touching[i], c->touching[c->ntouching], sizeof c->touching[i]);
+            break;
+        }
     pthread_mutex_unlock(&c->lock);
 }

@@ -12,6 +12,10 @@
  * against the entry's own figures. Writes by another process (the CLI) do not
  * pass through this writer: an entry lives at most YZ_SESSION_CACHE_TTL_MS,
  * which bounds how long such a change can go unseen.
+ *
+ * It also keeps the sessions whose last activity is being recorded (a
+ * detached write, session.c), so that the requests arriving before that write
+ * commits do not queue another one each.
  */
 #ifndef YZ_ACCOUNTS_SESSION_CACHE_H
 #define YZ_ACCOUNTS_SESSION_CACHE_H
@@ -23,6 +27,7 @@
 
 #define YZ_SESSION_CACHE_SLOTS 2048
 #define YZ_SESSION_CACHE_TTL_MS 5000
+#define YZ_SESSION_TOUCHES_MAX 64 /* activity writes on their way at once */
 
 struct yz_store;
 struct yz_session_cache;
@@ -54,5 +59,11 @@ bool yz_session_cache_get(struct yz_session_cache *c, const char *token_hash, in
 void yz_session_cache_put(struct yz_session_cache *c, const struct yz_session_entry *e,
                           uint64_t gen);
 void yz_session_cache_stats(struct yz_session_cache *c, struct yz_session_cache_stats *out);
+
+/* true when the caller is to record the activity of token_hash: no such
+ * write is on its way already, and fewer than YZ_SESSION_TOUCHES_MAX are.
+ * The caller releases it once the write is over (or was not queued). */
+bool yz_session_cache_touch_claim(struct yz_session_cache *c, const char *token_hash);
+void yz_session_cache_touch_release(struct yz_session_cache *c, const char *token_hash);
 
 #endif

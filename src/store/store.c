@@ -65,6 +65,12 @@ enum yz_err yz_store_write(struct yz_store *s, yz_tx_fn fn, void *ctx)
     return s->backend->run(s->impl, true, fn, ctx);
 }
 
+bool yz_store_write_detached(struct yz_store *s, yz_tx_fn fn, const void *ctx, size_t ctx_size,
+                             yz_store_done_fn done)
+{
+    return s->backend->write_detached(s->impl, fn, ctx, ctx_size, done);
+}
+
 void yz_store_stats(struct yz_store *s, struct yz_store_stats *out)
 {
     s->backend->stats(s->impl, out);

@@ -71,6 +71,22 @@ enum yz_err yz_store_read(struct yz_store *s, yz_tx_fn fn, void *ctx);
 /* Runs fn in a write transaction; returns after a durable commit (see above). */
 enum yz_err yz_store_write(struct yz_store *s, yz_tx_fn fn, void *ctx);
 
+/* Queues fn to run in a write transaction of a coming group and returns at
+ * once: for a write nobody needs to wait for (a session's last activity),
+ * which a thread serving reads must never wait for, since the commit waits
+ * for an fsync, and a slow disk or a long group would stall every connection
+ * of the thread. ctx (ctx_size bytes, at most YZ_STORE_DETACHED_CTX_MAX) is
+ * copied; done (may be NULL) gets the copy and fn's outcome on the writer
+ * thread after the group's commit, before any yz_store_write() queued later
+ * returns. Returns false, queuing nothing, when YZ_STORE_DETACHED_MAX such
+ * writes wait already, the queue is full, the store is closing, or from
+ * inside a write fn: the write is dropped, and the caller may try again later. */
+#define YZ_STORE_DETACHED_MAX 64
+#define YZ_STORE_DETACHED_CTX_MAX 256
+typedef void (*yz_store_done_fn)(void *ctx, enum yz_err e);
+bool yz_store_write_detached(struct yz_store *s, yz_tx_fn fn, const void *ctx, size_t ctx_size,
+                             yz_store_done_fn done);
+
 /* The group-commit writer: requests waiting now, transactions committed (or
  * tried) and the write requests they carried since open. The checkpointer:
  * pages in the WAL after the last commit, checkpoints it completed and those

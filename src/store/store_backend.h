@@ -13,6 +13,8 @@ struct yz_store_backend {
     enum yz_err (*open)(const struct yz_store_options *opt, void **impl, struct yz_buf *err);
     void (*close)(void *impl);
     enum yz_err (*run)(void *impl, bool write, yz_tx_fn fn, void *ctx);
+    bool (*write_detached)(void *impl, yz_tx_fn fn, const void *ctx, size_t ctx_size,
+                           yz_store_done_fn done);
     int (*schema_version)(void *impl);
     void (*stats)(void *impl, struct yz_store_stats *out);
     void (*watch)(void *impl, const char *table, yz_store_watch_fn fn, void *arg);

@@ -14,22 +14,26 @@
  * group, which is what lifts durable writes well above one commit per request.
  * The queue is bounded (QUEUE_MAX: callers wait for room). A write fn that
  * calls yz_store_write() itself is refused (it would wait for its own group).
+ * A detached write (yz_store_write_detached) is queued the same way but owned
+ * by the writer: nobody waits for it; its done callback runs after the group,
+ * then the writer frees it.
  *
  * Checkpoints run on their own thread and connection, off the writer's path
  * (issue #7: on an import the writer spent a third of its CPU in the kernel,
- * much of it reading WAL frames back and writing them into the database file). The writer's connection does not
- * checkpoint automatically; its WAL hook counts the pages after each commit,
- * and from checkpoint_pages on (1024 = 8 MiB; 16 times that in bulk mode) the
- * writer wakes the checkpointer, which runs a PASSIVE checkpoint: it copies
- * what it can without taking a lock the writer or the readers wait for. Once
- * a checkpoint has copied the whole WAL and no reader still uses it, the
- * writer's next transaction starts the WAL again from its beginning, so the
- * file stays small. When the writer appends faster than the checkpointer
- * copies, the WAL never empties: at CKPT_HARD_FACTOR times the threshold the
- * writer runs a RESTART checkpoint itself before its next transaction, which
- * waits for the checkpointer's run and for the readers. A checkpoint that fails is
- * logged and tried again after a later commit; it never fails a commit (a
- * commit is durable at its WAL sync, before any checkpoint).
+ * much of it reading WAL frames back and writing them into the database
+ * file). The writer's connection does not checkpoint automatically; its WAL
+ * hook counts the pages after each commit, and from checkpoint_pages on (1024
+ * = 8 MiB; 16 times that in bulk mode) the writer wakes the checkpointer,
+ * which runs a PASSIVE checkpoint: it copies what it can without taking a
+ * lock the writer or the readers wait for. Once a checkpoint has copied the
+ * whole WAL and no reader still uses it, the writer's next transaction starts
+ * the WAL again from its beginning, so the file stays small. When the writer
+ * appends faster than the checkpointer copies, the WAL never empties: at
+ * CKPT_HARD_FACTOR times the threshold the writer runs a RESTART checkpoint
+ * itself before its next transaction, which waits for the checkpointer's run
+ * and for the readers. A checkpoint that fails is logged and tried again
+ * after a later commit; it never fails a commit (a commit is durable at its
+ * WAL sync, before any checkpoint).
  */
 #include "store/store_backend.h"
 #include "store/migrations.h"
@@ -93,13 +97,16 @@ struct conn {
     int nhooks;
 };
 
-/* One queued yz_store_write(), on the caller's stack while it waits. */
+/* One queued yz_store_write(), on the caller's stack while it waits; or a
+ * detached write, on the heap with its copy of ctx, owned by the writer. */
 struct wreq {
     yz_tx_fn fn;
     void *ctx;
     struct yz_caller *caller; /* its per-request thread state (core/caller.h) */
     enum yz_err result;
     bool done;
+    bool detached;
+    yz_store_done_fn after; /* a detached write's done callback, or NULL */
     struct wreq *next;
 };
 
@@ -119,6 +126,7 @@ struct sqlite_store {
     pthread_cond_t finished; /* a group is over: its callers look at done */
     struct wreq *head, *tail;
     int queue_len;
+    int detached; /* detached writes queued or running (at most YZ_STORE_DETACHED_MAX) */
     bool stop;
     int64_t groups, grouped; /* transactions the writer ran, requests they carried */
     _Atomic int bulk_want;   /* yz_store_bulk: the mode asked for (1 on, 0 off) */
@@ -1001,6 +1009,12 @@ static void *writer_main(void *arg)
 
         int64_t transactions = run_group(st, group);
         notify_watchers(st);
+        for (struct wreq *r = group; r; r = r->next)
+            if (r->detached) {
+                yz_metrics_db(true, r->result == YZ_OK);
+                if (r->after)
+                    r->after(r->ctx, r->result);
+            }
 
         pthread_mutex_lock(&st->qlock);
         st->groups += transactions;
@@ -1008,7 +1022,13 @@ static void *writer_main(void *arg)
         /* r->next is read before done is set: the caller owns r after that. */
         for (struct wreq *r = group, *next; r; r = next) {
             next = r->next;
-            r->done = true;
+            if (r->detached) {
+                st->detached--;
+                free(r->ctx);
+                free(r);
+            } else {
+                r->done = true;
+            }
         }
         pthread_cond_broadcast(&st->finished);
     }
@@ -1038,6 +1058,41 @@ static enum yz_err sqlite_write(struct sqlite_store *st, yz_tx_fn fn, void *ctx)
         pthread_cond_wait(&st->finished, &st->qlock);
     pthread_mutex_unlock(&st->qlock);
     return r.result;
+}
+
+static bool sqlite_write_detached(void *impl, yz_tx_fn fn, const void *ctx, size_t ctx_size,
+                                  yz_store_done_fn done)
+{
+    struct sqlite_store *st = impl;
+    if (writing_for == st || ctx_size > YZ_STORE_DETACHED_CTX_MAX)
+        return false;
+    struct wreq *r = yz_calloc(1, sizeof *r);
+    r->fn = fn;
+    r->ctx = yz_malloc(ctx_size ? ctx_size : 1);
+    if (ctx_size)
+        memcpy(r->ctx, ctx, ctx_size);
+    r->result = YZ_ERR_INTERNAL;
+    r->detached = true;
+    r->after = done;
+    pthread_mutex_lock(&st->qlock);
+    /* Never waits: a full queue or too many detached writes drop this one. */
+    bool queued = !st->stop && st->queue_len < QUEUE_MAX && st->detached < YZ_STORE_DETACHED_MAX;
+    if (queued) {
+        if (st->tail)
+            st->tail->next = r;
+        else
+            st->head = r;
+        st->tail = r;
+        st->queue_len++;
+        st->detached++;
+        pthread_cond_signal(&st->queued);
+    }
+    pthread_mutex_unlock(&st->qlock);
+    if (!queued) {
+        free(r->ctx);
+        free(r);
+    }
+    return queued;
 }
 
 static enum yz_err bulk_noop(struct yz_tx *tx, void *ctx)
@@ -1250,6 +1305,7 @@ const struct yz_store_backend yz_store_sqlite = {
     .open = sqlite_open,
     .close = sqlite_close,
     .run = sqlite_run,
+    .write_detached = sqlite_write_detached,
     .before_commit = sqlite_before_commit,
     .defer_indexes = sqlite_defer_indexes,
     .schema_version = sqlite_schema_version,

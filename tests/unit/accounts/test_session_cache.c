@@ -1,6 +1,7 @@
 /* Unit tests for the session cache: hits spare the database, and logout,
  * revocation, a changed user, expiry, idle time and writes by another process
- * are all seen as the uncached lookup would see them. */
+ * are all seen as the uncached lookup would see them. Recording a session's
+ * activity never makes a request wait for the writer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "accounts/session_cache.h"
 #include "app/app.h"
 #include "core/clock.h"
+#include "lib/writer_hold.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -28,6 +30,8 @@ static struct yz_sql_def q_user = YZ_SQL(
     "INSERT INTO users(role, phone_hash, name, person_kind, password_hash, created_at)"
     " VALUES ('party', ?, '测试当事人', 'natural', 'x', 0) RETURNING id");
 static struct yz_sql_def q_disable = YZ_SQL("UPDATE users SET status = 'disabled' WHERE id = ?");
+static struct yz_sql_def q_last_seen =
+    YZ_SQL("SELECT last_seen_at FROM sessions WHERE token_hash = ?");
 
 static int64_t user_id;
 
@@ -96,6 +100,43 @@ static int teardown(void **state)
     }
     rmdir(dir);
     return 0;
+}
+
+static enum yz_err noop_tx(struct yz_tx *tx, void *ctx)
+{
+    (void)tx;
+    (void)ctx;
+    return YZ_OK;
+}
+
+/* Activity is recorded by a detached write: a write queued after it returns
+ * once it is committed. */
+static void settle(void)
+{
+    assert_int_equal(yz_store_write(app.store, noop_tx, NULL), YZ_OK);
+}
+
+struct last_seen {
+    const char *hash;
+    int64_t at;
+};
+
+static enum yz_err last_seen_tx(struct yz_tx *tx, void *ctx)
+{
+    struct last_seen *l = ctx;
+    struct yz_stmt *st = yz_sql(tx, &q_last_seen);
+    yz_bind_text(st, 1, l->hash);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    l->at = row ? yz_col_i64(st, 0) : -1;
+    return e;
+}
+
+static int64_t last_seen_of(const char *hash)
+{
+    struct last_seen l = {hash, -1};
+    assert_int_equal(yz_store_read(app.store, last_seen_tx, &l), YZ_OK);
+    return l.at;
 }
 
 static struct opened open_session(bool bearer)
@@ -201,9 +242,47 @@ static void activity_is_recorded_and_keeps_a_session_alive(void **state)
         yz_time_set_fake(T0 + i * 20 * 60000);
         assert_int_equal(resolve(&o, false, hash), YZ_OK);
         assert_int_equal(resolve(&o, false, hash), YZ_OK);
+        settle();
+        assert_int_equal(last_seen_of(hash), T0 + i * 20 * 60000);
     }
     yz_time_set_fake(T0 + 5 * 20 * 60000 + 30 * 60000 + 1);
     assert_int_equal(resolve(&o, false, hash), YZ_ERR_UNAUTHENTICATED);
+}
+
+/* The bench's stall (make bench, GET /api/v1/matters/{id} at 256 connections:
+ * a few hundred requests, then none for the rest of the run): a read whose
+ * session was due an activity update waited for that write's commit on one of
+ * the two threads serving every connection, and so did the other thread, whose
+ * requests saw the same update due until it committed. A slow commit froze the
+ * server. Now the requests are answered while the writer is held, and they
+ * queue one activity write between them, which commits once the writer goes on. */
+static void a_request_never_waits_for_its_activity_write(void **state)
+{
+    struct opened o = open_session(true);
+    char hash[65];
+    assert_int_equal(resolve(&o, true, hash), YZ_OK);
+    settle();
+    assert_int_equal(last_seen_of(hash), T0);
+    const int64_t due = T0 + 2 * 60000; /* activity is recorded once a minute at most */
+    yz_time_set_fake(due);
+    struct yz_store_stats before, after;
+    yz_store_stats(app.store, &before);
+    struct yzt_writer_hold hold;
+    yzt_writer_hold(&hold, app.store);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(resolve(&o, true, hash), YZ_OK);
+    assert_true(yzt_writer_release(&hold)); /* every request was answered while it was held */
+    settle();
+    yz_store_stats(app.store, &after);
+    assert_int_equal(after.writes - before.writes, 3); /* the hold, one activity write, settle */
+    assert_int_equal(last_seen_of(hash), due);
+    /* Recorded, it is not due again within the minute. */
+    yz_time_set_fake(due + 30000);
+    yz_store_stats(app.store, &before);
+    assert_int_equal(resolve(&o, true, hash), YZ_OK);
+    settle();
+    yz_store_stats(app.store, &after);
+    assert_int_equal(after.writes - before.writes, 1);
 }
 
 static void another_process_is_seen_within_the_cache_lifetime(void **state)
@@ -260,6 +339,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(expiry_and_idle_time_apply_to_cached_sessions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(activity_is_recorded_and_keeps_a_session_alive, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_request_never_waits_for_its_activity_write, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(another_process_is_seen_within_the_cache_lifetime, setup,
                                         teardown),

@@ -1,6 +1,7 @@
 /* Unit tests for the group-commit writer of src/store: no acknowledged write is
  * lost, a failing fn fails only its own request, a failed commit fails its
- * whole group, order within a group, nested writes, per-request thread state. */
+ * whole group, order within a group, nested writes, per-request thread state,
+ * detached writes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/caller.h"
+#include "lib/writer_hold.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -716,6 +718,88 @@ static void watchers_hear_of_changed_rows_before_the_writer_answers(void **state
     yz_store_close(s);
 }
 
+/* What the done callbacks of detached writes saw (on the writer thread; read
+ * after a later write returned). */
+static struct {
+    int calls, ok;
+    char last_key[32];
+} detached_seen;
+
+static void detached_done(void *ctx, enum yz_err e)
+{
+    const struct job *j = ctx;
+    detached_seen.calls++;
+    detached_seen.ok += e == YZ_OK;
+    snprintf(detached_seen.last_key, sizeof detached_seen.last_key, "%s", j->key);
+}
+
+struct detach_inside {
+    struct yz_store *s;
+    bool queued;
+};
+
+static enum yz_err detach_inside_tx(struct yz_tx *tx, void *ctx)
+{
+    struct detach_inside *d = ctx;
+    struct job j = {.what = "insert", .key = "inside"};
+    d->queued = yz_store_write_detached(d->s, job_tx, &j, sizeof j, NULL);
+    return YZ_OK;
+}
+
+static void detached_writes_return_at_once_and_commit_before_later_writes(void **state)
+{
+    struct yz_store *s = open_store();
+    memset(&detached_seen, 0, sizeof detached_seen);
+    /* With the writer held, queuing returns at once, up to the cap; ctx is
+     * copied, so the caller's struct is free to change. */
+    struct yzt_writer_hold hold;
+    yzt_writer_hold(&hold, s);
+    struct job j = {.what = "insert"};
+    for (int i = 0; i < YZ_STORE_DETACHED_MAX; i++) {
+        snprintf(j.key, sizeof j.key, "d%d", i);
+        assert_true(yz_store_write_detached(s, job_tx, &j, sizeof j, detached_done));
+    }
+    snprintf(j.key, sizeof j.key, "over");
+    assert_false(yz_store_write_detached(s, job_tx, &j, sizeof j, detached_done));
+    assert_true(yzt_writer_release(&hold));
+    /* A write queued later returns after they all committed, in order. */
+    struct job later = {.what = "insert", .key = "later"};
+    assert_int_equal(yz_store_write(s, job_tx, &later), YZ_OK);
+    assert_int_equal(detached_seen.calls, YZ_STORE_DETACHED_MAX);
+    assert_int_equal(detached_seen.ok, YZ_STORE_DETACHED_MAX);
+    char last[32];
+    snprintf(last, sizeof last, "d%d", YZ_STORE_DETACHED_MAX - 1);
+    assert_string_equal(detached_seen.last_key, last);
+    for (int i = 0; i < YZ_STORE_DETACHED_MAX; i++) {
+        snprintf(j.key, sizeof j.key, "d%d", i);
+        assert_true(has_key(s, j.key));
+    }
+    assert_false(has_key(s, "over"));
+    /* One that fails is told so and fails alone; the cap is free again. */
+    struct job bad = {.what = "fail", .key = "bad"}, after = {.what = "insert", .key = "after"};
+    assert_true(yz_store_write_detached(s, job_tx, &bad, sizeof bad, detached_done));
+    assert_int_equal(yz_store_write(s, job_tx, &after), YZ_OK);
+    assert_int_equal(detached_seen.calls, YZ_STORE_DETACHED_MAX + 1);
+    assert_int_equal(detached_seen.ok, YZ_STORE_DETACHED_MAX);
+    assert_false(has_key(s, "bad"));
+    assert_true(has_key(s, "after"));
+    /* From inside a write fn it is refused, like a nested write; a ctx over
+     * the cap is refused too. */
+    struct detach_inside d = {.s = s};
+    assert_int_equal(yz_store_write(s, detach_inside_tx, &d), YZ_OK);
+    assert_false(d.queued);
+    assert_false(has_key(s, "inside"));
+    char big[YZ_STORE_DETACHED_CTX_MAX + 1] = {0};
+    assert_false(yz_store_write_detached(s, job_tx, big, sizeof big, NULL));
+    /* Queued when the store closes, it is still committed. */
+    struct job at_close = {.what = "insert", .key = "at-close"};
+    assert_true(yz_store_write_detached(s, job_tx, &at_close, sizeof at_close, NULL));
+    yz_store_close(s);
+    s = open_store();
+    assert_true(has_key(s, "at-close"));
+    yz_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -737,6 +821,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_write_inside_a_write_is_refused_not_deadlocked, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(state_parked_by_a_fn_reaches_its_caller, setup, teardown),
+        cmocka_unit_test_setup_teardown(detached_writes_return_at_once_and_commit_before_later_writes,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(watchers_hear_of_changed_rows_before_the_writer_answers,
                                         setup, teardown),
     };
