@@ -340,8 +340,6 @@ static void render_static(struct yz_server *s, struct yz_req *req, const char *u
 static void handle(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
                    const char *url, const char *method, struct yz_rendered *out)
 {
-    if (ctx->upload_route)
-        end_upload(ctx);
     struct yz_req req;
     init_req(s, c, ctx, &req);
     struct yz_raw_request raw = {
@@ -484,6 +482,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
 
+    /* The body is complete: the post processor (and its 32 KB buffer) goes
+     * now, on this thread, not after the wait for a writer thread, so that
+     * hundreds of uploads queued under load do not each hold one. */
+    if (ctx->upload_route)
+        end_upload(ctx);
     if (s->writers && writes(method))
         return hand_over(s, c, ctx, url, method);
     struct yz_rendered out;
