@@ -116,8 +116,9 @@ struct text_part {
 
 enum part_kind { PART_NONE, PART_FILE, PART_TEXT };
 
+/* Hundreds may be in flight under load: the paths are sized to the storage
+ * directory, not PATH_SIZE each. */
 struct yz_upload {
-    char dir[PATH_SIZE];
     uint64_t max_bytes;
     enum yz_err err;
     char detail[256];
@@ -130,7 +131,8 @@ struct yz_upload {
     bool have_file, finished, placed;
     int fd;
     int lock_fd;
-    char tmp_path[PATH_SIZE]; /* "" when there is no temp file */
+    char *tmp_path; /* in this allocation, after dir; "" when there is no temp file */
+    size_t tmp_size;
     char filename[YZ_ATTACH_RAW_NAME_MAX + 1];
     uint64_t size;
     crypto_hash_sha256_state sha;
@@ -138,12 +140,18 @@ struct yz_upload {
     /* The text fields. */
     struct text_part text[YZ_ATTACH_TEXT_PARTS_MAX];
     int ntext;
+    char dir[]; /* the storage directory, then tmp_path's bytes */
 };
 
 struct yz_upload *yz_upload_new(const char *storage_dir, uint64_t max_bytes)
 {
-    struct yz_upload *u = yz_calloc(1, sizeof *u);
-    yz_strlcpy(u->dir, storage_dir, sizeof u->dir);
+    size_t n = strlen(storage_dir);
+    /* <dir>/uploads/tmp/<32 hex> */
+    size_t tmp_size = n + sizeof "/uploads/tmp/" + 32;
+    struct yz_upload *u = yz_calloc(1, sizeof *u + n + 1 + tmp_size);
+    memcpy(u->dir, storage_dir, n + 1);
+    u->tmp_path = u->dir + n + 1;
+    u->tmp_size = tmp_size;
     u->max_bytes = max_bytes;
     u->fd = -1;
     u->lock_fd = -1;
@@ -193,7 +201,7 @@ static bool open_tmp(struct yz_upload *u)
     char name[33];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(name, sizeof name, rnd, sizeof rnd);
-    if (!join(u->tmp_path, sizeof u->tmp_path, tmp, name))
+    if (!join(u->tmp_path, u->tmp_size, tmp, name))
         return fail(u, YZ_ERR_INTERNAL, NULL);
     /* Read and write: the type is sniffed from the file's first bytes read
      * back (yz_upload_place), so that no upload holds them in memory while
