@@ -4,18 +4,21 @@
 # fresh demo directory as bench/run.sh does, samples /proc/PID/status every
 # 0.2 s, and prints one line per phase: VmRSS at its end, the peak VmHWM of the
 # phase (the peak is reset with clear_refs at the start of each phase), and
-# RssAnon / RssFile at the largest sample.
-#   1. accounts: ACCOUNTS party accounts registered and logged in, 4 at a time
-#      (two argon2id hashes each, 64 MB while each runs)
-#   2. creates: inquiry creates at CONNS connections, DURATION s
-#   3. filings: filing creates (two parties each) at CONNS connections
-#   4. materials: filings with two uploads each (bench/wrk/materials.lua)
-#   5. idle: 2 s without load
-# usage: bench/rss.sh [BIN] [CONNS] [DURATION] [ACCOUNTS]
-#        (defaults: build/rel/yizhan 256 5 16; SMAPS=1 also keeps
-#        /proc/PID/smaps of the peak of each phase in $RSS_OUT, default build/bench/rss)
+# RssAnon / RssFile at the largest sample. For every round and every number of
+# connections, as bench/run.sh orders its write scenarios:
+#   creates    inquiry creates (bench/wrk/create.lua), DURATION s
+#   filings    filing creates, two parties of their own each
+#   accounts   ACCOUNTS party accounts registered and logged in, 4 at a time
+#              (two argon2id hashes each, 64 MB while each runs: no load phase)
+#   materials  filings with two uploads each (bench/wrk/materials.lua)
+# then idle: 2 s without load.
+# usage: bench/rss.sh [BIN [CONNS [DURATION [ACCOUNTS [ROUNDS]]]]]
+#   defaults: build/rel/yizhan "256" 5 16 1; make bench's load is CONNS="64 256" ROUNDS=5
+#   SMAPS=1 also keeps /proc/PID/smaps at the largest sample of each phase in
+#   $RSS_OUT (default build/bench/rss); RSS_HOLD=1 keeps the server running at
+#   the end, for gdb (malloc_info) or smaps.
 # Lines: "rss PHASE end_rss_mb=.. hwm_mb=.. anon_mb=.. file_mb=.." and at the
-# end "value rss.peak_mb N" (the largest VmHWM of the load phases 2-4).
+# end "value rss.peak_mb N" (the largest VmHWM of the load phases).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -23,6 +26,7 @@ BIN=${1:-$ROOT/build/rel/yizhan}
 CONNS=${2:-256}
 DURATION=${3:-5}
 ACCOUNTS=${4:-16}
+ROUNDS=${5:-1}
 OUT=${RSS_OUT:-$ROOT/build/bench/rss}
 say() { echo "rss: $*" >&2; }
 die() { echo "rss: $*" >&2; exit 1; }
@@ -88,7 +92,7 @@ report() { # NAME
         $1 > best { best = $1; anon = $3; file = $4 }
         END { printf "rss %s end_rss_mb=%.1f hwm_mb=%.1f anon_mb=%.1f file_mb=%.1f\n",
               name, s[1] / 1024, s[2] / 1024, anon / 1024, file / 1024 }' "$work/s.$1"
-    case "$1" in accounts | idle) ;; *)
+    case "$1" in *accounts | idle) ;; *)
         local h=${st#* }
         [ "$h" -le "$peak_kb" ] || peak_kb=$h ;;
     esac
@@ -124,54 +128,58 @@ filing_json() { # COURT [ID_COPY IOU]
 filing_json "$(court_id 渝0105)" >"$work/filing.json"
 filing_json "$(court_id 渝0106)" '{{id_copy}}' '{{iou}}' >"$work/materials.json"
 
-# 1. Party accounts, as bench/run.sh's make_parties makes them.
-phase accounts
-k=1
-while [ $k -le "$ACCOUNTS" ]; do
-    cid=$(awk -v k="$k" 'BEGIN { s = sprintf("500106%04d%02d%02d%03d", 1950 + int(k / 336) % 50,
-        1 + int(k / 28) % 12, 1 + k % 28, int(k / 16800) % 1000)
-        split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
-        for (i = 1; i <= 17; i++) sum += substr(s, i, 1) * w[i]
-        print s substr("10X98765432", sum % 11 + 1, 1) }')
-    printf '%s\n' "$k $cid"
-    k=$((k + 1))
-done | xargs -P 4 -L 1 sh -c '
-    phone=139$(printf %08d "$2")
-    curl -s -m 60 -o /dev/null -H "Content-Type: application/json" -H "Idempotency-Key: rss-party-$2" \
-        "$1/api/v1/accounts" -d "{\"role\":\"party\",\"person_kind\":\"natural\",\"name\":\"当事人$2\",\"phone\":\"$phone\",\"password\":\"Yizhan-Bench-Party-2026\",\"citizen_id\":\"$3\"}"
-    t=$(curl -s -m 60 -H "Content-Type: application/json" "$1/api/v1/session" \
-        -d "{\"login\":\"$phone\",\"password\":\"Yizhan-Bench-Party-2026\",\"token_type\":\"bearer\"}")
-    printf "%s\n" "$t" | sed -n "s/.*\"token\":\"\([A-Za-z0-9_-]*\)\".*/\1 0/p"' _ "$base" >"$work/tokens.txt" ||
-    die "making party accounts failed"
-# (xargs appends "K CID" to sh's arguments: $1 is the base URL, $2 K, $3 the citizen id.)
-n=$(grep -c . "$work/tokens.txt") || true
-[ "$n" = "$ACCOUNTS" ] || die "$n of $ACCOUNTS party accounts logged in"
-report accounts
-
-run_wrk() { # NAME LUA ARGS...
-    local name="$1" lua="$2"
-    shift 2
-    phase "$name"
-    timeout $((DURATION + 30)) wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 10s "$base" \
-        -s "$lua" -- "$@" </dev/null >"$work/wrk.$name" 2>&1 ||
-        { cat "$work/wrk.$name" >&2; die "wrk failed in $name"; }
-    grep '^BENCH ' "$work/wrk.$name" | cut -c1-100 | sed 's/^/rss: /' >&2 || true
-    report "$name"
-}
-# create.lua posts to the URL's path: the base URL plus /api/v1/matters.
-base_m="$base/api/v1/matters"
-run_creates() { # NAME BODY
+# Party accounts, as bench/run.sh's make_parties makes them: make_accounts
+# NAME writes ACCOUNTS new ones' tokens to $work/tokens.txt (phase NAME).
+made=0
+make_accounts() {
     phase "$1"
-    timeout $((DURATION + 30)) wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 10s "$base_m" \
-        -s "$ROOT/bench/wrk/create.lua" -- "$1" "$token" "$2" </dev/null >"$work/wrk.$1" 2>&1 ||
-        { cat "$work/wrk.$1" >&2; die "wrk failed in $1"; }
-    grep '^BENCH ' "$work/wrk.$1" | cut -c1-100 | sed 's/^/rss: /' >&2 || true
+    local k=$((made + 1)) last=$((made + ACCOUNTS)) n
+    while [ $k -le $last ]; do
+        printf '%s %s\n' "$k" "$(awk -v k="$k" 'BEGIN { s = sprintf("500106%04d%02d%02d%03d",
+            1950 + int(k / 336) % 50, 1 + int(k / 28) % 12, 1 + k % 28, int(k / 16800) % 1000)
+            split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+            for (i = 1; i <= 17; i++) sum += substr(s, i, 1) * w[i]
+            print s substr("10X98765432", sum % 11 + 1, 1) }')"
+        k=$((k + 1))
+    done | xargs -P 4 -L 1 sh -c '
+        phone=139$(printf %08d "$2")
+        curl -s -m 60 -o /dev/null -H "Content-Type: application/json" -H "Idempotency-Key: rss-party-$2" \
+            "$1/api/v1/accounts" -d "{\"role\":\"party\",\"person_kind\":\"natural\",\"name\":\"当事人$2\",\"phone\":\"$phone\",\"password\":\"Yizhan-Bench-Party-2026\",\"citizen_id\":\"$3\"}"
+        t=$(curl -s -m 60 -H "Content-Type: application/json" "$1/api/v1/session" \
+            -d "{\"login\":\"$phone\",\"password\":\"Yizhan-Bench-Party-2026\",\"token_type\":\"bearer\"}")
+        printf "%s\n" "$t" | sed -n "s/.*\"token\":\"\([A-Za-z0-9_-]*\)\".*/\1 0/p"' _ "$base" >"$work/tokens.txt" ||
+        die "making party accounts failed"
+    # (xargs appends "K CID" to sh's arguments: $1 is the base URL, $2 K, $3 the citizen id.)
+    n=$(grep -c . "$work/tokens.txt") || true
+    [ "$n" = "$ACCOUNTS" ] || die "$n of $ACCOUNTS party accounts logged in"
+    made=$last
     report "$1"
 }
-run_creates creates "$work/create.json"
-run_creates filings "$work/filing.json"
-run_wrk materials "$ROOT/bench/wrk/materials.lua" materials "$work/tokens.txt" "$work/materials.json" \
-    "$ROOT/tests/fixtures/attachments.h" 2 32768 49152 200
+
+# run_wrk NAME CONNS URL LUA ARGS...: one load phase.
+run_wrk() {
+    local name="$1" c="$2" url="$3" lua="$4"
+    shift 4
+    phase "$name"
+    timeout $((DURATION + 30)) wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s "$url" \
+        -s "$lua" -- "$@" </dev/null >"$work/wrk.$name" 2>&1 ||
+        { cat "$work/wrk.$name" >&2; die "wrk failed in $name"; }
+    grep '^BENCH ' "$work/wrk.$name" | cut -d' ' -f1-4,8 | sed "s/^/rss: $name: /" >&2 || true
+    report "$name"
+}
+r=1
+while [ $r -le "$ROUNDS" ]; do
+    for c in $CONNS; do
+        run_wrk "r$r.c$c.creates" "$c" "$base/api/v1/matters" "$ROOT/bench/wrk/create.lua" \
+            "r${r}c$c" "$token" "$work/create.json"
+        run_wrk "r$r.c$c.filings" "$c" "$base/api/v1/matters" "$ROOT/bench/wrk/create.lua" \
+            "f${r}c$c" "$token" "$work/filing.json"
+        make_accounts "r$r.c$c.accounts"
+        run_wrk "r$r.c$c.materials" "$c" "$base" "$ROOT/bench/wrk/materials.lua" "m${r}c$c" \
+            "$work/tokens.txt" "$work/materials.json" "$ROOT/tests/fixtures/attachments.h" 2 32768 49152 200
+    done
+    r=$((r + 1))
+done
 phase idle
 sleep 2
 report idle
