@@ -5,8 +5,10 @@
 # 0.2 s, and prints one line per phase: VmRSS at its end, the peak VmHWM of the
 # phase (the peak is reset with clear_refs at the start of each phase), and
 # RssAnon / RssFile at the largest sample. For every round and every number of
-# connections, as bench/run.sh orders its write scenarios:
-#   creates    inquiry creates (bench/wrk/create.lua), DURATION s
+# connections, as bench/run.sh orders its scenarios:
+#   queue, matter, causes, kb  the reads with the largest responses (RSS_READS=0
+#              leaves them out), DURATION s each
+#   creates    inquiry creates (bench/wrk/create.lua)
 #   filings    filing creates, two parties of their own each
 #   accounts   ACCOUNTS party accounts registered and logged in, 4 at a time
 #              (two argon2id hashes each, 64 MB while each runs: no load phase)
@@ -161,15 +163,47 @@ run_wrk() {
     local name="$1" c="$2" url="$3" lua="$4"
     shift 4
     phase "$name"
+    # Options (-H) before the script's arguments; the first that is not one
+    # begins them.
+    local opts=()
+    while [ $# -gt 0 ] && [ "$1" = -H ]; do
+        opts+=("$1" "$2")
+        shift 2
+    done
     timeout $((DURATION + 30)) wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s "$url" \
-        -s "$lua" -- "$@" </dev/null >"$work/wrk.$name" 2>&1 ||
+        -s "$lua" "${opts[@]}" -- "$@" </dev/null >"$work/wrk.$name" 2>&1 ||
         { cat "$work/wrk.$name" >&2; die "wrk failed in $name"; }
     grep '^BENCH ' "$work/wrk.$name" | cut -d' ' -f1-4,8 | sed "s/^/rss: $name: /" >&2 || true
     report "$name"
 }
+# The reads of bench/run.sh with the largest responses: the 渝0105 clerk's
+# review queue (up to storage.max_list_rows filings, from the filings phases),
+# a matter, the cause search, the knowledge base search.
+totp=$("$BIN" user code filing_clerk_jb --dir "$work/var") || die "yizhan user code failed"
+clerk=$(curl -s -m 30 -H 'Content-Type: application/json' "$base/api/v1/session" \
+    -d "{\"login\":\"filing_clerk_jb\",\"password\":\"Yizhan-Demo-2026\",\"totp\":\"$totp\",\"token_type\":\"bearer\"}" |
+    sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
+[ -n "$clerk" ] || die "the clerk's login failed"
+matter=$(curl -s -m 10 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -H 'Idempotency-Key: rss-setup-matter' --data-binary @"$work/create.json" "$base/api/v1/matters" |
+    sed -n 's/^{"id":\([0-9]*\),.*/\1/p')
+[ -n "$matter" ] || die "creating a matter failed"
+run_reads() { # ROUND CONNS
+    local r="$1" c="$2"
+    run_wrk "r$r.c$c.queue" "$c" "$base/api/v1/filing/queue" "$ROOT/bench/wrk/report.lua" \
+        -H "Authorization: Bearer $clerk"
+    run_wrk "r$r.c$c.matter" "$c" "$base/api/v1/matters/$matter" "$ROOT/bench/wrk/report.lua" \
+        -H "Authorization: Bearer $token"
+    run_wrk "r$r.c$c.causes" "$c" "$base/api/v1/causes?q=%E5%80%9F%E8%B4%B7" "$ROOT/bench/wrk/report.lua"
+    run_wrk "r$r.c$c.kb" "$c" \
+        "$base/api/v1/kb?q=%E7%A6%BB%E5%A9%9A%E8%AF%89%E8%AE%BC%E8%B4%B9%E6%80%8E%E4%B9%88%E4%BA%A4" \
+        "$ROOT/bench/wrk/report.lua"
+}
+
 r=1
 while [ $r -le "$ROUNDS" ]; do
     for c in $CONNS; do
+        [ "${RSS_READS:-1}" = 0 ] || run_reads "$r" "$c"
         run_wrk "r$r.c$c.creates" "$c" "$base/api/v1/matters" "$ROOT/bench/wrk/create.lua" \
             "r${r}c$c" "$token" "$work/create.json"
         run_wrk "r$r.c$c.filings" "$c" "$base/api/v1/matters" "$ROOT/bench/wrk/create.lua" \
