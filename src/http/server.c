@@ -53,7 +53,9 @@ struct yz_server {
     atomic_int handed_over;     /* write requests not yet answered */
     atomic_int in_flight;       /* requests begun and not completed */
     atomic_int connections;     /* open connections */
-    atomic_uint_fast64_t untrimmed; /* bytes in, out and of closed connections' pools since the last malloc_trim */
+    /* Bytes of bodies, responses and closed connections' pools since the
+     * last malloc_trim. */
+    atomic_uint_fast64_t untrimmed;
 };
 
 struct conn_ctx {
@@ -646,7 +648,8 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
         /* Headers, URI and MHD's own bookkeeping must fit this per connection. */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->pool_bytes,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opt->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
     if (!s->d) {
