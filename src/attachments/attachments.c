@@ -116,8 +116,9 @@ struct text_part {
 
 enum part_kind { PART_NONE, PART_FILE, PART_TEXT };
 
+/* Hundreds may be in flight under load: the paths are sized to the storage
+ * directory, not PATH_SIZE each. */
 struct yz_upload {
-    char dir[PATH_SIZE];
     uint64_t max_bytes;
     enum yz_err err;
     char detail[256];
@@ -130,22 +131,27 @@ struct yz_upload {
     bool have_file, finished, placed;
     int fd;
     int lock_fd;
-    char tmp_path[PATH_SIZE]; /* "" when there is no temp file */
+    char *tmp_path; /* in this allocation, after dir; "" when there is no temp file */
+    size_t tmp_size;
     char filename[YZ_ATTACH_RAW_NAME_MAX + 1];
     uint64_t size;
     crypto_hash_sha256_state sha;
     char hex[65];
-    unsigned char *head; /* the first YZ_ATTACH_SNIFF_BYTES, for libmagic */
-    size_t head_len;
     /* The text fields. */
     struct text_part text[YZ_ATTACH_TEXT_PARTS_MAX];
     int ntext;
+    char dir[]; /* the storage directory, then tmp_path's bytes */
 };
 
 struct yz_upload *yz_upload_new(const char *storage_dir, uint64_t max_bytes)
 {
-    struct yz_upload *u = yz_calloc(1, sizeof *u);
-    yz_strlcpy(u->dir, storage_dir, sizeof u->dir);
+    size_t n = strlen(storage_dir);
+    /* <dir>/uploads/tmp/<32 hex> */
+    size_t tmp_size = n + sizeof "/uploads/tmp/" + 32;
+    struct yz_upload *u = yz_calloc(1, sizeof *u + n + 1 + tmp_size);
+    memcpy(u->dir, storage_dir, n + 1);
+    u->tmp_path = u->dir + n + 1;
+    u->tmp_size = tmp_size;
     u->max_bytes = max_bytes;
     u->fd = -1;
     u->lock_fd = -1;
@@ -195,9 +201,12 @@ static bool open_tmp(struct yz_upload *u)
     char name[33];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(name, sizeof name, rnd, sizeof rnd);
-    if (!join(u->tmp_path, sizeof u->tmp_path, tmp, name))
+    if (!join(u->tmp_path, u->tmp_size, tmp, name))
         return fail(u, YZ_ERR_INTERNAL, NULL);
-    u->fd = open(u->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    /* Read and write: the type is sniffed from the file's first bytes read
+     * back (yz_upload_place), so that no upload holds them in memory while
+     * its body arrives or while it waits for a writer thread. */
+    u->fd = open(u->tmp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (u->fd < 0) {
         int err = errno;
         yz_log_error("cannot create %s: %s", u->tmp_path, strerror(err));
@@ -205,7 +214,6 @@ static bool open_tmp(struct yz_upload *u)
         return fail(u, io_error(err), NULL);
     }
     crypto_hash_sha256_init(&u->sha);
-    u->head = yz_malloc(YZ_ATTACH_SNIFF_BYTES);
     return true;
 }
 
@@ -280,13 +288,6 @@ static bool file_data(struct yz_upload *u, const char *data, size_t size)
         char msg[128];
         yz_attachments_limit_text(u->max_bytes, msg, sizeof msg);
         return fail(u, YZ_ERR_PAYLOAD_TOO_LARGE, msg);
-    }
-    if (u->head_len < YZ_ATTACH_SNIFF_BYTES) {
-        size_t take = YZ_ATTACH_SNIFF_BYTES - u->head_len;
-        if (take > size)
-            take = size;
-        memcpy(u->head + u->head_len, data, take);
-        u->head_len += take;
     }
     crypto_hash_sha256_update(&u->sha, (const unsigned char *)data, size);
     int err = 0;
@@ -441,7 +442,6 @@ void yz_upload_free(struct yz_upload *u)
     yz_upload_discard(u);
     for (int i = 0; i < u->ntext; i++)
         yz_buf_release(&u->text[i].value);
-    free(u->head);
     free(u);
 }
 
@@ -659,13 +659,38 @@ bool yz_attachments_disposition(const char *name, char *out, size_t size)
 
 /* ---- placing -------------------------------------------------------------- */
 
+/* The type of the received file, from its first YZ_ATTACH_SNIFF_BYTES read
+ * back from the temp file (still in the page cache): the buffer lives only
+ * while libmagic looks at it. */
+static enum yz_err sniff_file(struct yz_upload *u, char *mime, size_t mime_size)
+{
+    size_t want = u->size < YZ_ATTACH_SNIFF_BYTES ? (size_t)u->size : YZ_ATTACH_SNIFF_BYTES;
+    unsigned char *head = yz_malloc(want ? want : 1);
+    size_t got = 0;
+    while (got < want) {
+        ssize_t r = pread(u->fd, head + got, want - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int er = r < 0 ? errno : EIO;
+            yz_log_error("cannot read back %s: %s", u->tmp_path, strerror(er));
+            free(head);
+            return io_error(er);
+        }
+        got += (size_t)r;
+    }
+    enum yz_err e = yz_attachments_sniff(head, got, mime, mime_size);
+    free(head);
+    return e;
+}
+
 enum yz_err yz_upload_place(struct yz_upload *u, char *mime, size_t mime_size, struct yz_buf *err)
 {
     mime[0] = '\0';
     if (u->err != YZ_OK || !u->finished || !u->have_file || u->fd < 0 || u->placed)
         YZ_BUG("yz_upload_place on an upload that is not ready");
     /* The content first, so that a refused type costs no fsync. */
-    enum yz_err e = yz_attachments_sniff(u->head, u->head_len, mime, mime_size);
+    enum yz_err e = sniff_file(u, mime, mime_size);
     if (e != YZ_OK)
         return e;
     if (!yz_attachments_mime_allowed(mime)) {

@@ -48,8 +48,14 @@ struct yz_server {
     struct yz_app *app;
     struct yz_http_options opt;
     int port;
+    size_t pool_bytes;          /* MHD's memory pool per connection */
     struct yz_workers *writers; /* run the requests that write */
     atomic_int handed_over;     /* write requests not yet answered */
+    atomic_int in_flight;       /* requests begun and not completed */
+    atomic_int connections;     /* open connections */
+    /* Bytes of bodies, responses and closed connections' pools since the
+     * last malloc_trim. */
+    atomic_uint_fast64_t untrimmed;
 };
 
 struct conn_ctx {
@@ -258,7 +264,12 @@ static enum MHD_Result begin_upload(struct yz_server *s, struct MHD_Connection *
     if (verdict != YZ_ROUTER_UPLOAD_ACCEPT)
         return MHD_YES; /* drained; the router answers at the end */
     ctx->upload = yz_upload_new(s->app->cfg.storage.dir, s->opt.max_upload_bytes);
-    ctx->pp = MHD_create_post_processor(c, 32 * 1024, on_part, ctx);
+    /* The post processor's buffer holds a part's header lines (the file name
+     * is kept up to YZ_ATTACH_RAW_NAME_MAX bytes) and passes the file on in
+     * chunks of its size. 8 KB rather than 32: hundreds of uploads arrive at
+     * once under load (bench/rss.sh: 4 MB less at the peak of 256
+     * connections), and a chunk costs only a write() more. */
+    ctx->pp = MHD_create_post_processor(c, 8 * 1024, on_part, ctx);
     if (!ctx->pp)
         yz_upload_fail(ctx->upload, YZ_ERR_BAD_REQUEST, "上传内容格式不正确（multipart 边界缺失）");
     return MHD_YES;
@@ -340,8 +351,6 @@ static void render_static(struct yz_server *s, struct yz_req *req, const char *u
 static void handle(struct yz_server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
                    const char *url, const char *method, struct yz_rendered *out)
 {
-    if (ctx->upload_route)
-        end_upload(ctx);
     struct yz_req req;
     init_req(s, c, ctx, &req);
     struct yz_raw_request raw = {
@@ -438,6 +447,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct conn_ctx *ctx = *con_cls;
     if (!ctx) {
         ctx = yz_calloc(1, sizeof *ctx);
+        atomic_fetch_add(&s->in_flight, 1);
         yz_buf_init(&ctx->body, s->opt.max_body_bytes);
         ctx->start_us = now_us();
         ctx->route_index = -1;
@@ -484,6 +494,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
 
+    /* The body is complete: the post processor (and its buffer) goes
+     * now, on this thread, not after the wait for a writer thread, so that
+     * hundreds of uploads queued under load do not each hold one. */
+    if (ctx->upload_route)
+        end_upload(ctx);
     if (s->writers && writes(method))
         return hand_over(s, c, ctx, url, method);
     struct yz_rendered out;
@@ -495,8 +510,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
  * rows) leaves megabytes of freed heap in the arenas of the threads that
  * served it, and glibc keeps them: eight batches of 2,000 rows took the server
  * from 22 to 99 MB of RSS. After such a request the free pages of every arena
- * go back to the system. Other requests skip it: a trim walks every arena. */
+ * go back to the system. So they do when the server falls idle (no request in
+ * flight, or no connection open) after TRIM_WHEN_IDLE_BYTES went through it
+ * since the last trim (bodies, responses, and the memory pools of the
+ * connections closed, which MHD frees after a request completes): hundreds of
+ * connections of small requests (uploads of 32 KB, filings) leave the freed
+ * memory of their buffers spread over the arenas of the threads that served
+ * them (bench/rss.sh: 256 connections of filings with materials left 13 MB
+ * free in the two connection threads' arenas). Other requests skip it: a trim
+ * walks every arena, and memory freed under load is used again at once. */
 #define TRIM_AFTER_BODY_BYTES (64 * 1024)
+#define TRIM_WHEN_IDLE_BYTES (1024 * 1024)
+
+/* Adds n bytes to those since the last trim; trims when large (a large body)
+ * or when idle and enough went through. */
+static void account_and_trim(struct yz_server *s, uint64_t n, bool large, bool idle)
+{
+    uint64_t moved = atomic_fetch_add(&s->untrimmed, n) + n;
+    if (large || (idle && moved >= TRIM_WHEN_IDLE_BYTES)) {
+        atomic_store(&s->untrimmed, 0);
+        malloc_trim(0);
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct yz_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        atomic_fetch_add(&s->connections, 1);
+        return;
+    }
+    bool idle = atomic_fetch_sub(&s->connections, 1) == 1 && atomic_load(&s->in_flight) == 0;
+    account_and_trim(s, s->pool_bytes, false, idle);
+}
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
@@ -536,12 +583,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (ctx->pp)
         MHD_destroy_post_processor(ctx->pp);
     yz_upload_free(ctx->upload);
+    /* An upload's body streams to a file through a small buffer: it counts
+     * towards the idle trim only. */
     bool large = ctx->body.len >= TRIM_AFTER_BODY_BYTES;
+    uint64_t n = (ctx->upload_route ? ctx->body_seen : ctx->body.len) + ctx->bytes_out;
+    bool idle = atomic_fetch_sub(&s->in_flight, 1) == 1;
     yz_buf_release(&ctx->body);
     free(ctx);
     *con_cls = NULL;
-    if (large)
-        malloc_trim(0);
+    account_and_trim(s, n, large, idle);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -582,6 +632,7 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
     if (opt->tls_cert_pem)
         flags |= MHD_USE_TLS;
 
+    s->pool_bytes = (size_t)(opt->max_header_bytes + opt->max_uri_bytes + 8192);
     /* One job per connection at most: the queue can hold them all. */
     s->writers = yz_workers_start(opt->write_threads, (size_t)opt->max_connections);
     if (!s->writers) {
@@ -595,10 +646,10 @@ enum yz_err yz_server_start(struct yz_app *app, const struct yz_http_options *op
         (unsigned)opt->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)opt->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opt->timeout_s,
         /* Headers, URI and MHD's own bookkeeping must fit this per connection. */
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(opt->max_header_bytes + opt->max_uri_bytes + 8192),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->pool_bytes,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opt->max_connections,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         opt->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, opt->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, opt->tls_key_pem, MHD_OPTION_END);
     if (!s->d) {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "attachments/attachments.h"
 #include "fixtures/attachments.h"
 #include "lib/apitest.h"
 #include "lib/upload.h"
@@ -264,6 +265,29 @@ static void upload_receipt_and_storage(void **state)
     assert_int_equal(blob_files(s), 3);
     assert_int_equal(yzt_db_count(s, ROWS_SQL), 4);
     assert_int_equal(tmp_files(s), 0);
+
+    /* A file many times the post processor's buffer (server.c), under a name
+     * of YZ_ATTACH_RAW_NAME_MAX bytes in its part's header: whole, as sent. */
+    size_t big_n = 200 * 1024;
+    unsigned char *big = malloc(big_n);
+    assert_non_null(big);
+    memcpy(big, YZF_PDF, sizeof YZF_PDF);
+    for (size_t i = sizeof YZF_PDF; i < big_n; i++)
+        big[i] = (unsigned char)(i * 7919 % 251);
+    char long_name[YZ_ATTACH_RAW_NAME_MAX + 1];
+    memset(long_name, 'n', YZ_ATTACH_RAW_NAME_MAX - 4);
+    memcpy(long_name + YZ_ATTACH_RAW_NAME_MAX - 4, ".pdf", 5);
+    yzt_upload_file(&a, big, big_n, long_name, 0, &r);
+    yzt_assert_status(&r, 201);
+    sha256_hex(big, big_n, hex);
+    assert_string_equal(yzt_json_str(&r, "sha256"), hex);
+    assert_int_equal(yzt_json_int(&r, "size"), big_n);
+    assert_string_equal(yzt_json_str(&r, "mime"), "application/pdf");
+    blob_path(s, hex, path, sizeof path);
+    assert_true(file_holds(path, big, big_n));
+    free(big);
+    assert_int_equal(tmp_files(s), 0);
+    sha256_hex(YZF_PDF, sizeof YZF_PDF, hex);
 
     /* The metadata, for the uploader. */
     get_path(&a, &r, "/api/v1/attachments/%lld/meta", (long long)pdf_id);

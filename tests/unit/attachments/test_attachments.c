@@ -531,6 +531,40 @@ static void place_refuses_pretenders(void **state)
     }
 }
 
+/* The type comes from the file's leading bytes as stored (read back at
+ * placing): a PNG followed by more than YZ_ATTACH_SNIFF_BYTES of other bytes
+ * is a PNG, placed whole; a PNG behind that many bytes of text is not. */
+static void place_sniffs_the_leading_bytes(void **state)
+{
+    size_t pad = YZ_ATTACH_SNIFF_BYTES + 4096, n = sizeof YZF_PNG + pad;
+    unsigned char *big = yz_malloc(n);
+    char mime[64], hex[65], path[512];
+    struct yz_buf err = YZ_BUF_INIT(512);
+
+    memcpy(big, YZF_PNG, sizeof YZF_PNG);
+    memset(big + sizeof YZF_PNG, 'x', pad);
+    struct yz_upload *u = upload_of(big, n, "long.png", 4096, 1024 * 1024);
+    assert_int_equal(yz_upload_place(u, mime, sizeof mime, &err), YZ_OK);
+    assert_string_equal(mime, "image/png");
+    yz_upload_free(u);
+    sha256_hex(big, n, hex);
+    yz_attachments_blob_path(dir, hex, path, sizeof path);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal((size_t)st.st_size, n);
+
+    memset(big, 'x', pad);
+    memcpy(big + pad, YZF_PNG, sizeof YZF_PNG);
+    u = upload_of(big, n, "hidden.png", 4096, 1024 * 1024);
+    assert_int_equal(yz_upload_place(u, mime, sizeof mime, &err), YZ_ERR_UNSUPPORTED_MEDIA_TYPE);
+    assert_string_equal(mime, "text/plain");
+    yz_upload_free(u);
+    assert_int_equal(count_tmp(), 0);
+    assert_int_equal(count_blobs(), 1);
+    yz_buf_release(&err);
+    free(big);
+}
+
 /* ---- the collector -------------------------------------------------------- */
 
 static struct yz_sql_def q_user = YZ_SQL(
@@ -742,6 +776,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sink_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(place_stores_by_hash_once, setup, teardown),
         cmocka_unit_test_setup_teardown(place_refuses_pretenders, setup, teardown),
+        cmocka_unit_test_setup_teardown(place_sniffs_the_leading_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(collector_removes_only_orphans, setup, teardown),
         cmocka_unit_test_setup_teardown(quota_per_user_per_day, setup, teardown),
     };
