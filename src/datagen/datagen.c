@@ -279,6 +279,15 @@ static enum yz_err rollup_flush(struct gen *g, struct prep_batch *pb, struct yz_
     return e;
 }
 
+/* Empties the field errors before a check. Only the counts: the entries past
+ * count are never read, and clearing all 32 (10 KB) twice per case was a
+ * twentieth of the preparing thread's instructions. */
+static void field_errors_empty(struct yz_field_errors *fe)
+{
+    fe->count = 0;
+    fe->dropped = 0;
+}
+
 /* ---- case numbers ---- */
 
 static int64_t next_seq(struct gen *g, int64_t court_id, int year)
@@ -455,7 +464,7 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
         r.amount_fen = json_integer_value(amount);
     }
     struct yz_fee_quote q;
-    memset(g->fe, 0, sizeof *g->fe);
+    field_errors_empty(g->fe);
     if ((e = yz_fee_quote(&r, &g->app->fee_settings, &q, g->fe)) != YZ_OK)
         return e;
     reg->fee = yz_fee_quote_json(&q);
@@ -539,7 +548,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     bool lawyer = g->creators[creator].lawyer;
 
     json_t *application = NULL;
-    memset(g->fe, 0, sizeof *g->fe);
+    field_errors_empty(g->fe);
     enum yz_err e = yz_filing_prepare_application(g->app, in.application, "fields/application",
                                                   &application, g->fe);
     json_decref(in.application);
