@@ -316,6 +316,25 @@ struct path {
     int n;
 };
 
+/*
+ * Small objects of literals and the generator's own strings, made without
+ * jansson's format parser and UTF-8 checks (json_pack was a tenth of the
+ * preparing thread's instructions): the keys are literals; the values are
+ * literals, workflow and catalogue names and formatted digits, all checked
+ * when they were loaded. The text an object gives is the same either way.
+ */
+static void set_text(json_t *o, const char *key, const char *v)
+{
+    json_object_set_new_nocheck(o, key, json_string_nocheck(v));
+}
+
+static json_t *one_text(const char *key, const char *v)
+{
+    json_t *o = json_object();
+    set_text(o, key, v);
+    return o;
+}
+
 static void add_step(struct path *p, const char *event, const char *from, const char *to,
                      const char *role, const char *channel, int64_t at, json_t *fields)
 {
@@ -562,7 +581,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
      * unless still pending, then a track, then closed, each when its time
      * has come by the end of the period. */
     struct path p = {.n = 0};
-    json_t *fields = json_pack("{s:s}", "channel", channels[ch].value);
+    json_t *fields = one_text("channel", channels[ch].value);
     add_step(&p, "submit", NULL, "submitted", lawyer ? "lawyer" : "party",
              channels[ch].event_channel, submitted, fields);
     const char *state = "submitted";
@@ -574,7 +593,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     int fate = (int)yz_rng_below(r, 1000);
     if (decided < g->end_ms && fate < 25) {
         add_step(&p, "refuse", "submitted", "refused", "filing_clerk", "hall", decided,
-                 json_pack("{s:s}", "reasons", "起诉不符合法定受理条件，依法裁定不予受理。"));
+                 one_text("reasons", "起诉不符合法定受理条件，依法裁定不予受理。"));
         state = "refused";
     } else if (decided < g->end_ms && fate < 40) {
         add_step(&p, "withdraw", "submitted", "withdrawn", lawyer ? "lawyer" : "party",
@@ -597,7 +616,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                           ? "mediation"
                                           : outcomes[yz_rng_below(r, 8)];
                 add_step(&p, "close_case", state, "closed", "judge", "hall", closed_at,
-                         json_pack("{s:s}", "outcome", outcome));
+                         one_text("outcome", outcome));
                 state = "closed";
             } else {
                 closed_at = 0;
@@ -619,8 +638,10 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     if (registered_at) {
         char at[40];
         yz_time_format_utc(registered_at, at, sizeof at);
-        json_object_set_new(data, "case", json_pack("{s:s, s:s, s:s}", "case_number", reg.number,
-                                                    "query_code", reg.code, "registered_at", at));
+        json_t *c = one_text("case_number", reg.number);
+        set_text(c, "query_code", reg.code);
+        set_text(c, "registered_at", at);
+        json_object_set_new_nocheck(data, "case", c);
         json_object_set(data, "fee", reg.fee);
     }
     for (int k = 1; k < p.n; k++)
@@ -630,8 +651,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                             json_string(strcmp(tracks[track].state, "track_mediation") == 0
                                             ? "mediation"
                                             : tracks[track].state));
-    snprintf(pc->title, sizeof pc->title, "%s",
-             json_string_value(json_object_get(application, "cause_name")));
+    yz_strlcpy(pc->title, json_string_value(json_object_get(application, "cause_name")),
+               sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
     pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
     char *rest = yz_json_dumps_sorted(data);
@@ -671,9 +692,11 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         struct step *s = &p.steps[k];
         char type[64];
         snprintf(type, sizeof type, "filing.%s", s->event);
-        json_t *payload = json_pack("{s:s, s:O, s:s, s:s}", "event", s->event, "fields",
-                                    s->fields, "to", s->to, "role", s->role);
-        json_object_set_new(payload, "from", s->from ? json_string(s->from) : json_null());
+        json_t *payload = one_text("event", s->event);
+        json_object_set_nocheck(payload, "fields", s->fields);
+        set_text(payload, "to", s->to);
+        set_text(payload, "role", s->role);
+        json_object_set_new_nocheck(payload, "from", s->from ? json_string_nocheck(s->from) : json_null());
         int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
         if (k == 0) {
             /* {"event":"submit","fields":{...: the application goes first into fields. */
@@ -709,10 +732,13 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                          k == 0 ? channels[ch].value : s->channel, days);
         if (e == YZ_OK && strcmp(s->event, "register") == 0) {
             e = add_event(pc, "filing.assign_case_number", 0, s->channel, s->at,
-                          json_pack("{s:s}", "case_number", reg.number));
+                          one_text("case_number", reg.number));
+            json_t *fee = json_object();
+            json_object_set_nocheck(fee, "fee", reg.fee);
             if (e == YZ_OK)
-                e = add_event(pc, "filing.compute_fee", 0, s->channel, s->at,
-                              json_pack("{s:O}", "fee", reg.fee));
+                e = add_event(pc, "filing.compute_fee", 0, s->channel, s->at, fee);
+            else
+                json_decref(fee);
         }
     }
     if (e != YZ_OK)
