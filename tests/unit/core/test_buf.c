@@ -122,12 +122,38 @@ static void utc_format_matches_printf(void **state)
     assert_string_equal(small, "1970-01");
 }
 
+/* The digit-by-digit date is the printf form, for every day from year 0 to
+ * 9999; out-of-range fields and short buffers take the printf form. */
+static void date_format_matches_printf(void **state)
+{
+    (void)state;
+    const int64_t first = yz_date_to_days((struct yz_date){0, 1, 1}),
+                  last = yz_date_to_days((struct yz_date){9999, 12, 31});
+    char want[40], got[40];
+    for (int64_t days = first; days <= last; days++) {
+        struct yz_date d = yz_date_from_days(days);
+        snprintf(want, sizeof want, "%04d-%02d-%02d", d.year, d.month, d.day);
+        yz_date_format(d, got, sizeof got);
+        assert_string_equal(got, want);
+    }
+    const struct yz_date odd[] = {{-1, 1, 1}, {10000, 1, 1}, {2026, 0, 0}, {2026, 100, 7}};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        snprintf(want, sizeof want, "%04d-%02d-%02d", odd[i].year, odd[i].month, odd[i].day);
+        yz_date_format(odd[i], got, sizeof got);
+        assert_string_equal(got, want);
+    }
+    char small[8];
+    yz_date_format((struct yz_date){2026, 11, 30}, small, sizeof small);
+    assert_string_equal(small, "2026-11");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_respects_max),
         cmocka_unit_test(utf8_validation),
         cmocka_unit_test(utc_format_matches_printf),
+        cmocka_unit_test(date_format_matches_printf),
         cmocka_unit_test(utf8_trim_never_leaves_half_a_character),
         cmocka_unit_test(number_parsing),
         cmocka_unit_test(dates_and_times),
