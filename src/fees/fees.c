@@ -835,25 +835,34 @@ enum yz_err yz_fee_quote(const struct yz_fee_request *req, const struct yz_fee_s
     return YZ_OK;
 }
 
+/* Members and strings set without jansson's UTF-8 checks: the keys are
+ * literals and every string is this file's own text (kind names, article
+ * citations, step lines formatted from literals and digits, never cut: step()
+ * stops on a line too long). A bulk import quotes a fee per registered case. */
+static void set_new(json_t *o, const char *key, json_t *v)
+{
+    json_object_set_new_nocheck(o, key, v);
+}
+
 json_t *yz_fee_quote_json(const struct yz_fee_quote *q)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(yz_fee_kind_name(q->kind)));
-    json_object_set_new(o, "range", json_boolean(q->range));
+    set_new(o, "kind", json_string_nocheck(yz_fee_kind_name(q->kind)));
+    set_new(o, "range", json_boolean(q->range));
     if (q->range) {
-        json_object_set_new(o, "min_fen", json_integer(q->min_fen));
-        json_object_set_new(o, "max_fen", json_integer(q->max_fen));
+        set_new(o, "min_fen", json_integer(q->min_fen));
+        set_new(o, "max_fen", json_integer(q->max_fen));
     } else {
-        json_object_set_new(o, "fee_fen", json_integer(q->fee_fen));
+        set_new(o, "fee_fen", json_integer(q->fee_fen));
     }
     json_t *a = json_array();
     for (int i = 0; i < q->article_count; i++)
-        json_array_append_new(a, json_string(q->articles[i]));
-    json_object_set_new(o, "articles", a);
+        json_array_append_new(a, json_string_nocheck(q->articles[i]));
+    set_new(o, "articles", a);
     json_t *s = json_array();
     for (int i = 0; i < q->step_count; i++)
-        json_array_append_new(s, json_string(q->steps[i]));
-    json_object_set_new(o, "steps", s);
+        json_array_append_new(s, json_string_nocheck(q->steps[i]));
+    set_new(o, "steps", s);
     return o;
 }
 
