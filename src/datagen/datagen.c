@@ -691,7 +691,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     for (int k = 0; k < p.n && e == YZ_OK; k++) {
         struct step *s = &p.steps[k];
         char type[64];
-        snprintf(type, sizeof type, "filing.%s", s->event);
+        memcpy(type, "filing.", 7);
+        yz_strlcpy(type + 7, s->event, sizeof type - 7);
         json_t *payload = one_text("event", s->event);
         json_object_set_nocheck(payload, "fields", s->fields);
         set_text(payload, "to", s->to);

@@ -308,6 +308,28 @@ static const json_t *array(struct checker *c, const json_t *o, const char *key, 
     return a;
 }
 
+/* parent/base/i into out (128 bytes), as "%.60s/%.16s/%zu" writes it: an
+ * item's path, made for every item of every list (snprintf was a fortieth of
+ * a bulk import's application checks) though read only for an error. */
+static void item_path(char out[128], const char *parent, const char *base, size_t i)
+{
+    size_t lp = strnlen(parent, 60), lb = strnlen(base, 16);
+    memcpy(out, parent, lp);
+    out[lp] = '/';
+    memcpy(out + lp + 1, base, lb);
+    char *w = out + lp + 1 + lb;
+    *w++ = '/';
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    while (n)
+        *w++ = digits[--n];
+    *w = '\0';
+}
+
 static void each(struct checker *c, const char *base, const json_t *a, json_t *out_array,
                  json_t *(*fn)(struct checker *, const json_t *, void *), void *arg, const char *title)
 {
@@ -317,7 +339,7 @@ static void each(struct checker *c, const char *base, const json_t *a, json_t *o
     const json_t *item;
     json_array_foreach(a, i, item)
     {
-        snprintf(c->path, sizeof c->path, "%.60s/%.16s/%zu", saved, base, i);
+        item_path(c->path, saved, base, i);
         if (!json_is_object(item)) {
             yz_field_errors_add(c->fe, c->path, "wrong_type", "%s应为对象", title);
             continue;

@@ -26,6 +26,21 @@ static void buf_respects_max(void **state)
     assert_int_equal(b.len, 8);
     yz_buf_release(&b);
     assert_string_equal(b.data, "");
+    /* Reserving: within max the room is there and appends stay in place; past
+     * max it fails and changes nothing. */
+    struct yz_buf r = YZ_BUF_INIT(100);
+    assert_false(yz_buf_reserve(&r, 101));
+    assert_int_equal(r.cap, 0);
+    assert_true(yz_buf_reserve(&r, 100));
+    assert_true(r.cap >= 101);
+    assert_string_equal(r.data, "");
+    const char *at = r.data;
+    for (int i = 0; i < 100; i++)
+        assert_true(yz_buf_addc(&r, 'x'));
+    assert_ptr_equal(r.data, at);
+    assert_false(yz_buf_reserve(&r, 1));
+    assert_int_equal(r.len, 100);
+    yz_buf_release(&r);
 }
 
 static void utf8_validation(void **state)
