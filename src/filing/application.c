@@ -230,13 +230,13 @@ static json_t *agent(struct checker *c, const json_t *a, size_t nparties)
         (size_t)json_integer_value(party) >= nparties)
         yz_field_errors_add(c->fe, at(c, "party"), "invalid", "请指明代理的当事人（当事人序号）");
     else
-        json_object_set_new(out, "party", json_integer(json_integer_value(party)));
+        json_object_set_new_nocheck(out, "party", json_integer(json_integer_value(party)));
     const json_t *poa = json_object_get(a, "power_of_attorney");
     if (!json_is_integer(poa) || json_integer_value(poa) < 1)
         yz_field_errors_add(c->fe, at(c, "power_of_attorney"), "required",
                             "请上传授权委托书并填写其附件编号");
     else
-        json_object_set_new(out, "power_of_attorney", json_integer(json_integer_value(poa)));
+        json_object_set_new_nocheck(out, "power_of_attorney", json_integer(json_integer_value(poa)));
     return out;
 }
 
@@ -250,7 +250,7 @@ static json_t *evidence(struct checker *c, const json_t *e)
     if (att && (!json_is_integer(att) || json_integer_value(att) < 1))
         yz_field_errors_add(c->fe, at(c, "attachment"), "invalid", "附件编号不正确");
     else if (att)
-        json_object_set_new(out, "attachment", json_integer(json_integer_value(att)));
+        json_object_set_new_nocheck(out, "attachment", json_integer(json_integer_value(att)));
     return out;
 }
 
@@ -284,7 +284,7 @@ static json_t *service_address(struct checker *c, const json_t *s)
         yz_field_errors_add(c->fe, at(c, "e_service_consent"), "required",
                             "请选择是否同意电子送达");
     else
-        json_object_set_new(out, "e_service_consent", json_boolean(json_is_true(consent)));
+        json_object_set_new_nocheck(out, "e_service_consent", json_boolean(json_is_true(consent)));
     return out;
 }
 
@@ -372,7 +372,7 @@ static json_t *attachment_cb(struct checker *c, const json_t *a, void *arg)
     if (!json_is_integer(id) || json_integer_value(id) < 1)
         yz_field_errors_add(c->fe, at(c, "id"), "invalid", "附件编号不正确");
     else
-        json_object_set_new(out, "id", json_integer(json_integer_value(id)));
+        json_object_set_new_nocheck(out, "id", json_integer(json_integer_value(id)));
     const char *m = text(c, a, "material", "材料类别", true, 40, false);
     if (m && !yz_catalog_material(c->app->catalog, m))
         yz_field_errors_add(c->fe, at(c, "material"), "not_found",
@@ -406,10 +406,11 @@ enum yz_err yz_filing_prepare_application(struct yz_app *app, const json_t *in, 
         yz_field_errors_add(fe, at(&c, "cause_code"), "not_found", "案由不在%d年版民事案件案由目录中",
                             (int)rev);
     if (cause) {
-        /* The catalogue's name, not whatever the client sent. */
-        json_object_set_new(o, "cause_code", json_string(cause->code));
-        json_object_set_new(o, "cause_name", json_string(cause->name));
-        json_object_set_new(o, "cause_revision", json_integer(rev));
+        /* The catalogue's name, not whatever the client sent (its texts
+         * were checked as UTF-8 when it was loaded). */
+        json_object_set_new_nocheck(o, "cause_code", json_string_nocheck(cause->code));
+        json_object_set_new_nocheck(o, "cause_name", json_string_nocheck(cause->name));
+        json_object_set_new_nocheck(o, "cause_revision", json_integer(rev));
     }
     text(&c, in, "cause_name", "案由名称", false, 60, false);
     const char *case_type = text(&c, in, "case_type", "案件类型代字", true, 8, false);
@@ -435,14 +436,14 @@ enum yz_err yz_filing_prepare_application(struct yz_app *app, const json_t *in, 
         yz_field_errors_add(fe, at(&c, "parties"), "no_plaintiff", "至少需要一名原告");
     if (parties && counts.defendants == 0)
         yz_field_errors_add(fe, at(&c, "parties"), "no_defendant", "起诉必须有明确的被告");
-    json_object_set_new(o, "parties", parties_out);
+    json_object_set_new_nocheck(o, "parties", parties_out);
 
     size_t nparties = parties ? json_array_size(parties) : 0;
     const json_t *agents = array(&c, in, "agents", "代理人", false, YZ_FILING_MAX_PARTIES);
     json_t *agents_out = json_array();
     if (agents)
         each(&c, "agents", agents, agents_out, agent_cb, &nparties, "代理人");
-    json_object_set_new(o, "agents", agents_out);
+    json_object_set_new_nocheck(o, "agents", agents_out);
 
     /* RULE: filing-claims — 民事诉讼法 art. 124(3): claims, facts and reasons. */
     copy_text(o, "claims", text(&c, in, "claims", "诉讼请求", true, 2000, true));
@@ -453,19 +454,19 @@ enum yz_err yz_filing_prepare_application(struct yz_app *app, const json_t *in, 
         yz_field_errors_add(fe, at(&c, "amount_fen"), "out_of_range",
                             "诉讼标的额应为 0 到 1 万亿元之间的整数（单位：分）");
     else if (amount)
-        json_object_set_new(o, "amount_fen", json_integer(json_integer_value(amount)));
+        json_object_set_new_nocheck(o, "amount_fen", json_integer(json_integer_value(amount)));
 
     const json_t *ev = array(&c, in, "evidence", "证据清单", false, YZ_FILING_MAX_EVIDENCE);
     json_t *ev_out = json_array();
     if (ev)
         each(&c, "evidence", ev, ev_out, evidence_cb, NULL, "证据");
-    json_object_set_new(o, "evidence", ev_out);
+    json_object_set_new_nocheck(o, "evidence", ev_out);
 
     const json_t *atts = array(&c, in, "attachments", "附件", false, YZ_FILING_MAX_ATTACHMENTS);
     json_t *atts_out = json_array();
     if (atts)
         each(&c, "attachments", atts, atts_out, attachment_cb, NULL, "附件");
-    json_object_set_new(o, "attachments", atts_out);
+    json_object_set_new_nocheck(o, "attachments", atts_out);
 
     const json_t *svc = json_object_get(in, "service_address");
     if (!json_is_object(svc)) {
@@ -474,7 +475,7 @@ enum yz_err yz_filing_prepare_application(struct yz_app *app, const json_t *in, 
         char saved[128];
         memcpy(saved, c.path, sizeof saved);
         snprintf(c.path, sizeof c.path, "%.70s/service_address", saved);
-        json_object_set_new(o, "service_address", service_address(&c, svc));
+        json_object_set_new_nocheck(o, "service_address", service_address(&c, svc));
         memcpy(c.path, saved, sizeof saved);
     }
 
@@ -537,7 +538,7 @@ enum yz_err yz_filing_prepare_correction(struct yz_app *app, const json_t *in, c
             }
             memcpy(c.path, saved, sizeof saved);
         }
-    json_object_set_new(o, "items", items_out);
+    json_object_set_new_nocheck(o, "items", items_out);
     copy_text(o, "note", text(&c, in, "note", "说明", false, 2000, true));
     if (fe->count + fe->dropped > before) {
         json_decref(o);
