@@ -506,7 +506,8 @@ static void rename_in(json_t *application, const char *key, const char *from, co
         if (hit)
             yz_buf_add(&b, to, lt);
     }
-    json_object_set_new(application, key, json_string(b.data));
+    /* Unchecked: the input application is checked whole by yz_filing_prepare_application. */
+    json_object_set_new_nocheck(application, key, json_string_nocheck(b.data));
     yz_buf_release(&b);
 }
 
@@ -528,9 +529,9 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
             in->cause_code = from[0]->code;
             rename_in(in->application, "claims", c25->name, from[0]->name);
             rename_in(in->application, "facts", c25->name, from[0]->name);
-            json_object_set_new(in->application, "cause_code", json_string(from[0]->code));
-            json_object_set_new(in->application, "cause_revision",
-                                json_integer(YZ_CAUSE_REV_2020));
+            set_text(in->application, "cause_code", from[0]->code);
+            json_object_set_new_nocheck(in->application, "cause_revision",
+                                        json_integer(YZ_CAUSE_REV_2020));
             return true;
         }
         json_decref(in->application);
@@ -647,10 +648,9 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     for (int k = 1; k < p.n; k++)
         json_object_update(data, p.steps[k].fields);
     if (track_at && track_at < g->end_ms)
-        json_object_set_new(data, "procedure",
-                            json_string(strcmp(tracks[track].state, "track_mediation") == 0
-                                            ? "mediation"
-                                            : tracks[track].state));
+        set_text(data, "procedure",
+                 strcmp(tracks[track].state, "track_mediation") == 0 ? "mediation"
+                                                                     : tracks[track].state);
     yz_strlcpy(pc->title, json_string_value(json_object_get(application, "cause_name")),
                sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
