@@ -59,7 +59,9 @@ static const char *text(struct checker *c, const json_t *o, const char *key, con
                             title);
         return NULL;
     }
-    size_t cps = yz_utf8_count(s, n);
+    /* Code points are counted only when the bytes could be too many: a code
+     * point is at least a byte, and none is none. */
+    size_t cps = n <= max ? n : yz_utf8_count(s, n);
     if (required && cps == 0) {
         yz_field_errors_add(c->fe, at(c, key), "required", "请填写%s", title);
         return NULL;
