@@ -64,15 +64,25 @@ static inline bool word_needs_escape(uint64_t w)
 }
 
 /* The length of the prefix of s[0..n) that needs no escape, 8 bytes at a
- * time: strings (the facts of a case run to kilobytes) rarely hold any. */
+ * time: strings (the facts of a case run to kilobytes) rarely hold any. The
+ * last bytes of a string of 8 or more are checked as the word ending at its
+ * end (the bytes before them are known clean), so that only strings shorter
+ * than a word go byte by byte. */
 static size_t plain_prefix(const char *s, size_t n)
 {
     size_t i = 0;
+    uint64_t w;
     for (; i + 8 <= n; i += 8) {
-        uint64_t w;
         memcpy(&w, s + i, 8);
         if (word_needs_escape(w))
             break;
+    }
+    if (i == n)
+        return n;
+    if (i >= 8 && i + 8 > n) {
+        memcpy(&w, s + n - 8, 8);
+        if (!word_needs_escape(w))
+            return n;
     }
     for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
