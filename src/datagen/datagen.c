@@ -440,6 +440,52 @@ static char *with_application(const char *obj_text, size_t at, const char *app_t
     return out;
 }
 
+/*
+ * The fee quote is the next largest part and also appears twice: in the
+ * projection and as the compute_fee event, whose text fee_event is
+ * {"fee":F}. The projection's text is made around it: its other members
+ * are split into those whose keys sort before "fee" and those after (data
+ * keeps the first, the second are moved out), each part is written
+ * canonically, and "fee":F goes between. The result is to free; NULL when a
+ * part cannot be written.
+ */
+static char *with_fee(json_t *data, const char *fee_event)
+{
+    json_t *after = json_object();
+    const char *key;
+    json_t *v;
+    void *next;
+    json_object_foreach_safe(data, next, key, v)
+    {
+        if (strcmp(key, "fee") > 0) { /* strcmp: bytes as unsigned, the canonical order */
+            json_object_set_nocheck(after, key, v);
+            json_object_del(data, key);
+        }
+    }
+    char *lo = yz_json_dumps_sorted(data), *hi = yz_json_dumps_sorted(after);
+    json_decref(after);
+    char *out = NULL;
+    if (lo && hi) {
+        /* Members without their braces: "{...}" is 2 bytes of braces. */
+        size_t nlo = strlen(lo) - 2, nhi = strlen(hi) - 2, nfee = strlen(fee_event) - 2;
+        out = yz_malloc(nlo + nfee + nhi + 5);
+        char *w = out;
+        *w++ = '{';
+        memcpy(w, lo + 1, nlo), w += nlo;
+        if (nlo)
+            *w++ = ',';
+        memcpy(w, fee_event + 1, nfee), w += nfee;
+        if (nhi)
+            *w++ = ',';
+        memcpy(w, hi + 1, nhi), w += nhi;
+        *w++ = '}';
+        *w = '\0';
+    }
+    free(lo);
+    free(hi);
+    return out;
+}
+
 static void prep_case_clear(struct prep_case *pc)
 {
     free(pc->data);
@@ -627,11 +673,17 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
 
     /* The projection: the application and every field set since, the case and fee. */
     struct registration reg = {.fee = NULL};
-    char *app_text = NULL;
+    char *app_text = NULL, *fee_text = NULL; /* fee_text: the compute_fee event's */
     if (registered_at && (e = register_case(g, court, registered_at, application, &reg)) != YZ_OK)
         goto out;
+    if (registered_at) {
+        json_t *fee = json_object();
+        json_object_set_nocheck(fee, "fee", reg.fee);
+        fee_text = yz_event_canonical_json(fee);
+        json_decref(fee);
+    }
     app_text = yz_event_canonical_json(application);
-    if (!app_text) {
+    if (!app_text || (registered_at && !fee_text)) {
         e = YZ_ERR_INTERNAL;
         goto out;
     }
@@ -643,7 +695,6 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         set_text(c, "query_code", reg.code);
         set_text(c, "registered_at", at);
         json_object_set_new_nocheck(data, "case", c);
-        json_object_set(data, "fee", reg.fee);
     }
     for (int k = 1; k < p.n; k++)
         json_object_update(data, p.steps[k].fields);
@@ -655,24 +706,29 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
     pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    char *rest = yz_json_dumps_sorted(data);
+    /* Every thousandth case is also serialised whole, as before the splices,
+     * and must come out byte for byte the same: its whole tree is copied
+     * before with_fee takes data apart. */
+    bool check = i % 1000 == 0;
+    json_t *whole_data = check ? json_deep_copy(data) : NULL;
+    char *rest = fee_text ? with_fee(data, fee_text) : yz_json_dumps_sorted(data);
     if (rest)
         pc->data = with_application(rest, 0, app_text);
     free(rest);
-    /* Every thousandth case is also serialised whole, as before the splice,
-     * and must come out byte for byte the same. */
-    bool check = i % 1000 == 0;
     if (pc->data && check) {
-        json_object_set(data, "application", application);
-        char *whole = yz_json_dumps_sorted(data);
-        if (!whole || strcmp(whole, pc->data) != 0) {
+        if (fee_text)
+            json_object_set_nocheck(whole_data, "fee", reg.fee);
+        json_object_set_nocheck(whole_data, "application", application);
+        char *text = yz_json_dumps_sorted(whole_data);
+        if (!text || strcmp(text, pc->data) != 0) {
             yz_buf_addf(g->perr, "case %lld: the spliced projection differs from its JSON",
                         (long long)i);
             free(pc->data);
             pc->data = NULL;
         }
-        free(whole);
+        free(text);
     }
+    json_decref(whole_data);
     json_decref(data);
     if (!pc->data) {
         e = YZ_ERR_INTERNAL;
@@ -734,12 +790,11 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         if (e == YZ_OK && strcmp(s->event, "register") == 0) {
             e = add_event(pc, "filing.assign_case_number", 0, s->channel, s->at,
                           one_text("case_number", reg.number));
-            json_t *fee = json_object();
-            json_object_set_nocheck(fee, "fee", reg.fee);
-            if (e == YZ_OK)
-                e = add_event(pc, "filing.compute_fee", 0, s->channel, s->at, fee);
-            else
-                json_decref(fee);
+            if (e == YZ_OK) {
+                add_event_text(pc, "filing.compute_fee", 0, s->channel, s->at, fee_text,
+                               strlen(fee_text));
+                fee_text = NULL; /* pc's now */
+            }
         }
     }
     if (e != YZ_OK)
@@ -783,6 +838,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     }
 out:
     free(app_text);
+    free(fee_text);
     json_decref(reg.fee);
     json_decref(application);
     for (int k = 0; k < p.n; k++)
