@@ -281,7 +281,7 @@ static enum yz_err rollup_flush(struct gen *g, struct prep_batch *pb, struct yz_
 
 /* Empties the field errors before a check. Only the counts: the entries past
  * count are never read, and clearing all 32 (10 KB) twice per case was a
- * twentieth of the preparing thread's instructions. */
+ * thirtieth of the preparing thread's instructions. */
 static void field_errors_empty(struct yz_field_errors *fe)
 {
     fe->count = 0;
