@@ -67,6 +67,11 @@ static bool grow(struct yz_buf *b, size_t extra)
     return true;
 }
 
+bool yz_buf_reserve(struct yz_buf *b, size_t extra)
+{
+    return grow(b, extra);
+}
+
 bool yz_buf_add(struct yz_buf *b, const void *p, size_t n)
 {
     if (!grow(b, n))

@@ -37,6 +37,10 @@ void yz_buf_truncate(struct yz_buf *b, size_t len);
 /* Hands the NUL-terminated bytes to the caller (free() them); the buffer is left empty. */
 char *yz_buf_detach(struct yz_buf *b, size_t *len);
 
+/* Makes room for extra more bytes without appending (later appends of up to
+ * that many do not reallocate); false (buffer unchanged) past max. */
+bool yz_buf_reserve(struct yz_buf *b, size_t extra);
+
 /* Appends; return false (buffer unchanged) when the result would exceed max. */
 bool yz_buf_add(struct yz_buf *b, const void *p, size_t n);
 bool yz_buf_adds(struct yz_buf *b, const char *s);

@@ -95,10 +95,6 @@ bool yz_date_parse(const char *s, struct yz_date *out)
     return true;
 }
 
-void yz_date_format(struct yz_date d, char *out, size_t size)
-{
-    snprintf(out, size, "%04d-%02d-%02d", d.year, d.month, d.day);
-}
 
 static void split(int64_t ms, struct yz_date *d, int *h, int *m, int *s, int *milli)
 {
@@ -115,6 +111,25 @@ static void two_digits(char *p, int v)
 {
     p[0] = (char)('0' + v / 10);
     p[1] = (char)('0' + v % 10);
+}
+
+/* Digit by digit for the same reason as the UTC time below (deadlines and
+ * dashboard counters format dates by the million in a bulk import); the
+ * printf form for what does not fit YYYY-MM-DD. */
+void yz_date_format(struct yz_date d, char *out, size_t size)
+{
+    if (size < sizeof "0000-00-00" || d.year < 0 || d.year > 9999 || d.month < 0 ||
+        d.month > 99 || d.day < 0 || d.day > 99) {
+        snprintf(out, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+        return;
+    }
+    two_digits(out, d.year / 100);
+    two_digits(out + 2, d.year % 100);
+    out[4] = '-';
+    two_digits(out + 5, d.month);
+    out[7] = '-';
+    two_digits(out + 8, d.day);
+    out[10] = '\0';
 }
 
 /* Every reply carries times in this form, so it is written digit by digit:

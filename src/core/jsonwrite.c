@@ -1,6 +1,7 @@
 /* Compact JSON text of a jansson value (jsonwrite.h). */
 #include "core/jsonwrite.h"
 #include "core/clock.h"
+#include "core/error.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,27 +32,88 @@ static char short_escape(unsigned char c)
     }
 }
 
+/* Appends n bytes; the common case (they fit) inline, without a call per
+ * byte: the canonical text of a bulk import's cases is written here, and the
+ * call and capacity check for every quote, colon and comma were a tenth of it. */
+static inline bool put(struct yz_buf *out, const char *p, size_t n)
+{
+    /* Room in the memory (and its NUL) and within the buffer's max. */
+    if (out->cap && n < out->cap - out->len && n <= out->max - out->len) {
+        memcpy(out->data + out->len, p, n);
+        out->len += n;
+        out->data[out->len] = '\0';
+        return true;
+    }
+    return yz_buf_add(out, p, n);
+}
+
+static inline bool putc1(struct yz_buf *out, char c)
+{
+    return put(out, &c, 1);
+}
+
+/* Whether any of the 8 bytes in w is below 0x20, '"' or '\\' (the bytes a JSON
+ * string escapes): the classic "has a zero byte" test on w, on w ^ '"'... and on
+ * w - 0x20... (bytes of 0x80 and above never match). */
+static inline bool word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
+    return (hit & highs) != 0;
+}
+
+/* The length of the prefix of s[0..n) that needs no escape, 8 bytes at a
+ * time: strings (the facts of a case run to kilobytes) rarely hold any. The
+ * last bytes of a string of 8 or more are checked as the word ending at its
+ * end (the bytes before them are known clean), so that only strings shorter
+ * than a word go byte by byte. */
+static size_t plain_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (word_needs_escape(w))
+            break;
+    }
+    if (i == n)
+        return n;
+    if (i >= 8 && i + 8 > n) {
+        memcpy(&w, s + n - 8, 8);
+        if (!word_needs_escape(w))
+            return n;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            break;
+    }
+    return i;
+}
+
 static bool write_string(struct yz_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    bool ok = yz_buf_addc(out, '"');
-    size_t run = 0; /* start of the bytes not yet copied */
-    for (size_t i = 0; ok && i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        ok = yz_buf_add(out, s + run, i - run);
-        run = i + 1;
+    bool ok = putc1(out, '"');
+    while (ok && n) {
+        size_t run = plain_prefix(s, n);
+        ok = put(out, s, run);
+        if (!ok || run == n)
+            break;
+        unsigned char c = (unsigned char)s[run];
         char e = short_escape(c);
         if (e) {
             char two[2] = {'\\', e};
-            ok = ok && yz_buf_add(out, two, 2);
+            ok = put(out, two, 2);
         } else {
             char six[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            ok = ok && yz_buf_add(out, six, 6);
+            ok = put(out, six, 6);
         }
+        s += run + 1;
+        n -= run + 1;
     }
-    return ok && yz_buf_add(out, s + run, n - run) && yz_buf_addc(out, '"');
+    return ok && putc1(out, '"');
 }
 
 static bool write_integer(struct yz_buf *out, json_int_t v)
@@ -66,7 +128,7 @@ static bool write_integer(struct yz_buf *out, json_int_t v)
     } while (m);
     if (v < 0)
         digits[--i] = '-';
-    return yz_buf_add(out, digits + i, sizeof digits - i);
+    return put(out, digits + i, sizeof digits - i);
 }
 
 /* Reals are rare in responses (money is integer fen): jansson formats them,
@@ -95,6 +157,24 @@ static int member_order(const void *a, const void *b)
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* Sorts m[0..n) by member_order: by insertion when small (objects here have a
+ * handful of members, and qsort's setup and indirect calls cost more than the
+ * sort), else by qsort. Keys are unique, so stability does not matter. */
+static void sort_members(struct member *m, size_t n)
+{
+    if (n > 16) {
+        qsort(m, n, sizeof *m, member_order);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct member x = m[i];
+        size_t j = i;
+        for (; j > 0 && member_order(&m[j - 1], &x) > 0; j--)
+            m[j] = m[j - 1];
+        m[j] = x;
+    }
+}
+
 /* Members sorted by key: event payloads are hashed in this form, so it must
  * stay the text json_dumps(JSON_SORT_KEYS) gives. Most objects are small and
  * sort on the stack. */
@@ -109,14 +189,14 @@ static bool write_sorted_object(struct yz_buf *out, const json_t *v, int depth)
          it = json_object_iter_next((json_t *)v, it), i++)
         m[i] = (struct member){json_object_iter_key(it), json_object_iter_key_len(it),
                                json_object_iter_value(it)};
-    qsort(m, i, sizeof *m, member_order);
-    bool ok = yz_buf_addc(out, '{');
+    sort_members(m, i);
+    bool ok = putc1(out, '{');
     for (size_t k = 0; ok && k < i; k++)
-        ok = (k == 0 || yz_buf_addc(out, ',')) && write_string(out, m[k].key, m[k].len) &&
-             yz_buf_addc(out, ':') && write_value(out, m[k].value, depth + 1, true);
+        ok = (k == 0 || putc1(out, ',')) && write_string(out, m[k].key, m[k].len) &&
+             putc1(out, ':') && write_value(out, m[k].value, depth + 1, true);
     if (m != few)
         free(m);
-    return ok && yz_buf_addc(out, '}');
+    return ok && putc1(out, '}');
 }
 
 static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sorted)
@@ -127,26 +207,26 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sor
     case JSON_OBJECT: {
         if (sorted)
             return write_sorted_object(out, v, depth);
-        bool ok = yz_buf_addc(out, '{');
+        bool ok = putc1(out, '{');
         bool first = true;
         for (void *it = json_object_iter((json_t *)v); ok && it;
              it = json_object_iter_next((json_t *)v, it)) {
             if (!first)
-                ok = yz_buf_addc(out, ',');
+                ok = putc1(out, ',');
             first = false;
             ok = ok && write_string(out, json_object_iter_key(it), json_object_iter_key_len(it)) &&
-                 yz_buf_addc(out, ':') &&
+                 putc1(out, ':') &&
                  write_value(out, json_object_iter_value(it), depth + 1, false);
         }
-        return ok && yz_buf_addc(out, '}');
+        return ok && putc1(out, '}');
     }
     case JSON_ARRAY: {
-        bool ok = yz_buf_addc(out, '[');
+        bool ok = putc1(out, '[');
         size_t n = json_array_size(v);
         for (size_t i = 0; ok && i < n; i++)
-            ok = (i == 0 || yz_buf_addc(out, ',')) &&
+            ok = (i == 0 || putc1(out, ',')) &&
                  write_value(out, json_array_get(v, i), depth + 1, sorted);
-        return ok && yz_buf_addc(out, ']');
+        return ok && putc1(out, ']');
     }
     case JSON_STRING:
         return write_string(out, json_string_value(v), json_string_length(v));
@@ -206,14 +286,23 @@ bool yz_json_put_time(struct yz_buf *out, const char *lead, int64_t ms)
     return yz_json_put_str(out, lead, t);
 }
 
+/* Room for most texts at once: grown from 64 bytes by doubling, a filing's
+ * application took six reallocations. The slack is given back at the end, as
+ * a bulk import holds thousands of these texts at a time. */
+#define DUMP_FIRST_ROOM 1024
+#define DUMP_SLACK_KEPT 256
+
 static char *dump(const json_t *value, bool sorted)
 {
     struct yz_buf out = YZ_BUF_INIT(YZ_JSON_DUMP_MAX);
-    if (!value || !write_value(&out, value, 0, sorted)) {
+    if (!value || !yz_buf_reserve(&out, DUMP_FIRST_ROOM) || !write_value(&out, value, 0, sorted)) {
         yz_buf_release(&out);
         return NULL;
     }
-    return yz_buf_detach(&out, NULL);
+    size_t slack = out.cap - out.len - 1;
+    size_t len;
+    char *text = yz_buf_detach(&out, &len);
+    return slack > DUMP_SLACK_KEPT ? yz_realloc(text, len + 1) : text;
 }
 
 char *yz_json_dumps(const json_t *value)

@@ -1,7 +1,29 @@
 #include "core/utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
+/* Whether s[0..2] is a 3-byte sequence for U+1000..U+CFFF or U+E000..U+FFFF
+ * (lead E1..EC or EE..EF, two continuation bytes): no overlong form or
+ * surrogate is possible there, so it needs no decoding. Chinese text is
+ * almost all of them. */
+static bool plain_three(const unsigned char *s)
+{
+    return s[0] >= 0xe1 && s[0] <= 0xef && s[0] != 0xed && (s[1] & 0xc0) == 0x80 &&
+           (s[2] & 0xc0) == 0x80;
+}
+
+/* Whether the 8 bytes at s are all ASCII. */
+static bool ascii8(const unsigned char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return (w & 0x8080808080808080u) == 0;
+}
+
+/* Every text a filing holds is checked here, some twice (the application's
+ * checks, then the event's canonical form): ASCII runs and common 3-byte
+ * sequences take a fast path, the rest is decoded. */
 bool yz_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -12,6 +34,12 @@ bool yz_utf8_valid(const char *str, size_t n)
         unsigned cp;
         if (c < 0x80) {
             i++;
+            while (n - i >= 8 && ascii8(s + i))
+                i += 8;
+            continue;
+        }
+        if (n - i >= 3 && plain_three(s + i)) {
+            i += 3;
             continue;
         } else if (c >= 0xc2 && c <= 0xdf) {
             len = 2;
@@ -107,6 +135,13 @@ bool yz_utf8_has_control(const char *str, size_t n, bool allow_newlines)
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
+        /* U+4000..U+9FFF (lead E4..E9, most Chinese characters): none is a
+         * control or invisible character. */
+        if (c >= 0xe4 && c <= 0xe9 && n - i >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
+            (s[i + 2] & 0xc0) == 0x80) {
+            i += 3;
+            continue;
+        }
         if (c < 0x80) {
             if (c == 0x7f)
                 return true;

@@ -281,6 +281,15 @@ static enum yz_err rollup_flush(struct gen *g, struct prep_batch *pb, struct yz_
     return e;
 }
 
+/* Empties the field errors before a check. Only the counts: the entries past
+ * count are never read, and clearing all 32 (10 KB) twice per case was a
+ * thirtieth of the preparing thread's instructions. */
+static void field_errors_empty(struct yz_field_errors *fe)
+{
+    fe->count = 0;
+    fe->dropped = 0;
+}
+
 /* ---- case numbers ---- */
 
 static int64_t next_seq(struct gen *g, int64_t court_id, int year)
@@ -308,6 +317,25 @@ struct path {
     struct step steps[6];
     int n;
 };
+
+/*
+ * Small objects of literals and the generator's own strings, made without
+ * jansson's format parser and UTF-8 checks (json_pack was a tenth of the
+ * preparing thread's instructions): the keys are literals; the values are
+ * literals, workflow and catalogue names and formatted digits, all checked
+ * when they were loaded. The text an object gives is the same either way.
+ */
+static void set_text(json_t *o, const char *key, const char *v)
+{
+    json_object_set_new_nocheck(o, key, json_string_nocheck(v));
+}
+
+static json_t *one_text(const char *key, const char *v)
+{
+    json_t *o = json_object();
+    set_text(o, key, v);
+    return o;
+}
 
 static void add_step(struct path *p, const char *event, const char *from, const char *to,
                      const char *role, const char *channel, int64_t at, json_t *fields)
@@ -414,6 +442,52 @@ static char *with_application(const char *obj_text, size_t at, const char *app_t
     return out;
 }
 
+/*
+ * The fee quote is the next largest part and also appears twice: in the
+ * projection and as the compute_fee event, whose text fee_event is
+ * {"fee":F}. The projection's text is made around it: its other members
+ * are split into those whose keys sort before "fee" and those after (data
+ * keeps the first, the second are moved out), each part is written
+ * canonically, and "fee":F goes between. The result is to free; NULL when a
+ * part cannot be written.
+ */
+static char *with_fee(json_t *data, const char *fee_event)
+{
+    json_t *after = json_object();
+    const char *key;
+    json_t *v;
+    void *next;
+    json_object_foreach_safe(data, next, key, v)
+    {
+        if (strcmp(key, "fee") > 0) { /* strcmp: bytes as unsigned, the canonical order */
+            json_object_set_nocheck(after, key, v);
+            json_object_del(data, key);
+        }
+    }
+    char *lo = yz_json_dumps_sorted(data), *hi = yz_json_dumps_sorted(after);
+    json_decref(after);
+    char *out = NULL;
+    if (lo && hi) {
+        /* Members without their braces: "{...}" is 2 bytes of braces. */
+        size_t nlo = strlen(lo) - 2, nhi = strlen(hi) - 2, nfee = strlen(fee_event) - 2;
+        out = yz_malloc(nlo + nfee + nhi + 5);
+        char *w = out;
+        *w++ = '{';
+        memcpy(w, lo + 1, nlo), w += nlo;
+        if (nlo)
+            *w++ = ',';
+        memcpy(w, fee_event + 1, nfee), w += nfee;
+        if (nhi)
+            *w++ = ',';
+        memcpy(w, hi + 1, nhi), w += nhi;
+        *w++ = '}';
+        *w = '\0';
+    }
+    free(lo);
+    free(hi);
+    return out;
+}
+
 static void prep_case_clear(struct prep_case *pc)
 {
     free(pc->data);
@@ -457,7 +531,7 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
         r.amount_fen = json_integer_value(amount);
     }
     struct yz_fee_quote q;
-    memset(g->fe, 0, sizeof *g->fe);
+    field_errors_empty(g->fe);
     if ((e = yz_fee_quote(&r, &g->app->fee_settings, &q, g->fe)) != YZ_OK)
         return e;
     reg->fee = yz_fee_quote_json(&q);
@@ -480,7 +554,8 @@ static void rename_in(json_t *application, const char *key, const char *from, co
         if (hit)
             yz_buf_add(&b, to, lt);
     }
-    json_object_set_new(application, key, json_string(b.data));
+    /* Unchecked: the input application is checked whole by yz_filing_prepare_application. */
+    json_object_set_new_nocheck(application, key, json_string_nocheck(b.data));
     yz_buf_release(&b);
 }
 
@@ -502,9 +577,9 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
             in->cause_code = from[0]->code;
             rename_in(in->application, "claims", c25->name, from[0]->name);
             rename_in(in->application, "facts", c25->name, from[0]->name);
-            json_object_set_new(in->application, "cause_code", json_string(from[0]->code));
-            json_object_set_new(in->application, "cause_revision",
-                                json_integer(YZ_CAUSE_REV_2020));
+            set_text(in->application, "cause_code", from[0]->code);
+            json_object_set_new_nocheck(in->application, "cause_revision",
+                                        json_integer(YZ_CAUSE_REV_2020));
             return true;
         }
         json_decref(in->application);
@@ -541,7 +616,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     bool lawyer = g->creators[creator].lawyer;
 
     json_t *application = NULL;
-    memset(g->fe, 0, sizeof *g->fe);
+    field_errors_empty(g->fe);
     enum yz_err e = yz_filing_prepare_application(g->app, in.application, "fields/application",
                                                   &application, g->fe);
     json_decref(in.application);
@@ -555,7 +630,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
      * unless still pending, then a track, then closed, each when its time
      * has come by the end of the period. */
     struct path p = {.n = 0};
-    json_t *fields = json_pack("{s:s}", "channel", channels[ch].value);
+    json_t *fields = one_text("channel", channels[ch].value);
     add_step(&p, "submit", NULL, "submitted", lawyer ? "lawyer" : "party",
              channels[ch].event_channel, submitted, fields);
     const char *state = "submitted";
@@ -567,7 +642,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     int fate = (int)yz_rng_below(r, 1000);
     if (decided < g->end_ms && fate < 25) {
         add_step(&p, "refuse", "submitted", "refused", "filing_clerk", "hall", decided,
-                 json_pack("{s:s}", "reasons", "起诉不符合法定受理条件，依法裁定不予受理。"));
+                 one_text("reasons", "起诉不符合法定受理条件，依法裁定不予受理。"));
         state = "refused";
     } else if (decided < g->end_ms && fate < 40) {
         add_step(&p, "withdraw", "submitted", "withdrawn", lawyer ? "lawyer" : "party",
@@ -590,7 +665,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                           ? "mediation"
                                           : outcomes[yz_rng_below(r, 8)];
                 add_step(&p, "close_case", state, "closed", "judge", "hall", closed_at,
-                         json_pack("{s:s}", "outcome", outcome));
+                         one_text("outcome", outcome));
                 state = "closed";
             } else {
                 closed_at = 0;
@@ -600,11 +675,17 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
 
     /* The projection: the application and every field set since, the case and fee. */
     struct registration reg = {.fee = NULL};
-    char *app_text = NULL;
+    char *app_text = NULL, *fee_text = NULL; /* fee_text: the compute_fee event's */
     if (registered_at && (e = register_case(g, court, registered_at, application, &reg)) != YZ_OK)
         goto out;
+    if (registered_at) {
+        json_t *fee = json_object();
+        json_object_set_nocheck(fee, "fee", reg.fee);
+        fee_text = yz_event_canonical_json(fee);
+        json_decref(fee);
+    }
     app_text = yz_event_canonical_json(application);
-    if (!app_text) {
+    if (!app_text || (registered_at && !fee_text)) {
         e = YZ_ERR_INTERNAL;
         goto out;
     }
@@ -612,39 +693,44 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     if (registered_at) {
         char at[40];
         yz_time_format_utc(registered_at, at, sizeof at);
-        json_object_set_new(data, "case", json_pack("{s:s, s:s, s:s}", "case_number", reg.number,
-                                                    "query_code", reg.code, "registered_at", at));
-        json_object_set(data, "fee", reg.fee);
+        json_t *c = one_text("case_number", reg.number);
+        set_text(c, "query_code", reg.code);
+        set_text(c, "registered_at", at);
+        json_object_set_new_nocheck(data, "case", c);
     }
     for (int k = 1; k < p.n; k++)
         json_object_update(data, p.steps[k].fields);
     if (track_at && track_at < g->end_ms)
-        json_object_set_new(data, "procedure",
-                            json_string(strcmp(tracks[track].state, "track_mediation") == 0
-                                            ? "mediation"
-                                            : tracks[track].state));
-    snprintf(pc->title, sizeof pc->title, "%s",
-             json_string_value(json_object_get(application, "cause_name")));
+        set_text(data, "procedure",
+                 strcmp(tracks[track].state, "track_mediation") == 0 ? "mediation"
+                                                                     : tracks[track].state);
+    yz_strlcpy(pc->title, json_string_value(json_object_get(application, "cause_name")),
+               sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
     pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    char *rest = yz_json_dumps_sorted(data);
+    /* Every thousandth case is also serialised whole, as before the splices,
+     * and must come out byte for byte the same: its whole tree is copied
+     * before with_fee takes data apart. */
+    bool check = i % 1000 == 0;
+    json_t *whole_data = check ? json_deep_copy(data) : NULL;
+    char *rest = fee_text ? with_fee(data, fee_text) : yz_json_dumps_sorted(data);
     if (rest)
         pc->data = with_application(rest, 0, app_text);
     free(rest);
-    /* Every thousandth case is also serialised whole, as before the splice,
-     * and must come out byte for byte the same. */
-    bool check = i % 1000 == 0;
     if (pc->data && check) {
-        json_object_set(data, "application", application);
-        char *whole = yz_json_dumps_sorted(data);
-        if (!whole || strcmp(whole, pc->data) != 0) {
+        if (fee_text)
+            json_object_set_nocheck(whole_data, "fee", reg.fee);
+        json_object_set_nocheck(whole_data, "application", application);
+        char *text = yz_json_dumps_sorted(whole_data);
+        if (!text || strcmp(text, pc->data) != 0) {
             yz_buf_addf(g->perr, "case %lld: the spliced projection differs from its JSON",
                         (long long)i);
             free(pc->data);
             pc->data = NULL;
         }
-        free(whole);
+        free(text);
     }
+    json_decref(whole_data);
     json_decref(data);
     if (!pc->data) {
         e = YZ_ERR_INTERNAL;
@@ -663,10 +749,13 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     for (int k = 0; k < p.n && e == YZ_OK; k++) {
         struct step *s = &p.steps[k];
         char type[64];
-        snprintf(type, sizeof type, "filing.%s", s->event);
-        json_t *payload = json_pack("{s:s, s:O, s:s, s:s}", "event", s->event, "fields",
-                                    s->fields, "to", s->to, "role", s->role);
-        json_object_set_new(payload, "from", s->from ? json_string(s->from) : json_null());
+        memcpy(type, "filing.", 7);
+        yz_strlcpy(type + 7, s->event, sizeof type - 7);
+        json_t *payload = one_text("event", s->event);
+        json_object_set_nocheck(payload, "fields", s->fields);
+        set_text(payload, "to", s->to);
+        set_text(payload, "role", s->role);
+        json_object_set_new_nocheck(payload, "from", s->from ? json_string_nocheck(s->from) : json_null());
         int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
         if (k == 0) {
             /* {"event":"submit","fields":{...: the application goes first into fields. */
@@ -702,10 +791,12 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                          k == 0 ? channels[ch].value : s->channel, days);
         if (e == YZ_OK && strcmp(s->event, "register") == 0) {
             e = add_event(pc, "filing.assign_case_number", 0, s->channel, s->at,
-                          json_pack("{s:s}", "case_number", reg.number));
-            if (e == YZ_OK)
-                e = add_event(pc, "filing.compute_fee", 0, s->channel, s->at,
-                              json_pack("{s:O}", "fee", reg.fee));
+                          one_text("case_number", reg.number));
+            if (e == YZ_OK) {
+                add_event_text(pc, "filing.compute_fee", 0, s->channel, s->at, fee_text,
+                               strlen(fee_text));
+                fee_text = NULL; /* pc's now */
+            }
         }
     }
     if (e != YZ_OK)
@@ -749,6 +840,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     }
 out:
     free(app_text);
+    free(fee_text);
     json_decref(reg.fee);
     json_decref(application);
     for (int k = 0; k < p.n; k++)

@@ -244,11 +244,59 @@ size_t yz_datagen_court(struct yz_datagen_model *m, struct yz_rng *r)
     return m->court_index[yz_pick(&m->court_pick, r)];
 }
 
+/*
+ * Texts are put together piece by piece instead of by snprintf, which was a
+ * third of the model's instructions: the same bytes, cut at size - 1 like
+ * snprintf would cut them.
+ */
+struct text {
+    char *p;
+    size_t len, size; /* size > 0 */
+};
+
+static struct text text_at(char *p, size_t size)
+{
+    p[0] = '\0';
+    return (struct text){p, 0, size};
+}
+
+static void text_add(struct text *t, const char *s)
+{
+    size_t n = strlen(s), room = t->size - 1 - t->len;
+    if (n > room)
+        n = room;
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+/* v (0 <= v) in decimal, at least width digits (zero-padded as %0*lld). */
+static void text_int(struct text *t, int64_t v, int width)
+{
+    char d[24];
+    int n = 0;
+    do {
+        d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width && n < (int)sizeof d - 1)
+        d[sizeof d - 1 - n++] = '0';
+    char out[24];
+    memcpy(out, d + sizeof d - n, (size_t)n);
+    out[n] = '\0';
+    text_add(t, out);
+}
+
 #define PICK(r, arr) (arr)[yz_rng_below((r), (int64_t)(sizeof(arr) / sizeof((arr)[0])))]
 
 static void person_name(struct yz_rng *r, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s", PICK(r, surnames), PICK(r, given));
+    /* The given name is drawn first: the order GCC evaluated the printf
+     * form's arguments in, kept so that a seed gives the cases it gave. */
+    const char *g = PICK(r, given);
+    struct text t = text_at(out, size);
+    text_add(&t, PICK(r, surnames));
+    text_add(&t, g);
 }
 
 /* A valid 18-digit citizen ID (GB 11643) of a Chongqing district, born 1950-2004. */
@@ -258,10 +306,13 @@ static void citizen_id(struct yz_rng *r, bool male, char out[19])
     struct yz_date born = yz_date_from_days(yz_date_to_days((struct yz_date){1950, 1, 1}) +
                                             yz_rng_below(r, 55 * 365));
     int seq = (int)yz_rng_below(r, 500) * 2 + (male ? 1 : 0);
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "5001%02d%04d%02d%02d%03d", (int)yz_rng_below(r, 18) + 1,
-             born.year % 10000, born.month % 100, born.day % 100, seq % 1000);
-    memcpy(out, tmp, 17);
+    struct text t = text_at(out, 19);
+    text_add(&t, "5001");
+    text_int(&t, yz_rng_below(r, 18) + 1, 2);
+    text_int(&t, born.year % 10000, 4);
+    text_int(&t, born.month % 100, 2);
+    text_int(&t, born.day % 100, 2);
+    text_int(&t, seq % 1000, 3);
     int sum = 0;
     for (int i = 0; i < 17; i++)
         sum += (out[i] - '0') * weights[i];
@@ -273,9 +324,9 @@ static void citizen_id(struct yz_rng *r, bool male, char out[19])
 static void credit_code(struct yz_rng *r, char out[19])
 {
     static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "91500%03d", (int)yz_rng_below(r, 200) + 100);
-    memcpy(out, tmp, 8);
+    struct text t = text_at(out, 19);
+    text_add(&t, "91500");
+    text_int(&t, yz_rng_below(r, 200) + 100, 3);
     for (int i = 8; i < 17; i++)
         out[i] = uscc_set[yz_rng_below(r, 31)];
     int sum = 0;
@@ -288,16 +339,33 @@ static void credit_code(struct yz_rng *r, char out[19])
 static void mobile(struct yz_rng *r, char out[12])
 {
     static const char *const prefixes[] = {"138", "139", "136", "158", "177", "187", "199"};
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%s%08d", PICK(r, prefixes), (int)yz_rng_below(r, 100000000));
-    memcpy(out, tmp, 11);
-    out[11] = '\0';
+    int64_t number = yz_rng_below(r, 100000000); /* drawn first, as in the printf form */
+    struct text t = text_at(out, 12);
+    text_add(&t, PICK(r, prefixes));
+    text_int(&t, number, 8);
 }
 
 static void address(struct yz_rng *r, const char *court_name, char *out, size_t size)
 {
-    snprintf(out, size, "重庆市%s%d号", PICK(r, streets), (int)yz_rng_below(r, 300) + 1);
+    int64_t number = yz_rng_below(r, 300) + 1; /* drawn first, as in the printf form */
+    struct text t = text_at(out, size);
+    text_add(&t, "重庆市");
+    text_add(&t, PICK(r, streets));
+    text_int(&t, number, 0);
+    text_add(&t, "号");
     (void)court_name;
+}
+
+/*
+ * Members set without jansson's UTF-8 checks of key and value (json_pack made
+ * a fifth of the model's instructions mostly with them): the keys are
+ * literals, the values come from the tables above, the catalogue and digits,
+ * and yz_filing_prepare_application checks every text of the generated
+ * application as it checks a client's.
+ */
+static void set_text(json_t *o, const char *key, const char *v)
+{
+    json_object_set_new_nocheck(o, key, json_string_nocheck(v));
 }
 
 static json_t *natural_party(struct yz_rng *r, const char *role, const char *court,
@@ -309,14 +377,24 @@ static json_t *natural_party(struct yz_rng *r, const char *role, const char *cou
     citizen_id(r, male, cid);
     address(r, court, addr, sizeof addr);
     char birth[11];
-    snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", cid + 6, cid + 10, cid + 12);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "role", role, "kind",
-                          "natural", "name", name, "sex", male ? "male" : "female", "birth_date",
-                          birth, "ethnicity", PICK(r, ethnicities), "citizen_id", cid, "address",
-                          addr);
+    memcpy(birth, cid + 6, 4); /* YYYY-MM-DD from the ID's digits 7-14 */
+    birth[4] = '-';
+    memcpy(birth + 5, cid + 10, 2);
+    birth[7] = '-';
+    memcpy(birth + 8, cid + 12, 2);
+    birth[10] = '\0';
+    json_t *o = json_object();
+    set_text(o, "role", role);
+    set_text(o, "kind", "natural");
+    set_text(o, "name", name);
+    set_text(o, "sex", male ? "male" : "female");
+    set_text(o, "birth_date", birth);
+    set_text(o, "ethnicity", PICK(r, ethnicities));
+    set_text(o, "citizen_id", cid);
+    set_text(o, "address", addr);
     if (with_phone) {
         mobile(r, phone);
-        json_object_set_new(o, "phone", json_string(phone));
+        set_text(o, "phone", phone);
     }
     return o;
 }
@@ -326,7 +404,7 @@ static json_t *legal_party(struct yz_rng *r, const char *role, const char *cause
     char name[160], code[19], rep[32];
     bool bank = strcmp(cause_code, "108.1") == 0 || strcmp(cause_code, "115.2") == 0;
     if (bank) {
-        snprintf(name, sizeof name, "%s", PICK(r, banks));
+        yz_strlcpy(name, PICK(r, banks), sizeof name);
         /* A bank's code is the same in every case it brings. */
         struct yz_rng fixed;
         yz_rng_seed(&fixed, (uint64_t)strlen(name) * 7919u + (uint64_t)(unsigned char)name[3]);
@@ -334,14 +412,24 @@ static json_t *legal_party(struct yz_rng *r, const char *role, const char *cause
     } else {
         char owner[32];
         person_name(r, owner, sizeof owner);
-        snprintf(name, sizeof name, "重庆%s%s有限公司", owner, PICK(r, company_kinds));
+        struct text t = text_at(name, sizeof name);
+        text_add(&t, "重庆");
+        text_add(&t, owner);
+        text_add(&t, PICK(r, company_kinds));
+        text_add(&t, "有限公司");
         credit_code(r, code);
     }
     person_name(r, rep, sizeof rep);
     char addr[96];
     address(r, "", addr, sizeof addr);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "role", role, "kind", "legal", "name", name,
-                     "credit_code", code, "legal_rep", rep, "address", addr);
+    json_t *o = json_object();
+    set_text(o, "role", role);
+    set_text(o, "kind", "legal");
+    set_text(o, "name", name);
+    set_text(o, "credit_code", code);
+    set_text(o, "legal_rep", rep);
+    set_text(o, "address", addr);
+    return o;
 }
 
 /* Amount claimed: log-normal around the cause's median (sigma 1.1), whole yuan. */
@@ -377,27 +465,44 @@ void yz_datagen_case(struct yz_datagen_model *m, struct yz_rng *r, const char *c
                           ? amount_fen(r, ce->median_yuan > 0 ? ce->median_yuan : 50000)
                           : -1;
     char claims[256], facts[512];
-    if (out->amount_fen >= 0)
-        snprintf(claims, sizeof claims,
-                 "1. 判令被告支付原告%lld.%02lld元及利息；\n2. 本案诉讼费用由被告承担。",
-                 (long long)(out->amount_fen / 100), (long long)(out->amount_fen % 100));
-    else
-        snprintf(claims, sizeof claims, "1. 依法判决%s；\n2. 本案诉讼费用由被告承担。",
-                 ce->cause->name);
-    snprintf(facts, sizeof facts,
-             "原、被告之间发生%s。原告多次催告，被告至今未履行相应义务，"
-             "原告为维护自身合法权益，特诉至贵院。",
-             ce->cause->name);
+    struct text t = text_at(claims, sizeof claims);
+    if (out->amount_fen >= 0) {
+        text_add(&t, "1. 判令被告支付原告");
+        text_int(&t, out->amount_fen / 100, 0);
+        text_add(&t, ".");
+        text_int(&t, out->amount_fen % 100, 2);
+        text_add(&t, "元及利息；\n2. 本案诉讼费用由被告承担。");
+    } else {
+        text_add(&t, "1. 依法判决");
+        text_add(&t, ce->cause->name);
+        text_add(&t, "；\n2. 本案诉讼费用由被告承担。");
+    }
+    t = text_at(facts, sizeof facts);
+    text_add(&t, "原、被告之间发生");
+    text_add(&t, ce->cause->name);
+    text_add(&t, "。原告多次催告，被告至今未履行相应义务，原告为维护自身合法权益，特诉至贵院。");
     char svc[96], phone[12];
     address(r, court_name, svc, sizeof svc);
     mobile(r, phone);
-    out->application = json_pack(
-        "{s:s, s:i, s:s, s:o, s:s, s:s, s:{s:s, s:s, s:b}}", "cause_code", ce->cause->code,
-        "cause_revision", 2025, "case_type", "民初", "parties", parties, "claims", claims, "facts",
-        facts, "service_address", "address", svc, "phone", phone, "e_service_consent",
-        yz_rng_below(r, 10) < 7);
+    json_t *svc_o = json_object();
+    set_text(svc_o, "address", svc);
+    set_text(svc_o, "phone", phone);
+    json_object_set_new_nocheck(svc_o, "e_service_consent", json_boolean(yz_rng_below(r, 10) < 7));
+    json_t *a = json_object();
+    set_text(a, "cause_code", ce->cause->code);
+    json_object_set_new_nocheck(a, "cause_revision", json_integer(2025));
+    set_text(a, "case_type", "民初");
+    json_object_set_new_nocheck(a, "parties", parties);
+    set_text(a, "claims", claims);
+    set_text(a, "facts", facts);
+    json_object_set_new_nocheck(a, "service_address", svc_o);
     if (out->amount_fen >= 0)
-        json_object_set_new(out->application, "amount_fen", json_integer(out->amount_fen));
-    json_object_set_new(out->application, "evidence",
-                        json_pack("[{s:s, s:s}]", "name", "身份证明及相关凭证", "source", "原告提供"));
+        json_object_set_new_nocheck(a, "amount_fen", json_integer(out->amount_fen));
+    json_t *proof = json_object();
+    set_text(proof, "name", "身份证明及相关凭证");
+    set_text(proof, "source", "原告提供");
+    json_t *evidence = json_array();
+    json_array_append_new(evidence, proof);
+    json_object_set_new_nocheck(a, "evidence", evidence);
+    out->application = a;
 }

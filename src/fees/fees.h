@@ -215,4 +215,12 @@ json_t *yz_fee_quote_json(const struct yz_fee_quote *q);
  */
 bool yz_fee_parse_yuan(const char *s, int64_t *out_fen);
 
+/*
+ * An amount in millifen (1/1000 fen) as quotes show it: prefix, then yuan with
+ * the integer part grouped by thousands and 2 to 5 decimals (trailing zeros
+ * past the second dropped), then 元: 1234567890 millifen is "12,345.6789元".
+ * Truncated to size (NUL-terminated) like snprintf.
+ */
+void yz_fee_millifen_text(int64_t millifen, const char *prefix, char *out, size_t size);
+
 #endif

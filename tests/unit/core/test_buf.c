@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,21 @@ static void buf_respects_max(void **state)
     assert_int_equal(b.len, 8);
     yz_buf_release(&b);
     assert_string_equal(b.data, "");
+    /* Reserving: within max the room is there and appends stay in place; past
+     * max it fails and changes nothing. */
+    struct yz_buf r = YZ_BUF_INIT(100);
+    assert_false(yz_buf_reserve(&r, 101));
+    assert_int_equal(r.cap, 0);
+    assert_true(yz_buf_reserve(&r, 100));
+    assert_true(r.cap >= 101);
+    assert_string_equal(r.data, "");
+    const char *at = r.data;
+    for (int i = 0; i < 100; i++)
+        assert_true(yz_buf_addc(&r, 'x'));
+    assert_ptr_equal(r.data, at);
+    assert_false(yz_buf_reserve(&r, 1));
+    assert_int_equal(r.len, 100);
+    yz_buf_release(&r);
 }
 
 static void utf8_validation(void **state)
@@ -38,6 +54,85 @@ static void utf8_validation(void **state)
     assert_true(yz_utf8_has_control("a\x01", 2, true));
     assert_false(yz_utf8_has_control("a\nb", 3, true));
     assert_true(yz_utf8_has_control("a\nb", 3, false));
+}
+
+/* yz_utf8_valid as it was before its fast paths (ASCII words, common 3-byte
+ * sequences): every sequence decoded and judged. */
+static bool utf8_valid_by_decoding(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], cp;
+        size_t len;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            len = 2, cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3, cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i < len)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* The fast paths judge as the decoding does: every string of 1 to 3 bytes,
+ * each after an ASCII prefix of 0 to 9 bytes (so it lands on every offset of
+ * the 8-byte ASCII scan), and random strings from pieces of every kind. */
+static void utf8_fast_paths_judge_as_decoding(void **state)
+{
+    (void)state;
+    unsigned char b[16];
+    for (uint32_t v = 0; v < (1u << 24); v++) {
+        b[0] = (unsigned char)(v >> 16), b[1] = (unsigned char)(v >> 8), b[2] = (unsigned char)v;
+        for (size_t n = 1; n <= 3; n++) {
+            if (n < 3 && (v & ((1u << (8 * (3 - n))) - 1)) != 0)
+                continue; /* shorter strings once each */
+            if (yz_utf8_valid((const char *)b, n) != utf8_valid_by_decoding(b, n))
+                fail_msg("bytes %06x, length %zu", (unsigned)v, n);
+        }
+    }
+    static const char *const pieces[] = {
+        "a", "abcdefgh", "\n", "\x7f", "\xc2\xad", "\xc0\xaf", "\xe6\xb3\x95", "\xe0\xa0\x80",
+        "\xe0\x80\x80", "\xed\x9f\xbf", "\xed\xa0\x80", "\xef\xbf\xbf", "\xe1\x80\x80",
+        "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80", "\xe6\xb3", "\x80", "\xff", "\xe9"};
+    uint64_t x = 88172645463325252u;
+    char text[256];
+    for (int i = 0; i < 200000; i++) {
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        for (int k = (int)(x % 12); k > 0; k--) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *p = pieces[x % (sizeof pieces / sizeof pieces[0])];
+            memcpy(text + n, p, strlen(p));
+            n += strlen(p);
+        }
+        if (yz_utf8_valid(text, n) != utf8_valid_by_decoding((const unsigned char *)text, n))
+            fail_msg("string %d of %zu bytes", i, n);
+    }
+    for (size_t pre = 0; pre <= 9; pre++) {
+        memset(b, 'a', pre);
+        memcpy(b + pre, "\xed\xa0\x80", 3);
+        assert_false(yz_utf8_valid((const char *)b, pre + 3));
+        memcpy(b + pre, "\xe6\xb3\x95", 3);
+        assert_true(yz_utf8_valid((const char *)b, pre + 3));
+        assert_false(yz_utf8_valid((const char *)b, pre + 2));
+    }
 }
 
 static void utf8_trim_never_leaves_half_a_character(void **state)
@@ -122,12 +217,39 @@ static void utc_format_matches_printf(void **state)
     assert_string_equal(small, "1970-01");
 }
 
+/* The digit-by-digit date is the printf form, for every day from year 0 to
+ * 9999; out-of-range fields and short buffers take the printf form. */
+static void date_format_matches_printf(void **state)
+{
+    (void)state;
+    const int64_t first = yz_date_to_days((struct yz_date){0, 1, 1}),
+                  last = yz_date_to_days((struct yz_date){9999, 12, 31});
+    char want[40], got[40];
+    for (int64_t days = first; days <= last; days++) {
+        struct yz_date d = yz_date_from_days(days);
+        snprintf(want, sizeof want, "%04d-%02d-%02d", d.year, d.month, d.day);
+        yz_date_format(d, got, sizeof got);
+        assert_string_equal(got, want);
+    }
+    const struct yz_date odd[] = {{-1, 1, 1}, {10000, 1, 1}, {2026, 0, 0}, {2026, 100, 7}};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        snprintf(want, sizeof want, "%04d-%02d-%02d", odd[i].year, odd[i].month, odd[i].day);
+        yz_date_format(odd[i], got, sizeof got);
+        assert_string_equal(got, want);
+    }
+    char small[8];
+    yz_date_format((struct yz_date){2026, 11, 30}, small, sizeof small);
+    assert_string_equal(small, "2026-11");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_respects_max),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utf8_fast_paths_judge_as_decoding),
         cmocka_unit_test(utc_format_matches_printf),
+        cmocka_unit_test(date_format_matches_printf),
         cmocka_unit_test(utf8_trim_never_leaves_half_a_character),
         cmocka_unit_test(number_parsing),
         cmocka_unit_test(dates_and_times),

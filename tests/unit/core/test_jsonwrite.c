@@ -100,6 +100,39 @@ static void random_trees_match_json_dumps(void **state)
         same_as_jansson(yzt_random_json(&all, 0));
 }
 
+/* Strings are scanned 8 bytes at a time: every byte that needs an escape (and
+ * some neighbours that do not: space, '!', '#', '[', ']', DEL, UTF-8 bytes)
+ * at every position of strings up to 40 bytes, so each lands on every offset
+ * within a word and in the byte-wise tail. Objects of 1 to 40 members in
+ * random order cover both ways of sorting (insertion and qsort). */
+static void escapes_at_every_offset_match_json_dumps(void **state)
+{
+    static const unsigned char probes[] = {0x00, 0x01, 0x08, 0x09, 0x0a, 0x1f, 0x20, '!',
+                                           '"',  '#',  '[',  '\\', ']',  0x7f, 0x80, 0xe6};
+    char s[40];
+    for (size_t len = 1; len <= sizeof s; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t p = 0; p < sizeof probes; p++) {
+                if (probes[p] >= 0x80 && at + 3 > len)
+                    continue; /* a lone byte of 0x80 or above is no UTF-8 */
+                memset(s, 'a', len);
+                s[at] = (char)probes[p];
+                if (probes[p] >= 0x80)
+                    memcpy(s + at, "\xe6\xb3\x95", 3); /* a whole code point, 法 */
+                json_t *v = json_stringn_nocheck(s, len);
+                same_as_jansson(v);
+            }
+    for (int n = 1; n <= 40; n++) {
+        json_t *o = json_object();
+        for (int i = 0; i < n; i++) {
+            char key[16];
+            snprintf(key, sizeof key, "k%d", (i * 7919) % n);
+            json_object_set_new(o, key, json_integer(i));
+        }
+        same_as_jansson(o);
+    }
+}
+
 static void caps_are_kept(void **state)
 {
     /* Depth: one level too many fails, the limit itself passes. */
@@ -131,6 +164,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(edge_cases_match_json_dumps),
         cmocka_unit_test(random_trees_match_json_dumps),
+        cmocka_unit_test(escapes_at_every_offset_match_json_dumps),
         cmocka_unit_test(caps_are_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,6 +117,23 @@ static void the_check_reads_only_n_bytes_and_survives_bad_utf8(void **state)
     assert_true(yz_utf8_has_control("a\0b", 3, true));
 }
 
+/* The fast path over U+4000..U+9FFF: none of them is refused, and a broken
+ * sequence there does not hide the control character after it. */
+static void chinese_characters_pass_and_broken_ones_hide_nothing(void **state)
+{
+    char s[16];
+    for (unsigned cp = 0x4000; cp <= 0x9fff; cp++) {
+        size_t n = around(cp, s);
+        assert_false(yz_utf8_has_control(s, n, false));
+        assert_false(yz_utf8_has_control(s, n, true));
+    }
+    assert_true(yz_utf8_has_control("\xe6\x01\x95", 3, true));
+    assert_true(yz_utf8_has_control("\xe6\xb3\x01", 3, true));
+    assert_true(yz_utf8_has_control("\xe6\xb3\x95\x7f", 4, true));
+    assert_true(yz_utf8_has_control("\xe9\xe2\x80\x8b", 4, false)); /* U+200B after a lone lead */
+    assert_false(yz_utf8_has_control("\xe6\xb3", 2, false));          /* cut short: nothing read past n */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +142,7 @@ int main(void)
         cmocka_unit_test(invisible_format_characters_are_refused),
         cmocka_unit_test(ordinary_text_passes),
         cmocka_unit_test(the_check_reads_only_n_bytes_and_survives_bad_utf8),
+        cmocka_unit_test(chinese_characters_pass_and_broken_ones_hide_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

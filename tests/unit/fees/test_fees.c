@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "fees/fees.h"
@@ -799,6 +800,68 @@ static void yuan_parser(void **state)
     assert_false(yz_fee_parse_yuan(NULL, &v));
 }
 
+/* The printf form yz_fee_millifen_text had: the grouped integer part, five
+ * decimals cut back to two at the least. */
+static void millifen_by_printf(int64_t mf, const char *prefix, char *out, size_t size)
+{
+    char digits[32], grouped[48], f[8];
+    int n = snprintf(digits, sizeof digits, "%lld", (long long)(mf / 100000));
+    int g = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[g++] = ',';
+        grouped[g++] = digits[i];
+    }
+    grouped[g] = '\0';
+    snprintf(f, sizeof f, "%05lld", (long long)(mf % 100000));
+    int keep = 5;
+    while (keep > 2 && f[keep - 1] == '0')
+        keep--;
+    f[keep] = '\0';
+    snprintf(out, size, "%s%s.%s元", prefix, grouped, f);
+}
+
+/* The digit-by-digit amounts are the printf form: random amounts of every
+ * magnitude (1 to 19 digits), round ones, the ends, both prefixes, and short
+ * buffers (truncated like snprintf). */
+static void money_text_matches_printf(void **state)
+{
+    (void)state;
+    static const int64_t fixed[] = {0, 1, 10, 99999, 100000, 100001, 123456789, 1000000000,
+                                    100000000000000, INT64_MAX};
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t mf = (int64_t)(x >> 1);
+        int digits = 1 + (int)(x % 19); /* 19: any non-negative int64_t */
+        int64_t scale = 1;
+        for (int d = 0; d < digits && digits < 19; d++)
+            scale *= 10;
+        if (digits < 19)
+            mf %= scale;
+        if (i % 7 == 0)
+            mf -= mf % 1000; /* whole fen */
+        if (i < (int)(sizeof fixed / sizeof fixed[0]))
+            mf = fixed[i];
+        const char *prefix = i % 2 ? "约" : "";
+        char want[64], got[64];
+        millifen_by_printf(mf, prefix, want, sizeof want);
+        yz_fee_millifen_text(mf, prefix, got, sizeof got);
+        assert_string_equal(got, want);
+        size_t cut = 1 + (size_t)(x % 12);
+        millifen_by_printf(mf, prefix, want, cut);
+        yz_fee_millifen_text(mf, prefix, got, cut);
+        assert_string_equal(got, want);
+    }
+    char out[64];
+    yz_fee_millifen_text(123456789, "", out, sizeof out);
+    assert_string_equal(out, "1,234.56789元");
+    yz_fee_millifen_text(5000000, "约", out, sizeof out);
+    assert_string_equal(out, "约50.00元");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -826,6 +889,7 @@ int main(void)
         cmocka_unit_test(quote_json_shape),
         cmocka_unit_test(names_parse),
         cmocka_unit_test(yuan_parser),
+        cmocka_unit_test(money_text_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
