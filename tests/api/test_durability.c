@@ -58,7 +58,11 @@ static void power_cut_negative_control(void **state)
     struct yzd_figures f;
     yzd_run(&o, &f);
     yzd_print(&o, &f);
-    assert_true(f.lost > 0);
+    /* An acknowledged filing whose id a later round's filing took again (its
+     * row was lost in the cut, so the id was free) is counted as corrupted,
+     * not lost: it is lost all the same. Both count here; with FULL both must
+     * be 0 (power_cut). */
+    assert_true(f.lost + f.corrupted > 0);
 }
 
 /* T20 in brief: fsync fails for a while (the powercut VFS's fault switch):
