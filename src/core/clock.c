@@ -113,6 +113,17 @@ static void two_digits(char *p, int v)
     p[1] = (char)('0' + v % 10);
 }
 
+/* YYYY-MM-DD into out[0..9], for a year of 0..9999 and two-digit month and day. */
+static void ymd(char *out, struct yz_date d)
+{
+    two_digits(out, d.year / 100);
+    two_digits(out + 2, d.year % 100);
+    out[4] = '-';
+    two_digits(out + 5, d.month);
+    out[7] = '-';
+    two_digits(out + 8, d.day);
+}
+
 /* Digit by digit for the same reason as the UTC time below (deadlines and
  * dashboard counters format dates by the million in a bulk import); the
  * printf form for what does not fit YYYY-MM-DD. */
@@ -123,12 +134,7 @@ void yz_date_format(struct yz_date d, char *out, size_t size)
         snprintf(out, size, "%04d-%02d-%02d", d.year, d.month, d.day);
         return;
     }
-    two_digits(out, d.year / 100);
-    two_digits(out + 2, d.year % 100);
-    out[4] = '-';
-    two_digits(out + 5, d.month);
-    out[7] = '-';
-    two_digits(out + 8, d.day);
+    ymd(out, d);
     out[10] = '\0';
 }
 
@@ -144,12 +150,7 @@ void yz_time_format_utc(int64_t ms, char *out, size_t size)
                  s, milli);
         return;
     }
-    two_digits(out, d.year / 100);
-    two_digits(out + 2, d.year % 100);
-    out[4] = '-';
-    two_digits(out + 5, d.month);
-    out[7] = '-';
-    two_digits(out + 8, d.day);
+    ymd(out, d);
     out[10] = 'T';
     two_digits(out + 11, h);
     out[13] = ':';
