@@ -52,6 +52,10 @@ struct yz_req {
     const char *idem_key;
     char idem_hash[65];
     bool idem_stored;
+    /* Set by a caller that must not wait for a commit (a thread serving
+     * connections): the router leaves a denial parked for it to take
+     * (yz_policy_take_denial) instead of writing it. */
+    bool keep_denial;
 };
 
 struct yz_resp {

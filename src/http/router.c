@@ -556,7 +556,6 @@ void yz_router_handle(struct yz_req *req, const struct yz_http_options *opt,
     }
     resp.file_fd = -1;
     e = req->route->handler(req, &resp);
-    yz_policy_flush_denial(req->app);
     if (e == YZ_OK)
         render_ok(&resp, req->route, out);
     if (resp.file) /* set, but the handler failed: nobody will stream it */
@@ -568,6 +567,8 @@ out:
         yz_router_problem(req, e, out);
     }
 done:
+    if (!req->keep_denial)
+        yz_policy_flush_denial(req->app);
     if (idem_begun)
         yz_idem_end(req);
     json_decref(resp.body);

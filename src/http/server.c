@@ -27,6 +27,7 @@
 #include "core/metrics.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "policy/policy.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -84,6 +85,7 @@ struct conn_ctx {
     const char *url; /* MHD's, valid while the connection lives */
     const char *full_method;
     struct yz_rendered *out; /* allocated when handed over: most requests need none */
+    struct yz_denial denial; /* a read's denial, recorded on a writer thread */
 };
 
 static int64_t now_us(void)
@@ -353,6 +355,7 @@ static void handle(struct yz_server *s, struct MHD_Connection *c, struct conn_ct
 {
     struct yz_req req;
     init_req(s, c, ctx, &req);
+    req.keep_denial = !ctx->handed_over && s->writers; /* see record_then_answer */
     struct yz_raw_request raw = {
         .method = method,
         .url = url,
@@ -439,6 +442,43 @@ static enum MHD_Result hand_over(struct yz_server *s, struct MHD_Connection *c,
     return MHD_YES;
 }
 
+/* On a writer thread: the denial, then the connection is resumed to send the
+ * response left in ctx->out (as run_handed_over). */
+static void record_handed_over(void *arg)
+{
+    struct conn_ctx *ctx = arg;
+    yz_policy_write_denial(ctx->server->app, &ctx->denial);
+    atomic_store(&ctx->answered, true);
+    MHD_resume_connection(ctx->conn);
+}
+
+/*
+ * A read denied access (policy.h) answers only once the denial's record is
+ * committed, as a write does, so that the history holds every probe before
+ * the prober hears back. The commit waits on a writer thread with the
+ * connection suspended: on this thread, a party probing foreign ids would
+ * hold a thread serving connections for a commit each, and with two such
+ * threads (server.threads) two probes stop every read of everyone for as long
+ * as a commit takes. While the server stops, the record is written here.
+ */
+static enum MHD_Result record_then_answer(struct yz_server *s, struct MHD_Connection *c,
+                                          struct conn_ctx *ctx, const struct yz_rendered *out)
+{
+    ctx->handed_over = true;
+    ctx->out = yz_malloc(sizeof *ctx->out);
+    *ctx->out = *out;
+    ctx->server = s;
+    ctx->conn = c;
+    atomic_fetch_add(&s->handed_over, 1);
+    MHD_suspend_connection(c);
+    if (!yz_workers_submit(s->writers, record_handed_over, ctx)) {
+        yz_policy_write_denial(s->app, &ctx->denial);
+        atomic_store(&ctx->answered, true);
+        MHD_resume_connection(c);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data_,
                                   size_t *upload_size, void **con_cls)
@@ -503,6 +543,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return hand_over(s, c, ctx, url, method);
     struct yz_rendered out;
     handle(s, c, ctx, url, method, &out);
+    if (s->writers && yz_policy_take_denial(&ctx->denial))
+        return record_then_answer(s, c, ctx, &out);
     return answer(s, c, ctx, &out);
 }
 

@@ -167,16 +167,14 @@ static bool decide(const struct yz_app *app, const struct yz_principal *who, enu
 
 /* Decisions are often taken inside a write transaction whose rollback would
  * take a denial record with it (and which a nested write would be refused
- * in), so a denial is parked for the request and recorded by
- * yz_policy_flush_denial() once the transaction is over. It is parked in the
- * caller's slot (core/caller.h), not a plain _Thread_local: the group-commit
- * writer runs write functions on its own thread on the caller's behalf. */
+ * in), so a denial is parked for the request and recorded once the request's
+ * work is over (yz_policy_flush_denial, or the server with
+ * yz_policy_take_denial). It is parked in the caller's slot (core/caller.h),
+ * not a plain _Thread_local: the group-commit writer runs write functions on
+ * its own thread on the caller's behalf. */
 struct pending {
     bool set;
-    struct yz_principal who;
-    char route[64];
-    const char *reason;
-    int64_t resource_id;
+    struct yz_denial d;
 };
 _Static_assert(sizeof(struct pending) <= YZ_CALLER_SLOT_BYTES, "pending denial fits its slot");
 
@@ -191,10 +189,10 @@ static void park(const struct yz_principal *who, const char *reason, const char 
 {
     struct pending *p = pending();
     p->set = true;
-    p->who = *who;
-    yz_strlcpy(p->route, route ? route : "-", sizeof p->route);
-    p->reason = reason;
-    p->resource_id = resource_id;
+    p->d.who = *who;
+    yz_strlcpy(p->d.route, route ? route : "-", sizeof p->d.route);
+    p->d.reason = reason;
+    p->d.resource_id = resource_id;
 }
 
 static const char *action_name(enum yz_action action)
@@ -244,46 +242,61 @@ void yz_policy_forget_denial(void)
     pending()->set = false;
 }
 
-void yz_policy_flush_denial(struct yz_app *app)
+bool yz_policy_take_denial(struct yz_denial *out)
 {
     struct pending *p = pending();
     if (!p->set)
-        return;
+        return false;
     p->set = false;
-    yz_policy_record_denial(app, &p->who, p->route, p->reason, p->resource_id);
+    *out = p->d;
+    return true;
 }
 
-struct denial {
+void yz_policy_flush_denial(struct yz_app *app)
+{
+    struct yz_denial d;
+    if (yz_policy_take_denial(&d))
+        yz_policy_write_denial(app, &d);
+}
+
+struct denial_write {
     struct yz_app *app;
-    const struct yz_principal *who;
-    const char *route, *reason;
-    int64_t resource_id;
+    const struct yz_denial *d;
 };
 
 static enum yz_err denial_tx(struct yz_tx *tx, void *ctx)
 {
-    struct denial *d = ctx;
+    const struct denial_write *w = ctx;
+    const struct yz_denial *d = w->d;
     json_t *payload = json_pack("{s:s, s:s, s:I, s:s}", "route", d->route, "reason", d->reason,
                                 "resource_id", (json_int_t)d->resource_id, "role",
-                                yz_role_code(d->who->role) ? yz_role_code(d->who->role) : "");
+                                yz_role_code(d->who.role) ? yz_role_code(d->who.role) : "");
     struct yz_event ev = {
         .stream = "security",
         .type = "access_denied",
-        .actor_id = d->who->user_id,
+        .actor_id = d->who.user_id,
         .channel = "system",
     };
-    enum yz_err e = yz_event_append_json(tx, d->app->keys, &ev, payload,
-                                         d->app->cfg.audit.checkpoint_every, NULL, NULL);
+    enum yz_err e = yz_event_append_json(tx, w->app->keys, &ev, payload,
+                                         w->app->cfg.audit.checkpoint_every, NULL, NULL);
     json_decref(payload);
     return e;
+}
+
+void yz_policy_write_denial(struct yz_app *app, const struct yz_denial *d)
+{
+    yz_metrics_denial();
+    struct denial_write w = {app, d};
+    enum yz_err e = yz_store_write(app->store, denial_tx, &w);
+    if (e != YZ_OK)
+        yz_log_error("cannot record access denial: %s", yz_err_code(e));
 }
 
 void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,
                              const char *route, const char *reason, int64_t resource_id)
 {
-    yz_metrics_denial();
-    struct denial d = {app, who, route ? route : "-", reason, resource_id};
-    enum yz_err e = yz_store_write(app->store, denial_tx, &d);
-    if (e != YZ_OK)
-        yz_log_error("cannot record access denial: %s", yz_err_code(e));
+    struct yz_denial earlier;
+    if (yz_policy_take_denial(&earlier)) /* one slot: the earlier one is written now */
+        yz_policy_write_denial(app, &earlier);
+    park(who, reason, route, resource_id);
 }

@@ -102,15 +102,28 @@ bool yz_policy_recusal(const struct yz_app *app, const struct yz_principal *who,
  * them too. */
 bool yz_policy_judge_conflicts(const struct yz_app *app, const struct yz_principal *who,
                                int64_t court_id, int64_t judge_id, bool write);
-/* Records the denial yz_policy_matter parked on this thread, if any. Call it
- * outside any transaction once the request's work is done (the router does). */
+/* A denial decided for a request, waiting to be recorded. */
+struct yz_denial {
+    struct yz_principal who;
+    char route[64];
+    const char *reason; /* a string literal */
+    int64_t resource_id;
+};
+/* Parks a denial for the request being served, to be recorded once its work
+ * is done, outside any transaction (as the policy decisions above park
+ * theirs). One waits at a time: an earlier one is written at once. */
+void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,
+                             const char *route, const char *reason, int64_t resource_id);
+/* Moves the denial parked for this request, if any, into out. */
+bool yz_policy_take_denial(struct yz_denial *out);
+/* Writes a denial record in a transaction of its own and waits for its
+ * commit (never call it inside a write); failures are logged, never fatal. */
+void yz_policy_write_denial(struct yz_app *app, const struct yz_denial *d);
+/* yz_policy_take_denial, then yz_policy_write_denial: the router does this
+ * for a request that may wait for a commit. */
 void yz_policy_flush_denial(struct yz_app *app);
 /* Drops a parked denial that was no denial: the actor's own action just took
  * their access away (a mediator declining), and the response only says so. */
 void yz_policy_forget_denial(void);
-/* Writes a denial record (its own transaction; never call it inside one);
- * failures are logged, never fatal. */
-void yz_policy_record_denial(struct yz_app *app, const struct yz_principal *who,
-                             const char *route, const char *reason, int64_t resource_id);
 
 #endif

@@ -15,7 +15,11 @@
 #include "lib/apitest.h"
 #include "lib/demo.h"
 
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PHONE_A "13800000001"
@@ -340,6 +344,104 @@ static void policy_matrix(void **state)
     yzt_response_free(&missing);
 }
 
+/* ---- a denied read waits for its record, and nobody else does ------------- */
+
+struct probe_thread {
+    struct yzt_client *c;
+    int64_t id;
+    pthread_t thread;
+    long status;
+    atomic_bool done;
+};
+
+static void *probe_run(void *arg)
+{
+    struct probe_thread *p = arg;
+    struct yzt_response r = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)p->id);
+    yzt_request(p->c, "GET", path, NULL, NULL, &r);
+    p->status = r.status;
+    yzt_response_free(&r);
+    atomic_store(&p->done, true);
+    return NULL;
+}
+
+/* yizhan_access_denials_total from /metrics: denials the server has begun to record. */
+static long long denials_begun(struct yzt_client *c)
+{
+    struct yzt_response r = {0};
+    yzt_request(c, "GET", "/metrics", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    const char *at = strstr(r.body, "\nyizhan_access_denials_total ");
+    assert_non_null(at);
+    long long n = strtoll(at + strlen("\nyizhan_access_denials_total "), NULL, 10);
+    yzt_response_free(&r);
+    return n;
+}
+
+#define PROBES 4
+
+/*
+ * A read that is denied answers only once its record is committed, but the
+ * commit is waited for off the threads that serve connections: while the
+ * database's write lock is held (as by a long commit on a slow disk), four
+ * probes of a foreign matter wait, and everyone else's reads are answered.
+ * Before, each probe held one of the two serving threads (server.threads)
+ * for its commit, and two probes stopped every read of the server.
+ */
+static void denied_reads_do_not_hold_other_reads(void **state)
+{
+    struct yz_test_server *s = *state;
+    struct yzt_client a = {.srv = s}, b = {.srv = s}, anon = {.srv = s};
+    yzt_login(&a, PHONE_A, YZT_DEMO_PASSWORD, NULL);
+    yzt_login(&b, PHONE_B, YZT_DEMO_PASSWORD, NULL);
+    int64_t id = create_inquiry(&a, yzt_court_id(&a, "渝0103"));
+    int64_t recorded = yzt_db_count(s, DENIALS_SQL);
+    long long begun = denials_begun(&anon);
+
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(s->db_path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+    struct yzt_client probers[PROBES];
+    struct probe_thread probes[PROBES];
+    for (int i = 0; i < PROBES; i++) {
+        probers[i] = b;
+        probers[i].transport_errors_ok = true; /* asserted here, not on its thread */
+        probes[i] = (struct probe_thread){.c = &probers[i], .id = id};
+        atomic_init(&probes[i].done, false);
+        assert_int_equal(pthread_create(&probes[i].thread, NULL, probe_run, &probes[i]), 0);
+    }
+    /* Every probe is decided and waits for its record. */
+    for (int tries = 0; denials_begun(&anon) < begun + PROBES; tries++) {
+        assert_true(tries < 2000);
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    struct yzt_response r = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)id);
+    yzt_request(&a, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    yzt_request(&a, "GET", "/api/v1/matters", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+    /* ... while no probe has had its answer: the lock still held them. */
+    for (int i = 0; i < PROBES; i++)
+        assert_false(atomic_load(&probes[i].done));
+
+    assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    for (int i = 0; i < PROBES; i++) {
+        pthread_join(probes[i].thread, NULL);
+        assert_int_equal(probes[i].status, 404);
+    }
+    /* Each probe's answer came after its record. */
+    assert_int_equal(yzt_db_count(s, DENIALS_SQL), recorded + PROBES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +449,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(court_isolation, yzt_setup_demo_server, yzt_teardown_server),
         cmocka_unit_test_setup_teardown(authentication, yzt_setup_demo_server, yzt_teardown_server),
         cmocka_unit_test_setup_teardown(policy_matrix, yzt_setup_demo_server, yzt_teardown_server),
+        cmocka_unit_test_setup_teardown(denied_reads_do_not_hold_other_reads,
+                                        yzt_setup_demo_server, yzt_teardown_server),
     };
     return cmocka_run_group_tests(tests, yzt_global_setup, yzt_global_teardown);
 }

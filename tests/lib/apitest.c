@@ -35,6 +35,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -968,6 +969,8 @@ struct tracked {
     int line;
 };
 static struct tracked *tracked_head;
+/* A test may send requests from threads of its own (test_access's probes). */
+static pthread_mutex_t tracked_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void track(struct yzt_response *r, const char *file, int line)
 {
@@ -977,10 +980,12 @@ static void track(struct yzt_response *r, const char *file, int line)
     t->json = r->json;
     t->file = file;
     t->line = line;
+    pthread_mutex_lock(&tracked_lock);
     t->next = tracked_head;
     if (tracked_head)
         tracked_head->prev = t;
     tracked_head = t;
+    pthread_mutex_unlock(&tracked_lock);
     r->tracking = t;
 }
 
@@ -1189,9 +1194,11 @@ void yzt_response_free(struct yzt_response *r)
 {
     struct tracked *t = r->tracking;
     if (t) {
+        pthread_mutex_lock(&tracked_lock);
         *(t->prev ? &t->prev->next : &tracked_head) = t->next;
         if (t->next)
             t->next->prev = t->prev;
+        pthread_mutex_unlock(&tracked_lock);
         free(t);
     }
     free(r->body);
