@@ -52,8 +52,8 @@ struct yz_store_options {
     int max_rows;         /* cap on rows any list query may return */
     int connections;      /* pool size: worker threads + a few (1..32) */
     int max_group;        /* write requests per commit at most (1..256; 0 = 64) */
-    /* WAL pages after a commit that wake the checkpointer (0 = 1024; bulk mode
-     * 16 times that). Tests set it low; there is no configuration key. */
+    /* WAL growth in pages that wakes the checkpointer (0 = 1024; bulk mode 8
+     * times that). Tests set it low; there is no configuration key. */
     int checkpoint_pages;
 };
 
@@ -171,9 +171,10 @@ void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
  *     transaction's pages);
  *   - commits are not synced (synchronous=NORMAL in WAL: a process that dies
  *     loses nothing committed; a power cut may lose the transactions since the
- *     last WAL checkpoint, never the database's consistency), the writer's
- *     page cache is 64 MiB and the checkpointer starts when the WAL holds
- *     16,384 pages (128 MiB; the writer checkpoints itself at four times that).
+ *     WAL was last synced, at the start of a checkpoint, never the database's
+ *     consistency), the writer's page cache is 64 MiB and the checkpointer
+ *     starts a checkpoint each time the WAL has grown by 8,192 pages (64 MiB;
+ *     the writer checkpoints itself when the WAL holds four times that).
  * yz_store_bulk(s, false) restores the settings (synchronous=FULL), then
  * checkpoints the whole WAL into the database file and truncates it, synced:
  * when it returns YZ_OK everything committed is durable. Both wait for the

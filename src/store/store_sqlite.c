@@ -22,18 +22,34 @@
  * (issue #7: on an import the writer spent a third of its CPU in the kernel,
  * much of it reading WAL frames back and writing them into the database
  * file). The writer's connection does not checkpoint automatically; its WAL
- * hook counts the pages after each commit, and from checkpoint_pages on (1024
- * = 8 MiB; 16 times that in bulk mode) the writer wakes the checkpointer,
- * which runs a PASSIVE checkpoint: it copies what it can without taking a
- * lock the writer or the readers wait for. Once a checkpoint has copied the
- * whole WAL and no reader still uses it, the writer's next transaction starts
- * the WAL again from its beginning, so the file stays small. When the writer
- * appends faster than the checkpointer copies, the WAL never empties: at
- * CKPT_HARD_FACTOR times the threshold the writer runs a RESTART checkpoint
- * itself before its next transaction, which waits for the checkpointer's run
- * and for the readers. A checkpoint that fails is logged and tried again
- * after a later commit; it never fails a commit (a commit is durable at its
- * WAL sync, before any checkpoint).
+ * hook counts the pages after each commit, and each time the WAL has grown by
+ * checkpoint_pages since the checkpointer was last woken (or since the WAL
+ * started again from its beginning) the writer wakes it: 1024 pages = 8 MiB,
+ * 8 times that in bulk mode. The checkpointer runs a PASSIVE checkpoint: it
+ * copies what it can without taking a lock the writer or the readers wait
+ * for. Once a checkpoint has copied the whole WAL and no reader still uses
+ * it, the writer's next transaction starts the WAL again from its beginning.
+ *
+ * Once per threshold of growth, not after every commit past the threshold:
+ * the checkpointer runs beside a writer that keeps appending, so its
+ * checkpoint rarely catches up with the WAL's end, and a WAL that is merely
+ * long would wake it again after nearly every commit. Each run syncs the WAL
+ * and the database file, so that cost an fsync of the database per commit
+ * for nothing (the server's commits are synced already), and under
+ * synchronous=NORMAL (bulk mode; the power-cut proof's negative control) it
+ * synced nearly every commit, which both made the control prove nothing and
+ * hid how much a power cut can take. Now, as with SQLite's automatic
+ * checkpoint on the writer before, the commits not yet synced under NORMAL are
+ * at most one threshold of WAL pages (and one transaction).
+ *
+ * When the writer appends faster than the checkpointer copies, the WAL never
+ * empties: at CKPT_HARD_FACTOR times the threshold the writer runs a RESTART
+ * checkpoint itself before its next transaction, which waits for the
+ * checkpointer's run and for the readers, and copies what the checkpointer
+ * left. That bounds the WAL file at about CKPT_HARD_FACTOR thresholds and one
+ * transaction. A checkpoint that fails is logged and tried again once the WAL
+ * has grown by another threshold; it never fails a commit (a commit is
+ * durable at its WAL sync, before any checkpoint).
  */
 #include "store/store_backend.h"
 #include "store/migrations.h"
@@ -58,7 +74,7 @@
 #define WATCH_MAX 8
 #define CHANGED_MAX 256 /* changed rows remembered per group; beyond: "all" */
 #define CKPT_PAGES 1024 /* default WAL pages that wake the checkpointer */
-#define CKPT_BULK_FACTOR 16 /* bulk mode: 16 times as many (16,384 pages, 128 MiB) */
+#define CKPT_BULK_FACTOR 8 /* bulk mode: 8 times as many (8,192 pages, 64 MiB) */
 #define CKPT_HARD_FACTOR 4 /* WAL pages, in thresholds, at which the writer checkpoints itself */
 
 /* The transaction-control statements every request runs: prepared once per
@@ -132,6 +148,8 @@ struct sqlite_store {
     _Atomic int bulk_want;   /* yz_store_bulk: the mode asked for (1 on, 0 off) */
     bool bulk_on;            /* the mode the writer's connection is in (writer only) */
     _Atomic int64_t wal_pages; /* pages in the WAL after the writer's last commit */
+    int64_t woken_at;        /* WAL pages when the checkpointer was last woken, 0 after
+                              * the WAL started again (writer only) */
     int ckpt_pages;          /* WAL pages that wake the checkpointer (normal mode) */
     bool forced_failing;     /* the writer's last own checkpoint failed (writer only) */
     int64_t forced_retry;    /* after one failed: WAL pages before the next (writer only) */
@@ -720,6 +738,7 @@ static enum yz_err apply_bulk(struct sqlite_store *st, struct yz_buf *err)
     }
     if (e == YZ_OK && !want) {
         atomic_store(&st->wal_pages, 0);
+        st->woken_at = 0;
         pthread_mutex_lock(&st->clock);
         int64_t by_checkpointer = st->checkpoints, by_writer = st->forced,
                 failed = st->ckpt_failures;
@@ -744,21 +763,31 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     struct sqlite_store *st = arg;
+    /* Shorter than before this commit: the WAL started again from its
+     * beginning (after a checkpoint that caught up). A restart followed by a
+     * transaction longer than the WAL was goes unseen here; the checkpointer
+     * is then woken up to woken_at pages late, which the hard limit bounds. */
+    if (pages < atomic_load(&st->wal_pages))
+        st->woken_at = 0;
     atomic_store(&st->wal_pages, pages);
     return SQLITE_OK;
 }
 
-/* The WAL pages that wake the checkpointer, in the writer's current mode. */
+/* The WAL growth in pages that wakes the checkpointer, in the writer's mode. */
 static int64_t ckpt_threshold(const struct sqlite_store *st)
 {
     return st->bulk_on ? (int64_t)st->ckpt_pages * CKPT_BULK_FACTOR : st->ckpt_pages;
 }
 
-/* After a commit, on the writer: asks for a checkpoint when the WAL is long. */
+/* After a commit, on the writer: asks for a checkpoint when the WAL has grown
+ * by a threshold since the last time (see the top of the file for why not
+ * whenever it is long). */
 static void wake_checkpointer(struct sqlite_store *st)
 {
-    if (atomic_load(&st->wal_pages) < ckpt_threshold(st))
+    int64_t pages = atomic_load(&st->wal_pages);
+    if (pages - st->woken_at < ckpt_threshold(st))
         return;
+    st->woken_at = pages;
     pthread_mutex_lock(&st->clock);
     if (!st->cwant) {
         st->cwant = true;
@@ -808,6 +837,7 @@ static void bound_wal(struct sqlite_store *st)
     pthread_mutex_unlock(&st->clock);
     if (rc == SQLITE_OK) {
         atomic_store(&st->wal_pages, 0);
+        st->woken_at = 0;
         if (st->forced_failing)
             yz_log_info("the writer's checkpoint succeeded again");
         st->forced_failing = false;
@@ -838,7 +868,7 @@ static void *checkpointer_main(void *arg)
         int rc = sqlite3_wal_checkpoint_v2(st->cdb, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY; /* BUSY: the writer's own ran */
         if (failed && !st->cfailing)
-            yz_log_error("checkpoint failed (tried again after a later commit): %s",
+            yz_log_error("checkpoint failed (tried again after the WAL grew further): %s",
                          sqlite3_errmsg(st->cdb));
         else if (rc == SQLITE_OK && st->cfailing)
             yz_log_info("checkpoints succeed again");
