@@ -91,6 +91,11 @@ enum yz_err yz_store_bulk(struct yz_store *s, bool on)
     return s->backend->bulk(s->impl, on);
 }
 
+void yz_store_checkpoint_idle(struct yz_store *s)
+{
+    s->backend->checkpoint_idle(s->impl);
+}
+
 enum yz_err yz_store_backup(struct yz_store *s, const char *path, struct yz_buf *err)
 {
     return s->backend->backup(s->impl, path, err);

@@ -52,6 +52,9 @@ struct yz_store_options {
     int max_rows;         /* cap on rows any list query may return */
     int connections;      /* pool size: worker threads + a few (1..32) */
     int max_group;        /* write requests per commit at most (1..256; 0 = 64) */
+    /* WAL growth in pages that wakes the checkpointer (0 = 1024; bulk mode 8
+     * times that). Tests set it low; there is no configuration key. */
+    int checkpoint_pages;
 };
 
 /* Opens (creating if needed) and migrates the database. Refuses a database
@@ -85,13 +88,25 @@ bool yz_store_write_detached(struct yz_store *s, yz_tx_fn fn, const void *ctx, s
                              yz_store_done_fn done);
 
 /* The group-commit writer: requests waiting now, transactions committed (or
- * tried) and the write requests they carried since open. */
+ * tried) and the write requests they carried since open. The checkpointer:
+ * pages in the WAL after the last commit, checkpoints it completed and those
+ * that failed since open, and the checkpoints the writer had to run itself
+ * because the WAL reached the hard limit (see store_sqlite.c). */
 struct yz_store_stats {
     int64_t queued;
     int64_t groups;
     int64_t writes;
+    int64_t wal_pages;
+    int64_t checkpoints;
+    int64_t checkpoint_failures;
+    int64_t forced_checkpoints;
 };
 void yz_store_stats(struct yz_store *s, struct yz_store_stats *out);
+
+/* Waits until the checkpointer has no checkpoint asked for or running: the
+ * WAL then holds nothing a checkpoint was asked for and did not try. For
+ * tests and measurements, which must not wait by sleeping. */
+void yz_store_checkpoint_idle(struct yz_store *s);
 
 /* Watching a table, for a cache of its rows: after each group the writer ran
  * and before the group's callers are answered, fn(arg, rowid) is called on
@@ -156,8 +171,10 @@ void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
  *     transaction's pages);
  *   - commits are not synced (synchronous=NORMAL in WAL: a process that dies
  *     loses nothing committed; a power cut may lose the transactions since the
- *     last WAL checkpoint, never the database's consistency), the writer's
- *     page cache is 64 MiB and the WAL is checkpointed every 16,384 pages.
+ *     WAL was last synced, at the start of a checkpoint, never the database's
+ *     consistency), the writer's page cache is 64 MiB and the checkpointer
+ *     starts a checkpoint each time the WAL has grown by 8,192 pages (64 MiB;
+ *     the writer checkpoints itself when the WAL holds four times that).
  * yz_store_bulk(s, false) restores the settings (synchronous=FULL), then
  * checkpoints the whole WAL into the database file and truncates it, synced:
  * when it returns YZ_OK everything committed is durable. Both wait for the

@@ -20,6 +20,7 @@ struct yz_store_backend {
     void (*watch)(void *impl, const char *table, yz_store_watch_fn fn, void *arg);
     enum yz_err (*backup)(void *impl, const char *path, struct yz_buf *err);
     enum yz_err (*bulk)(void *impl, bool on);
+    void (*checkpoint_idle)(void *impl);
 
     struct yz_stmt *(*sql)(struct yz_tx *tx, struct yz_sql_def *def);
     void (*bind_i64)(struct yz_stmt *st, int idx, int64_t v);

@@ -17,6 +17,39 @@
  * A detached write (yz_store_write_detached) is queued the same way but owned
  * by the writer: nobody waits for it; its done callback runs after the group,
  * then the writer frees it.
+ *
+ * Checkpoints run on their own thread and connection, off the writer's path
+ * (issue #7: on an import the writer spent a third of its CPU in the kernel,
+ * much of it reading WAL frames back and writing them into the database
+ * file). The writer's connection does not checkpoint automatically; its WAL
+ * hook counts the pages after each commit, and each time the WAL has grown by
+ * checkpoint_pages since the checkpointer was last woken (or since the WAL
+ * started again from its beginning) the writer wakes it: 1024 pages = 8 MiB,
+ * 8 times that in bulk mode. The checkpointer runs a PASSIVE checkpoint: it
+ * copies what it can without taking a lock the writer or the readers wait
+ * for. Once a checkpoint has copied the whole WAL and no reader still uses
+ * it, the writer's next transaction starts the WAL again from its beginning.
+ *
+ * Once per threshold of growth, not after every commit past the threshold:
+ * the checkpointer runs beside a writer that keeps appending, so its
+ * checkpoint rarely catches up with the WAL's end, and a WAL that is merely
+ * long would wake it again after nearly every commit. Each run syncs the WAL
+ * and the database file, so that cost an fsync of the database per commit
+ * for nothing (the server's commits are synced already), and under
+ * synchronous=NORMAL (bulk mode; the power-cut proof's negative control) it
+ * synced nearly every commit, which both made the control prove nothing and
+ * hid how much a power cut can take. Now, as with SQLite's automatic
+ * checkpoint on the writer before, the commits not yet synced under NORMAL are
+ * at most one threshold of WAL pages (and one transaction).
+ *
+ * When the writer appends faster than the checkpointer copies, the WAL never
+ * empties: at CKPT_HARD_FACTOR times the threshold the writer runs a RESTART
+ * checkpoint itself before its next transaction, which waits for the
+ * checkpointer's run and for the readers, and copies what the checkpointer
+ * left. That bounds the WAL file at about CKPT_HARD_FACTOR thresholds and one
+ * transaction. A checkpoint that fails is logged and tried again once the WAL
+ * has grown by another threshold; it never fails a commit (a commit is
+ * durable at its WAL sync, before any checkpoint).
  */
 #include "store/store_backend.h"
 #include "store/migrations.h"
@@ -33,12 +66,16 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define POOL_MAX 32
 #define GROUP_MAX 256 /* requests committed together at most (storage.max_group caps lower) */
 #define QUEUE_MAX 1024 /* queued requests at most; callers wait for room */
 #define WATCH_MAX 8
 #define CHANGED_MAX 256 /* changed rows remembered per group; beyond: "all" */
+#define CKPT_PAGES 1024 /* default WAL pages that wake the checkpointer */
+#define CKPT_BULK_FACTOR 8 /* bulk mode: 8 times as many (8,192 pages, 64 MiB) */
+#define CKPT_HARD_FACTOR 4 /* WAL pages, in thresholds, at which the writer checkpoints itself */
 
 /* The transaction-control statements every request runs: prepared once per
  * connection, since parsing "BEGIN" anew cost more than the point read it
@@ -110,6 +147,24 @@ struct sqlite_store {
     int64_t groups, grouped; /* transactions the writer ran, requests they carried */
     _Atomic int bulk_want;   /* yz_store_bulk: the mode asked for (1 on, 0 off) */
     bool bulk_on;            /* the mode the writer's connection is in (writer only) */
+    _Atomic int64_t wal_pages; /* pages in the WAL after the writer's last commit */
+    int64_t woken_at;        /* WAL pages when the checkpointer was last woken, 0 after
+                              * the WAL started again (writer only) */
+    int ckpt_pages;          /* WAL pages that wake the checkpointer (normal mode) */
+    bool forced_failing;     /* the writer's last own checkpoint failed (writer only) */
+    int64_t forced_retry;    /* after one failed: WAL pages before the next (writer only) */
+
+    /* The checkpointer thread and its connection. */
+    sqlite3 *cdb;
+    pthread_t ckpt;
+    bool ckpt_started;
+    pthread_mutex_t clock;   /* guards the fields below */
+    pthread_cond_t cwake;    /* a checkpoint is asked for, or stop */
+    pthread_cond_t cidle;    /* a checkpoint is over */
+    bool cwant, crunning, cstop;
+    bool cpaused;            /* the writer runs its own checkpoint: start none */
+    bool cfailing;           /* the last checkpoint failed: log only the first of a run */
+    int64_t checkpoints, ckpt_failures, forced;
 
     /* Watches (yz_store_watch): filled before nwatch counts them. */
     struct {
@@ -280,6 +335,15 @@ static void sqlite_close(void *impl)
         pthread_mutex_unlock(&st->qlock);
         pthread_join(st->writer, NULL);
     }
+    /* After the writer (which wakes it), before any connection closes. */
+    if (st->ckpt_started) {
+        pthread_mutex_lock(&st->clock);
+        st->cstop = true;
+        pthread_cond_signal(&st->cwake);
+        pthread_mutex_unlock(&st->clock);
+        pthread_join(st->ckpt, NULL);
+    }
+    sqlite3_close(st->cdb);
     conn_close(&st->wconn);
     for (int i = 0; i < st->size; i++)
         conn_close(&st->pool[i]);
@@ -289,6 +353,9 @@ static void sqlite_close(void *impl)
     pthread_cond_destroy(&st->queued);
     pthread_cond_destroy(&st->room);
     pthread_cond_destroy(&st->finished);
+    pthread_mutex_destroy(&st->clock);
+    pthread_cond_destroy(&st->cwake);
+    pthread_cond_destroy(&st->cidle);
     free(st);
 }
 
@@ -391,6 +458,9 @@ static enum yz_err migrate(sqlite3 *db, struct yz_buf *err)
 }
 
 static void *writer_main(void *arg);
+static void *checkpointer_main(void *arg);
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages);
+static int writer_checkpoint(struct sqlite_store *st, int mode);
 static void update_hook(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid);
 
 /* Once per process, before SQLite initialises itself: no memory statistics.
@@ -414,6 +484,10 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
     pthread_cond_init(&st->queued, NULL);
     pthread_cond_init(&st->room, NULL);
     pthread_cond_init(&st->finished, NULL);
+    pthread_mutex_init(&st->clock, NULL);
+    pthread_cond_init(&st->cwake, NULL);
+    pthread_cond_init(&st->cidle, NULL);
+    st->ckpt_pages = opt->checkpoint_pages > 0 ? opt->checkpoint_pages : CKPT_PAGES;
     st->busy_timeout_ms = opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
     st->max_rows = opt->max_rows > 0 ? opt->max_rows : 200;
     st->max_group = opt->max_group <= 0 ? 64 : opt->max_group < GROUP_MAX ? opt->max_group : GROUP_MAX;
@@ -447,6 +521,20 @@ static enum yz_err sqlite_open(const struct yz_store_options *opt, void **impl,
     }
     st->wconn.writer = true;
     sqlite3_update_hook(st->wconn.db, update_hook, st);
+    /* Replaces SQLite's automatic checkpoint (its own WAL hook) on the writer. */
+    sqlite3_wal_hook(st->wconn.db, wal_hook, st);
+    struct conn cc;
+    if ((e = conn_open(st, opt->path, &cc, err)) != YZ_OK) {
+        sqlite_close(st);
+        return e;
+    }
+    st->cdb = cc.db; /* it prepares no statement: the connection is all it needs */
+    if (pthread_create(&st->ckpt, NULL, checkpointer_main, st) != 0) {
+        yz_buf_adds(err, "cannot start the database checkpointer thread");
+        sqlite_close(st);
+        return YZ_ERR_INTERNAL;
+    }
+    st->ckpt_started = true;
     if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
         yz_buf_adds(err, "cannot start the database writer thread");
         sqlite_close(st);
@@ -632,28 +720,180 @@ static enum yz_err apply_bulk(struct sqlite_store *st, struct yz_buf *err)
     if (want) {
         e = exec_fixed(db,
                        "PRAGMA synchronous=NORMAL;"
-                       "PRAGMA cache_size=-65536;"
-                       "PRAGMA wal_autocheckpoint=16384;",
+                       "PRAGMA cache_size=-65536;",
                        err);
     } else {
         e = exec_fixed(db, yz_test_sync_normal() ? "PRAGMA synchronous=NORMAL;"
                                                   : "PRAGMA synchronous=FULL;",
                        err);
         if (e == YZ_OK)
-            e = exec_fixed(db, "PRAGMA cache_size=-2000; PRAGMA wal_autocheckpoint=1000;", err);
+            e = exec_fixed(db, "PRAGMA cache_size=-2000;", err);
         if (e == YZ_OK) {
-            int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+            int rc = writer_checkpoint(st, SQLITE_CHECKPOINT_TRUNCATE);
             if (rc != SQLITE_OK) {
                 yz_buf_addf(err, "checkpoint after bulk mode: %s", sqlite3_errmsg(db));
                 e = yz_sqlite_map(rc);
             }
         }
     }
+    if (e == YZ_OK && !want) {
+        atomic_store(&st->wal_pages, 0);
+        st->woken_at = 0;
+        pthread_mutex_lock(&st->clock);
+        int64_t by_checkpointer = st->checkpoints, by_writer = st->forced,
+                failed = st->ckpt_failures;
+        pthread_mutex_unlock(&st->clock);
+        yz_log_info("bulk mode off, the WAL checkpointed; since open %lld checkpoints by the "
+                    "checkpointer, %lld by the writer at the WAL's hard limit, %lld failed",
+                    (long long)by_checkpointer, (long long)by_writer, (long long)failed);
+    }
     if (e == YZ_OK)
         st->bulk_on = want;
     else
         yz_log_error("bulk mode %s failed: %s", want ? "on" : "off", err->data);
     return e;
+}
+
+/* --- Checkpoints ----------------------------------------------------------- */
+
+/* sqlite3_wal_hook on the writer's connection, after each commit: pages is
+ * the WAL's length in pages, those just committed included. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    struct sqlite_store *st = arg;
+    /* Shorter than before this commit: the WAL started again from its
+     * beginning (after a checkpoint that caught up). A restart followed by a
+     * transaction longer than the WAL was goes unseen here; the checkpointer
+     * is then woken up to woken_at pages late, which the hard limit bounds. */
+    if (pages < atomic_load(&st->wal_pages))
+        st->woken_at = 0;
+    atomic_store(&st->wal_pages, pages);
+    return SQLITE_OK;
+}
+
+/* The WAL growth in pages that wakes the checkpointer, in the writer's mode. */
+static int64_t ckpt_threshold(const struct sqlite_store *st)
+{
+    return st->bulk_on ? (int64_t)st->ckpt_pages * CKPT_BULK_FACTOR : st->ckpt_pages;
+}
+
+/* After a commit, on the writer: asks for a checkpoint when the WAL has grown
+ * by a threshold since the last time (see the top of the file for why not
+ * whenever it is long). */
+static void wake_checkpointer(struct sqlite_store *st)
+{
+    int64_t pages = atomic_load(&st->wal_pages);
+    if (pages - st->woken_at < ckpt_threshold(st))
+        return;
+    st->woken_at = pages;
+    pthread_mutex_lock(&st->clock);
+    if (!st->cwant) {
+        st->cwant = true;
+        pthread_cond_signal(&st->cwake);
+    }
+    pthread_mutex_unlock(&st->clock);
+}
+
+/* A blocking checkpoint on the writer's connection: waits for the
+ * checkpointer's run to end and keeps it from starting another meanwhile (its
+ * run can outlast the busy timeout: measured on an import, a 512 MiB one did),
+ * so that only readers are waited for, within the busy timeout. */
+static int writer_checkpoint(struct sqlite_store *st, int mode)
+{
+    pthread_mutex_lock(&st->clock);
+    while (st->crunning)
+        pthread_cond_wait(&st->cidle, &st->clock);
+    st->cpaused = true;
+    pthread_mutex_unlock(&st->clock);
+    int rc = sqlite3_wal_checkpoint_v2(st->wconn.db, NULL, mode, NULL, NULL);
+    pthread_mutex_lock(&st->clock);
+    st->cpaused = false;
+    if (st->cwant)
+        pthread_cond_signal(&st->cwake);
+    pthread_mutex_unlock(&st->clock);
+    return rc;
+}
+
+/* Before a transaction, on the writer: the fallback that keeps the WAL
+ * bounded when the checkpointer cannot catch up. RESTART copies what the
+ * checkpointer's last run left, waits (busy timeout) for readers of the old
+ * WAL, and makes the next commit start the WAL again. Its failure is logged,
+ * not returned: the transaction does not need it. After a failure the next
+ * try waits for another threshold of pages, so that a reader holding the old
+ * WAL does not cost every transaction a busy timeout. */
+static void bound_wal(struct sqlite_store *st)
+{
+    int64_t pages = atomic_load(&st->wal_pages);
+    if (pages < ckpt_threshold(st) * CKPT_HARD_FACTOR || pages < st->forced_retry)
+        return;
+    int rc = writer_checkpoint(st, SQLITE_CHECKPOINT_RESTART);
+    pthread_mutex_lock(&st->clock);
+    if (rc == SQLITE_OK)
+        st->forced++;
+    else
+        st->ckpt_failures++;
+    pthread_mutex_unlock(&st->clock);
+    if (rc == SQLITE_OK) {
+        atomic_store(&st->wal_pages, 0);
+        st->woken_at = 0;
+        if (st->forced_failing)
+            yz_log_info("the writer's checkpoint succeeded again");
+        st->forced_failing = false;
+        st->forced_retry = 0;
+        return;
+    }
+    if (!st->forced_failing) /* the first of a run of failures */
+        yz_log_error("the writer's checkpoint of a WAL of %lld pages failed: %s",
+                     (long long)pages, sqlite3_errmsg(st->wconn.db));
+    st->forced_failing = true;
+    st->forced_retry = pages + ckpt_threshold(st);
+}
+
+static void *checkpointer_main(void *arg)
+{
+    struct sqlite_store *st = arg;
+    prctl(PR_SET_NAME, "yz-checkpoint"); /* names the thread in /proc (per-thread CPU) */
+    pthread_mutex_lock(&st->clock);
+    for (;;) {
+        while ((!st->cwant || st->cpaused) && !st->cstop)
+            pthread_cond_wait(&st->cwake, &st->clock);
+        if (st->cstop)
+            break; /* the last connection to close checkpoints what is left */
+        st->cwant = false;
+        st->crunning = true;
+        pthread_mutex_unlock(&st->clock);
+
+        int rc = sqlite3_wal_checkpoint_v2(st->cdb, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY; /* BUSY: the writer's own ran */
+        if (failed && !st->cfailing)
+            yz_log_error("checkpoint failed (tried again after the WAL grew further): %s",
+                         sqlite3_errmsg(st->cdb));
+        else if (rc == SQLITE_OK && st->cfailing)
+            yz_log_info("checkpoints succeed again");
+
+        pthread_mutex_lock(&st->clock);
+        st->crunning = false;
+        if (rc == SQLITE_OK)
+            st->checkpoints++;
+        if (failed)
+            st->ckpt_failures++;
+        if (rc != SQLITE_BUSY)
+            st->cfailing = failed;
+        pthread_cond_broadcast(&st->cidle);
+    }
+    pthread_mutex_unlock(&st->clock);
+    return NULL;
+}
+
+static void sqlite_checkpoint_idle(void *impl)
+{
+    struct sqlite_store *st = impl;
+    pthread_mutex_lock(&st->clock);
+    while (st->cwant || st->crunning)
+        pthread_cond_wait(&st->cidle, &st->clock);
+    pthread_mutex_unlock(&st->clock);
 }
 
 /* Fails the requests in [from, to) that had succeeded so far. */
@@ -677,8 +917,10 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
         struct wreq *first = r;
         st->wconn.nhooks = 0;
         enum yz_err e = apply_bulk(st, &err);
-        if (e == YZ_OK)
+        if (e == YZ_OK) {
+            bound_wal(st);
             e = begin(st, &st->wconn, true, &err);
+        }
         if (e != YZ_OK) {
             for (; r; r = r->next)
                 r->result = e;
@@ -722,6 +964,8 @@ static int64_t run_group(struct sqlite_store *st, struct wreq *group)
             if (!sqlite3_get_autocommit(db))
                 exec_ctl(&st->wconn, CTL_ROLLBACK, NULL);
             fail_done_so_far(first, r, e);
+        } else {
+            wake_checkpointer(st);
         }
         transactions++;
     }
@@ -771,6 +1015,7 @@ static void *writer_main(void *arg)
 {
     struct sqlite_store *st = arg;
     writing_for = st;
+    prctl(PR_SET_NAME, "yz-writer");
     pthread_mutex_lock(&st->qlock);
     for (;;) {
         while (!st->head && !st->stop)
@@ -925,6 +1170,12 @@ static void sqlite_stats(void *impl, struct yz_store_stats *out)
     out->groups = st->groups;
     out->writes = st->grouped;
     pthread_mutex_unlock(&st->qlock);
+    out->wal_pages = atomic_load(&st->wal_pages);
+    pthread_mutex_lock(&st->clock);
+    out->checkpoints = st->checkpoints;
+    out->checkpoint_failures = st->ckpt_failures;
+    out->forced_checkpoints = st->forced;
+    pthread_mutex_unlock(&st->clock);
 }
 
 /* Known after open: migrations only run then, and a newer database is refused. */
@@ -1092,6 +1343,7 @@ const struct yz_store_backend yz_store_sqlite = {
     .watch = sqlite_watch,
     .backup = sqlite_backup,
     .bulk = sqlite_bulk,
+    .checkpoint_idle = sqlite_checkpoint_idle,
     .sql = sqlite_sql,
     .bind_i64 = sqlite_bind_i64,
     .bind_textn = sqlite_bind_textn,
