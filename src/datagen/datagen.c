@@ -13,6 +13,7 @@
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/fielderr.h"
+#include "core/idnum.h"
 #include "core/jsonwrite.h"
 #include "fees/fees.h"
 #include "filing/filing.h"
@@ -382,14 +383,27 @@ static enum yz_err deadline(struct gen *g, struct prep_case *pc, const char *eve
     return YZ_OK;
 }
 
+/*
+ * The canonical text of a payload or of a part of one. Every text in them was
+ * checked where it came in: the application by yz_filing_prepare_application
+ * (UTF-8, no NUL), the rest are literals, workflow and catalogue names,
+ * formatted numbers, sealed and masked values. So the texts are not checked
+ * again (events.h), except in every thousandth case (check), whose payloads
+ * go through the full check and so hold that reasoning to the data.
+ */
+static char *canonical(const json_t *o, bool check)
+{
+    return check ? yz_event_canonical_json(o) : yz_event_canonical_json_trusted(o);
+}
+
 /* One event of the case's history: its payload made canonical here (owned by pc). */
 static enum yz_err add_event(struct prep_case *pc, const char *type, int64_t actor,
-                             const char *channel, int64_t at, json_t *payload)
+                             const char *channel, int64_t at, json_t *payload, bool check)
 {
     if (pc->nev == MAX_EVENTS)
         YZ_BUG("datagen: more than %d events in a case", MAX_EVENTS);
     struct prep_event *ev = &pc->ev[pc->nev];
-    ev->payload = yz_event_canonical_json(payload);
+    ev->payload = canonical(payload, check);
     json_decref(payload);
     if (!ev->payload)
         return YZ_ERR_VALIDATION;
@@ -588,6 +602,35 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
     return false;
 }
 
+/*
+ * A prepared party's triage key (registration's, yz_triage_party_key) from the
+ * clear citizen ID of the drawn party it was made from (raw), normalised as
+ * the application's check does: opening the seal just made was a fifteenth of
+ * the preparing. A checked case also opens it and compares.
+ */
+static enum yz_err party_key(struct gen *g, const json_t *party, const json_t *raw, bool check,
+                             char hash[65])
+{
+    char norm[YZ_IDNUM_CITIZEN_SIZE];
+    const char *cid = NULL;
+    if (json_object_get(party, "citizen_id_enc")) {
+        const char *given = json_string_value(json_object_get(raw, "citizen_id"));
+        if (!given || yz_idnum_citizen_normalise(given, strlen(given),
+                                                 yz_date_of_shanghai(yz_time_now_ms()), norm,
+                                                 sizeof norm) != YZ_IDNUM_OK)
+            return YZ_ERR_INTERNAL;
+        cid = norm;
+    }
+    enum yz_err e = yz_triage_party_key_clear(g->app, party, cid, hash);
+    if (e == YZ_OK && check) {
+        char opened[65];
+        e = yz_triage_party_key(g->app, party, opened);
+        if (e == YZ_OK && strcmp(opened, hash) != 0)
+            e = YZ_ERR_INTERNAL;
+    }
+    return e;
+}
+
 /* Draws case i and prepares everything that does not need the database: the
  * rows' values, the projection's and the events' canonical text, the
  * counters (into pb). Runs on the preparing thread. */
@@ -595,6 +638,9 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                 struct prep_case *pc)
 {
     struct yz_rng *r = &g->rng;
+    /* Every thousandth case is checked more: its texts (canonical()), its
+     * spliced JSON, its triage keys. */
+    bool check = i % 1000 == 0;
     const struct yz_court *court = &g->app->courts.items[yz_datagen_court(g->model, r)];
     /* Spread evenly over the period, in office hours. */
     double span = (double)(g->end_ms - g->start_ms);
@@ -619,8 +665,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     field_errors_empty(g->fe);
     enum yz_err e = yz_filing_prepare_application(g->app, in.application, "fields/application",
                                                   &application, g->fe);
-    json_decref(in.application);
     if (e != YZ_OK) {
+        json_decref(in.application);
         yz_buf_addf(g->perr, "generated application %lld refused: %s %s", (long long)i,
                     g->fe->count ? g->fe->items[0].field : "", g->fe->count ? g->fe->items[0].code : "");
         return e;
@@ -681,10 +727,10 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     if (registered_at) {
         json_t *fee = json_object();
         json_object_set_nocheck(fee, "fee", reg.fee);
-        fee_text = yz_event_canonical_json(fee);
+        fee_text = canonical(fee, check);
         json_decref(fee);
     }
-    app_text = yz_event_canonical_json(application);
+    app_text = canonical(application, check);
     if (!app_text || (registered_at && !fee_text)) {
         e = YZ_ERR_INTERNAL;
         goto out;
@@ -708,10 +754,9 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
     pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    /* Every thousandth case is also serialised whole, as before the splices,
-     * and must come out byte for byte the same: its whole tree is copied
-     * before with_fee takes data apart. */
-    bool check = i % 1000 == 0;
+    /* A checked case is also serialised whole, as before the splices, and
+     * must come out byte for byte the same: its whole tree is copied before
+     * with_fee takes data apart. */
     json_t *whole_data = check ? json_deep_copy(data) : NULL;
     char *rest = fee_text ? with_fee(data, fee_text) : yz_json_dumps_sorted(data);
     if (rest)
@@ -759,7 +804,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
         if (k == 0) {
             /* {"event":"submit","fields":{...: the application goes first into fields. */
-            char *head = yz_event_canonical_json(payload);
+            char *head = canonical(payload, check);
             const char *f = head ? strstr(head, "\"fields\":{") : NULL;
             char *text = f ? with_application(head, (size_t)(f - head) + 9, app_text) : NULL;
             free(head);
@@ -780,7 +825,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
             else
                 e = YZ_ERR_INTERNAL;
         } else {
-            e = add_event(pc, type, actor, s->channel, s->at, payload);
+            e = add_event(pc, type, actor, s->channel, s->at, payload, check);
         }
         /* The counters: the filing's channel field for the submission, else the event's. */
         int64_t days = (strcmp(s->to, "registered") == 0 || strcmp(s->to, "refused") == 0)
@@ -791,7 +836,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                          k == 0 ? channels[ch].value : s->channel, days);
         if (e == YZ_OK && strcmp(s->event, "register") == 0) {
             e = add_event(pc, "filing.assign_case_number", 0, s->channel, s->at,
-                          one_text("case_number", reg.number));
+                          one_text("case_number", reg.number), check);
             if (e == YZ_OK) {
                 add_event_text(pc, "filing.compute_fee", 0, s->channel, s->at, fee_text,
                                strlen(fee_text));
@@ -822,7 +867,9 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         pc->cause_code = in.cause_code;
         pc->fee_fen = reg.fee_fen;
         pc->registered_at = registered_at;
-        /* The triage keys of the parties, as registration stores them. */
+        /* The triage keys of the parties, as registration stores them. The
+         * prepared parties are the drawn ones, in their order. */
+        const json_t *raw_parties = json_object_get(in.application, "parties");
         size_t k;
         json_t *party;
         json_array_foreach(json_object_get(application, "parties"), k, party)
@@ -833,12 +880,16 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
             if (pc->nkeys == MAX_PARTY_KEYS)
                 YZ_BUG("datagen: more than %d parties in a case", MAX_PARTY_KEYS);
             pc->keys[pc->nkeys].role = strcmp(role, "plaintiff") == 0 ? "plaintiff" : "defendant";
-            if ((e = yz_triage_party_key(g->app, party, pc->keys[pc->nkeys].hash)) != YZ_OK)
+            if ((e = party_key(g, party, json_array_get(raw_parties, k), check,
+                               pc->keys[pc->nkeys].hash)) != YZ_OK) {
+                yz_buf_addf(g->perr, "case %lld: the triage key of party %zu failed", (long long)i, k);
                 break;
+            }
             pc->nkeys++;
         }
     }
 out:
+    json_decref(in.application);
     free(app_text);
     free(fee_text);
     json_decref(reg.fee);
