@@ -171,6 +171,12 @@ char *yz_event_canonical_json_trusted(const json_t *obj)
     return yz_json_dumps_canonical(obj, YZ_EVENT_PAYLOAD_DEPTH, false);
 }
 
+bool yz_event_canonical_write(struct yz_buf *out, const json_t *obj, bool trusted)
+{
+    return obj && json_is_object(obj) &&
+           yz_json_write_canonical(out, obj, YZ_EVENT_PAYLOAD_DEPTH, !trusted);
+}
+
 /* ---- validation ---- */
 
 static bool name_ok(const char *s, size_t max)

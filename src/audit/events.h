@@ -158,6 +158,10 @@ char *yz_event_canonical_json(const json_t *obj);
  * holding text from outside that nothing checked.
  */
 char *yz_event_canonical_json_trusted(const json_t *obj);
+/* Either text (trusted: yz_event_canonical_json_trusted's) appended to out,
+ * for a caller that reuses one buffer; false where those return NULL or when
+ * out's cap is reached (out then holds a partial text). */
+bool yz_event_canonical_write(struct yz_buf *out, const json_t *obj, bool trusted);
 
 /*
  * A stream's history for the API, oldest first: events of `stream` with

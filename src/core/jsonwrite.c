@@ -340,6 +340,15 @@ char *yz_json_dumps_sorted(const json_t *value)
     return dump(value, &sorted_how);
 }
 
+bool yz_json_write_canonical(struct yz_buf *out, const json_t *value, int max_depth,
+                             bool check_text)
+{
+    if (max_depth < 1)
+        YZ_BUG("jsonwrite: canonical depth %d", max_depth);
+    struct how how = {true, max_depth, check_text};
+    return value && write_value(out, value, 0, &how);
+}
+
 char *yz_json_dumps_canonical(const json_t *value, int max_depth, bool check_text)
 {
     if (max_depth < 1)

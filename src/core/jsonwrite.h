@@ -53,5 +53,9 @@ char *yz_json_dumps_sorted(const json_t *value);
  * so where it came in.
  */
 char *yz_json_dumps_canonical(const json_t *value, int max_depth, bool check_text);
+/* The same text appended to out; false when refused or out's cap is reached
+ * (out then holds a partial text). */
+bool yz_json_write_canonical(struct yz_buf *out, const json_t *value, int max_depth,
+                             bool check_text);
 
 #endif

@@ -335,6 +335,18 @@ static void same_as_two_pass(json_t *j, bool has_real_or_depth)
         assert_string_equal(want, trusted);
     if (has_real_or_depth)
         assert_null(trusted);
+    /* The buffer forms append the same texts after what the buffer holds. */
+    struct yz_buf b = YZ_BUF_INIT(1 << 24);
+    for (int t = 0; t < 2; t++) {
+        yz_buf_reset(&b);
+        yz_buf_adds(&b, "x");
+        bool ok = yz_event_canonical_write(&b, j, t == 1);
+        const char *same = t == 1 ? trusted : got;
+        assert_int_equal(ok, same != NULL);
+        if (same)
+            assert_string_equal(b.data + 1, same);
+    }
+    yz_buf_release(&b);
     free(want);
     free(got);
     free(trusted);
