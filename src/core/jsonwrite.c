@@ -173,6 +173,12 @@ struct member {
 static int member_order(const void *a, const void *b)
 {
     const struct member *x = a, *y = b;
+    /* Keys mostly differ in their first byte: decided here without a call.
+     * An empty key's first byte is its NUL, which sorts it first as it
+     * should; equal first bytes (a NUL among them too) go on to memcmp. */
+    unsigned char fx = (unsigned char)x->key[0], fy = (unsigned char)y->key[0];
+    if (fx != fy)
+        return fx < fy ? -1 : 1;
     int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
