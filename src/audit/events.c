@@ -154,58 +154,27 @@ size_t yz_event_checkpoint_message(int64_t event_id, const unsigned char hash[YZ
 
 /* ---- canonical JSON ---- */
 
-static bool text_ok(const char *s, size_t n)
-{
-    return memchr(s, '\0', n) == NULL && yz_utf8_valid(s, n);
-}
-
-/* True when j (at nesting level depth, 1 = the top object) may be canonicalised. */
-static bool canonical_ok(json_t *j, int depth)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        if (depth > YZ_EVENT_PAYLOAD_DEPTH)
-            return false;
-        for (void *it = json_object_iter(j); it; it = json_object_iter_next(j, it)) {
-            if (!text_ok(json_object_iter_key(it), json_object_iter_key_len(it)) ||
-                !canonical_ok(json_object_iter_value(it), depth + 1))
-                return false;
-        }
-        return true;
-    }
-    case JSON_ARRAY: {
-        if (depth > YZ_EVENT_PAYLOAD_DEPTH)
-            return false;
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v)
-        {
-            if (!canonical_ok(v, depth + 1))
-                return false;
-        }
-        return true;
-    }
-    case JSON_STRING:
-        return text_ok(json_string_value(j), json_string_length(j));
-    case JSON_REAL:
-        /* Money is integer fen; a float's text form is not stable. */
-        return false;
-    case JSON_INTEGER:
-    case JSON_TRUE:
-    case JSON_FALSE:
-    case JSON_NULL:
-        return true;
-    }
-    return false;
-}
-
+/* The checks (UTF-8 without NUL, no reals, the depth) are made by the writer
+ * on its way through: a separate walk of the tree first was a twelfth of a
+ * bulk import's preparing. */
 char *yz_event_canonical_json(const json_t *obj)
 {
-    /* jansson's API takes non-const pointers; nothing here modifies obj. */
-    json_t *j = (json_t *)obj;
-    if (!j || !json_is_object(j) || !canonical_ok(j, 1))
+    if (!obj || !json_is_object(obj))
         return NULL;
-    return yz_json_dumps_sorted(j);
+    return yz_json_dumps_canonical(obj, YZ_EVENT_PAYLOAD_DEPTH, true);
+}
+
+char *yz_event_canonical_json_trusted(const json_t *obj)
+{
+    if (!obj || !json_is_object(obj))
+        return NULL;
+    return yz_json_dumps_canonical(obj, YZ_EVENT_PAYLOAD_DEPTH, false);
+}
+
+bool yz_event_canonical_write(struct yz_buf *out, const json_t *obj, bool trusted)
+{
+    return obj && json_is_object(obj) &&
+           yz_json_write_canonical(out, obj, YZ_EVENT_PAYLOAD_DEPTH, !trusted);
 }
 
 /* ---- validation ---- */

@@ -149,6 +149,21 @@ enum yz_err yz_event_append_json(struct yz_tx *tx, const struct yz_keys *keys,
 char *yz_event_canonical_json(const json_t *obj);
 
 /*
+ * The same text for a payload its caller built only from texts already
+ * checked as UTF-8 without NUL where they came in (a validated filing
+ * application, the caller's literals, formatted numbers, sealed and masked
+ * values): those are not checked again. Reals and the nesting depth still
+ * are (NULL). For the bulk import (datagen), whose every thousandth case is
+ * also made through yz_event_canonical_json and compared. Never for payloads
+ * holding text from outside that nothing checked.
+ */
+char *yz_event_canonical_json_trusted(const json_t *obj);
+/* Either text (trusted: yz_event_canonical_json_trusted's) appended to out,
+ * for a caller that reuses one buffer; false where those return NULL or when
+ * out's cap is reached (out then holds a partial text). */
+bool yz_event_canonical_write(struct yz_buf *out, const json_t *obj, bool trusted);
+
+/*
  * A stream's history for the API, oldest first: events of `stream` with
  * stream_seq > after_seq, at most `limit` of them (limit <= 0 or above the
  * store's cap means the cap, yz_tx_max_rows). *out_array (the caller's,

@@ -2,6 +2,7 @@
 #include "core/jsonwrite.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -141,7 +142,26 @@ static bool write_real(struct yz_buf *out, const json_t *v)
     return ok;
 }
 
-static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sorted);
+/* How a value is written: sorted or not, and for the canonical form
+ * (yz_json_dumps_canonical) what it refuses. */
+struct how {
+    bool sorted;
+    int max_depth;   /* 0: any value; else canonical: no reals, containers this deep at most */
+    bool check_text; /* canonical: refuse a string or key that is not UTF-8 or holds a NUL */
+};
+
+static const struct how plain_how = {false, 0, false}, sorted_how = {true, 0, false};
+
+static bool write_value(struct yz_buf *out, const json_t *v, int depth, const struct how *how);
+
+/* A string or key as write_string writes it, refused first when the canonical
+ * form checks texts: checked on the bytes being written, in the same pass. */
+static bool write_text(struct yz_buf *out, const char *s, size_t n, const struct how *how)
+{
+    if (how->check_text && (memchr(s, '\0', n) || !yz_utf8_valid(s, n)))
+        return false;
+    return write_string(out, s, n);
+}
 
 struct member {
     const char *key;
@@ -153,6 +173,12 @@ struct member {
 static int member_order(const void *a, const void *b)
 {
     const struct member *x = a, *y = b;
+    /* Keys mostly differ in their first byte: decided here without a call.
+     * An empty key's first byte is its NUL, which sorts it first as it
+     * should; equal first bytes (a NUL among them too) go on to memcmp. */
+    unsigned char fx = (unsigned char)x->key[0], fy = (unsigned char)y->key[0];
+    if (fx != fy)
+        return fx < fy ? -1 : 1;
     int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
@@ -178,7 +204,8 @@ static void sort_members(struct member *m, size_t n)
 /* Members sorted by key: event payloads are hashed in this form, so it must
  * stay the text json_dumps(JSON_SORT_KEYS) gives. Most objects are small and
  * sort on the stack. */
-static bool write_sorted_object(struct yz_buf *out, const json_t *v, int depth)
+static bool write_sorted_object(struct yz_buf *out, const json_t *v, int depth,
+                                const struct how *how)
 {
     struct member few[32], *m = few;
     size_t n = json_object_size(v);
@@ -192,21 +219,24 @@ static bool write_sorted_object(struct yz_buf *out, const json_t *v, int depth)
     sort_members(m, i);
     bool ok = putc1(out, '{');
     for (size_t k = 0; ok && k < i; k++)
-        ok = (k == 0 || putc1(out, ',')) && write_string(out, m[k].key, m[k].len) &&
-             putc1(out, ':') && write_value(out, m[k].value, depth + 1, true);
+        ok = (k == 0 || putc1(out, ',')) && write_text(out, m[k].key, m[k].len, how) &&
+             putc1(out, ':') && write_value(out, m[k].value, depth + 1, how);
     if (m != few)
         free(m);
     return ok && putc1(out, '}');
 }
 
-static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sorted)
+static bool write_value(struct yz_buf *out, const json_t *v, int depth, const struct how *how)
 {
     if (depth > YZ_JSON_WRITE_MAX_DEPTH)
         return false;
+    /* The canonical form's depth counts the top container as 1. */
+    if (how->max_depth && depth >= how->max_depth && (json_is_object(v) || json_is_array(v)))
+        return false;
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
-        if (sorted)
-            return write_sorted_object(out, v, depth);
+        if (how->sorted)
+            return write_sorted_object(out, v, depth, how);
         bool ok = putc1(out, '{');
         bool first = true;
         for (void *it = json_object_iter((json_t *)v); ok && it;
@@ -214,9 +244,9 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sor
             if (!first)
                 ok = putc1(out, ',');
             first = false;
-            ok = ok && write_string(out, json_object_iter_key(it), json_object_iter_key_len(it)) &&
-                 putc1(out, ':') &&
-                 write_value(out, json_object_iter_value(it), depth + 1, false);
+            ok = ok &&
+                 write_text(out, json_object_iter_key(it), json_object_iter_key_len(it), how) &&
+                 putc1(out, ':') && write_value(out, json_object_iter_value(it), depth + 1, how);
         }
         return ok && putc1(out, '}');
     }
@@ -225,15 +255,16 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sor
         size_t n = json_array_size(v);
         for (size_t i = 0; ok && i < n; i++)
             ok = (i == 0 || putc1(out, ',')) &&
-                 write_value(out, json_array_get(v, i), depth + 1, sorted);
+                 write_value(out, json_array_get(v, i), depth + 1, how);
         return ok && putc1(out, ']');
     }
     case JSON_STRING:
-        return write_string(out, json_string_value(v), json_string_length(v));
+        return write_text(out, json_string_value(v), json_string_length(v), how);
     case JSON_INTEGER:
         return write_integer(out, json_integer_value(v));
     case JSON_REAL:
-        return write_real(out, v);
+        /* Not in the canonical form: a float's text is not stable. */
+        return !how->max_depth && write_real(out, v);
     case JSON_TRUE:
         return yz_buf_adds(out, "true");
     case JSON_FALSE:
@@ -246,12 +277,12 @@ static bool write_value(struct yz_buf *out, const json_t *v, int depth, bool sor
 
 bool yz_json_write(struct yz_buf *out, const json_t *value)
 {
-    return value && write_value(out, value, 0, false);
+    return value && write_value(out, value, 0, &plain_how);
 }
 
 bool yz_json_write_sorted(struct yz_buf *out, const json_t *value)
 {
-    return value && write_value(out, value, 0, true);
+    return value && write_value(out, value, 0, &sorted_how);
 }
 
 bool yz_json_write_str(struct yz_buf *out, const char *s)
@@ -292,10 +323,10 @@ bool yz_json_put_time(struct yz_buf *out, const char *lead, int64_t ms)
 #define DUMP_FIRST_ROOM 1024
 #define DUMP_SLACK_KEPT 256
 
-static char *dump(const json_t *value, bool sorted)
+static char *dump(const json_t *value, const struct how *how)
 {
     struct yz_buf out = YZ_BUF_INIT(YZ_JSON_DUMP_MAX);
-    if (!value || !yz_buf_reserve(&out, DUMP_FIRST_ROOM) || !write_value(&out, value, 0, sorted)) {
+    if (!value || !yz_buf_reserve(&out, DUMP_FIRST_ROOM) || !write_value(&out, value, 0, how)) {
         yz_buf_release(&out);
         return NULL;
     }
@@ -307,10 +338,27 @@ static char *dump(const json_t *value, bool sorted)
 
 char *yz_json_dumps(const json_t *value)
 {
-    return dump(value, false);
+    return dump(value, &plain_how);
 }
 
 char *yz_json_dumps_sorted(const json_t *value)
 {
-    return dump(value, true);
+    return dump(value, &sorted_how);
+}
+
+bool yz_json_write_canonical(struct yz_buf *out, const json_t *value, int max_depth,
+                             bool check_text)
+{
+    if (max_depth < 1)
+        YZ_BUG("jsonwrite: canonical depth %d", max_depth);
+    struct how how = {true, max_depth, check_text};
+    return value && write_value(out, value, 0, &how);
+}
+
+char *yz_json_dumps_canonical(const json_t *value, int max_depth, bool check_text)
+{
+    if (max_depth < 1)
+        YZ_BUG("jsonwrite: canonical depth %d", max_depth);
+    struct how how = {true, max_depth, check_text};
+    return dump(value, &how);
 }

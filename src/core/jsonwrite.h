@@ -43,4 +43,19 @@ bool yz_json_put_time(struct yz_buf *out, const char *lead, int64_t ms);
 char *yz_json_dumps(const json_t *value);
 char *yz_json_dumps_sorted(const json_t *value);
 
+/*
+ * yz_json_dumps_sorted's text of value, or NULL when value is not in the
+ * domain of the canonical form: it holds a real anywhere, an object or array
+ * nested deeper than max_depth (the top one is 1; max_depth >= 1), or, with
+ * check_text, a string or key that is not valid UTF-8 or holds a NUL. The
+ * checks are made on the way, in one pass (audit/events.c's canonical form).
+ * check_text false is only for values whose every string and key was checked
+ * so where it came in.
+ */
+char *yz_json_dumps_canonical(const json_t *value, int max_depth, bool check_text);
+/* The same text appended to out; false when refused or out's cap is reached
+ * (out then holds a partial text). */
+bool yz_json_write_canonical(struct yz_buf *out, const json_t *value, int max_depth,
+                             bool check_text);
+
 #endif

@@ -130,6 +130,17 @@ static bool invisible(unsigned cp, bool multiline)
            (cp >= 0xe0000 && cp <= 0xe007f);   /* tags */
 }
 
+/* Whether the 8 bytes at s are all printable ASCII (0x20..0x7e): a byte of
+ * 0x80 or above sets its high bit in w; 0x7f in w + 1 (no byte below 0x80
+ * carries); one below 0x20 in the classic "has a byte less than" test. */
+static bool printable8(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return ((w | (w + ones) | ((w - ones * 0x20) & ~w)) & highs) == 0;
+}
+
 bool yz_utf8_has_control(const char *str, size_t n, bool allow_newlines)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -143,6 +154,11 @@ bool yz_utf8_has_control(const char *str, size_t n, bool allow_newlines)
             continue;
         }
         if (c < 0x80) {
+            /* Runs of printable ASCII (numbers, names, addresses) 8 bytes at a time. */
+            if (n - i >= 8 && printable8(s + i)) {
+                i += 8;
+                continue;
+            }
             if (c == 0x7f)
                 return true;
             if (c < 0x20 && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))

@@ -5,7 +5,9 @@
  * columns. Decrypted plaintext goes into memory that yz_pii_free() wipes.
  */
 #include "crypto/pii.h"
+#include "crypto/b64url.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,46 @@ static void ensure_init(void)
         YZ_BUG("libsodium failed to initialise");
 }
 
+/*
+ * Nonces come from the kernel's CSPRNG in blocks of NONCE_BLOCK, one block
+ * per thread, handed out in order: a getrandom(2) call for every seal was a
+ * sixteenth of a bulk import's preparing. A nonce is public (it is stored
+ * beside the ciphertext), so holding the next few in memory gives nothing
+ * away; what matters is that none is used twice under the key. A child made
+ * by fork() would copy the forking thread's block and hand out the same
+ * nonces as its parent, so fork() empties that block in the child (the
+ * other threads' blocks do not exist there).
+ */
+#define NONCE_BLOCK 32
+
+static _Thread_local unsigned char nonce_pool[NONCE_BLOCK * NONCE_BYTES];
+static _Thread_local size_t nonce_next = NONCE_BLOCK; /* the next unused; NONCE_BLOCK: none */
+static pthread_once_t nonce_once = PTHREAD_ONCE_INIT;
+
+static void nonce_forget(void)
+{
+    sodium_memzero(nonce_pool, sizeof nonce_pool);
+    nonce_next = NONCE_BLOCK;
+}
+
+static void nonce_at_fork(void)
+{
+    if (pthread_atfork(NULL, NULL, nonce_forget) != 0)
+        YZ_BUG("pthread_atfork failed");
+}
+
+static void next_nonce(unsigned char out[NONCE_BYTES])
+{
+    pthread_once(&nonce_once, nonce_at_fork);
+    if (nonce_next == NONCE_BLOCK) {
+        randombytes_buf(nonce_pool, sizeof nonce_pool);
+        nonce_next = 0;
+    }
+    unsigned char *n = nonce_pool + nonce_next++ * NONCE_BYTES;
+    memcpy(out, n, NONCE_BYTES);
+    sodium_memzero(n, NONCE_BYTES); /* handed out once */
+}
+
 enum yz_err yz_pii_seal(const struct yz_keys *k, const char *plain, size_t n, const char *context,
                         char **out_b64)
 {
@@ -57,7 +99,7 @@ enum yz_err yz_pii_seal(const struct yz_keys *k, const char *plain, size_t n, co
     size_t binlen = HEADER_BYTES + n + TAG_BYTES;
     unsigned char *bin = yz_malloc(binlen);
     bin[0] = PII_VERSION;
-    randombytes_buf(bin + 1, NONCE_BYTES);
+    next_nonce(bin + 1);
     unsigned long long clen_out = 0;
     if (crypto_aead_xchacha20poly1305_ietf_encrypt(
             bin + HEADER_BYTES, &clen_out, (const unsigned char *)(n ? plain : ""), n, ad, adlen,
@@ -65,9 +107,12 @@ enum yz_err yz_pii_seal(const struct yz_keys *k, const char *plain, size_t n, co
         clen_out != n + TAG_BYTES)
         YZ_BUG("xchacha20poly1305 encrypt failed");
 
+    /* The same text as sodium_bin2base64 with B64_VARIANT (b64url.h): version,
+     * nonce and ciphertext are public, so the table lookup's timing gives
+     * nothing away, and libsodium's constant-time encoder was half of a seal. */
     size_t b64size = sodium_base64_ENCODED_LEN(binlen, B64_VARIANT);
     char *b64 = yz_malloc(b64size);
-    sodium_bin2base64(b64, b64size, bin, binlen, B64_VARIANT);
+    yz_b64url_encode(b64, b64size, bin, binlen);
     free(bin);
     *out_b64 = b64;
     return YZ_OK;

@@ -13,6 +13,7 @@
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/fielderr.h"
+#include "core/idnum.h"
 #include "core/jsonwrite.h"
 #include "fees/fees.h"
 #include "filing/filing.h"
@@ -111,7 +112,7 @@ struct prep_event {
     char type[48];
     const char *channel;
     int64_t actor, at;
-    char *payload; /* canonical JSON (yz_event_canonical_json), owned */
+    char *payload; /* canonical JSON (yz_event_canonical_json), in the batch's texts */
     size_t len;
 };
 
@@ -127,7 +128,7 @@ struct prep_case {
     int64_t court_id, creator, submitted, updated, version;
     char title[160]; /* the application's cause name, also kept for lists */
     int64_t amount_fen; /* the application's amount, -1 for none (kept for lists) */
-    char *data; /* the matter's projection, canonical JSON, owned */
+    char *data; /* the matter's projection, canonical JSON, in the batch's texts */
     struct prep_event ev[MAX_EVENTS];
     int nev;
     struct prep_deadline dl[2];
@@ -146,11 +147,78 @@ struct prep_case {
 
 struct gen;
 
+/*
+ * The texts of one batch's cases (projections, payloads and the parts they
+ * are spliced from), bump-allocated in blocks that are kept and reused batch
+ * after batch: a malloc and a free (on the writing thread, across arenas) of
+ * each text, kilobytes large, kept glibc's allocator busy consolidating and
+ * sorting chunks for a quarter of the preparing thread's time.
+ */
+#define TEXT_BLOCK ((size_t)1 << 20)
+
+struct text_block {
+    struct text_block *next;
+    size_t cap, used;
+    char data[];
+};
+
+struct text_arena {
+    struct text_block *first, *cur;
+};
+
+/* n bytes of a, valid until arena_reset. */
+static char *arena_alloc(struct text_arena *a, size_t n)
+{
+    struct text_block *b = a->cur;
+    while (b && b->cap - b->used < n && b->next)
+        b = b->next;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+        struct text_block *nb = yz_malloc(sizeof *nb + cap);
+        *nb = (struct text_block){.next = b ? b->next : NULL, .cap = cap, .used = 0};
+        if (b)
+            b->next = nb;
+        else
+            a->first = nb;
+        b = nb;
+    }
+    a->cur = b;
+    char *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static char *arena_strndup(struct text_arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* Everything allocated is given back at once; the blocks stay. */
+static void arena_reset(struct text_arena *a)
+{
+    for (struct text_block *b = a->first; b; b = b->next)
+        b->used = 0;
+    a->cur = a->first;
+}
+
+static void arena_free(struct text_arena *a)
+{
+    for (struct text_block *b = a->first, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    a->first = a->cur = NULL;
+}
+
 /* One transaction's cases, prepared, with their counters summed. */
 struct prep_batch {
     struct gen *g;
     int64_t from, n;
     struct prep_case *cases;
+    struct text_arena texts; /* the cases' texts */
     struct rollup_slot *rollups;
     size_t nrollups;
     struct {
@@ -188,6 +256,8 @@ struct gen {
     int64_t matters_before;        /* the highest matter id before the import */
     struct yz_buf *err;            /* the writing thread's errors */
     struct yz_buf *perr;           /* the preparing thread's */
+    struct yz_buf *scratch;        /* the preparing thread's canonical texts, reused */
+    struct text_arena *texts;      /* the texts of the batch being prepared */
 };
 
 /* ---- dashboard counters, summed per batch ---- */
@@ -382,14 +452,41 @@ static enum yz_err deadline(struct gen *g, struct prep_case *pc, const char *eve
     return YZ_OK;
 }
 
-/* One event of the case's history: its payload made canonical here (owned by pc). */
-static enum yz_err add_event(struct prep_case *pc, const char *type, int64_t actor,
-                             const char *channel, int64_t at, json_t *payload)
+/*
+ * The canonical text of a payload or of a part of one. Every text in them was
+ * checked where it came in: the application by yz_filing_prepare_application
+ * (UTF-8, no NUL), the rest are literals, workflow and catalogue names,
+ * formatted numbers, sealed and masked values. So the texts are not checked
+ * again (events.h), except in every thousandth case (check), whose payloads
+ * go through the full check and so hold that reasoning to the data.
+ */
+static char *canonical(struct gen *g, const json_t *o, bool check)
+{
+    /* Written into one reused buffer and copied out at its size: a buffer of
+     * its own per text, grown and shrunk, was a thirtieth of the preparing. */
+    yz_buf_reset(g->scratch);
+    if (!yz_event_canonical_write(g->scratch, o, !check))
+        return NULL;
+    return arena_strndup(g->texts, g->scratch->data, g->scratch->len);
+}
+
+/* yz_json_dumps_sorted's text of o, in the batch's texts. */
+static char *sorted_text(struct gen *g, const json_t *o)
+{
+    yz_buf_reset(g->scratch);
+    if (!yz_json_write_sorted(g->scratch, o))
+        return NULL;
+    return arena_strndup(g->texts, g->scratch->data, g->scratch->len);
+}
+
+/* One event of the case's history: its payload made canonical here (in the batch's texts). */
+static enum yz_err add_event(struct gen *g, struct prep_case *pc, const char *type, int64_t actor,
+                             const char *channel, int64_t at, json_t *payload, bool check)
 {
     if (pc->nev == MAX_EVENTS)
         YZ_BUG("datagen: more than %d events in a case", MAX_EVENTS);
     struct prep_event *ev = &pc->ev[pc->nev];
-    ev->payload = yz_event_canonical_json(payload);
+    ev->payload = canonical(g, payload, check);
     json_decref(payload);
     if (!ev->payload)
         return YZ_ERR_VALIDATION;
@@ -402,7 +499,7 @@ static enum yz_err add_event(struct prep_case *pc, const char *type, int64_t act
     return YZ_OK;
 }
 
-/* The same with the canonical text made by the caller (owned by pc from here). */
+/* The same with the canonical text made by the caller (in the batch's texts). */
 static void add_event_text(struct prep_case *pc, const char *type, int64_t actor,
                            const char *channel, int64_t at, char *text, size_t len)
 {
@@ -423,15 +520,15 @@ static void add_event_text(struct prep_case *pc, const char *type, int64_t actor
  * once and put into both: a member "application" sorts before every other
  * key of either object, so {"application":A,REST} is the canonical text when
  * {REST} is that of the object without it. obj_text is that text of the
- * object without the application; the result (to free) has it as first member
- * of the object that starts at obj_text + at (the '{').
+ * object without the application; the result (in the batch's texts) has it as
+ * first member of the object that starts at obj_text + at (the '{').
  */
-static char *with_application(const char *obj_text, size_t at, const char *app_text)
+static char *with_application(struct gen *g, const char *obj_text, size_t at, const char *app_text)
 {
     size_t lo = strlen(obj_text), la = strlen(app_text);
     static const char key[] = "\"application\":";
     bool empty = obj_text[at + 1] == '}';
-    char *out = yz_malloc(lo + sizeof key - 1 + la + 2);
+    char *out = arena_alloc(g->texts, lo + sizeof key - 1 + la + 2);
     char *w = out;
     memcpy(w, obj_text, at + 1), w += at + 1;
     memcpy(w, key, sizeof key - 1), w += sizeof key - 1;
@@ -448,10 +545,10 @@ static char *with_application(const char *obj_text, size_t at, const char *app_t
  * {"fee":F}. The projection's text is made around it: its other members
  * are split into those whose keys sort before "fee" and those after (data
  * keeps the first, the second are moved out), each part is written
- * canonically, and "fee":F goes between. The result is to free; NULL when a
- * part cannot be written.
+ * canonically, and "fee":F goes between. The result is in the batch's texts;
+ * NULL when a part cannot be written.
  */
-static char *with_fee(json_t *data, const char *fee_event)
+static char *with_fee(struct gen *g, json_t *data, const char *fee_event)
 {
     json_t *after = json_object();
     const char *key;
@@ -464,13 +561,19 @@ static char *with_fee(json_t *data, const char *fee_event)
             json_object_del(data, key);
         }
     }
-    char *lo = yz_json_dumps_sorted(data), *hi = yz_json_dumps_sorted(after);
+    /* Both parts one after the other in the reused buffer (see canonical()). */
+    struct yz_buf *b = g->scratch;
+    yz_buf_reset(b);
+    bool ok = yz_json_write_sorted(b, data);
+    size_t at = b->len;
+    ok = ok && yz_json_write_sorted(b, after);
     json_decref(after);
     char *out = NULL;
-    if (lo && hi) {
+    if (ok) {
+        const char *lo = b->data, *hi = b->data + at;
         /* Members without their braces: "{...}" is 2 bytes of braces. */
-        size_t nlo = strlen(lo) - 2, nhi = strlen(hi) - 2, nfee = strlen(fee_event) - 2;
-        out = yz_malloc(nlo + nfee + nhi + 5);
+        size_t nlo = at - 2, nhi = b->len - at - 2, nfee = strlen(fee_event) - 2;
+        out = arena_alloc(g->texts, nlo + nfee + nhi + 5);
         char *w = out;
         *w++ = '{';
         memcpy(w, lo + 1, nlo), w += nlo;
@@ -483,16 +586,12 @@ static char *with_fee(json_t *data, const char *fee_event)
         *w++ = '}';
         *w = '\0';
     }
-    free(lo);
-    free(hi);
     return out;
 }
 
+/* Its texts stay in the batch's until the batch is emptied (arena_reset). */
 static void prep_case_clear(struct prep_case *pc)
 {
-    free(pc->data);
-    for (int k = 0; k < pc->nev; k++)
-        free(pc->ev[k].payload);
     memset(pc, 0, sizeof *pc);
 }
 
@@ -588,6 +687,35 @@ static bool cause_of_2020(struct gen *g, const char *court_name,
     return false;
 }
 
+/*
+ * A prepared party's triage key (registration's, yz_triage_party_key) from the
+ * clear citizen ID of the drawn party it was made from (raw), normalised as
+ * the application's check does: opening the seal just made was a fifteenth of
+ * the preparing. A checked case also opens it and compares.
+ */
+static enum yz_err party_key(struct gen *g, const json_t *party, const json_t *raw, bool check,
+                             char hash[65])
+{
+    char norm[YZ_IDNUM_CITIZEN_SIZE];
+    const char *cid = NULL;
+    if (json_object_get(party, "citizen_id_enc")) {
+        const char *given = json_string_value(json_object_get(raw, "citizen_id"));
+        if (!given || yz_idnum_citizen_normalise(given, strlen(given),
+                                                 yz_date_of_shanghai(yz_time_now_ms()), norm,
+                                                 sizeof norm) != YZ_IDNUM_OK)
+            return YZ_ERR_INTERNAL;
+        cid = norm;
+    }
+    enum yz_err e = yz_triage_party_key_clear(g->app, party, cid, hash);
+    if (e == YZ_OK && check) {
+        char opened[65];
+        e = yz_triage_party_key(g->app, party, opened);
+        if (e == YZ_OK && strcmp(opened, hash) != 0)
+            e = YZ_ERR_INTERNAL;
+    }
+    return e;
+}
+
 /* Draws case i and prepares everything that does not need the database: the
  * rows' values, the projection's and the events' canonical text, the
  * counters (into pb). Runs on the preparing thread. */
@@ -595,6 +723,9 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                                 struct prep_case *pc)
 {
     struct yz_rng *r = &g->rng;
+    /* Every thousandth case is checked more: its texts (canonical()), its
+     * spliced JSON, its triage keys. */
+    bool check = i % 1000 == 0;
     const struct yz_court *court = &g->app->courts.items[yz_datagen_court(g->model, r)];
     /* Spread evenly over the period, in office hours. */
     double span = (double)(g->end_ms - g->start_ms);
@@ -619,8 +750,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     field_errors_empty(g->fe);
     enum yz_err e = yz_filing_prepare_application(g->app, in.application, "fields/application",
                                                   &application, g->fe);
-    json_decref(in.application);
     if (e != YZ_OK) {
+        json_decref(in.application);
         yz_buf_addf(g->perr, "generated application %lld refused: %s %s", (long long)i,
                     g->fe->count ? g->fe->items[0].field : "", g->fe->count ? g->fe->items[0].code : "");
         return e;
@@ -681,10 +812,10 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     if (registered_at) {
         json_t *fee = json_object();
         json_object_set_nocheck(fee, "fee", reg.fee);
-        fee_text = yz_event_canonical_json(fee);
+        fee_text = canonical(g, fee, check);
         json_decref(fee);
     }
-    app_text = yz_event_canonical_json(application);
+    app_text = canonical(g, application, check);
     if (!app_text || (registered_at && !fee_text)) {
         e = YZ_ERR_INTERNAL;
         goto out;
@@ -708,15 +839,13 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
     pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    /* Every thousandth case is also serialised whole, as before the splices,
-     * and must come out byte for byte the same: its whole tree is copied
-     * before with_fee takes data apart. */
-    bool check = i % 1000 == 0;
+    /* A checked case is also serialised whole, as before the splices, and
+     * must come out byte for byte the same: its whole tree is copied before
+     * with_fee takes data apart. */
     json_t *whole_data = check ? json_deep_copy(data) : NULL;
-    char *rest = fee_text ? with_fee(data, fee_text) : yz_json_dumps_sorted(data);
+    char *rest = fee_text ? with_fee(g, data, fee_text) : sorted_text(g, data);
     if (rest)
-        pc->data = with_application(rest, 0, app_text);
-    free(rest);
+        pc->data = with_application(g, rest, 0, app_text);
     if (pc->data && check) {
         if (fee_text)
             json_object_set_nocheck(whole_data, "fee", reg.fee);
@@ -725,7 +854,6 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         if (!text || strcmp(text, pc->data) != 0) {
             yz_buf_addf(g->perr, "case %lld: the spliced projection differs from its JSON",
                         (long long)i);
-            free(pc->data);
             pc->data = NULL;
         }
         free(text);
@@ -759,17 +887,15 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         int64_t actor = k == 0 || strcmp(s->event, "withdraw") == 0 ? g->creators[creator].id : 0;
         if (k == 0) {
             /* {"event":"submit","fields":{...: the application goes first into fields. */
-            char *head = yz_event_canonical_json(payload);
+            char *head = canonical(g, payload, check);
             const char *f = head ? strstr(head, "\"fields\":{") : NULL;
-            char *text = f ? with_application(head, (size_t)(f - head) + 9, app_text) : NULL;
-            free(head);
+            char *text = f ? with_application(g, head, (size_t)(f - head) + 9, app_text) : NULL;
             if (text && check) {
                 json_object_set(json_object_get(payload, "fields"), "application", application);
                 char *whole = yz_event_canonical_json(payload);
                 if (!whole || strcmp(whole, text) != 0) {
                     yz_buf_addf(g->perr, "case %lld: the spliced submission differs from its JSON",
                                 (long long)i);
-                    free(text);
                     text = NULL;
                 }
                 free(whole);
@@ -780,7 +906,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
             else
                 e = YZ_ERR_INTERNAL;
         } else {
-            e = add_event(pc, type, actor, s->channel, s->at, payload);
+            e = add_event(g, pc, type, actor, s->channel, s->at, payload, check);
         }
         /* The counters: the filing's channel field for the submission, else the event's. */
         int64_t days = (strcmp(s->to, "registered") == 0 || strcmp(s->to, "refused") == 0)
@@ -790,12 +916,11 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
             rollup_count(g, pb, court->id, s->at, s->event, s->from ? s->from : "", s->to,
                          k == 0 ? channels[ch].value : s->channel, days);
         if (e == YZ_OK && strcmp(s->event, "register") == 0) {
-            e = add_event(pc, "filing.assign_case_number", 0, s->channel, s->at,
-                          one_text("case_number", reg.number));
+            e = add_event(g, pc, "filing.assign_case_number", 0, s->channel, s->at,
+                          one_text("case_number", reg.number), check);
             if (e == YZ_OK) {
                 add_event_text(pc, "filing.compute_fee", 0, s->channel, s->at, fee_text,
                                strlen(fee_text));
-                fee_text = NULL; /* pc's now */
             }
         }
     }
@@ -822,7 +947,9 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         pc->cause_code = in.cause_code;
         pc->fee_fen = reg.fee_fen;
         pc->registered_at = registered_at;
-        /* The triage keys of the parties, as registration stores them. */
+        /* The triage keys of the parties, as registration stores them. The
+         * prepared parties are the drawn ones, in their order. */
+        const json_t *raw_parties = json_object_get(in.application, "parties");
         size_t k;
         json_t *party;
         json_array_foreach(json_object_get(application, "parties"), k, party)
@@ -833,14 +960,16 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
             if (pc->nkeys == MAX_PARTY_KEYS)
                 YZ_BUG("datagen: more than %d parties in a case", MAX_PARTY_KEYS);
             pc->keys[pc->nkeys].role = strcmp(role, "plaintiff") == 0 ? "plaintiff" : "defendant";
-            if ((e = yz_triage_party_key(g->app, party, pc->keys[pc->nkeys].hash)) != YZ_OK)
+            if ((e = party_key(g, party, json_array_get(raw_parties, k), check,
+                               pc->keys[pc->nkeys].hash)) != YZ_OK) {
+                yz_buf_addf(g->perr, "case %lld: the triage key of party %zu failed", (long long)i, k);
                 break;
+            }
             pc->nkeys++;
         }
     }
 out:
-    free(app_text);
-    free(fee_text);
+    json_decref(in.application);
     json_decref(reg.fee);
     json_decref(application);
     for (int k = 0; k < p.n; k++)
@@ -967,6 +1096,7 @@ static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t f
 {
     pb->from = from;
     pb->n = 0;
+    g->texts = &pb->texts;
     enum yz_err e = YZ_OK;
     for (int64_t i = from; e == YZ_OK && i < to; i++) {
         e = prepare_case(g, pb, i, &pb->cases[pb->n]);
@@ -1005,6 +1135,7 @@ static enum yz_err write_batch(struct gen *g, struct prep_batch *pb)
     for (int64_t k = 0; k < pb->n; k++)
         prep_case_clear(&pb->cases[k]);
     pb->n = 0;
+    arena_reset(&pb->texts);
     return e;
 }
 
@@ -1159,8 +1290,9 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
     g->opt = opt;
     g->stats = stats;
     g->err = err;
-    struct yz_buf perr = YZ_BUF_INIT(4096);
+    struct yz_buf perr = YZ_BUF_INIT(4096), scratch = YZ_BUF_INIT(YZ_JSON_DUMP_MAX);
     g->perr = &perr;
+    g->scratch = &scratch;
     g->fe = yz_calloc(1, sizeof *g->fe);
     yz_rng_seed(&g->rng, opt->seed);
     g->wf = yz_workflow_find(app->workflows, "filing");
@@ -1242,8 +1374,10 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
     for (int b = 0; b < 2; b++) {
         free(g->bufs[b].cases);
         free(g->bufs[b].rollups);
+        arena_free(&g->bufs[b].texts);
     }
     yz_buf_release(&perr);
+    yz_buf_release(&scratch);
     free(g->fe);
     free(g);
     return e;

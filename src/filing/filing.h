@@ -42,6 +42,12 @@ enum yz_err yz_filing_copy_files(struct yz_tx *tx, int64_t from_matter, int64_t 
 #define YZ_FILING_IDENTITY_MAX 64
 enum yz_err yz_filing_party_identity(struct yz_app *app, const json_t *party, char *out,
                                      size_t size);
+/* The same from the clear citizen ID that the party's citizen_id_enc was
+ * sealed from (NULL when it has none), for a caller that holds it: the
+ * bulk import, which sealed it (opening every seal again was a fifteenth of
+ * its preparing). */
+void yz_filing_party_identity_clear(const json_t *party, const char *citizen_id, char *out,
+                                    size_t size);
 /* Effect "attach_uploads": binds the uploads an application names to the matter. */
 enum yz_err yz_filing_attach_uploads(struct yz_effect_ctx *c);
 /* Effect "record_decision": when and how fast a filing was decided. */

@@ -57,20 +57,32 @@ static void set(json_t *features, json_t *sources, const char *name, json_t *val
     json_object_set_new(sources, name, json_string(source));
 }
 
+/* The key of an identity (yz_filing_party_identity), else of the party's name; ident is wiped. */
+static enum yz_err key_of(struct yz_app *app, const json_t *p, char ident[160], char hash[65])
+{
+    if (!ident[0]) {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        snprintf(ident, 160, "name:%s", name ? name : "");
+    }
+    enum yz_err e = yz_pii_lookup(app->keys, "triage.party", ident, hash);
+    memset(ident, 0, 160);
+    return e;
+}
+
 /* The party's identity key: hash of the credit code or citizen ID, else of the name. */
 enum yz_err yz_triage_party_key(struct yz_app *app, const json_t *p, char hash[65])
 {
     char ident[160];
     enum yz_err e = yz_filing_party_identity(app, p, ident, sizeof ident);
-    if (e != YZ_OK)
-        return e;
-    if (!ident[0]) {
-        const char *name = json_string_value(json_object_get(p, "name"));
-        snprintf(ident, sizeof ident, "name:%s", name ? name : "");
-    }
-    e = yz_pii_lookup(app->keys, "triage.party", ident, hash);
-    memset(ident, 0, sizeof ident);
-    return e;
+    return e != YZ_OK ? e : key_of(app, p, ident, hash);
+}
+
+enum yz_err yz_triage_party_key_clear(struct yz_app *app, const json_t *p, const char *citizen_id,
+                                      char hash[65])
+{
+    char ident[160];
+    yz_filing_party_identity_clear(p, citizen_id, ident, sizeof ident);
+    return key_of(app, p, ident, hash);
 }
 
 /* One row of numbers from st (bound by the caller); the statement is reset. */

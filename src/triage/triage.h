@@ -28,6 +28,10 @@ enum yz_err yz_triage_extract_features(struct yz_tx *tx, struct yz_app *app, int
  * application (a prepared filing_application party) among the court's earlier
  * cases: of its credit code or citizen ID, else of its name. hash: 64 hex + NUL. */
 enum yz_err yz_triage_party_key(struct yz_app *app, const json_t *party, char hash[65]);
+/* The same key from the clear citizen ID the party's citizen_id_enc was sealed
+ * from (NULL when it has none): yz_filing_party_identity_clear. */
+enum yz_err yz_triage_party_key_clear(struct yz_app *app, const json_t *party,
+                                      const char *citizen_id, char hash[65]);
 
 /* Effect "propose_track" (register, amend_triage_features): features, proposal,
  * a stored proposal row, data.triage updated, the proposal recorded. */

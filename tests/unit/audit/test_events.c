@@ -24,8 +24,11 @@
 #include "audit/verify.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/jsonwrite.h"
+#include "core/utf8.h"
 #include "crypto/keys.h"
 #include "store/store.h"
+#include "lib/randjson.h"
 
 struct fx {
     char dir[64];
@@ -276,6 +279,137 @@ static void canonical_rejects_floats_and_odd_input(void **state)
     json_object_set_new(cur, "k", json_array());
     assert_null(yz_event_canonical_json(top));
     json_decref(top);
+}
+
+/* The canonical form as it was checked before the writer did it in one pass:
+ * a walk of the whole tree, then yz_json_dumps_sorted. The reference the
+ * one-pass check and the trusted path are held to. */
+static bool two_pass_ok(json_t *j, int depth)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        if (depth > YZ_EVENT_PAYLOAD_DEPTH)
+            return false;
+        for (void *it = json_object_iter(j); it; it = json_object_iter_next(j, it)) {
+            const char *k = json_object_iter_key(it);
+            size_t n = json_object_iter_key_len(it);
+            if (memchr(k, '\0', n) || !yz_utf8_valid(k, n) ||
+                !two_pass_ok(json_object_iter_value(it), depth + 1))
+                return false;
+        }
+        return true;
+    case JSON_ARRAY:
+        if (depth > YZ_EVENT_PAYLOAD_DEPTH)
+            return false;
+        for (size_t i = 0; i < json_array_size(j); i++)
+            if (!two_pass_ok(json_array_get(j, i), depth + 1))
+                return false;
+        return true;
+    case JSON_STRING:
+        return !memchr(json_string_value(j), '\0', json_string_length(j)) &&
+               yz_utf8_valid(json_string_value(j), json_string_length(j));
+    case JSON_REAL:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static char *two_pass(json_t *j)
+{
+    return j && json_is_object(j) && two_pass_ok(j, 1) ? yz_json_dumps_sorted(j) : NULL;
+}
+
+/* Both paths against the reference on j (consumed): the checked one gives
+ * the same answer always; the trusted one the same text whenever the
+ * reference has one, and refuses whatever holds a real or nests too deep. */
+static void same_as_two_pass(json_t *j, bool has_real_or_depth)
+{
+    char *want = two_pass(j), *got = yz_event_canonical_json(j),
+         *trusted = yz_event_canonical_json_trusted(j);
+    if (!want)
+        assert_null(got);
+    else
+        assert_string_equal(want, got);
+    if (want)
+        assert_string_equal(want, trusted);
+    if (has_real_or_depth)
+        assert_null(trusted);
+    /* The buffer forms append the same texts after what the buffer holds. */
+    struct yz_buf b = YZ_BUF_INIT(1 << 24);
+    for (int t = 0; t < 2; t++) {
+        yz_buf_reset(&b);
+        yz_buf_adds(&b, "x");
+        bool ok = yz_event_canonical_write(&b, j, t == 1);
+        const char *same = t == 1 ? trusted : got;
+        assert_int_equal(ok, same != NULL);
+        if (same)
+            assert_string_equal(b.data + 1, same);
+    }
+    yz_buf_release(&b);
+    free(want);
+    free(got);
+    free(trusted);
+    json_decref(j);
+}
+
+/* A chain of n containers, objects and arrays by the bits of shape. */
+static json_t *nest(int n, uint32_t shape, json_t *leaf)
+{
+    json_t *v = leaf;
+    for (int i = n - 1; i >= 0; i--) {
+        json_t *c = i == 0 || (shape >> (i % 32)) & 1 ? json_object() : json_array();
+        if (json_is_object(c))
+            json_object_set_new(c, "k", v);
+        else
+            json_array_append_new(c, v);
+        v = c;
+    }
+    return v;
+}
+
+static void canonical_one_pass_matches_two_pass(void **state)
+{
+    (void)state;
+    /* Random trees with reals and NULs in strings, under an object. */
+    const struct yzt_randjson all = {.reals = true, .nuls = true};
+    for (int i = 0; i < 3000; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "v", yzt_random_json(&all, 1));
+        same_as_two_pass(o, false);
+    }
+    /* Texts that are not UTF-8 or hold a NUL, as values and as keys, at
+     * several depths: only the checked path refuses them. */
+    static const struct {
+        const char *s;
+        size_t n;
+    } bad[] = {{"\xff", 1},         {"a\xc0\x80", 3}, {"\xed\xa0\x80", 3}, {"\xe6\xb3", 2},
+               {"\xf4\x90\x80\x80", 4}, {"a\0b", 3},       {"\0", 1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        for (int depth = 1; depth <= 4; depth++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "v", nest(depth - 1, 0xa5u, json_stringn_nocheck(bad[i].s, bad[i].n)));
+            char *t = yz_event_canonical_json_trusted(o);
+            assert_non_null(t); /* the trusted path does not look at texts */
+            free(t);
+            same_as_two_pass(o, false);
+            json_t *inner = json_object();
+            json_object_setn_new_nocheck(inner, bad[i].s, bad[i].n, json_integer(1));
+            o = json_object();
+            json_object_set_new(o, "v", nest(depth - 1, 0x5au, inner));
+            same_as_two_pass(o, false);
+        }
+    /* Depth at and around the limit, objects and arrays mixed; a real deep down. */
+    for (int n = YZ_EVENT_PAYLOAD_DEPTH - 2; n <= YZ_EVENT_PAYLOAD_DEPTH + 2; n++)
+        for (uint32_t shape = 0; shape < 64; shape += 7) {
+            json_t *o = json_object();
+            /* o is level 1, so the chain below it may be YZ_EVENT_PAYLOAD_DEPTH - 1 long. */
+            json_object_set_new(o, "v", nest(n, shape * 0x9e3779b9u, json_string("法")));
+            same_as_two_pass(o, n > YZ_EVENT_PAYLOAD_DEPTH - 1);
+            o = json_object();
+            json_object_set_new(o, "v", nest(n < 3 ? n : 3, shape, json_real(0.5)));
+            same_as_two_pass(o, true);
+        }
 }
 
 /* ---- validation ---- */
@@ -773,6 +907,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(canonical_sorts_keys_and_keeps_utf8),
         cmocka_unit_test(canonical_rejects_floats_and_odd_input),
+        cmocka_unit_test(canonical_one_pass_matches_two_pass),
         cmocka_unit_test_setup_teardown(append_validates_input, setup, teardown),
         cmocka_unit_test_setup_teardown(payload_size_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(append_json_stores_canonical_text_and_validates, setup,

@@ -351,6 +351,69 @@ static void map_both_ways(void **state)
 
 /* ---- case types ---- */
 
+/* The lookup by 代字 (a bisection of a sorted index) against a scan of the
+ * file's order: for every entry's code, codes that are not there (a prefix,
+ * an extension, a neighbour in byte order), and every max up to the count. */
+static size_t scan_by_code(const char *code, const struct yz_case_type **out, size_t max)
+{
+    size_t n = 0, total;
+    const struct yz_case_type *all = yz_catalog_case_types(cat, &total);
+    for (size_t i = 0; *code && i < total; i++)
+        if (strcmp(all[i].code, code) == 0) {
+            if (n < max)
+                out[n] = &all[i];
+            n++;
+        }
+    return n;
+}
+
+static void expect_same_lookup(const char *code)
+{
+    const struct yz_case_type *got[32], *want[32];
+    size_t n = scan_by_code(code, want, 32);
+    for (size_t max = 0; max <= n + 1 && max <= 32; max++) {
+        memset(got, 0, sizeof got);
+        assert_int_equal(yz_catalog_case_types_by_code(cat, code, got, max), n);
+        for (size_t k = 0; k < max && k < n; k++)
+            assert_ptr_equal(got[k], want[k]);
+        if (max < 32)
+            assert_null(got[max < n ? max : n]); /* nothing written past what was asked */
+    }
+}
+
+static void case_types_by_code_match_a_scan(void **state)
+{
+    size_t total, found = 0;
+    const struct yz_case_type *all = yz_catalog_case_types(cat, &total);
+    for (size_t i = 0; i < total; i++) {
+        expect_same_lookup(all[i].code);
+        if (all[i].code[0]) {
+            const struct yz_case_type *one[1];
+            assert_true(yz_catalog_case_types_by_code(cat, all[i].code, one, 1) >= 1);
+            found++;
+            char longer[40], shorter[40], next[40];
+            snprintf(longer, sizeof longer, "%s初", all[i].code);
+            expect_same_lookup(longer);
+            size_t len = strlen(all[i].code);
+            memcpy(shorter, all[i].code, len - 1);
+            shorter[len - 1] = '\0';
+            expect_same_lookup(shorter);
+            memcpy(next, all[i].code, len + 1);
+            next[len - 1]++;
+            expect_same_lookup(next);
+            next[len - 1] -= 2;
+            expect_same_lookup(next);
+        }
+    }
+    assert_true(found > 150);
+    static const char *const none[] = {"", "\x01", "\x7f", "\xff\xff", "A", "民终审", "zz"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        const struct yz_case_type *out[4];
+        assert_int_equal(yz_catalog_case_types_by_code(cat, none[i], out, 4), 0);
+    }
+    assert_int_equal(yz_catalog_case_types_by_code(cat, NULL, NULL, 0), 0);
+}
+
 static void case_types(void **state)
 {
     size_t n;
@@ -805,6 +868,7 @@ int main(void)
         cmocka_unit_test(revision_by_date),
         cmocka_unit_test(map_both_ways),
         cmocka_unit_test(case_types),
+        cmocka_unit_test(case_types_by_code_match_a_scan),
         cmocka_unit_test(materials_lists),
         cmocka_unit_test(materials_check_all_missing_at_once),
         cmocka_unit_test(cause_json_shape),

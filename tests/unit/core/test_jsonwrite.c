@@ -84,6 +84,17 @@ static void edge_cases_match_json_dumps(void **state)
     json_object_set_new(o, "B", json_pack("{s:i, s:i}", "y", 1, "x", 2));
     json_object_set_new(o, "list", json_pack("[{s:i, s:i}]", "d", 1, "c", 2));
     same_as_jansson(o);
+    /* First bytes decide most comparisons: an empty key, keys starting with
+     * a NUL, a shared first byte, bytes above 0x7f. */
+    o = json_object();
+    static const struct {
+        const char *k;
+        size_t n;
+    } firsts[] = {{"b", 1}, {"\0a", 2}, {"", 0}, {"\xe6\xb3\x95", 3}, {"\0", 1}, {"ab", 2},
+                  {"a", 1}, {"\x7f", 1}, {"\xc2\x80", 2}, {"A", 1}};
+    for (size_t i = 0; i < sizeof firsts / sizeof firsts[0]; i++)
+        json_object_setn_new_nocheck(o, firsts[i].k, firsts[i].n, json_integer((json_int_t)i));
+    same_as_jansson(o);
     o = json_object();
     for (int i = 99; i >= 0; i--) {
         char key[16];

@@ -134,6 +134,35 @@ static void chinese_characters_pass_and_broken_ones_hide_nothing(void **state)
     assert_false(yz_utf8_has_control("\xe6\xb3", 2, false));          /* cut short: nothing read past n */
 }
 
+/* Printable ASCII is passed 8 bytes at a time: every ASCII byte, and a
+ * zero-width space, at every offset of ASCII runs up to 24 bytes long, so
+ * each lands in every place of a word and in the bytewise tail. */
+static void every_byte_at_every_offset_of_ascii_runs(void **state)
+{
+    char s[32];
+    for (size_t len = 1; len <= 24; len++)
+        for (size_t at = 0; at < len; at++) {
+            for (unsigned c = 0; c < 0x80; c++)
+                for (int multiline = 0; multiline < 2; multiline++) {
+                    memset(s, 'a', len);
+                    s[at] = (char)c;
+                    bool want = c == 0x7f ||
+                                (c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t')));
+                    if (yz_utf8_has_control(s, len, multiline) != want)
+                        fail_msg("byte 0x%02x at %zu of %zu (multiline %d)", c, at, len, multiline);
+                }
+            if (at + 3 <= len) {
+                memset(s, 'a', len);
+                memcpy(s + at, "\xe2\x80\x8b", 3); /* U+200B */
+                assert_true(yz_utf8_has_control(s, len, false));
+                memcpy(s + at, "\xe6\xb3\x95", 3); /* 法 */
+                assert_false(yz_utf8_has_control(s, len, false));
+                memcpy(s + at, "\xc2\x85", 2); /* U+0085, a C1 control */
+                assert_true(yz_utf8_has_control(s, len, true));
+            }
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +172,7 @@ int main(void)
         cmocka_unit_test(ordinary_text_passes),
         cmocka_unit_test(the_check_reads_only_n_bytes_and_survives_bad_utf8),
         cmocka_unit_test(chinese_characters_pass_and_broken_ones_hide_nothing),
+        cmocka_unit_test(every_byte_at_every_offset_of_ascii_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

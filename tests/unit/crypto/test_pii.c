@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -283,6 +285,98 @@ static void lookup_limits(void **state)
     assert_true(is_lower_hex64(out));
 }
 
+/* The nonce of a sealed value (bytes 1..24 of its decoded form). */
+static void nonce_of(const char *sealed, unsigned char nonce[24])
+{
+    unsigned char bin[256];
+    size_t n = 0;
+    assert_int_equal(sodium_base642bin(bin, sizeof bin, sealed, strlen(sealed), NULL, &n, NULL, B64V),
+                     0);
+    assert_true(n > 25);
+    memcpy(nonce, bin + 1, 24);
+}
+
+#define MANY_SEALS 200 /* several of pii.c's blocks of nonces */
+
+struct nonces {
+    const struct yz_keys *keys;
+    unsigned char n[MANY_SEALS][24];
+};
+
+static void *seal_many(void *arg)
+{
+    struct nonces *ns = arg;
+    for (int i = 0; i < MANY_SEALS; i++) {
+        char *s = NULL;
+        if (yz_pii_seal(ns->keys, "x", 1, "users.phone", &s) != YZ_OK)
+            return NULL;
+        nonce_of(s, ns->n[i]);
+        free(s);
+    }
+    return ns;
+}
+
+static int cmp_nonce(const void *a, const void *b)
+{
+    return memcmp(a, b, 24);
+}
+
+/* Nonces are drawn in blocks per thread: none repeats, within a thread across
+ * its blocks or between two threads sealing at once. */
+static void nonces_never_repeat_across_blocks_and_threads(void **state)
+{
+    struct fixture *f = *state;
+    struct nonces *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    a->keys = b->keys = f->keys[0];
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, seal_many, b), 0);
+    assert_ptr_equal(seal_many(a), a);
+    void *r;
+    assert_int_equal(pthread_join(t, &r), 0);
+    assert_ptr_equal(r, b);
+    unsigned char(*all)[24] = calloc(2 * MANY_SEALS, 24);
+    memcpy(all, a->n, sizeof a->n);
+    memcpy(all + MANY_SEALS, b->n, sizeof b->n);
+    qsort(all, 2 * MANY_SEALS, 24, cmp_nonce);
+    for (int i = 1; i < 2 * MANY_SEALS; i++)
+        assert_true(memcmp(all[i - 1], all[i], 24) != 0);
+    free(all);
+    free(a);
+    free(b);
+}
+
+/* A child made by fork() in the middle of a block does not hand out the
+ * parent's next nonces. */
+static void fork_does_not_share_the_next_nonces(void **state)
+{
+    struct fixture *f = *state;
+    char *s = NULL;
+    assert_int_equal(yz_pii_seal(f->keys[0], "x", 1, "users.phone", &s), YZ_OK);
+    free(s);
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        unsigned char n[24] = {0};
+        char *c = NULL;
+        if (yz_pii_seal(f->keys[0], "x", 1, "users.phone", &c) == YZ_OK)
+            nonce_of(c, n);
+        _exit(write(fd[1], n, sizeof n) == (ssize_t)sizeof n ? 0 : 1);
+    }
+    close(fd[1]);
+    unsigned char child[24], parent[24];
+    assert_int_equal(read(fd[0], child, sizeof child), (ssize_t)sizeof child);
+    close(fd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(yz_pii_seal(f->keys[0], "x", 1, "users.phone", &s), YZ_OK);
+    nonce_of(s, parent);
+    free(s);
+    assert_true(memcmp(child, parent, 24) != 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +388,8 @@ int main(void)
         cmocka_unit_test(seal_limits),
         cmocka_unit_test(lookup_is_deterministic_keyed_and_kind_separated),
         cmocka_unit_test(lookup_limits),
+        cmocka_unit_test(nonces_never_repeat_across_blocks_and_threads),
+        cmocka_unit_test(fork_does_not_share_the_next_nonces),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "crypto/keys.h"
+#include "crypto/pii.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "lib/tempstore.h"
@@ -225,11 +226,54 @@ static void a_party_with_many_earlier_matters_reads_at_most_a_thousand(void **st
     assert_int_equal(repeat, 2); /* 2501, 2502 */
 }
 
+/* The key from the clear citizen ID (the bulk import's way) is the key from
+ * the sealed one, for a natural person, an organisation that also names an
+ * ID (its credit code wins), and a party known only by name. */
+static void clear_citizen_id_gives_the_opened_key(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"11010519491231002X", "500101199003071234"};
+    for (size_t i = 0; i < 2; i++) {
+        char *sealed = NULL;
+        assert_int_equal(yz_pii_seal(app.keys, ids[i], strlen(ids[i]), "filing.citizen_id", &sealed),
+                         YZ_OK);
+        json_t *natural = json_pack("{s:s, s:s, s:s, s:s}", "role", "plaintiff", "kind", "natural",
+                                    "name", "张三", "citizen_id_enc", sealed);
+        json_t *legal = json_pack("{s:s, s:s, s:s, s:s, s:s}", "role", "defendant", "kind",
+                                  "legal", "name", "某公司", "credit_code", "91500000MA5U000000",
+                                  "citizen_id_enc", sealed);
+        free(sealed);
+        json_t *parties[] = {natural, legal};
+        for (size_t k = 0; k < 2; k++) {
+            char opened[65], clear[65], other[65];
+            assert_int_equal(yz_triage_party_key(&app, parties[k], opened), YZ_OK);
+            assert_int_equal(yz_triage_party_key_clear(&app, parties[k], ids[i], clear), YZ_OK);
+            assert_string_equal(opened, clear);
+            assert_int_equal(strlen(clear), 64);
+            /* The clear ID is what counts for a natural person. */
+            assert_int_equal(yz_triage_party_key_clear(&app, parties[k], ids[1 - i], other), YZ_OK);
+            if (k == 0)
+                assert_string_not_equal(other, clear);
+            else
+                assert_string_equal(other, clear);
+            json_decref(parties[k]);
+        }
+    }
+    json_t *named = json_pack("{s:s, s:s, s:s}", "role", "defendant", "kind", "natural", "name",
+                              "李四");
+    char opened[65], clear[65];
+    assert_int_equal(yz_triage_party_key(&app, named, opened), YZ_OK);
+    assert_int_equal(yz_triage_party_key_clear(&app, named, NULL, clear), YZ_OK);
+    assert_string_equal(opened, clear);
+    json_decref(named);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(few_earlier_matters_are_counted_exactly),
         cmocka_unit_test(a_party_with_many_earlier_matters_reads_at_most_a_thousand),
+        cmocka_unit_test(clear_citizen_id_gives_the_opened_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
