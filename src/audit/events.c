@@ -361,6 +361,12 @@ enum yz_err yz_event__chain_tip(struct yz_tx *tx, int64_t *last_id,
     return YZ_OK;
 }
 
+enum yz_err yz_event_chain_tip(struct yz_tx *tx, int64_t *id,
+                               unsigned char hash[YZ_EVENT_HASH_BYTES])
+{
+    return yz_event__chain_tip(tx, id, hash);
+}
+
 enum yz_err yz_event__stream_seq(struct yz_tx *tx, const char *stream, int64_t *seq)
 {
     bool row;

@@ -116,6 +116,9 @@ struct prep_event {
     int64_t actor, at;
     char *payload; /* canonical JSON (yz_event_canonical_json), owned */
     size_t len;
+    /* Hashed ahead (chain_case), as the events would be if nothing else wrote. */
+    int64_t id;
+    unsigned char prev_hash[YZ_EVENT_HASH_BYTES], hash[YZ_EVENT_HASH_BYTES];
 };
 
 struct prep_deadline {
@@ -126,6 +129,8 @@ struct prep_deadline {
 };
 
 struct prep_case {
+    int64_t id; /* the matter's id if nothing else writes matters (chain_case) */
+    char stream[YZ_MATTER_STREAM_MAX];
     const char *state, *channel, *capacity;
     int64_t court_id, creator, submitted, updated, version;
     char title[160]; /* the application's cause name, also kept for lists */
@@ -189,6 +194,9 @@ struct gen {
     struct yz_event_batch *events; /* the writing thread's */
     int64_t first_id, last_id;     /* matters of the batch being written */
     int64_t matters_before;        /* the highest matter id before the import */
+    bool chain_known;              /* the event chain's tip was read (setup_tx): */
+    int64_t chain_id;              /* the last event chained by the preparing thread */
+    unsigned char chain_hash[YZ_EVENT_HASH_BYTES];
     struct yz_buf *err;            /* the writing thread's errors */
     struct yz_buf *perr;           /* the preparing thread's */
 };
@@ -851,6 +859,24 @@ out:
     return e;
 }
 
+/* The row of pc's event k as chained ahead: streams are new, so seqs start at 1. */
+static void event_row(const struct prep_case *pc, int k, struct yz_event_row *r)
+{
+    const struct prep_event *ev = &pc->ev[k];
+    *r = (struct yz_event_row){.id = ev->id,
+                               .stream = pc->stream,
+                               .stream_len = strlen(pc->stream),
+                               .stream_seq = k + 1,
+                               .type = ev->type,
+                               .type_len = strlen(ev->type),
+                               .actor_id = ev->actor,
+                               .channel = ev->channel,
+                               .channel_len = strlen(ev->channel),
+                               .at = ev->at,
+                               .payload = ev->payload,
+                               .payload_len = ev->len};
+}
+
 /* ---- one case, written (in the batch's transaction) ---- */
 
 /* Texts are bound by reference (store.h): pc and the batch's counters stay
@@ -887,10 +913,22 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
     if ((e = yz_exec(st)) != YZ_OK)
         return e;
 
-    char stream[32];
+    /* The events as chained ahead when the matter has the id foreseen and the
+     * chain is where it was foreseen; else (or from where the batch finds it
+     * is not) numbered and hashed here. */
+    char stream[YZ_MATTER_STREAM_MAX];
     yz_matter_stream(id, stream, sizeof stream);
+    bool ahead = g->chain_known && id == pc->id;
     for (int k = 0; k < pc->nev && e == YZ_OK; k++) {
         const struct prep_event *ev = &pc->ev[k];
+        if (ahead) {
+            struct yz_event_row r;
+            event_row(pc, k, &r);
+            e = yz_event_batch_add_hashed(g->events, &r, ev->prev_hash, ev->hash);
+            if (e != YZ_ERR_CONFLICT)
+                continue;
+            ahead = false;
+        }
         e = yz_event_batch_add_canonical(g->events, stream, ev->type, ev->actor, ev->channel,
                                          ev->at, ev->payload, ev->len, NULL);
     }
@@ -974,6 +1012,29 @@ static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
     return e;
 }
 
+/*
+ * Case i's matter id and its events' ids and hashes as they will be when
+ * nothing else writes while the import runs (the matters and the chain go on
+ * from what setup_tx read): hashing on this thread takes a tenth of the
+ * writer's work off it. The writer uses them only when its transaction finds
+ * them right (write_case, yz_event_batch_add_hashed) and numbers and hashes
+ * anew otherwise.
+ */
+static void chain_case(struct gen *g, struct prep_case *pc, int64_t i)
+{
+    pc->id = g->matters_before + 1 + i;
+    yz_matter_stream(pc->id, pc->stream, sizeof pc->stream);
+    for (int k = 0; g->chain_known && k < pc->nev; k++) {
+        struct prep_event *ev = &pc->ev[k];
+        ev->id = ++g->chain_id;
+        memcpy(ev->prev_hash, g->chain_hash, YZ_EVENT_HASH_BYTES);
+        struct yz_event_row r;
+        event_row(pc, k, &r);
+        yz_event_hash(ev->prev_hash, &r, ev->hash);
+        memcpy(g->chain_hash, ev->hash, YZ_EVENT_HASH_BYTES);
+    }
+}
+
 /* Prepares cases from..to-1 into pb (on the preparing thread). */
 static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t from, int64_t to)
 {
@@ -982,6 +1043,8 @@ static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t f
     enum yz_err e = YZ_OK;
     for (int64_t i = from; e == YZ_OK && i < to; i++) {
         e = prepare_case(g, pb, i, &pb->cases[pb->n]);
+        if (e == YZ_OK)
+            chain_case(g, &pb->cases[pb->n], i);
         if (e != YZ_OK && !g->perr->len)
             yz_buf_addf(g->perr, "preparing case %lld failed: %s", (long long)i, yz_err_code(e));
         if (e != YZ_OK)
@@ -1146,6 +1209,9 @@ static enum yz_err setup_tx(struct yz_tx *tx, void *arg)
     st = yz_sql(tx, &q_last_matter);
     if ((e = yz_step_one(st)) == YZ_OK)
         g->matters_before = yz_col_i64(st, 0);
+    /* A broken chain is refused by the first batch, as before; nothing is hashed ahead. */
+    if (e == YZ_OK)
+        g->chain_known = yz_event_chain_tip(tx, &g->chain_id, g->chain_hash) == YZ_OK;
     return e;
 }
 
