@@ -962,9 +962,13 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
     /* The events as chained ahead when the matter has the id foreseen and the
      * chain is where it was foreseen; else (or from where the batch finds it
      * is not) numbered and hashed here. */
-    char stream[YZ_MATTER_STREAM_MAX];
-    yz_matter_stream(id, stream, sizeof stream);
     bool ahead = g->chain_known && id == pc->id;
+    char own[YZ_MATTER_STREAM_MAX];
+    const char *stream = pc->stream;
+    if (id != pc->id) {
+        yz_matter_stream(id, own, sizeof own);
+        stream = own;
+    }
     for (int k = 0; k < pc->nev && e == YZ_OK; k++) {
         const struct prep_event *ev = &pc->ev[k];
         if (ahead) {
