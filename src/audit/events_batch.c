@@ -216,10 +216,11 @@ enum yz_err yz_event_batch_add_hashed(struct yz_event_batch *b, const struct yz_
                                       const unsigned char hash[YZ_EVENT_HASH_BYTES])
 {
     /* What add_canonical checks (the names are NUL-terminated at their lengths). */
-    if (!r->stream || !r->type || !r->channel || !r->payload || r->payload_len < 2 || r->payload[0] != '{' ||
-        r->payload[r->payload_len - 1] != '}' || memchr(r->payload, '\0', r->payload_len) ||
-        strlen(r->stream) != r->stream_len || strlen(r->type) != r->type_len ||
-        strlen(r->channel) != r->channel_len || r->on_behalf_of != 0) {
+    if (!r->stream || !r->type || !r->channel || !r->payload || r->payload_len < 2 ||
+        r->payload[0] != '{' || r->payload[r->payload_len - 1] != '}' ||
+        memchr(r->payload, '\0', r->payload_len) || strlen(r->stream) != r->stream_len ||
+        strlen(r->type) != r->type_len || strlen(r->channel) != r->channel_len ||
+        r->on_behalf_of != 0) {
         yz_log_warn("audit: bulk event refused (type %s): %s", r->type ? r->type : "?",
                     "not a canonical JSON object text or mismatched lengths");
         return YZ_ERR_VALIDATION;

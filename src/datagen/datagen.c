@@ -1042,8 +1042,7 @@ static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
     g->last_id = yz_col_i64(st, 0);
     if (g->last_id > INT64_MAX - pb->n)
         return YZ_ERR_INTERNAL; /* SQLite would pick free ids at random: no import is that large */
-    e = yz_event_batch_begin(tx, g->app->keys, g->app->cfg.audit.checkpoint_every,
-                                         &g->events);
+    e = yz_event_batch_begin(tx, g->app->keys, g->app->cfg.audit.checkpoint_every, &g->events);
     for (int64_t k = 0; e == YZ_OK && k < pb->n; k++)
         e = write_case(g, tx, &pb->cases[k]);
     if (e == YZ_OK)

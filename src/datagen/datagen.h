@@ -41,9 +41,11 @@
  * (audit/events.h yz_event_batch_add_hashed; when someone else wrote matters
  * or events meanwhile, numbered and hashed anew from their prepared text by
  * yz_event_batch_add_canonical; the chain head signed once per batch), the
- * dashboard counters of a batch written in key order. An import that adds at least as many matters as there were drops
- * the indexes keyed by hashes first and builds them once at its end (store.h
- * yz_tx_defer_indexes), also after a failure; nothing it reads needs them.
+ * dashboard counters of a batch written in key order, the months' summed
+ * over the batch. An import that adds at least as many matters as there were
+ * drops the indexes keyed by hashes first and builds them once at its end
+ * (store.h yz_tx_defer_indexes), also after a failure; nothing it reads needs
+ * them.
  */
 #ifndef YZ_DATAGEN_DATAGEN_H
 #define YZ_DATAGEN_DATAGEN_H
