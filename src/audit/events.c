@@ -330,6 +330,12 @@ enum yz_err yz_event__chain_tip(struct yz_tx *tx, int64_t *last_id,
     return YZ_OK;
 }
 
+enum yz_err yz_event_chain_tip(struct yz_tx *tx, int64_t *id,
+                               unsigned char hash[YZ_EVENT_HASH_BYTES])
+{
+    return yz_event__chain_tip(tx, id, hash);
+}
+
 enum yz_err yz_event__stream_seq(struct yz_tx *tx, const char *stream, int64_t *seq)
 {
     bool row;
@@ -381,18 +387,19 @@ enum yz_err yz_event__insert(struct yz_tx *tx, const struct yz_event_row *r,
                              const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
                              const unsigned char hash[YZ_EVENT_HASH_BYTES])
 {
+    /* By reference: every value outlives the step below (store.h). */
     struct yz_stmt *st = yz_sql(tx, &sql_insert);
     yz_bind_i64(st, 1, r->id);
-    yz_bind_textn(st, 2, r->stream, r->stream_len);
+    yz_bind_textn_ref(st, 2, r->stream, r->stream_len);
     yz_bind_i64(st, 3, r->stream_seq);
-    yz_bind_textn(st, 4, r->type, r->type_len);
+    yz_bind_textn_ref(st, 4, r->type, r->type_len);
     bind_id_or_null(st, 5, r->actor_id);
     bind_id_or_null(st, 6, r->on_behalf_of);
-    yz_bind_textn(st, 7, r->channel, r->channel_len);
+    yz_bind_textn_ref(st, 7, r->channel, r->channel_len);
     yz_bind_i64(st, 8, r->at);
-    yz_bind_textn(st, 9, r->payload, r->payload_len);
-    yz_bind_blob(st, 10, prev_hash, YZ_EVENT_HASH_BYTES);
-    yz_bind_blob(st, 11, hash, YZ_EVENT_HASH_BYTES);
+    yz_bind_textn_ref(st, 9, r->payload, r->payload_len);
+    yz_bind_blob_ref(st, 10, prev_hash, YZ_EVENT_HASH_BYTES);
+    yz_bind_blob_ref(st, 11, hash, YZ_EVENT_HASH_BYTES);
     return yz_exec(st);
 }
 

@@ -242,6 +242,35 @@ struct yz_event_row {
 /* hash(row) as defined above, with the given prev_hash. */
 void yz_event_hash(const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
                    const struct yz_event_row *row, unsigned char out[YZ_EVENT_HASH_BYTES]);
+
+/*
+ * Bulk events hashed ahead, on another thread (the generator chains the next
+ * batch while the last one is being written): the caller predicts the chain
+ * from a tip read before (yz_event_chain_tip), numbering the ids after it and
+ * the seqs of its new streams from 1, and hashes each row r with
+ * yz_event_hash(prev_hash, r, hash); on_behalf_of must be 0, at set, and
+ * stream, type and channel NUL-terminated at their lengths.
+ *
+ * yz_event_batch_add_hashed buffers such a row when the prediction holds in
+ * the batch's transaction: r->id is the batch's next id, prev_hash the hash
+ * of its tip and r->stream_seq the stream's next seq. The fields are checked
+ * as yz_event_batch_add_canonical checks them (YZ_ERR_VALIDATION,
+ * YZ_ERR_PAYLOAD_TOO_LARGE); hash is taken as given (a wrong one is what
+ * `yizhan audit verify` reports). r's texts are NOT copied: they must stay
+ * valid and unchanged until yz_event_batch_write has returned. When the
+ * prediction does not hold (someone appended since the tip was read, or the
+ * stream has events already) it buffers nothing and returns YZ_ERR_CONFLICT:
+ * the caller then adds the event with yz_event_batch_add_canonical, which
+ * numbers and hashes it anew (and every later prediction fails alike).
+ */
+enum yz_err yz_event_batch_add_hashed(struct yz_event_batch *b, const struct yz_event_row *r,
+                                      const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
+                                      const unsigned char hash[YZ_EVENT_HASH_BYTES]);
+/* The newest event's id and hash, checked against the signed chain head as
+ * yz_event_append checks it (YZ_ERR_INTERNAL when they disagree); 0 and 32
+ * zero bytes for an empty log. */
+enum yz_err yz_event_chain_tip(struct yz_tx *tx, int64_t *id,
+                               unsigned char hash[YZ_EVENT_HASH_BYTES]);
 /* The signed messages defined above; each writes into msg and returns its length
  * (yz_event_sig_message: only to verify the rows signed one by one before). */
 #define YZ_EVENT_SIGMSG_MAX 128

@@ -18,13 +18,13 @@
 
 struct pending {
     struct yz_event_row r;
-    char *text; /* stream, type, channel and payload, one allocation */
+    char *text; /* stream, type, channel and payload, one allocation; NULL: the caller's */
     unsigned char prev_hash[YZ_EVENT_HASH_BYTES], hash[YZ_EVENT_HASH_BYTES];
 };
 
 struct stream_slot {
     char *name; /* owned */
-    int64_t seq;
+    int64_t seq; /* the last one given */
 };
 
 struct yz_event_batch {
@@ -90,22 +90,36 @@ static void streams_grow(struct yz_event_batch *b)
     b->stream_cap = cap;
 }
 
-/* The stream's next seq: counted here once the batch has numbered it. */
-static enum yz_err next_seq(struct yz_event_batch *b, const char *stream, int64_t *seq)
+/* The stream's slot, its seq the last one given: counted here once the batch
+ * has looked the stream up in the table. */
+static enum yz_err stream_of(struct yz_event_batch *b, const char *stream, struct stream_slot **out)
 {
     struct stream_slot *s = slot_of(b->streams, b->stream_cap, stream);
-    if (s->name) {
-        *seq = ++s->seq;
-        return YZ_OK;
+    if (!s->name) {
+        int64_t next;
+        enum yz_err rc = yz_event__stream_seq(b->tx, stream, &next);
+        if (rc != YZ_OK)
+            return rc;
+        s->name = yz_strdup(stream);
+        s->seq = next - 1;
+        if (++b->nstreams * 2 > b->stream_cap) {
+            streams_grow(b);
+            s = slot_of(b->streams, b->stream_cap, stream);
+        }
     }
-    enum yz_err rc = yz_event__stream_seq(b->tx, stream, seq);
-    if (rc != YZ_OK)
-        return rc;
-    s->name = yz_strdup(stream);
-    s->seq = *seq;
-    if (++b->nstreams * 2 > b->stream_cap)
-        streams_grow(b);
+    *out = s;
     return YZ_OK;
+}
+
+static struct pending *pending_new(struct yz_event_batch *b)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 1024;
+        b->ev = yz_realloc(b->ev, b->cap * sizeof *b->ev);
+    }
+    struct pending *p = &b->ev[b->n++];
+    memset(p, 0, sizeof *p);
+    return p;
 }
 
 /* Numbers, hashes and buffers one event whose canonical payload text (len
@@ -114,16 +128,12 @@ static enum yz_err buffer_event(struct yz_event_batch *b, const char *stream, co
                                 int64_t actor_id, const char *channel, int64_t at,
                                 const char *text, size_t lp, int64_t *event_id_out)
 {
-    int64_t seq;
-    enum yz_err rc = next_seq(b, stream, &seq);
+    struct stream_slot *slot;
+    enum yz_err rc = stream_of(b, stream, &slot);
     if (rc != YZ_OK)
         return rc;
-    if (b->n == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 1024;
-        b->ev = yz_realloc(b->ev, b->cap * sizeof *b->ev);
-    }
-    struct pending *p = &b->ev[b->n++];
-    memset(p, 0, sizeof *p);
+    int64_t seq = ++slot->seq;
+    struct pending *p = pending_new(b);
     size_t ls = strlen(stream), lt = strlen(type), lc = strlen(channel);
     p->text = yz_malloc(ls + lt + lc + lp + 4);
     char *w = p->text;
@@ -199,6 +209,43 @@ enum yz_err yz_event_batch_add_canonical(struct yz_event_batch *b, const char *s
     return rc == YZ_OK
                ? buffer_event(b, stream, type, actor_id, channel, at, canonical, len, event_id_out)
                : rc;
+}
+
+enum yz_err yz_event_batch_add_hashed(struct yz_event_batch *b, const struct yz_event_row *r,
+                                      const unsigned char prev_hash[YZ_EVENT_HASH_BYTES],
+                                      const unsigned char hash[YZ_EVENT_HASH_BYTES])
+{
+    /* What add_canonical checks (the names are NUL-terminated at their lengths). */
+    if (!r->stream || !r->type || !r->channel || !r->payload || r->payload_len < 2 ||
+        r->payload[0] != '{' || r->payload[r->payload_len - 1] != '}' ||
+        memchr(r->payload, '\0', r->payload_len) || strlen(r->stream) != r->stream_len ||
+        strlen(r->type) != r->type_len || strlen(r->channel) != r->channel_len ||
+        r->on_behalf_of != 0) {
+        yz_log_warn("audit: bulk event refused (type %s): %s", r->type ? r->type : "?",
+                    "not a canonical JSON object text or mismatched lengths");
+        return YZ_ERR_VALIDATION;
+    }
+    enum yz_err rc =
+        names_and_size(r->stream, r->type, r->actor_id, r->channel, r->at, r->payload_len);
+    if (rc != YZ_OK)
+        return rc;
+    /* The prediction: the next id after the tip, chained to it, the stream's next seq. */
+    if (r->at == 0 || r->id != b->tip_id + 1 ||
+        memcmp(prev_hash, b->tip_hash, YZ_EVENT_HASH_BYTES) != 0)
+        return YZ_ERR_CONFLICT;
+    struct stream_slot *slot;
+    if ((rc = stream_of(b, r->stream, &slot)) != YZ_OK)
+        return rc;
+    if (r->stream_seq != slot->seq + 1)
+        return YZ_ERR_CONFLICT;
+    slot->seq++;
+    struct pending *p = pending_new(b);
+    p->r = *r;
+    memcpy(p->prev_hash, prev_hash, YZ_EVENT_HASH_BYTES);
+    memcpy(p->hash, hash, YZ_EVENT_HASH_BYTES);
+    b->tip_id = r->id;
+    memcpy(b->tip_hash, hash, YZ_EVENT_HASH_BYTES);
+    return YZ_OK;
 }
 
 static void drop_buffered(struct yz_event_batch *b)

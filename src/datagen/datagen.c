@@ -40,10 +40,13 @@ static struct yz_sql_def q_creators = YZ_SQL(
 static struct yz_sql_def q_last_matter = YZ_SQL("SELECT coalesce(max(id), 0) FROM matters");
 static struct yz_sql_def q_seqs =
     YZ_SQL("SELECT court_id, year, last FROM case_sequences WHERE type_code = '民初'");
+/* The id is the one SQLite would give (the highest plus one: matters.id is
+ * INTEGER PRIMARY KEY without AUTOINCREMENT), counted from the batch's
+ * q_last_matter: RETURNING it was a tenth of the insert's cost. */
 static struct yz_sql_def q_matter = YZ_SQL(
-    "INSERT INTO matters(kind, state, court_id, title, channel, created_by, created_at, updated_at,"
-    " version, data, cause_name, amount_fen) VALUES ('filing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " RETURNING id");
+    "INSERT INTO matters(id, kind, state, court_id, title, channel, created_by, created_at,"
+    " updated_at, version, data, cause_name, amount_fen)"
+    " VALUES (?, 'filing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static struct yz_sql_def q_participant = YZ_SQL(
     "INSERT INTO matter_participants(matter_id, user_id, capacity) VALUES (?, ?, ?)"
     " ON CONFLICT DO NOTHING");
@@ -114,6 +117,9 @@ struct prep_event {
     int64_t actor, at;
     char *payload; /* canonical JSON (yz_event_canonical_json), in the batch's texts */
     size_t len;
+    /* Hashed ahead (chain_case), as the events would be if nothing else wrote. */
+    int64_t id;
+    unsigned char prev_hash[YZ_EVENT_HASH_BYTES], hash[YZ_EVENT_HASH_BYTES];
 };
 
 struct prep_deadline {
@@ -124,6 +130,8 @@ struct prep_deadline {
 };
 
 struct prep_case {
+    int64_t id; /* the matter's id if nothing else writes matters (chain_case) */
+    char stream[YZ_MATTER_STREAM_MAX];
     const char *state, *channel, *capacity;
     int64_t court_id, creator, submitted, updated, version;
     char title[160]; /* the application's cause name, also kept for lists */
@@ -213,6 +221,11 @@ static void arena_free(struct text_arena *a)
     a->first = a->cur = NULL;
 }
 
+struct month_sum {
+    const struct rollup_slot *s; /* a day of the month */
+    int64_t n;                   /* over the batch's days of the month */
+};
+
 /* One transaction's cases, prepared, with their counters summed. */
 struct prep_batch {
     struct gen *g;
@@ -221,6 +234,10 @@ struct prep_batch {
     struct text_arena texts; /* the cases' texts */
     struct rollup_slot *rollups;
     size_t nrollups;
+    /* The order they are written in (rollup_order), rollup_cap entries each. */
+    struct rollup_slot **order, **month_order;
+    struct month_sum *months;
+    size_t nmonths;
     struct {
         int64_t court_id, last;
         int year;
@@ -254,6 +271,9 @@ struct gen {
     struct yz_event_batch *events; /* the writing thread's */
     int64_t first_id, last_id;     /* matters of the batch being written */
     int64_t matters_before;        /* the highest matter id before the import */
+    bool chain_known;              /* the event chain's tip was read (setup_tx): */
+    int64_t chain_id;              /* the last event chained by the preparing thread */
+    unsigned char chain_hash[YZ_EVENT_HASH_BYTES];
     struct yz_buf *err;            /* the writing thread's errors */
     struct yz_buf *perr;           /* the preparing thread's */
     struct yz_buf *scratch;        /* the preparing thread's canonical texts, reused */
@@ -318,36 +338,73 @@ static int rollup_cmp(const void *a, const void *b)
     return x->days < y->days ? -1 : x->days > y->days;
 }
 
-static enum yz_err rollup_flush(struct gen *g, struct prep_batch *pb, struct yz_tx *tx)
+/* The month's counters in their key's order (court, month, the rest as rollup_cmp). */
+static int month_cmp(const void *a, const void *b)
+{
+    const struct rollup_slot *x = *(const struct rollup_slot *const *)a;
+    const struct rollup_slot *y = *(const struct rollup_slot *const *)b;
+    int c;
+    if (x->court_id != y->court_id)
+        return x->court_id < y->court_id ? -1 : 1;
+    if ((c = strncmp(x->day, y->day, 7)) != 0 || (c = strcmp(x->event, y->event)) != 0 ||
+        (c = strcmp(x->from, y->from)) != 0 || (c = strcmp(x->state, y->state)) != 0 ||
+        (c = strcmp(x->channel, y->channel)) != 0)
+        return c;
+    return x->days < y->days ? -1 : x->days > y->days;
+}
+
+/*
+ * The batch's counters in the order they are written (on the preparing
+ * thread): the days' in their key's order, and the months' summed over the
+ * batch's days, in theirs. Added to the same rows as one upsert a day did
+ * before (the tables are WITHOUT ROWID: only the sums are stored), in a
+ * third of the statements.
+ */
+static void rollup_order(struct prep_batch *pb)
+{
+    size_t n = 0;
+    for (size_t i = 0; n < pb->nrollups; i++)
+        if (pb->rollups[i].used)
+            pb->order[n++] = &pb->rollups[i];
+    qsort(pb->order, n, sizeof *pb->order, rollup_cmp);
+    memcpy(pb->month_order, pb->order, n * sizeof *pb->order);
+    qsort(pb->month_order, n, sizeof *pb->month_order, month_cmp);
+    pb->nmonths = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct rollup_slot *s = pb->month_order[i];
+        if (pb->nmonths && month_cmp(&pb->months[pb->nmonths - 1].s, &s) == 0)
+            pb->months[pb->nmonths - 1].n += s->n;
+        else
+            pb->months[pb->nmonths++] = (struct month_sum){s, s->n};
+    }
+}
+
+/* One counter's upsert (stats/rollup.h); the month's takes the day's month. */
+static enum yz_err rollup_add(struct yz_tx *tx, struct yz_sql_def *q, const struct rollup_slot *s,
+                              int64_t n)
+{
+    struct yz_stmt *st = yz_sql(tx, q);
+    yz_bind_i64(st, 1, s->court_id);
+    yz_bind_text_ref(st, 2, s->day);
+    yz_bind_text_ref(st, 3, s->event);
+    yz_bind_text_ref(st, 4, s->from);
+    yz_bind_text_ref(st, 5, s->state);
+    yz_bind_text_ref(st, 6, s->channel);
+    yz_bind_i64(st, 7, s->days);
+    yz_bind_i64(st, 8, n);
+    return yz_exec(st);
+}
+
+static enum yz_err rollup_flush(struct prep_batch *pb, struct yz_tx *tx)
 {
     enum yz_err e = YZ_OK;
-    struct rollup_slot **order = yz_calloc(pb->nrollups ? pb->nrollups : 1, sizeof *order);
-    size_t n = 0;
-    for (size_t i = 0; i < g->rollup_cap && n < pb->nrollups; i++)
-        if (pb->rollups[i].used)
-            order[n++] = &pb->rollups[i];
-    qsort(order, n, sizeof *order, rollup_cmp);
-    for (size_t i = 0; i < n; i++) {
-        struct rollup_slot *s = order[i];
-        /* The day's counter and its month's (stats/rollup.h). */
-        struct yz_sql_def *qs[] = {&q_rollup, &q_rollup_month};
-        for (int q = 0; e == YZ_OK && q < 2; q++) {
-            struct yz_stmt *st = yz_sql(tx, qs[q]);
-            yz_bind_i64(st, 1, s->court_id);
-            yz_bind_text(st, 2, s->day);
-            yz_bind_text(st, 3, s->event);
-            yz_bind_text(st, 4, s->from);
-            yz_bind_text(st, 5, s->state);
-            yz_bind_text(st, 6, s->channel);
-            yz_bind_i64(st, 7, s->days);
-            yz_bind_i64(st, 8, s->n);
-            e = yz_exec(st);
-        }
-    }
-    free(order);
-    for (size_t i = 0; i < g->rollup_cap; i++)
-        pb->rollups[i].used = false;
-    pb->nrollups = 0;
+    for (size_t i = 0; e == YZ_OK && i < pb->nrollups; i++)
+        e = rollup_add(tx, &q_rollup, pb->order[i], pb->order[i]->n);
+    for (size_t i = 0; e == YZ_OK && i < pb->nmonths; i++)
+        e = rollup_add(tx, &q_rollup_month, pb->months[i].s, pb->months[i].n);
+    for (size_t i = 0; i < pb->nrollups; i++)
+        pb->order[i]->used = false;
+    pb->nrollups = pb->nmonths = 0;
     return e;
 }
 
@@ -977,45 +1034,80 @@ out:
     return e;
 }
 
+/* The row of pc's event k as chained ahead: streams are new, so seqs start at 1. */
+static void event_row(const struct prep_case *pc, int k, struct yz_event_row *r)
+{
+    const struct prep_event *ev = &pc->ev[k];
+    *r = (struct yz_event_row){.id = ev->id,
+                               .stream = pc->stream,
+                               .stream_len = strlen(pc->stream),
+                               .stream_seq = k + 1,
+                               .type = ev->type,
+                               .type_len = strlen(ev->type),
+                               .actor_id = ev->actor,
+                               .channel = ev->channel,
+                               .channel_len = strlen(ev->channel),
+                               .at = ev->at,
+                               .payload = ev->payload,
+                               .payload_len = ev->len};
+}
+
 /* ---- one case, written (in the batch's transaction) ---- */
 
+/* Texts are bound by reference (store.h): pc and the batch's counters stay
+ * until the transaction has returned. */
 static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep_case *pc)
 {
+    int64_t id = g->last_id + 1;
     struct yz_stmt *st = yz_sql(tx, &q_matter);
-    yz_bind_text(st, 1, pc->state);
-    yz_bind_i64(st, 2, pc->court_id);
-    yz_bind_text(st, 3, pc->title);
-    yz_bind_text(st, 4, pc->channel);
-    yz_bind_i64(st, 5, pc->creator);
-    yz_bind_i64(st, 6, pc->submitted);
-    yz_bind_i64(st, 7, pc->updated);
-    yz_bind_i64(st, 8, pc->version);
-    yz_bind_text(st, 9, pc->data);
-    yz_bind_text(st, 10, pc->title); /* migration 18: what lists show without parsing data */
+    yz_bind_i64(st, 1, id);
+    yz_bind_text_ref(st, 2, pc->state);
+    yz_bind_i64(st, 3, pc->court_id);
+    yz_bind_text_ref(st, 4, pc->title);
+    yz_bind_text_ref(st, 5, pc->channel);
+    yz_bind_i64(st, 6, pc->creator);
+    yz_bind_i64(st, 7, pc->submitted);
+    yz_bind_i64(st, 8, pc->updated);
+    yz_bind_i64(st, 9, pc->version);
+    yz_bind_text_ref(st, 10, pc->data);
+    yz_bind_text_ref(st, 11, pc->title); /* migration 18: what lists show without parsing data */
     if (pc->amount_fen >= 0)
-        yz_bind_i64(st, 11, pc->amount_fen);
+        yz_bind_i64(st, 12, pc->amount_fen);
     else
-        yz_bind_null(st, 11);
-    bool row;
-    enum yz_err e = yz_step(st, &row);
-    if (e != YZ_OK || !row)
-        return e != YZ_OK ? e : YZ_ERR_INTERNAL;
-    int64_t id = yz_col_i64(st, 0);
-    yz_exec(st);
+        yz_bind_null(st, 12);
+    enum yz_err e = yz_exec(st);
+    if (e != YZ_OK)
+        return e;
     if (!g->first_id)
         g->first_id = id;
     g->last_id = id;
     st = yz_sql(tx, &q_participant);
     yz_bind_i64(st, 1, id);
     yz_bind_i64(st, 2, pc->creator);
-    yz_bind_text(st, 3, pc->capacity);
+    yz_bind_text_ref(st, 3, pc->capacity);
     if ((e = yz_exec(st)) != YZ_OK)
         return e;
 
-    char stream[32];
-    yz_matter_stream(id, stream, sizeof stream);
+    /* The events as chained ahead when the matter has the id foreseen and the
+     * chain is where it was foreseen; else (or from where the batch finds it
+     * is not) numbered and hashed here. */
+    bool ahead = g->chain_known && id == pc->id;
+    char own[YZ_MATTER_STREAM_MAX];
+    const char *stream = pc->stream;
+    if (id != pc->id) {
+        yz_matter_stream(id, own, sizeof own);
+        stream = own;
+    }
     for (int k = 0; k < pc->nev && e == YZ_OK; k++) {
         const struct prep_event *ev = &pc->ev[k];
+        if (ahead) {
+            struct yz_event_row r;
+            event_row(pc, k, &r);
+            e = yz_event_batch_add_hashed(g->events, &r, ev->prev_hash, ev->hash);
+            if (e != YZ_ERR_CONFLICT)
+                continue;
+            ahead = false;
+        }
         e = yz_event_batch_add_canonical(g->events, stream, ev->type, ev->actor, ev->channel,
                                          ev->at, ev->payload, ev->len, NULL);
     }
@@ -1023,10 +1115,10 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
         const struct prep_deadline *d = &pc->dl[k];
         st = yz_sql(tx, &q_deadline);
         yz_bind_i64(st, 1, id);
-        yz_bind_text(st, 2, d->name);
-        yz_bind_text(st, 3, d->start);
-        yz_bind_text(st, 4, d->due);
-        yz_bind_text(st, 5, d->unit);
+        yz_bind_text_ref(st, 2, d->name);
+        yz_bind_text_ref(st, 3, d->start);
+        yz_bind_text_ref(st, 4, d->due);
+        yz_bind_text_ref(st, 5, d->unit);
         yz_bind_i64(st, 6, d->n);
         yz_bind_i64(st, 7, d->beyond);
         if (d->stopped_at)
@@ -1039,13 +1131,13 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
         return e;
     st = yz_sql(tx, &q_case);
     yz_bind_i64(st, 1, id);
-    yz_bind_text(st, 2, pc->number);
+    yz_bind_text_ref(st, 2, pc->number);
     yz_bind_i64(st, 3, pc->court_id);
     yz_bind_i64(st, 4, pc->year);
     yz_bind_i64(st, 5, pc->seq);
     yz_bind_i64(st, 6, pc->revision);
-    yz_bind_text(st, 7, pc->cause_code);
-    yz_bind_text(st, 8, pc->qhash);
+    yz_bind_text_ref(st, 7, pc->cause_code);
+    yz_bind_text_ref(st, 8, pc->qhash);
     if (pc->fee_fen >= 0)
         yz_bind_i64(st, 9, pc->fee_fen);
     else
@@ -1057,8 +1149,8 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
         st = yz_sql(tx, &q_party_key);
         yz_bind_i64(st, 1, id);
         yz_bind_i64(st, 2, pc->court_id);
-        yz_bind_text(st, 3, pc->keys[k].role);
-        yz_bind_text(st, 4, pc->keys[k].hash);
+        yz_bind_text_ref(st, 3, pc->keys[k].role);
+        yz_bind_text_ref(st, 4, pc->keys[k].hash);
         e = yz_exec(st);
     }
     return e;
@@ -1070,17 +1162,24 @@ static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
 {
     struct prep_batch *pb = arg;
     struct gen *g = pb->g;
-    g->first_id = g->last_id = 0;
-    enum yz_err e = yz_event_batch_begin(tx, g->app->keys, g->app->cfg.audit.checkpoint_every,
-                                         &g->events);
+    g->first_id = 0;
+    /* The highest matter id now: also after a matter written by someone else. */
+    struct yz_stmt *st = yz_sql(tx, &q_last_matter);
+    enum yz_err e = yz_step_one(st);
+    if (e != YZ_OK)
+        return e;
+    g->last_id = yz_col_i64(st, 0);
+    if (g->last_id > INT64_MAX - pb->n)
+        return YZ_ERR_INTERNAL; /* SQLite would pick free ids at random: no import is that large */
+    e = yz_event_batch_begin(tx, g->app->keys, g->app->cfg.audit.checkpoint_every, &g->events);
     for (int64_t k = 0; e == YZ_OK && k < pb->n; k++)
         e = write_case(g, tx, &pb->cases[k]);
     if (e == YZ_OK)
         e = yz_event_batch_write(g->events);
     if (e == YZ_OK)
-        e = rollup_flush(g, pb, tx);
+        e = rollup_flush(pb, tx);
     for (int k = 0; e == YZ_OK && k < pb->nseqs; k++) {
-        struct yz_stmt *st = yz_sql(tx, &q_seq);
+        st = yz_sql(tx, &q_seq);
         yz_bind_i64(st, 1, pb->seqs[k].court_id);
         yz_bind_i64(st, 2, pb->seqs[k].year);
         yz_bind_i64(st, 3, pb->seqs[k].last);
@@ -1089,6 +1188,29 @@ static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
     yz_event_batch_free(g->events);
     g->events = NULL;
     return e;
+}
+
+/*
+ * Case i's matter id and its events' ids and hashes as they will be when
+ * nothing else writes while the import runs (the matters and the chain go on
+ * from what setup_tx read): hashing on this thread takes a tenth of the
+ * writer's work off it. The writer uses them only when its transaction finds
+ * them right (write_case, yz_event_batch_add_hashed) and numbers and hashes
+ * anew otherwise.
+ */
+static void chain_case(struct gen *g, struct prep_case *pc, int64_t i)
+{
+    pc->id = g->matters_before + 1 + i;
+    yz_matter_stream(pc->id, pc->stream, sizeof pc->stream);
+    for (int k = 0; g->chain_known && k < pc->nev; k++) {
+        struct prep_event *ev = &pc->ev[k];
+        ev->id = ++g->chain_id;
+        memcpy(ev->prev_hash, g->chain_hash, YZ_EVENT_HASH_BYTES);
+        struct yz_event_row r;
+        event_row(pc, k, &r);
+        yz_event_hash(ev->prev_hash, &r, ev->hash);
+        memcpy(g->chain_hash, ev->hash, YZ_EVENT_HASH_BYTES);
+    }
 }
 
 /* Prepares cases from..to-1 into pb (on the preparing thread). */
@@ -1100,6 +1222,8 @@ static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t f
     enum yz_err e = YZ_OK;
     for (int64_t i = from; e == YZ_OK && i < to; i++) {
         e = prepare_case(g, pb, i, &pb->cases[pb->n]);
+        if (e == YZ_OK)
+            chain_case(g, &pb->cases[pb->n], i);
         if (e != YZ_OK && !g->perr->len)
             yz_buf_addf(g->perr, "preparing case %lld failed: %s", (long long)i, yz_err_code(e));
         if (e != YZ_OK)
@@ -1107,6 +1231,8 @@ static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t f
         else
             pb->n++;
     }
+    if (e == YZ_OK)
+        rollup_order(pb);
     /* The case-number counters as they stand after this batch. */
     pb->nseqs = g->nseqs;
     memcpy(pb->seqs, g->seqs, (size_t)g->nseqs * sizeof g->seqs[0]);
@@ -1265,6 +1391,9 @@ static enum yz_err setup_tx(struct yz_tx *tx, void *arg)
     st = yz_sql(tx, &q_last_matter);
     if ((e = yz_step_one(st)) == YZ_OK)
         g->matters_before = yz_col_i64(st, 0);
+    /* A broken chain is refused by the first batch, as before; nothing is hashed ahead. */
+    if (e == YZ_OK)
+        g->chain_known = yz_event_chain_tip(tx, &g->chain_id, g->chain_hash) == YZ_OK;
     return e;
 }
 
@@ -1327,6 +1456,9 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
             g->bufs[b].g = g;
             g->bufs[b].cases = yz_calloc((size_t)opt->batch, sizeof *g->bufs[b].cases);
             g->bufs[b].rollups = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].rollups);
+            g->bufs[b].order = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].order);
+            g->bufs[b].month_order = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].month_order);
+            g->bufs[b].months = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].months);
         }
     }
     /* An offline import: no savepoints, commits synced only at the end (store.h). */
@@ -1375,6 +1507,9 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
         free(g->bufs[b].cases);
         free(g->bufs[b].rollups);
         arena_free(&g->bufs[b].texts);
+        free(g->bufs[b].order);
+        free(g->bufs[b].month_order);
+        free(g->bufs[b].months);
     }
     yz_buf_release(&perr);
     yz_buf_release(&scratch);

@@ -29,18 +29,23 @@
  * Speed: two threads. The caller's thread draws and prepares a batch of cases
  * (the model, the applications with their seals, the projection's and every
  * event's canonical JSON text, the application's text made once for both,
- * case numbers, fees, deadlines, triage keys, the batch's counters) while a
+ * case numbers, fees, deadlines, triage keys, the batch's counters, and the
+ * matter ids and event hashes as they will be if nothing else writes) while a
  * writing thread writes the previous batch (two batch buffers). The draws
  * happen in case order on one thread, so a seed gives the same data as before.
  * One write transaction per batch in the store's bulk mode (store.h
  * yz_store_bulk: no savepoint, commits unsynced until the synced final
- * checkpoint, also after a failure), cached prepared statements, the events
- * appended in bulk from their prepared text (audit/events.h
- * yz_event_batch_add_canonical: hashes chained in memory, the chain head
- * signed once per batch), the dashboard counters of a batch written in key
- * order. An import that adds at least as many matters as there were drops
- * the indexes keyed by hashes first and builds them once at its end (store.h
- * yz_tx_defer_indexes), also after a failure; nothing it reads needs them.
+ * checkpoint, also after a failure), cached prepared statements, texts bound
+ * without copies (yz_bind_text_ref), matter ids counted from the batch's
+ * highest instead of returned, the events appended in bulk as hashed ahead
+ * (audit/events.h yz_event_batch_add_hashed; when someone else wrote matters
+ * or events meanwhile, numbered and hashed anew from their prepared text by
+ * yz_event_batch_add_canonical; the chain head signed once per batch), the
+ * dashboard counters of a batch written in key order, the months' summed
+ * over the batch. An import that adds at least as many matters as there were
+ * drops the indexes keyed by hashes first and builds them once at its end
+ * (store.h yz_tx_defer_indexes), also after a failure; nothing it reads needs
+ * them.
  */
 #ifndef YZ_DATAGEN_DATAGEN_H
 #define YZ_DATAGEN_DATAGEN_H

@@ -120,17 +120,32 @@ void yz_bind_i64(struct yz_stmt *st, int idx, int64_t v)
 void yz_bind_text(struct yz_stmt *st, int idx, const char *s)
 {
     if (s)
-        ST_BACKEND(st)->bind_textn(st, idx, s, strlen(s));
+        ST_BACKEND(st)->bind_textn(st, idx, s, strlen(s), true);
     else
         ST_BACKEND(st)->bind_null(st, idx);
 }
 void yz_bind_textn(struct yz_stmt *st, int idx, const char *s, size_t n)
 {
-    ST_BACKEND(st)->bind_textn(st, idx, s, n);
+    ST_BACKEND(st)->bind_textn(st, idx, s, n, true);
 }
 void yz_bind_blob(struct yz_stmt *st, int idx, const void *p, size_t n)
 {
-    ST_BACKEND(st)->bind_blob(st, idx, p, n);
+    ST_BACKEND(st)->bind_blob(st, idx, p, n, true);
+}
+void yz_bind_text_ref(struct yz_stmt *st, int idx, const char *s)
+{
+    if (s)
+        ST_BACKEND(st)->bind_textn(st, idx, s, strlen(s), false);
+    else
+        ST_BACKEND(st)->bind_null(st, idx);
+}
+void yz_bind_textn_ref(struct yz_stmt *st, int idx, const char *s, size_t n)
+{
+    ST_BACKEND(st)->bind_textn(st, idx, s, n, false);
+}
+void yz_bind_blob_ref(struct yz_stmt *st, int idx, const void *p, size_t n)
+{
+    ST_BACKEND(st)->bind_blob(st, idx, p, n, false);
 }
 void yz_bind_null(struct yz_stmt *st, int idx)
 {

@@ -130,6 +130,14 @@ void yz_bind_text(struct yz_stmt *st, int idx, const char *s); /* NULL binds NUL
 void yz_bind_textn(struct yz_stmt *st, int idx, const char *s, size_t n);
 void yz_bind_blob(struct yz_stmt *st, int idx, const void *p, size_t n);
 void yz_bind_null(struct yz_stmt *st, int idx);
+/* The same without copying the bytes, for large values or hot loops (a bulk
+ * import binds every text it writes): s or p must stay valid and unchanged
+ * until the last yz_step/yz_exec of this use of the statement has returned.
+ * After that the store never reads them (the next yz_sql of the statement
+ * drops the binding), so freeing them then is safe. */
+void yz_bind_text_ref(struct yz_stmt *st, int idx, const char *s); /* NULL binds NULL */
+void yz_bind_textn_ref(struct yz_stmt *st, int idx, const char *s, size_t n);
+void yz_bind_blob_ref(struct yz_stmt *st, int idx, const void *p, size_t n);
 /* Steps: *row is true when a row is available. Errors are mapped:
  * unique/primary-key violation -> ALREADY_EXISTS, other constraints -> CONFLICT,
  * disk full -> STORAGE_FULL, I/O -> STORAGE_IO, busy -> UNAVAILABLE. */

@@ -24,8 +24,9 @@ struct yz_store_backend {
 
     struct yz_stmt *(*sql)(struct yz_tx *tx, struct yz_sql_def *def);
     void (*bind_i64)(struct yz_stmt *st, int idx, int64_t v);
-    void (*bind_textn)(struct yz_stmt *st, int idx, const char *s, size_t n);
-    void (*bind_blob)(struct yz_stmt *st, int idx, const void *p, size_t n);
+    /* copy false: the caller keeps the bytes until the use's last step (store.h, *_ref). */
+    void (*bind_textn)(struct yz_stmt *st, int idx, const char *s, size_t n, bool copy);
+    void (*bind_blob)(struct yz_stmt *st, int idx, const void *p, size_t n, bool copy);
     void (*bind_null)(struct yz_stmt *st, int idx);
     enum yz_err (*step)(struct yz_stmt *st, bool *row);
     bool (*col_null)(struct yz_stmt *st, int col);

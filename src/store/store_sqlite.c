@@ -1272,14 +1272,19 @@ static void sqlite_bind_i64(struct yz_stmt *st, int idx, int64_t v)
 {
     bind_check(st, S(st) ? sqlite3_bind_int64(S(st), idx, v) : SQLITE_OK);
 }
-static void sqlite_bind_textn(struct yz_stmt *st, int idx, const char *s, size_t n)
+/* Not copied (SQLITE_STATIC), SQLite reads the bytes only while stepping; the
+ * next use's sqlite3_clear_bindings in sqlite_sql drops the pointer unread. */
+static void sqlite_bind_textn(struct yz_stmt *st, int idx, const char *s, size_t n, bool copy)
 {
-    bind_check(st, S(st) ? sqlite3_bind_text64(S(st), idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8)
+    bind_check(st, S(st) ? sqlite3_bind_text64(S(st), idx, s, n,
+                                               copy ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8)
                          : SQLITE_OK);
 }
-static void sqlite_bind_blob(struct yz_stmt *st, int idx, const void *p, size_t n)
+static void sqlite_bind_blob(struct yz_stmt *st, int idx, const void *p, size_t n, bool copy)
 {
-    bind_check(st, S(st) ? sqlite3_bind_blob64(S(st), idx, p, n, SQLITE_TRANSIENT) : SQLITE_OK);
+    bind_check(st, S(st) ? sqlite3_bind_blob64(S(st), idx, p, n,
+                                               copy ? SQLITE_TRANSIENT : SQLITE_STATIC)
+                         : SQLITE_OK);
 }
 static void sqlite_bind_null(struct yz_stmt *st, int idx)
 {

@@ -1,7 +1,8 @@
 /*
  * Unit tests for src/audit/events.c: canonical JSON, input validation, seq and
  * id assignment, the chain head, checkpoint cadence, the stream listing, bulk appends
- * (yz_event_batch_*: chained on, seqs continued, refused when the chain moved), and
+ * (yz_event_batch_*: chained on, seqs continued, refused when the chain moved;
+ * hashed ahead and taken only when foreseen), and
  * the fail-closed append after the newest rows were removed. Each test gets a
  * fresh temporary data directory (keys + database).
  */
@@ -867,6 +868,155 @@ static void bulk_canonical_text_chains_on_and_refuses_bad_text(void **state)
     assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
 }
 
+/* ---- bulk events hashed ahead (yz_event_batch_add_hashed) ---- */
+
+#define AHEAD_N 6
+
+/* Events predicted from a tip read earlier: on the new streams matter/20 and
+ * matter/21 (or on `stream` for all), ids after the tip, seqs from 1. */
+struct ahead {
+    struct fx *f;
+    const char *stream; /* NULL: matter/20 and matter/21 alternately */
+    int64_t tip_id;
+    unsigned char tip[YZ_EVENT_HASH_BYTES];
+    char *payload[AHEAD_N];
+    struct yz_event_row r[AHEAD_N];
+    unsigned char prev[AHEAD_N][YZ_EVENT_HASH_BYTES], hash[AHEAD_N][YZ_EVENT_HASH_BYTES];
+    enum yz_err rc[AHEAD_N]; /* what add_hashed answered */
+};
+
+static enum yz_err tip_fn(struct yz_tx *tx, void *ctx)
+{
+    struct ahead *a = ctx;
+    return yz_event_chain_tip(tx, &a->tip_id, a->tip);
+}
+
+static void predict(struct ahead *a)
+{
+    assert_int_equal(yz_store_read(a->f->store, tip_fn, a), YZ_OK);
+    int64_t seq[2] = {0, 0};
+    const unsigned char *prev = a->tip;
+    for (int i = 0; i < AHEAD_N; i++) {
+        a->payload[i] = malloc(32);
+        assert_non_null(a->payload[i]);
+        snprintf(a->payload[i], 32, "{\"i\":%d}", i);
+        const char *stream = a->stream ? a->stream : i % 2 ? "matter/21" : "matter/20";
+        a->r[i] = (struct yz_event_row){.id = a->tip_id + 1 + i,
+                                        .stream = stream,
+                                        .stream_len = strlen(stream),
+                                        .stream_seq = a->stream ? i + 1 : ++seq[i % 2],
+                                        .type = "test.ahead",
+                                        .type_len = strlen("test.ahead"),
+                                        .actor_id = 3,
+                                        .channel = "web",
+                                        .channel_len = 3,
+                                        .at = 1700000000000LL + i,
+                                        .payload = a->payload[i],
+                                        .payload_len = strlen(a->payload[i])};
+        memcpy(a->prev[i], prev, YZ_EVENT_HASH_BYTES);
+        yz_event_hash(a->prev[i], &a->r[i], a->hash[i]);
+        prev = a->hash[i];
+    }
+}
+
+/* Adds the predicted events, each one that is refused as not foreseen again
+ * through add_canonical, as the generator does. */
+static enum yz_err ahead_fn(struct yz_tx *tx, void *ctx)
+{
+    struct ahead *a = ctx;
+    struct yz_event_batch *batch = NULL;
+    enum yz_err rc = yz_event_batch_begin(tx, a->f->keys, 4, &batch);
+    for (int i = 0; rc == YZ_OK && i < AHEAD_N; i++) {
+        rc = a->rc[i] = yz_event_batch_add_hashed(batch, &a->r[i], a->prev[i], a->hash[i]);
+        if (rc == YZ_ERR_CONFLICT)
+            rc = yz_event_batch_add_canonical(batch, a->r[i].stream, a->r[i].type, 3, "web",
+                                              a->r[i].at, a->payload[i], a->r[i].payload_len,
+                                              NULL);
+    }
+    if (rc == YZ_OK)
+        rc = yz_event_batch_write(batch);
+    yz_event_batch_free(batch);
+    /* Referenced until the write: from here the store must not read them. */
+    for (int i = 0; i < AHEAD_N; i++) {
+        memset(a->payload[i], 'x', a->r[i].payload_len);
+        free(a->payload[i]);
+        a->payload[i] = NULL;
+    }
+    return rc;
+}
+
+static void verify_all(struct fx *f, int64_t events)
+{
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(f->store, yz_keys_audit_pub(f->keys), &r), YZ_OK);
+    assert_int_equal(r.events_checked, events);
+}
+
+static void bulk_hashed_ahead_is_taken_when_foreseen(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(append(f, "matter/1", "{}", NULL, NULL), YZ_OK);
+    struct ahead a = {.f = f};
+    predict(&a);
+    assert_int_equal(a.tip_id, 1);
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &a), YZ_OK);
+    for (int i = 0; i < AHEAD_N; i++)
+        assert_int_equal(a.rc[i], YZ_OK);
+    assert_int_equal(count_events(f), 1 + AHEAD_N);
+    assert_int_equal(stream_last_seq(f, "matter/20"), AHEAD_N / 2);
+    assert_int_equal(stream_last_seq(f, "matter/21"), AHEAD_N / 2);
+    struct q ck = {.pub = yz_keys_audit_pub(f->keys)};
+    assert_int_equal(yz_store_read(f->store, checkpoints_fn, &ck), YZ_OK);
+    assert_int_equal(ck.n, 1); /* at event 4 */
+    /* The payloads stored are the texts referenced, hashed as predicted. */
+    struct list_ctx l = {.stream = "matter/21", .limit = 1};
+    assert_int_equal(yz_store_read(f->store, list_fn, &l), YZ_OK);
+    json_t *p = json_object_get(json_array_get(l.out, 0), "payload");
+    assert_int_equal(json_integer_value(json_object_get(p, "i")), 1);
+    json_decref(l.out);
+    verify_all(f, 1 + AHEAD_N);
+}
+
+static void bulk_hashed_ahead_is_redone_when_not_foreseen(void **state)
+{
+    struct fx *f = *state;
+    /* Someone appended after the prediction: every event is numbered and hashed anew. */
+    struct ahead moved = {.f = f};
+    predict(&moved);
+    assert_int_equal(append(f, "security", "{}", NULL, NULL), YZ_OK);
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &moved), YZ_OK);
+    for (int i = 0; i < AHEAD_N; i++)
+        assert_int_equal(moved.rc[i], YZ_ERR_CONFLICT);
+    assert_int_equal(count_events(f), 1 + AHEAD_N);
+    assert_int_equal(stream_last_seq(f, "matter/20"), AHEAD_N / 2);
+    verify_all(f, 1 + AHEAD_N);
+    /* A stream with events already (seq 1 predicted, 4 due): redone from there on. */
+    struct ahead old = {.f = f, .stream = "matter/20"};
+    predict(&old);
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &old), YZ_OK);
+    for (int i = 0; i < AHEAD_N; i++)
+        assert_int_equal(old.rc[i], YZ_ERR_CONFLICT);
+    assert_int_equal(stream_last_seq(f, "matter/20"), AHEAD_N / 2 + AHEAD_N);
+    verify_all(f, 1 + 2 * AHEAD_N);
+    /* Fields add_canonical would refuse are refused alike; nothing is written. */
+    struct ahead bad = {.f = f};
+    predict(&bad);
+    bad.r[0].channel = "carrier-pigeon", bad.r[0].channel_len = strlen("carrier-pigeon");
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &bad), YZ_ERR_VALIDATION);
+    assert_int_equal(bad.rc[0], YZ_ERR_VALIDATION);
+    predict(&bad);
+    bad.r[0].stream_len = 3; /* not the string's length */
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &bad), YZ_ERR_VALIDATION);
+    predict(&bad);
+    bad.r[0].on_behalf_of = 5;
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &bad), YZ_ERR_VALIDATION);
+    predict(&bad);
+    bad.r[0].payload_len = 1; /* "{": not an object's text */
+    assert_int_equal(yz_store_write(f->store, ahead_fn, &bad), YZ_ERR_VALIDATION);
+    assert_int_equal(count_events(f), 1 + 2 * AHEAD_N);
+    verify_all(f, 1 + 2 * AHEAD_N);
+}
+
 struct seq_q {
     const char *stream;
     int64_t last;
@@ -920,6 +1070,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(append_refuses_after_newest_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_appends_chain_on_and_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_refuses_bad_events_and_a_moved_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_hashed_ahead_is_taken_when_foreseen, setup, teardown),
+        cmocka_unit_test_setup_teardown(bulk_hashed_ahead_is_redone_when_not_foreseen, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(bulk_canonical_text_chains_on_and_refuses_bad_text, setup,
                                         teardown),
     };

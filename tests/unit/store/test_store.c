@@ -167,6 +167,71 @@ static void step_one_finds_the_row_or_not(void **state)
     yz_store_close(s);
 }
 
+/* Courts inserted with references to heap copies that are overwritten and
+ * freed right after each insert: what was stored is what the buffers held
+ * while stepping, and reusing the statement afterwards reads none of the
+ * freed bytes (ASan would stop the test). A name of NULL is refused by the
+ * NOT NULL column, as yz_bind_text's would be. */
+static struct yz_sql_def q_court_blob = YZ_SQL(
+    "INSERT INTO courts(local_id, code, name, level) VALUES (?, ?, ?, 'basic')");
+static struct yz_sql_def q_court_names =
+    YZ_SQL("SELECT local_id, code, name FROM courts WHERE local_id LIKE 'R%' ORDER BY local_id");
+
+static enum yz_err insert_by_ref(struct yz_tx *tx, void *ctx)
+{
+    (void)ctx;
+    for (int i = 0; i < 3; i++) {
+        char *local = strdup("R0"), *code = strdup("CODE-0-extra"), *name = strdup("court 0");
+        local[1] = code[5] = name[6] = (char)('0' + i);
+        struct yz_stmt *st = yz_sql(tx, &q_court_blob);
+        yz_bind_text_ref(st, 1, local);
+        yz_bind_textn_ref(st, 2, code, 6); /* "CODE-i": n bytes, not the whole string */
+        yz_bind_blob_ref(st, 3, name, strlen(name));
+        enum yz_err e = yz_exec(st);
+        memset(local, 'x', 2), memset(code, 'x', 6), memset(name, 'x', 7);
+        free(local), free(code), free(name);
+        if (e != YZ_OK)
+            return e;
+    }
+    struct yz_stmt *st = yz_sql(tx, &q_court_blob);
+    yz_bind_text_ref(st, 1, "R9");
+    yz_bind_text_ref(st, 2, "CODE-9");
+    yz_bind_text_ref(st, 3, NULL);
+    return yz_exec(st) == YZ_ERR_CONFLICT ? YZ_OK : YZ_ERR_INTERNAL;
+}
+
+static enum yz_err check_by_ref(struct yz_tx *tx, void *ctx)
+{
+    (void)ctx;
+    struct yz_stmt *st = yz_sql(tx, &q_court_names);
+    bool row;
+    enum yz_err e;
+    int n = 0;
+    while ((e = yz_step(st, &row)) == YZ_OK && row) {
+        char want[16];
+        snprintf(want, sizeof want, "R%d", n);
+        assert_string_equal(yz_col_text(st, 0), want);
+        snprintf(want, sizeof want, "CODE-%d", n);
+        assert_string_equal(yz_col_text(st, 1), want);
+        size_t len;
+        const void *blob = yz_col_blob(st, 2, &len);
+        snprintf(want, sizeof want, "court %d", n);
+        assert_int_equal(len, strlen(want));
+        assert_memory_equal(blob, want, len);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    return e;
+}
+
+static void bound_references_are_read_only_while_stepping(void **state)
+{
+    struct yz_store *s = open_store();
+    assert_int_equal(yz_store_write(s, insert_by_ref, NULL), YZ_OK);
+    assert_int_equal(yz_store_read(s, check_by_ref, NULL), YZ_OK);
+    yz_store_close(s);
+}
+
 static enum yz_err read_and_stop_early(struct yz_tx *tx, void *ctx)
 {
     /* Leaves the statement mid-result on purpose. */
@@ -254,6 +319,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unfinished_statements_do_not_pin_old_snapshots, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(step_one_finds_the_row_or_not, setup, teardown),
+        cmocka_unit_test_setup_teardown(bound_references_are_read_only_while_stepping, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(deferred_indexes_are_dropped_built_and_healed, setup,
                                         teardown),
     };
