@@ -222,7 +222,7 @@ static void deferred_indexes_are_dropped_built_and_healed(void **state)
 {
     size_t n;
     const struct yz_deferred_index *d = yz_deferred_indexes_sqlite(&n);
-    assert_true(n >= 5);
+    assert_true(n >= 3);
     char *migrated[16];
     assert_true(n <= sizeof migrated / sizeof migrated[0]);
     struct yz_store *s = open_store();
