@@ -10,6 +10,11 @@
  * the import was large enough to build them once (datagen.c). Progress on
  * stderr. Exit codes: 0 done, 2 bad usage, an unusable data directory or a
  * failed write (what was committed stays).
+ *
+ * `--deferred-indexes` prints the indexes a large import drops first and
+ * builds at its end (store/migrations.h), one a line: name, the drop and the
+ * create statement, separated by tabs. bench/import_floor.sh reads them so
+ * that its raw-SQLite reference does exactly what the import does.
  */
 #include "cli/cli_config.h"
 #include "cli/commands.h"
@@ -17,6 +22,7 @@
 #include "core/clock.h"
 #include "core/num.h"
 #include "datagen/datagen.h"
+#include "store/migrations.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +40,11 @@ static const char usage[] =
     "  --seed S    the random mix (default 1; the same seed gives the same cases)\n"
     "  --batch N   cases per transaction (1..100000, default 2000)\n"
     "  --days N    spread the filings over the N days up to yesterday (1..3650, default 1095)\n"
+    "  --deferred-indexes  print the indexes a large import builds at its end (name, drop,\n"
+    "              create; tab-separated) and exit\n"
     "options:\n" YZ_CLI_COMMON_HELP "  --help      this text\n";
 
-enum { OPT_CASES = 1100, OPT_SEED, OPT_BATCH, OPT_DAYS, OPT_HELP };
+enum { OPT_CASES = 1100, OPT_SEED, OPT_BATCH, OPT_DAYS, OPT_DEFERRED, OPT_HELP };
 
 struct progress {
     int64_t started, last;
@@ -54,6 +62,14 @@ static void progress(void *arg, int64_t done, int64_t total)
             (long long)total, s, s > 0 ? (double)done / s : 0.0);
 }
 
+static void print_deferred(void)
+{
+    size_t n;
+    const struct yz_deferred_index *d = yz_deferred_indexes_sqlite(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\t%s\n", d[i].name, d[i].drop, d[i].create);
+}
+
 int yz_cmd_generate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -62,11 +78,13 @@ int yz_cmd_generate(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"batch", required_argument, NULL, OPT_BATCH},
         {"days", required_argument, NULL, OPT_DAYS},
+        {"deferred-indexes", no_argument, NULL, OPT_DEFERRED},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     struct yz_cli_flags flags = {0};
     struct yz_datagen_options o = {.cases = 0, .seed = 1, .batch = 2000, .days = 1095};
+    bool list_deferred = false;
     int64_t v;
     int c;
     optind = 0;
@@ -75,6 +93,9 @@ int yz_cmd_generate(int argc, char **argv)
         case OPT_HELP:
             fputs(usage, stdout);
             return YZ_EXIT_OK;
+        case OPT_DEFERRED:
+            list_deferred = true;
+            break;
         case OPT_CASES:
             if (!yz_parse_i64(optarg, 1, 100000000, &o.cases))
                 goto bad;
@@ -99,7 +120,13 @@ int yz_cmd_generate(int argc, char **argv)
                 goto bad;
         }
     }
-    if (optind < argc || o.cases == 0)
+    if (optind < argc)
+        goto bad;
+    if (list_deferred) {
+        print_deferred();
+        return YZ_EXIT_OK;
+    }
+    if (o.cases == 0)
         goto bad;
 
     struct yz_app app;

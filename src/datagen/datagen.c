@@ -1469,9 +1469,11 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
         if (e != YZ_OK)
             yz_buf_addf(err, "cannot enter bulk mode: %s", yz_err_code(e));
     }
-    /* An import that at least doubles the matters builds the indexes keyed by
-     * hashes once at its end (store.h): written batch by batch they were half
-     * of a million cases' writing. Nothing the import reads needs them. */
+    /* An import that at least doubles the matters builds the deferred
+     * indexes once at its end (store.h, migrations_sqlite.c): written batch
+     * by batch the triage keys' lookup alone was half of a million cases'
+     * writing. Nothing the import reads needs them: its statements read only
+     * primary keys, unique constraints, users and the case-number counters. */
     bool deferred = false;
     if (e == YZ_OK && opt->cases >= g->matters_before) {
         e = yz_store_write(app->store, defer_indexes_tx, NULL);

@@ -19,8 +19,9 @@ const struct yz_migration *yz_migrations_sqlite(size_t *count);
 
 /*
  * Indexes a bulk load may drop and build again at its end (store.h
- * yz_tx_defer_indexes): those keyed by a hash, whose entries land on random
- * pages. create is the index's definition as the latest migration left it,
+ * yz_tx_defer_indexes): secondary indexes of the tables a bulk load fills
+ * that its inserts never read (primary keys and unique constraints stay) and
+ * that are cheap to build again (migrations_sqlite.c says which). create is the index's definition as the latest migration left it,
  * with IF NOT EXISTS; drop has IF EXISTS. Opening a database builds any that
  * is missing, so a load killed in between leaves the schema whole.
  */

@@ -192,9 +192,9 @@ void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
 enum yz_err yz_store_bulk(struct yz_store *s, bool on);
 
 /*
- * For a large bulk load, in a write transaction: defer true drops the indexes
- * whose entries land on random pages (keyed by a hash; the backend lists
- * them), so that the load does not rewrite their pages in every transaction;
+ * For a large bulk load, in a write transaction: defer true drops secondary
+ * indexes of the tables a bulk load fills (the backend lists them),
+ * so that the load does not rewrite their pages in every transaction;
  * defer false builds them again, from sorted entries, in one pass. Whatever
  * the load reads must not need them. Opening the store builds any that is
  * missing, so a load that dies in between leaves the schema whole, and

@@ -6,8 +6,8 @@
  * history), case numbers are unique and gap-free per court and year with
  * their counters in step, no citizen ID or phone is stored in clear, and the
  * server serves the generated matters and the dashboard over them. A large
- * import builds the triage keys' lookup index once at its end, a small one
- * writes into it. Bad usage is refused with exit code 2. Nothing here is timed (bench/data.sh does).
+ * import builds its deferred indexes once at its end, a small one writes
+ * into them; both leave every index whole (integrity_check). Bad usage is refused with exit code 2. Nothing here is timed (bench/data.sh does).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,9 +102,36 @@ static void case_numbers_are_unique_and_gap_free(void **state)
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM cases WHERE case_number NOT LIKE"
                                         " '（____）渝%民初%号'"),
                      0);
-    /* Into a database with no filings the import built the triage keys'
-     * lookup index once at its end (store.h yz_tx_defer_indexes), whole. */
+    /* Into a database with no filings the import built its deferred indexes
+     * (store.h yz_tx_defer_indexes; `generate --deferred-indexes` lists them)
+     * once at its end, every one there and whole. */
     assert_non_null(strstr(gen_out, "deferred indexes built at the end in"));
+    char list[4096];
+    const char *const deferred[] = {"generate", "--deferred-indexes", NULL};
+    assert_int_equal(yzt_run_cli(deferred, list, sizeof list), 0);
+    int listed = 0;
+    for (char *line = list, *next; *line; line = next) {
+        char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        next = nl + 1;
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        assert_non_null(strstr(tab + 1, "DROP INDEX IF EXISTS "));
+        assert_non_null(strstr(tab + 1, "\tCREATE INDEX IF NOT EXISTS "));
+        assert_true(strlen(line) < 64);
+        char q[256];
+        snprintf(q, sizeof q,
+                 "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '%.63s'", line);
+        if (yzt_db_count(&srv, q) != 1)
+            fail_msg("deferred index %s is missing after the import", line);
+        listed++;
+    }
+    assert_true(listed >= 3);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM pragma_integrity_check"
+                                        " WHERE integrity_check <> 'ok'"),
+                     0);
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
                                         " AND name = 'triage_party_keys_lookup'"),
                      1);
@@ -234,6 +261,8 @@ static void bad_usage_is_refused(void **state)
     assert_int_equal(yzt_run_cli(bad_days, out, sizeof out), 2);
     const char *const extra[] = {"generate", "--dir", dir, "--cases", "5", "surplus", NULL};
     assert_int_equal(yzt_run_cli(extra, out, sizeof out), 2);
+    const char *const deferred_extra[] = {"generate", "--deferred-indexes", "surplus", NULL};
+    assert_int_equal(yzt_run_cli(deferred_extra, out, sizeof out), 2);
     const char *const help[] = {"generate", "--help", NULL};
     assert_int_equal(yzt_run_cli(help, out, sizeof out), 0);
     assert_non_null(strstr(out, "--cases N"));
@@ -260,6 +289,9 @@ static void a_small_import_writes_into_the_indexes(void **state)
         fail_msg("audit verify: exit %d: %s", rc, out);
     yzt_server_restart(&srv, NULL);
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters"), CASES + 40);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM pragma_integrity_check"
+                                        " WHERE integrity_check <> 'ok'"),
+                     0);
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM triage_party_keys"
                                         " INDEXED BY triage_party_keys_lookup WHERE court_id > 0"),
                      yzt_db_count(&srv, "SELECT count(*) FROM triage_party_keys"));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/migrations.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -279,35 +280,216 @@ static enum yz_err defer_tx(struct yz_tx *tx, void *ctx)
     return yz_tx_defer_indexes(tx, *(bool *)ctx);
 }
 
+/* Every deferred index of migrations.h: dropped, built again with exactly the
+ * definition the migrations left, and built on opening a store a load left
+ * without it. */
 static void deferred_indexes_are_dropped_built_and_healed(void **state)
 {
+    size_t n;
+    const struct yz_deferred_index *d = yz_deferred_indexes_sqlite(&n);
+    assert_true(n >= 3);
+    char *migrated[16];
+    assert_true(n <= sizeof migrated / sizeof migrated[0]);
     struct yz_store *s = open_store();
-    char *migrated = index_sql("triage_party_keys_lookup");
-    assert_non_null(migrated);
+    for (size_t i = 0; i < n; i++) {
+        migrated[i] = index_sql(d[i].name);
+        if (!migrated[i])
+            fail_msg("deferred index %s: no such index after the migrations", d[i].name);
+        /* The create statement is the migration's, with IF NOT EXISTS. */
+        char want[1024];
+        snprintf(want, sizeof want, "CREATE INDEX IF NOT EXISTS %s", migrated[i] + strlen("CREATE INDEX "));
+        assert_string_equal(d[i].create, want);
+    }
     bool defer = true;
     assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
-    assert_null(index_sql("triage_party_keys_lookup"));
+    for (size_t i = 0; i < n; i++)
+        assert_null(index_sql(d[i].name));
     /* Dropping twice is harmless (IF EXISTS). */
     assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
     defer = false;
     assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
-    /* Built again as the migrations define it. */
-    char *built = index_sql("triage_party_keys_lookup");
-    assert_non_null(built);
-    assert_string_equal(built, migrated);
-    free(built);
+    /* Built again as the migrations define them. */
+    for (size_t i = 0; i < n; i++) {
+        char *built = index_sql(d[i].name);
+        assert_non_null(built);
+        assert_string_equal(built, migrated[i]);
+        free(built);
+    }
     /* A load that dies after dropping them: the next open builds them. */
     defer = true;
     assert_int_equal(yz_store_write(s, defer_tx, &defer), YZ_OK);
     yz_store_close(s);
-    assert_null(index_sql("triage_party_keys_lookup"));
+    for (size_t i = 0; i < n; i++)
+        assert_null(index_sql(d[i].name));
     s = open_store();
-    built = index_sql("triage_party_keys_lookup");
-    assert_non_null(built);
-    assert_string_equal(built, migrated);
-    free(built);
-    free(migrated);
+    for (size_t i = 0; i < n; i++) {
+        char *built = index_sql(d[i].name);
+        assert_non_null(built);
+        assert_string_equal(built, migrated[i]);
+        free(built);
+        free(migrated[i]);
+    }
     yz_store_close(s);
+}
+
+/* Runs sql on the database file with a plain connection (no store). */
+static void raw_exec(const char *sql)
+{
+    sqlite3 *db;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+/* The first column of the first row of sql (to free), NULL without a row. */
+static char *raw_text(const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *v = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* The query plan of sql names want (e.g. the index it searches). */
+static void plan_uses(const char *sql, const char *want)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char q[512], plan[1024] = "";
+    snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", q, sqlite3_errmsg(db));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        size_t len = strlen(plan);
+        snprintf(plan + len, sizeof plan - len, "%s; ", (const char *)sqlite3_column_text(st, 3));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (!strstr(plan, want))
+        fail_msg("%s: plan \"%s\" does not say \"%s\"", sql, plan, want);
+}
+
+#define PARTY_KEYS                                                                                 \
+    "SELECT group_concat(matter_id || '/' || court_id || '/' || role || '/' || key_hash, ' ')"     \
+    " FROM (SELECT * FROM triage_party_keys ORDER BY matter_id, role, key_hash)"
+#define PARTICIPANTS                                                                               \
+    "SELECT group_concat(matter_id || '/' || user_id || '/' || capacity, ' ')"                     \
+    " FROM (SELECT * FROM matter_participants ORDER BY matter_id, user_id)"
+#define TABLE_SQL(t) "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = '" t "'"
+
+/* Migration 21 rebuilds triage_party_keys and matter_participants without
+ * rowid: a database with the old rowid tables (as migrations 1, 12 and 19 left
+ * them) and rows in them keeps every row, gets the tables as a new one has
+ * them, with their indexes, and no leftover. */
+static void without_rowid_migration_keeps_rows_and_indexes(void **state)
+{
+    struct yz_store *s = open_store();
+    yz_store_close(s);
+    char *keys_table = raw_text(TABLE_SQL("triage_party_keys"));
+    char *parts_table = raw_text(TABLE_SQL("matter_participants"));
+    assert_non_null(strstr(keys_table, "WITHOUT ROWID"));
+    assert_non_null(strstr(parts_table, "WITHOUT ROWID"));
+    char *lookup = index_sql("triage_party_keys_lookup");
+    char *by_user = index_sql("participants_user");
+    assert_non_null(lookup);
+    assert_non_null(by_user);
+
+    /* Back to schema version 20, with rows. */
+    raw_exec("DROP TABLE triage_party_keys; DROP TABLE matter_participants;"
+             "CREATE TABLE matter_participants ("
+             " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+             " user_id INTEGER NOT NULL REFERENCES users(id),"
+             " capacity TEXT NOT NULL,"
+             " PRIMARY KEY (matter_id, user_id));"
+             "CREATE INDEX participants_user ON matter_participants(user_id);"
+             "CREATE TABLE triage_party_keys ("
+             " matter_id INTEGER NOT NULL REFERENCES matters(id),"
+             " court_id INTEGER NOT NULL REFERENCES courts(id),"
+             " role TEXT NOT NULL CHECK (role IN ('plaintiff','defendant')),"
+             " key_hash TEXT NOT NULL,"
+             " PRIMARY KEY (matter_id, role, key_hash));"
+             "CREATE INDEX triage_party_keys_lookup ON triage_party_keys(court_id, key_hash, role,"
+             " matter_id);"
+             "INSERT INTO courts(id, local_id, name, level) VALUES (1, 'c1', 'C1', 'basic'),"
+             " (2, 'c2', 'C2', 'basic');"
+             "INSERT INTO users(id, role, username, name, person_kind, password_hash, created_at)"
+             " VALUES (5, 'party', 'p5', 'P5', 'natural', 'x', 0),"
+             " (6, 'lawyer', 'p6', 'P6', 'natural', 'x', 0);"
+             "INSERT INTO matters(id, kind, state, court_id, title, channel, created_by, created_at,"
+             " updated_at, version) VALUES (10, 'filing', 'registered', 1, 't', 'online', 5, 0, 0, 1),"
+             " (11, 'filing', 'registered', 2, 't', 'online', 6, 0, 0, 1);"
+             "INSERT INTO matter_participants VALUES (11, 6, 'agent'), (10, 5, 'plaintiff'),"
+             " (11, 5, 'plaintiff'), (10, 6, 'agent');"
+             "INSERT INTO triage_party_keys(matter_id, court_id, role, key_hash) VALUES"
+             " (11, 2, 'defendant', 'bb'), (10, 1, 'plaintiff', 'aa'), (10, 1, 'defendant', 'bb'),"
+             " (11, 2, 'plaintiff', 'aa');"
+             "DELETE FROM schema_migrations WHERE version = 21;");
+    char *keys_before = raw_text(PARTY_KEYS);
+    char *parts_before = raw_text(PARTICIPANTS);
+    assert_string_equal(keys_before, "10/1/defendant/bb 10/1/plaintiff/aa 11/2/defendant/bb 11/2/plaintiff/aa");
+    assert_string_equal(parts_before, "10/5/plaintiff 10/6/agent 11/5/plaintiff 11/6/agent");
+    char *t = raw_text(TABLE_SQL("triage_party_keys"));
+    assert_null(strstr(t, "WITHOUT ROWID"));
+    free(t);
+
+    s = open_store();
+    yz_store_close(s);
+    char *v = raw_text("SELECT max(version) FROM schema_migrations");
+    assert_string_equal(v, "21");
+    free(v);
+    char *keys_after = raw_text(PARTY_KEYS);
+    char *parts_after = raw_text(PARTICIPANTS);
+    assert_string_equal(keys_after, keys_before);
+    assert_string_equal(parts_after, parts_before);
+    /* The tables and indexes as a new database has them; nothing left over. */
+    t = raw_text(TABLE_SQL("triage_party_keys"));
+    assert_string_equal(t, keys_table);
+    free(t);
+    t = raw_text(TABLE_SQL("matter_participants"));
+    assert_string_equal(t, parts_table);
+    free(t);
+    char *ix = index_sql("triage_party_keys_lookup");
+    assert_string_equal(ix, lookup);
+    free(ix);
+    ix = index_sql("participants_user");
+    assert_string_equal(ix, by_user);
+    free(ix);
+    t = raw_text("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_old'");
+    assert_string_equal(t, "0");
+    free(t);
+    t = raw_text("SELECT group_concat(integrity_check) FROM pragma_integrity_check");
+    assert_string_equal(t, "ok");
+    free(t);
+    t = raw_text("SELECT group_concat(\"table\") FROM pragma_foreign_key_check");
+    assert_null(t);
+    /* The lookups read the key or an index, never the whole table. */
+    plan_uses("SELECT count(*) FROM triage_party_keys WHERE court_id = 1 AND key_hash = 'aa'"
+              " AND role = 'plaintiff' AND matter_id < 11",
+              "USING COVERING INDEX triage_party_keys_lookup");
+    plan_uses("SELECT 1 FROM triage_party_keys WHERE matter_id = 10 AND role = 'defendant'",
+              "USING PRIMARY KEY");
+    plan_uses("SELECT matter_id, capacity FROM matter_participants WHERE user_id = 5",
+              "USING INDEX participants_user");
+    plan_uses("SELECT capacity FROM matter_participants WHERE matter_id = 10 AND user_id = 5",
+              "USING PRIMARY KEY");
+    free(keys_before);
+    free(parts_before);
+    free(keys_after);
+    free(parts_after);
+    free(keys_table);
+    free(parts_table);
+    free(lookup);
+    free(by_user);
 }
 
 int main(void)
@@ -322,6 +504,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(bound_references_are_read_only_while_stepping, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(deferred_indexes_are_dropped_built_and_healed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(without_rowid_migration_keeps_rows_and_indexes, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
