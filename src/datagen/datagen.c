@@ -322,35 +322,31 @@ static void rollup_count(struct gen *g, struct prep_batch *pb, int64_t court, in
 }
 
 /* The order of the counters' unique keys (court, day or month, kind, event,
- * from, state, channel, days): written in it, the upserts walk each index
- * forward instead of landing on random pages. */
-static int rollup_cmp(const void *a, const void *b)
+ * from, state, channel, days), the day compared on its first day_len bytes
+ * (10 for the day, 7 for its month): written in it, the upserts walk each
+ * index forward instead of landing on random pages. */
+static int rollup_key_cmp(const void *a, const void *b, size_t day_len)
 {
     const struct rollup_slot *x = *(const struct rollup_slot *const *)a;
     const struct rollup_slot *y = *(const struct rollup_slot *const *)b;
     int c;
     if (x->court_id != y->court_id)
         return x->court_id < y->court_id ? -1 : 1;
-    if ((c = strcmp(x->day, y->day)) != 0 || (c = strcmp(x->event, y->event)) != 0 ||
+    if ((c = strncmp(x->day, y->day, day_len)) != 0 || (c = strcmp(x->event, y->event)) != 0 ||
         (c = strcmp(x->from, y->from)) != 0 || (c = strcmp(x->state, y->state)) != 0 ||
         (c = strcmp(x->channel, y->channel)) != 0)
         return c;
     return x->days < y->days ? -1 : x->days > y->days;
 }
 
-/* The month's counters in their key's order (court, month, the rest as rollup_cmp). */
+static int rollup_cmp(const void *a, const void *b)
+{
+    return rollup_key_cmp(a, b, sizeof "YYYY-MM-DD" - 1);
+}
+
 static int month_cmp(const void *a, const void *b)
 {
-    const struct rollup_slot *x = *(const struct rollup_slot *const *)a;
-    const struct rollup_slot *y = *(const struct rollup_slot *const *)b;
-    int c;
-    if (x->court_id != y->court_id)
-        return x->court_id < y->court_id ? -1 : 1;
-    if ((c = strncmp(x->day, y->day, 7)) != 0 || (c = strcmp(x->event, y->event)) != 0 ||
-        (c = strcmp(x->from, y->from)) != 0 || (c = strcmp(x->state, y->state)) != 0 ||
-        (c = strcmp(x->channel, y->channel)) != 0)
-        return c;
-    return x->days < y->days ? -1 : x->days > y->days;
+    return rollup_key_cmp(a, b, sizeof "YYYY-MM" - 1);
 }
 
 /*
