@@ -397,59 +397,69 @@ static bool writes(const char *method)
            strcmp(method, "OPTIONS") != 0;
 }
 
-/* On a writer thread: the request, then the connection is resumed and MHD
- * calls on_request again, which queues the response. MHD's resume takes a
- * lock that its own thread takes before that call, so the response written
- * here is seen there. */
+/* The response in ctx->out is complete: the connection is resumed and MHD
+ * calls on_request again, which queues it. MHD's resume takes a lock that its
+ * own thread takes before that call, so the response written on another
+ * thread is seen there. */
+static void resume_answered(struct conn_ctx *ctx)
+{
+    atomic_store(&ctx->answered, true);
+    MHD_resume_connection(ctx->conn);
+}
+
+/* Suspends c and queues job(ctx) on a writer thread; job leaves the response
+ * in ctx->out (allocated by the caller) and calls resume_answered. False when
+ * the pool refuses work, which it does only while the server stops: nothing
+ * is queued, and the caller answers and resumes itself. */
+static bool suspend_for_writer(struct yz_server *s, struct MHD_Connection *c,
+                               struct conn_ctx *ctx, void (*job)(void *))
+{
+    ctx->handed_over = true;
+    ctx->server = s;
+    ctx->conn = c;
+    atomic_fetch_add(&s->handed_over, 1);
+    MHD_suspend_connection(c);
+    return yz_workers_submit(s->writers, job, ctx);
+}
+
+/* On a writer thread: the request. */
 static void run_handed_over(void *arg)
 {
     struct conn_ctx *ctx = arg;
     handle(ctx->server, ctx->conn, ctx, ctx->url, ctx->full_method, ctx->out);
-    atomic_store(&ctx->answered, true);
-    MHD_resume_connection(ctx->conn);
+    resume_answered(ctx);
 }
 
 /*
  * A write waits for its commit group (store.h). It waits on a writer thread,
  * with its connection suspended, so that the few threads serving connections
- * keep answering reads meanwhile. The pool refuses work only while the
- * server stops: then the request is answered 503 at once.
+ * keep answering reads meanwhile. While the server stops, the request is
+ * answered 503 at once.
  */
 static enum MHD_Result hand_over(struct yz_server *s, struct MHD_Connection *c,
                                  struct conn_ctx *ctx, const char *url, const char *method)
 {
-    ctx->handed_over = true;
-    ctx->out = yz_malloc(sizeof *ctx->out);
-    ctx->out->body = NULL;
-    ctx->out->file = false;
-    ctx->server = s;
-    ctx->conn = c;
+    ctx->out = yz_calloc(1, sizeof *ctx->out);
     ctx->url = url;
     ctx->full_method = method;
-    atomic_fetch_add(&s->handed_over, 1);
-    MHD_suspend_connection(c);
-    if (!yz_workers_submit(s->writers, run_handed_over, ctx)) {
+    if (!suspend_for_writer(s, c, ctx, run_handed_over)) {
         struct yz_req req;
         init_req(s, c, ctx, &req);
-        memset(ctx->out, 0, sizeof *ctx->out);
         yz_router_problem(&req, YZ_ERR_UNAVAILABLE, ctx->out);
         yz_buf_release(&req.detail);
         if (ctx->upload)
             yz_upload_discard(ctx->upload);
-        atomic_store(&ctx->answered, true);
-        MHD_resume_connection(c);
+        resume_answered(ctx);
     }
     return MHD_YES;
 }
 
-/* On a writer thread: the denial, then the connection is resumed to send the
- * response left in ctx->out (as run_handed_over). */
+/* On a writer thread: the denial; the response is in ctx->out already. */
 static void record_handed_over(void *arg)
 {
     struct conn_ctx *ctx = arg;
     yz_policy_write_denial(ctx->server->app, &ctx->denial);
-    atomic_store(&ctx->answered, true);
-    MHD_resume_connection(ctx->conn);
+    resume_answered(ctx);
 }
 
 /*
@@ -464,17 +474,11 @@ static void record_handed_over(void *arg)
 static enum MHD_Result record_then_answer(struct yz_server *s, struct MHD_Connection *c,
                                           struct conn_ctx *ctx, const struct yz_rendered *out)
 {
-    ctx->handed_over = true;
     ctx->out = yz_malloc(sizeof *ctx->out);
     *ctx->out = *out;
-    ctx->server = s;
-    ctx->conn = c;
-    atomic_fetch_add(&s->handed_over, 1);
-    MHD_suspend_connection(c);
-    if (!yz_workers_submit(s->writers, record_handed_over, ctx)) {
+    if (!suspend_for_writer(s, c, ctx, record_handed_over)) {
         yz_policy_write_denial(s->app, &ctx->denial);
-        atomic_store(&ctx->answered, true);
-        MHD_resume_connection(c);
+        resume_answered(ctx);
     }
     return MHD_YES;
 }

@@ -256,23 +256,34 @@ static void unfinished_statements_do_not_pin_old_snapshots(void **state)
     yz_store_close(s);
 }
 
-/* The stored definition of index name (to free), NULL when there is none. */
-static char *index_sql(const char *name)
+/* The first column of the first row of sql (to free), NULL without a row;
+ * arg (may be NULL) is bound to its one parameter. */
+static char *raw_text_arg(const char *sql, const char *arg)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    char *sql = NULL;
+    char *v = NULL;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        sql = strdup((const char *)sqlite3_column_text(st, 0));
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        v = strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     sqlite3_close(db);
-    return sql;
+    return v;
+}
+
+static char *raw_text(const char *sql)
+{
+    return raw_text_arg(sql, NULL);
+}
+
+/* The stored definition of index name (to free), NULL when there is none. */
+static char *index_sql(const char *name)
+{
+    return raw_text_arg("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", name);
 }
 
 static enum yz_err defer_tx(struct yz_tx *tx, void *ctx)
@@ -341,22 +352,6 @@ static void raw_exec(const char *sql)
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("%s: %s", sql, msg);
     sqlite3_close(db);
-}
-
-/* The first column of the first row of sql (to free), NULL without a row. */
-static char *raw_text(const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    char *v = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
 }
 
 /* The query plan of sql names want (e.g. the index it searches). */
