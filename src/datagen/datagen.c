@@ -63,6 +63,10 @@ static struct yz_sql_def q_seq = YZ_SQL(
 static struct yz_sql_def q_party_key = YZ_SQL(
     "INSERT INTO triage_party_keys(matter_id, court_id, role, key_hash) VALUES (?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING");
+/* The parents a batch's rows refer to besides its own matters (bulk mode does
+ * not enforce foreign keys: check_parents). */
+static struct yz_sql_def q_court_exists = YZ_SQL("SELECT 1 FROM courts WHERE id = ?");
+static struct yz_sql_def q_user_exists = YZ_SQL("SELECT 1 FROM users WHERE id = ?");
 static struct yz_sql_def q_rollup = YZ_SQL(
     "INSERT INTO rollup_daily(court_id, day, kind, event, from_state, state, channel, days, n)"
     " VALUES (?, ?, 'filing', ?, ?, ?, ?, ?, ?)"
@@ -243,6 +247,9 @@ struct prep_batch {
         int year;
     } seqs[MAX_SEQS];
     int nseqs;
+    /* The courts (indexes into app->courts) and filers (into gen.creators)
+     * its cases refer to, for check_parents. */
+    bool *court_used, creator_used[MAX_CREATORS];
 };
 
 struct gen {
@@ -275,6 +282,7 @@ struct gen {
     int64_t chain_id;              /* the last event chained by the preparing thread */
     unsigned char chain_hash[YZ_EVENT_HASH_BYTES];
     struct yz_buf *err;            /* the writing thread's errors */
+    char why[96];                  /* what check_parents found missing */
     struct yz_buf *perr;           /* the preparing thread's */
     struct yz_buf *scratch;        /* the preparing thread's canonical texts, reused */
     struct text_arena *texts;      /* the texts of the batch being prepared */
@@ -919,6 +927,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     }
     pc->state = state;
     pc->court_id = court->id;
+    pb->court_used[court - g->app->courts.items] = true;
+    pb->creator_used[creator] = true;
     pc->channel = channels[ch].event_channel;
     pc->creator = g->creators[creator].id;
     pc->capacity = lawyer ? "agent" : "applicant";
@@ -1154,15 +1164,59 @@ static enum yz_err write_case(struct gen *g, struct yz_tx *tx, const struct prep
 
 /* ---- batches: prepared on one thread, written on another ---- */
 
+/* Does the row with this id exist (q_court_exists, q_user_exists)? */
+static enum yz_err exists(struct yz_tx *tx, struct yz_sql_def *q, int64_t id, bool *found)
+{
+    struct yz_stmt *st = yz_sql(tx, q);
+    yz_bind_i64(st, 1, id);
+    enum yz_err e = yz_step_one(st);
+    *found = e == YZ_OK;
+    return e == YZ_ERR_NOT_FOUND ? YZ_OK : e;
+}
+
+/*
+ * Bulk mode does not enforce foreign keys (store.h), so the batch checks in
+ * its transaction the parents its rows refer to: the courts of its matters,
+ * cases and triage keys, of the case-number counters it writes, and its
+ * filers (matters.created_by, matter_participants.user_id). The rest refer to
+ * the matter just inserted. About a hundred lookups a batch where the
+ * enforced keys made eleven a case.
+ */
+static enum yz_err check_parents(struct gen *g, struct prep_batch *pb, struct yz_tx *tx)
+{
+    bool found = true;
+    enum yz_err e = YZ_OK;
+    int64_t court = 0, user = 0;
+    for (size_t i = 0; e == YZ_OK && found && i < g->app->courts.count; i++)
+        if (pb->court_used[i])
+            e = exists(tx, &q_court_exists, court = g->app->courts.items[i].id, &found);
+    for (int k = 0; e == YZ_OK && found && k < pb->nseqs; k++)
+        e = exists(tx, &q_court_exists, court = pb->seqs[k].court_id, &found);
+    if (e == YZ_OK && !found) {
+        snprintf(g->why, sizeof g->why, "court %lld is not in the database", (long long)court);
+        return YZ_ERR_CONFLICT;
+    }
+    for (int k = 0; e == YZ_OK && found && k < g->ncreators; k++)
+        if (pb->creator_used[k])
+            e = exists(tx, &q_user_exists, user = g->creators[k].id, &found);
+    if (e == YZ_OK && !found) {
+        snprintf(g->why, sizeof g->why, "user %lld is not in the database", (long long)user);
+        return YZ_ERR_CONFLICT;
+    }
+    return e;
+}
+
 static enum yz_err batch_tx(struct yz_tx *tx, void *arg)
 {
     struct prep_batch *pb = arg;
     struct gen *g = pb->g;
     g->first_id = 0;
+    enum yz_err e = check_parents(g, pb, tx);
+    if (e != YZ_OK)
+        return e;
     /* The highest matter id now: also after a matter written by someone else. */
     struct yz_stmt *st = yz_sql(tx, &q_last_matter);
-    enum yz_err e = yz_step_one(st);
-    if (e != YZ_OK)
+    if ((e = yz_step_one(st)) != YZ_OK)
         return e;
     g->last_id = yz_col_i64(st, 0);
     if (g->last_id > INT64_MAX - pb->n)
@@ -1238,10 +1292,11 @@ static enum yz_err prepare_batch(struct gen *g, struct prep_batch *pb, int64_t f
 /* Writes one prepared batch (on the writing thread) and empties it. */
 static enum yz_err write_batch(struct gen *g, struct prep_batch *pb)
 {
+    g->why[0] = '\0';
     enum yz_err e = yz_store_write(g->app->store, batch_tx, pb);
     if (e != YZ_OK && !g->err->len)
         yz_buf_addf(g->err, "writing cases %lld-%lld failed: %s", (long long)pb->from,
-                    (long long)(pb->from + pb->n - 1), yz_err_code(e));
+                    (long long)(pb->from + pb->n - 1), g->why[0] ? g->why : yz_err_code(e));
     if (e == YZ_OK) {
         g->stats->cases += pb->n;
         for (int64_t k = 0; k < pb->n; k++) {
@@ -1258,6 +1313,8 @@ static enum yz_err write_batch(struct gen *g, struct prep_batch *pb)
         prep_case_clear(&pb->cases[k]);
     pb->n = 0;
     arena_reset(&pb->texts);
+    memset(pb->court_used, 0, g->app->courts.count * sizeof *pb->court_used);
+    memset(pb->creator_used, 0, sizeof pb->creator_used);
     return e;
 }
 
@@ -1451,6 +1508,7 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
         for (int b = 0; b < 2; b++) {
             g->bufs[b].g = g;
             g->bufs[b].cases = yz_calloc((size_t)opt->batch, sizeof *g->bufs[b].cases);
+            g->bufs[b].court_used = yz_calloc(app->courts.count + 1, sizeof(bool));
             g->bufs[b].rollups = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].rollups);
             g->bufs[b].order = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].order);
             g->bufs[b].month_order = yz_calloc(g->rollup_cap, sizeof *g->bufs[b].month_order);
@@ -1503,6 +1561,7 @@ enum yz_err yz_datagen_run(struct yz_app *app, const struct yz_datagen_options *
     yz_datagen_model_free(g->model);
     for (int b = 0; b < 2; b++) {
         free(g->bufs[b].cases);
+        free(g->bufs[b].court_used);
         free(g->bufs[b].rollups);
         arena_free(&g->bufs[b].texts);
         free(g->bufs[b].order);

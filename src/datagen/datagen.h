@@ -35,7 +35,8 @@
  * happen in case order on one thread, so a seed gives the same data as before.
  * One write transaction per batch in the store's bulk mode (store.h
  * yz_store_bulk: no savepoint, commits unsynced until the synced final
- * checkpoint, also after a failure), cached prepared statements, texts bound
+ * checkpoint, also after a failure; foreign keys not enforced, the parents
+ * checked once per batch instead), cached prepared statements, texts bound
  * without copies (yz_bind_text_ref), matter ids counted from the batch's
  * highest instead of returned, the events appended in bulk as hashed ahead
  * (audit/events.h yz_event_batch_add_hashed; when someone else wrote matters

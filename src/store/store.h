@@ -182,8 +182,12 @@ void yz_tx_before_commit(struct yz_tx *tx, yz_tx_hook fn, void *ctx);
  *     WAL was last synced, at the start of a checkpoint, never the database's
  *     consistency), the writer's page cache is 64 MiB and the checkpointer
  *     starts a checkpoint each time the WAL has grown by 8,192 pages (64 MiB;
- *     the writer checkpoints itself when the WAL holds four times that).
- * yz_store_bulk(s, false) restores the settings (synchronous=FULL), then
+ *     the writer checkpoints itself when the WAL holds four times that);
+ *   - foreign keys are not enforced (PRAGMA foreign_keys=OFF, on every write
+ *     of the store while it lasts): the import must check, in each of its
+ *     transactions, that every parent row its rows refer to exists.
+ * yz_store_bulk(s, false) restores the settings (synchronous=FULL, foreign
+ * keys enforced), then
  * checkpoints the whole WAL into the database file and truncates it, synced:
  * when it returns YZ_OK everything committed is durable. Both wait for the
  * writer to apply them (between transactions) and fail with the storage error

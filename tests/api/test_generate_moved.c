@@ -8,7 +8,9 @@
  * one import a bare matter row (the chain as foreseen, the matter ids not),
  * in another an event once and a matter with its event once. Each import goes
  * on after them, its matters get the next free ids and their events their
- * streams, and the history verifies with every stream numbered from 1.
+ * streams, and the history verifies with every stream numbered from 1. When
+ * the courts or the filers go between batches (bulk mode does not enforce
+ * foreign keys), the next batch is refused with the parent named.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,6 +42,16 @@ static struct yz_sql_def q_copy_matter = YZ_SQL(
 static struct yz_sql_def q_matters = YZ_SQL("SELECT count(*), max(id) FROM matters");
 static struct yz_sql_def q_stream_events =
     YZ_SQL("SELECT count(*), coalesce(max(stream_seq), 0) FROM events WHERE stream = ?");
+
+/* A parent gone (bulk mode enforces no foreign keys, so these succeed). */
+static struct yz_sql_def q_drop_courts = YZ_SQL("DELETE FROM courts");
+static struct yz_sql_def q_drop_filers =
+    YZ_SQL("DELETE FROM users WHERE role IN ('party', 'lawyer')");
+/* A matter of a court that does not exist. */
+static struct yz_sql_def q_orphan = YZ_SQL(
+    "INSERT INTO matters(kind, state, court_id, title, channel, created_by, created_at,"
+    " updated_at, version) SELECT 'filing', 'draft', 999999, 'x', 'web', min(id), 0, 0, 1"
+    " FROM users");
 
 struct interloper {
     struct yz_app *app;
@@ -185,10 +197,93 @@ static void the_import_goes_on_after_writes_between_its_batches(void **state)
     yzt_server_stop(&srv);
 }
 
+static enum yz_err drop_fn(struct yz_tx *tx, void *arg)
+{
+    return yz_exec(yz_sql(tx, arg));
+}
+
+static enum yz_err orphan_fn(struct yz_tx *tx, void *arg)
+{
+    (void)arg;
+    return yz_exec(yz_sql(tx, &q_orphan));
+}
+
+struct dropper {
+    struct yz_app *app;
+    struct yz_sql_def *drop;
+    int batches;
+};
+
+/* After the first batch, the parents go. */
+static void drop_parents(void *arg, int64_t done, int64_t total)
+{
+    struct dropper *d = arg;
+    (void)done, (void)total;
+    if (++d->batches == 1)
+        assert_int_equal(yz_store_write(d->app->store, drop_fn, d->drop), YZ_OK);
+}
+
+/* An import whose parents go after its first batch stops at the second with
+ * the parent named, keeps the first batch whole, and leaves foreign keys
+ * enforced again. */
+static void import_losing(struct yz_sql_def *drop, const char *why)
+{
+    struct yz_test_server srv = {0};
+    yzt_server_start(&srv, true, NULL);
+    yzt_server_halt(&srv);
+    struct yz_cli_flags flags = {.dir = srv.dir,
+                                 .data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data"};
+    struct yz_app app;
+    memset(&app, 0, sizeof app);
+    assert_true(yz_cli_config(&flags, &app.cfg));
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    assert_int_equal(yz_app_open(&app, &err), YZ_OK);
+    struct counts before = {0}, after = {0};
+    assert_int_equal(yz_store_read(app.store, count_fn, &before), YZ_OK);
+
+    struct dropper d = {.app = &app, .drop = drop};
+    struct yz_datagen_options o = {.cases = CASES, .seed = 3, .batch = BATCH, .days = 400,
+                                   .progress = drop_parents, .progress_arg = &d};
+    struct yz_datagen_stats st;
+    assert_int_equal(yz_datagen_run(&app, &o, &st, &err), YZ_ERR_CONFLICT);
+    char want[160];
+    snprintf(want, sizeof want, "writing cases %d-%d failed: %s", BATCH, 2 * BATCH - 1, why);
+    if (!strstr(err.data, want))
+        fail_msg("expected \"%s\" in: %s", want, err.data);
+    assert_int_equal(d.batches, 1);
+    assert_int_equal(st.cases, BATCH);
+    assert_int_equal(yz_store_read(app.store, count_fn, &after), YZ_OK);
+    assert_int_equal(after.matters, before.matters + BATCH);
+    struct yz_audit_report r;
+    assert_int_equal(yz_audit_verify(app.store, yz_keys_audit_pub(app.keys), &r), YZ_OK);
+    assert_int_equal(r.problem, YZ_AUDIT_OK);
+    /* Out of bulk mode the keys are enforced again. */
+    assert_int_equal(yz_store_write(app.store, orphan_fn, NULL), YZ_ERR_CONFLICT);
+
+    yz_app_close(&app);
+    yz_config_release(&app.cfg);
+    yz_buf_release(&err);
+    yzt_server_stop(&srv);
+}
+
+static void an_import_stops_when_its_court_is_gone(void **state)
+{
+    (void)state;
+    import_losing(&q_drop_courts, "court ");
+}
+
+static void an_import_stops_when_its_filers_are_gone(void **state)
+{
+    (void)state;
+    import_losing(&q_drop_filers, "user ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_import_goes_on_after_writes_between_its_batches),
+        cmocka_unit_test(an_import_stops_when_its_court_is_gone),
+        cmocka_unit_test(an_import_stops_when_its_filers_are_gone),
     };
     return cmocka_run_group_tests(tests, yzt_global_setup, yzt_global_teardown);
 }
