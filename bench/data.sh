@@ -37,6 +37,8 @@ MEASURE=$ROOT/build/bench/data_measure
 
 say() { echo "bench-data: $*" >&2; }
 die() { echo "bench-data: $*" >&2; exit 1; }
+# shellcheck source=bench/serve.sh
+. "$ROOT/bench/serve.sh"
 
 [ $# -ge 1 ] || die "usage: bench/data.sh N [--keep DIR]"
 n=$1
@@ -139,13 +141,8 @@ fig "value rollup.rebuild $(printf '%.1f' "$(echo "$t1 - $t0" | bc -l)") s"
 fig "value rollup.rows $(sed -n 's/^ok: \([0-9]*\) rollup rows.*/\1/p' "$work/rollup.out") count"
 
 say "serving reads"
-"$BIN" serve --dir "$work/var" --port 0 --port-file "$work/port" \
-    --set log.access_log=false --set server.threads=16 2>"$work/serve.log" &
-ypid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$work/port" ] || { tail -n 20 "$work/serve.log" >&2; die "yizhan did not start"; }
-base="http://127.0.0.1:$(cat "$work/port")"
+serve_yizhan ypid "$work/var" "$work/port" "$work/serve.log" 300 --set server.threads=16
+base=$yz_base
 totp=$("$BIN" user code supervisor --dir "$work/var")
 login=$(curl -s -m 30 -H 'Content-Type: application/json' "$base/api/v1/session" \
     -d "{\"login\":\"supervisor\",\"password\":\"Yizhan-Demo-2026\",\"totp\":\"$totp\",\"token_type\":\"bearer\"}")

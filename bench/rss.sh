@@ -32,6 +32,8 @@ ROUNDS=${5:-1}
 OUT=${RSS_OUT:-$ROOT/build/bench/rss}
 say() { echo "rss: $*" >&2; }
 die() { echo "rss: $*" >&2; exit 1; }
+# shellcheck source=bench/serve.sh
+. "$ROOT/bench/serve.sh"
 [ -x "$BIN" ] || die "$BIN missing: make build/rel/yizhan"
 command -v wrk >/dev/null || die "wrk missing (bench/run.sh installs it)"
 mkdir -p "$OUT"
@@ -51,13 +53,8 @@ trap cleanup EXIT
 
 "$BIN" init --demo --dir "$work/var" >/dev/null 2>"$work/init.log" ||
     { tail -n 20 "$work/init.log" >&2; die "init failed"; }
-"$BIN" serve --dir "$work/var" --port 0 --port-file "$work/port" \
-    --set log.access_log=false --set server.threads=2 2>"$work/serve.log" &
-ypid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$work/port" ] || { tail -n 20 "$work/serve.log" >&2; die "yizhan did not start"; }
-base="http://127.0.0.1:$(cat "$work/port")"
+serve_yizhan ypid "$work/var" "$work/port" "$work/serve.log" 100 --set server.threads=2
+base=$yz_base
 
 # The sampler: "VmRSS VmHWM RssAnon RssFile" in kB, every 0.2 s, into the
 # current phase's file (the name in $work/phase).

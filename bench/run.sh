@@ -39,6 +39,8 @@ BIN=${BENCH_BIN:-$ROOT/build/rel/yizhan}
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
+# shellcheck source=bench/serve.sh
+. "$ROOT/bench/serve.sh"
 
 data_args=""
 quick=0
@@ -185,13 +187,8 @@ say "init --demo in $work/var"
 i1pid=$!
 "$BIN" init --demo --dir "$work/var" >/dev/null 2>"$work/init.log" ||
     { tail -n 20 "$work/init.log" >&2; die "init failed"; }
-"$BIN" serve --dir "$work/var" --port 0 --port-file "$work/port" \
-    --set log.access_log=false --set server.threads="$threads" 2>"$work/serve.log" &
-ypid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$work/port" ] || { tail -n 20 "$work/serve.log" >&2; die "yizhan did not start"; }
-base="http://127.0.0.1:$(cat "$work/port")"
+serve_yizhan ypid "$work/var" "$work/port" "$work/serve.log" 100 --set server.threads="$threads"
+base=$yz_base
 say "yizhan pid $ypid at $base, $threads threads"
 
 curl -s -m 10 -o "$work/courts.json" "$base/api/v1/courts"
@@ -212,13 +209,9 @@ token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
 # issue's "one-commit-per-request rate"). It only serves the inquiry creates.
 wait "$i1pid" || { tail -n 20 "$work/init1.log" >&2; die "init of the one-commit server failed"; }
 i1pid=""
-"$BIN" serve --dir "$work/var1" --port 0 --port-file "$work/port1" --set log.access_log=false \
-    --set server.threads="$threads" --set storage.max_group=1 2>"$work/serve1.log" &
-y1pid=$!
-i=0
-while [ ! -s "$work/port1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$work/port1" ] || { tail -n 20 "$work/serve1.log" >&2; die "the one-commit yizhan did not start"; }
-base1="http://127.0.0.1:$(cat "$work/port1")"
+serve_yizhan y1pid "$work/var1" "$work/port1" "$work/serve1.log" 100 \
+    --set server.threads="$threads" --set storage.max_group=1
+base1=$yz_base
 token1=$(curl -s -m 10 -H 'Content-Type: application/json' "$base1/api/v1/session" \
     -d '{"login":"13800000001","password":"Yizhan-Demo-2026","token_type":"bearer"}' |
     sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
