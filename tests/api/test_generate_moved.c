@@ -175,26 +175,39 @@ static void import_with(struct yz_app *app, bool bare, int after)
     assert_true(r.events_checked > st.events);
 }
 
+/* A fresh demo directory (its server halted) opened in process, as
+ * `yizhan generate` opens it. */
+static void open_app(struct yz_test_server *srv, struct yz_app *app)
+{
+    memset(srv, 0, sizeof *srv);
+    yzt_server_start(srv, true, NULL);
+    yzt_server_halt(srv);
+    struct yz_cli_flags flags = {.dir = srv->dir,
+                                 .data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data"};
+    memset(app, 0, sizeof *app);
+    assert_true(yz_cli_config(&flags, &app->cfg));
+    struct yz_buf err = YZ_BUF_INIT(1024);
+    if (yz_app_open(app, &err) != YZ_OK)
+        fail_msg("open: %s", err.data);
+    yz_buf_release(&err);
+}
+
+static void close_app(struct yz_test_server *srv, struct yz_app *app)
+{
+    yz_app_close(app);
+    yz_config_release(&app->cfg);
+    yzt_server_stop(srv);
+}
+
 static void the_import_goes_on_after_writes_between_its_batches(void **state)
 {
     (void)state;
-    struct yz_test_server srv = {0};
-    yzt_server_start(&srv, true, NULL);
-    yzt_server_halt(&srv);
-
-    struct yz_cli_flags flags = {.dir = srv.dir,
-                                 .data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data"};
+    struct yz_test_server srv;
     struct yz_app app;
-    memset(&app, 0, sizeof app);
-    assert_true(yz_cli_config(&flags, &app.cfg));
-    struct yz_buf err = YZ_BUF_INIT(1024);
-    assert_int_equal(yz_app_open(&app, &err), YZ_OK);
+    open_app(&srv, &app);
     import_with(&app, true, 1);
     import_with(&app, false, 2);
-    yz_app_close(&app);
-    yz_config_release(&app.cfg);
-    yz_buf_release(&err);
-    yzt_server_stop(&srv);
+    close_app(&srv, &app);
 }
 
 static enum yz_err drop_fn(struct yz_tx *tx, void *arg)
@@ -228,16 +241,10 @@ static void drop_parents(void *arg, int64_t done, int64_t total)
  * enforced again. */
 static void import_losing(struct yz_sql_def *drop, const char *why)
 {
-    struct yz_test_server srv = {0};
-    yzt_server_start(&srv, true, NULL);
-    yzt_server_halt(&srv);
-    struct yz_cli_flags flags = {.dir = srv.dir,
-                                 .data = getenv("YZ_DATA") ? getenv("YZ_DATA") : "data"};
+    struct yz_test_server srv;
     struct yz_app app;
-    memset(&app, 0, sizeof app);
-    assert_true(yz_cli_config(&flags, &app.cfg));
+    open_app(&srv, &app);
     struct yz_buf err = YZ_BUF_INIT(1024);
-    assert_int_equal(yz_app_open(&app, &err), YZ_OK);
     struct counts before = {0}, after = {0};
     assert_int_equal(yz_store_read(app.store, count_fn, &before), YZ_OK);
 
@@ -259,11 +266,8 @@ static void import_losing(struct yz_sql_def *drop, const char *why)
     assert_int_equal(r.problem, YZ_AUDIT_OK);
     /* Out of bulk mode the keys are enforced again. */
     assert_int_equal(yz_store_write(app.store, orphan_fn, NULL), YZ_ERR_CONFLICT);
-
-    yz_app_close(&app);
-    yz_config_release(&app.cfg);
     yz_buf_release(&err);
-    yzt_server_stop(&srv);
+    close_app(&srv, &app);
 }
 
 static void an_import_stops_when_its_court_is_gone(void **state)
