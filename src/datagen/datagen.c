@@ -600,56 +600,6 @@ static char *with_application(struct gen *g, const char *obj_text, size_t at, co
     return out;
 }
 
-/*
- * The fee quote is the next largest part and also appears twice: in the
- * projection and as the compute_fee event, whose text fee_event is
- * {"fee":F}. The projection's text is made around it: its other members
- * are split into those whose keys sort before "fee" and those after (data
- * keeps the first, the second are moved out), each part is written
- * canonically, and "fee":F goes between. The result is in the batch's texts;
- * NULL when a part cannot be written.
- */
-static char *with_fee(struct gen *g, json_t *data, const char *fee_event)
-{
-    json_t *after = json_object();
-    const char *key;
-    json_t *v;
-    void *next;
-    json_object_foreach_safe(data, next, key, v)
-    {
-        if (strcmp(key, "fee") > 0) { /* strcmp: bytes as unsigned, the canonical order */
-            json_object_set_nocheck(after, key, v);
-            json_object_del(data, key);
-        }
-    }
-    /* Both parts one after the other in the reused buffer (see canonical()). */
-    struct yz_buf *b = g->scratch;
-    yz_buf_reset(b);
-    bool ok = yz_json_write_sorted(b, data);
-    size_t at = b->len;
-    ok = ok && yz_json_write_sorted(b, after);
-    json_decref(after);
-    char *out = NULL;
-    if (ok) {
-        const char *lo = b->data, *hi = b->data + at;
-        /* Members without their braces: "{...}" is 2 bytes of braces. */
-        size_t nlo = at - 2, nhi = b->len - at - 2, nfee = strlen(fee_event) - 2;
-        out = arena_alloc(g->texts, nlo + nfee + nhi + 5);
-        char *w = out;
-        *w++ = '{';
-        memcpy(w, lo + 1, nlo), w += nlo;
-        if (nlo)
-            *w++ = ',';
-        memcpy(w, fee_event + 1, nfee), w += nfee;
-        if (nhi)
-            *w++ = ',';
-        memcpy(w, hi + 1, nhi), w += nhi;
-        *w++ = '}';
-        *w = '\0';
-    }
-    return out;
-}
-
 /* Its texts stay in the batch's until the batch is emptied (arena_reset). */
 static void prep_case_clear(struct prep_case *pc)
 {
@@ -661,7 +611,7 @@ struct registration {
     char number[YZ_CASENO_MAX], code[9], hash[65];
     int year;
     int64_t seq, fee_fen; /* fee -1: a range, fixed by the clerk later */
-    json_t *fee;
+    json_t *fee, *fee_summary; /* the compute_fee event's, the projection's (no steps) */
 };
 
 static enum yz_err register_case(struct gen *g, const struct yz_court *court, int64_t at,
@@ -695,6 +645,7 @@ static enum yz_err register_case(struct gen *g, const struct yz_court *court, in
     if ((e = yz_fee_quote(&r, &g->app->fee_settings, &q, g->fe)) != YZ_OK)
         return e;
     reg->fee = yz_fee_quote_json(&q);
+    reg->fee_summary = yz_fee_quote_summary_json(&q);
     reg->fee_fen = q.range ? -1 : q.fee_fen;
     return YZ_OK;
 }
@@ -883,6 +834,8 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
     }
     json_t *data = json_deep_copy(fields);
     if (registered_at) {
+        /* Without the steps: they are in the compute_fee event only (filing/fee.c). */
+        json_object_set_nocheck(data, "fee", reg.fee_summary);
         char at[40];
         yz_time_format_utc(registered_at, at, sizeof at);
         json_t *c = one_text("case_number", reg.number);
@@ -900,18 +853,14 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
                sizeof pc->title);
     const json_t *amount = json_object_get(application, "amount_fen");
     pc->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
-    /* A checked case is also serialised whole, as before the splices, and
-     * must come out byte for byte the same: its whole tree is copied before
-     * with_fee takes data apart. */
-    json_t *whole_data = check ? json_deep_copy(data) : NULL;
-    char *rest = fee_text ? with_fee(g, data, fee_text) : sorted_text(g, data);
+    /* A checked case is also serialised whole, as before the splice, and
+     * must come out byte for byte the same. */
+    char *rest = sorted_text(g, data);
     if (rest)
         pc->data = with_application(g, rest, 0, app_text);
     if (pc->data && check) {
-        if (fee_text)
-            json_object_set_nocheck(whole_data, "fee", reg.fee);
-        json_object_set_nocheck(whole_data, "application", application);
-        char *text = yz_json_dumps_sorted(whole_data);
+        json_object_set_nocheck(data, "application", application);
+        char *text = yz_json_dumps_sorted(data);
         if (!text || strcmp(text, pc->data) != 0) {
             yz_buf_addf(g->perr, "case %lld: the spliced projection differs from its JSON",
                         (long long)i);
@@ -919,7 +868,6 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
         }
         free(text);
     }
-    json_decref(whole_data);
     json_decref(data);
     if (!pc->data) {
         e = YZ_ERR_INTERNAL;
@@ -1034,6 +982,7 @@ static enum yz_err prepare_case(struct gen *g, struct prep_batch *pb, int64_t i,
 out:
     json_decref(in.application);
     json_decref(reg.fee);
+    json_decref(reg.fee_summary);
     json_decref(application);
     for (int k = 0; k < p.n; k++)
         json_decref(p.steps[k].fields);

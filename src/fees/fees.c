@@ -844,7 +844,7 @@ static void set_new(json_t *o, const char *key, json_t *v)
     json_object_set_new_nocheck(o, key, v);
 }
 
-json_t *yz_fee_quote_json(const struct yz_fee_quote *q)
+static json_t *quote_json(const struct yz_fee_quote *q, bool steps)
 {
     json_t *o = json_object();
     set_new(o, "kind", json_string_nocheck(yz_fee_kind_name(q->kind)));
@@ -859,11 +859,23 @@ json_t *yz_fee_quote_json(const struct yz_fee_quote *q)
     for (int i = 0; i < q->article_count; i++)
         json_array_append_new(a, json_string_nocheck(q->articles[i]));
     set_new(o, "articles", a);
+    if (!steps)
+        return o;
     json_t *s = json_array();
     for (int i = 0; i < q->step_count; i++)
         json_array_append_new(s, json_string_nocheck(q->steps[i]));
     set_new(o, "steps", s);
     return o;
+}
+
+json_t *yz_fee_quote_json(const struct yz_fee_quote *q)
+{
+    return quote_json(q, true);
+}
+
+json_t *yz_fee_quote_summary_json(const struct yz_fee_quote *q)
+{
+    return quote_json(q, false);
 }
 
 bool yz_fee_parse_yuan(const char *s, int64_t *out_fen)

@@ -203,8 +203,11 @@ enum yz_err yz_fee_settings_check(const struct yz_fee_settings *settings,
  * The quote as a new JSON object: {"kind", "range": false, "fee_fen"} or
  * {"kind", "range": true, "min_fen", "max_fen"}, then "articles" and
  * "steps" (arrays of strings). Caller owns the reference.
+ * yz_fee_quote_summary_json: the same without "steps", as a filing's
+ * projection keeps it; the explanation is in its compute_fee event.
  */
 json_t *yz_fee_quote_json(const struct yz_fee_quote *q);
+json_t *yz_fee_quote_summary_json(const struct yz_fee_quote *q);
 
 /*
  * Strict yuan parser for human input ("12345.67"): digits, optionally '.'

@@ -3,7 +3,9 @@
  * prepaid in full at filing (办法 art. 20); halving for simplified procedure,
  * mediation or withdrawal is settled when the case closes (arts 15-16).
  * The fee kind comes from the application ("fee_kind"), else property when an
- * amount is claimed, else other non-property.
+ * amount is claimed, else other non-property. The projection's data.fee has
+ * the figures and articles; the compute_fee event also has the steps that
+ * explain them.
  */
 #include "filing/filing.h"
 #include "app/app.h"
@@ -38,9 +40,10 @@ enum yz_err yz_filing_compute_fee(struct yz_effect_ctx *c)
     enum yz_err e = yz_fee_quote(&r, &c->app->fee_settings, &q, c->fe);
     if (e != YZ_OK)
         return e;
-    json_t *quote = yz_fee_quote_json(&q);
-    json_object_set_new(c->data, "fee", quote);
-    json_object_set(c->result, "fee", quote);
+    /* The explanation (steps, about a quarter of a filing's projection) is
+     * kept once, in the compute_fee event; the projection keeps the figures. */
+    json_object_set_new(c->data, "fee", yz_fee_quote_summary_json(&q));
+    json_object_set_new(c->result, "fee", yz_fee_quote_json(&q));
     if (q.range)
         return YZ_OK; /* the clerk fixes the amount inside the range */
     struct yz_stmt *st = yz_sql(c->tx, &q_fee);

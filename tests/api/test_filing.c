@@ -198,6 +198,27 @@ static void online_filing_corrected_then_registered(void **state)
     assert_string_equal(number, expect);
     /* 100,000 yuan: 50 + (100,000-10,000) x 2.5% = 2,300 yuan. */
     assert_int_equal(yzt_json_int(&r, "data.fee.fee_fen"), 230000);
+    /* The explanation is kept once, in the compute_fee event; the projection
+     * has the figures and the articles. */
+    assert_true(yzt_json_has(&r, "data.fee.articles.0"));
+    assert_false(yzt_json_has(&r, "data.fee.steps"));
+    {
+        struct yzt_response ev = {0};
+        char events[64];
+        snprintf(events, sizeof events, "/api/v1/matters/%lld/events", (long long)id);
+        yzt_request(&clerk, "GET", events, NULL, NULL, &ev);
+        yzt_assert_status(&ev, 200);
+        const json_t *fee = NULL, *items = yzt_json_at(ev.json, "items");
+        size_t k;
+        json_t *item;
+        json_array_foreach(items, k, item)
+            if (strcmp(json_string_value(json_object_get(item, "type")), "filing.compute_fee") == 0)
+                fee = yzt_json_at(item, "payload.fee");
+        assert_non_null(fee);
+        assert_int_equal(json_integer_value(json_object_get(fee, "fee_fen")), 230000);
+        assert_true(json_array_size(json_object_get(fee, "steps")) >= 3);
+        yzt_response_free(&ev);
+    }
     char code[16];
     snprintf(code, sizeof code, "%s", yzt_json_str(&r, "data.case.query_code"));
     char *escaped = curl_easy_escape(NULL, number, 0);

@@ -84,6 +84,15 @@ static void the_history_verifies_and_the_counters_match_it(void **state)
                            " WHERE cause_name IS NOT json_extract(data, '$.application.cause_name')"
                            " OR amount_fen IS NOT json_extract(data, '$.application.amount_fen')"),
         0);
+    /* As the product's compute_fee writes it: the fee's steps in the event, not the projection. */
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE json_extract(data,"
+                                        " '$.fee.steps') IS NOT NULL"),
+                     0);
+    assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM matters WHERE json_extract(data,"
+                                        " '$.fee.kind') IS NOT NULL"),
+                     yzt_db_count(&srv, "SELECT count(*) FROM events WHERE type ="
+                                        " 'filing.compute_fee' AND json_array_length(payload,"
+                                        " '$.fee.steps') >= 2"));
     /* Written with foreign keys unenforced (bulk mode), checked per batch: none broken. */
     assert_int_equal(yzt_db_count(&srv, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 }

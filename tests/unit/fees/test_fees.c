@@ -705,6 +705,11 @@ static void quote_json_shape(void **state)
     assert_non_null(strstr(json_string_value(json_array_get(steps, 2)),
                            "超过1万元至10万元的部分 90,000.00元 × 2.5% = 2,250.00元"));
     assert_non_null(strstr(json_string_value(json_array_get(steps, 5)), "应交纳 2,300.00元"));
+    /* The projection's form: the same members but the steps. */
+    json_t *summary = yz_fee_quote_summary_json(&q);
+    json_object_del(j, "steps");
+    assert_true(json_equal(summary, j));
+    json_decref(summary);
     json_decref(j);
 
     r = req_of(YZ_FEE_DIVORCE);
