@@ -1139,8 +1139,13 @@ static enum yz_err check_parents(struct gen *g, struct prep_batch *pb, struct yz
     for (size_t i = 0; e == YZ_OK && found && i < g->app->courts.count; i++)
         if (pb->court_used[i])
             e = exists(tx, &q_court_exists, court = g->app->courts.items[i].id, &found);
-    for (int k = 0; e == YZ_OK && found && k < pb->nseqs; k++)
-        e = exists(tx, &q_court_exists, court = pb->seqs[k].court_id, &found);
+    for (int k = 0; e == YZ_OK && found && k < pb->nseqs; k++) {
+        int seen = 0; /* a court's counters of other years: checked once */
+        while (seen < k && pb->seqs[seen].court_id != pb->seqs[k].court_id)
+            seen++;
+        if (seen == k)
+            e = exists(tx, &q_court_exists, court = pb->seqs[k].court_id, &found);
+    }
     if (e == YZ_OK && !found) {
         snprintf(g->why, sizeof g->why, "court %lld is not in the database", (long long)court);
         return YZ_ERR_CONFLICT;
