@@ -23,11 +23,6 @@
     "m.court_id, strftime('%Y-%m', (e.at + 28800000) / 1000, 'unixepoch')," ROLLUP_REST
 #define ROLLUP_COLS "court_id, day, kind, event, from_state, state, channel, days"
 #define MONTH_COLS "court_id, month, kind, event, from_state, state, channel, days"
-/* The fresh daily counters summed per month. */
-#define FRESH_MONTHS                                                                               \
-    "SELECT court_id, substr(day, 1, 7) AS month, kind, event, from_state, state, channel, days,"  \
-    " sum(n) AS n FROM temp.rollup_fresh GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
-
 /* One event more under a key (the key as ROLLUP_KEY / ROLLUP_MONTH_KEY make it). */
 static struct yz_sql_def q_add = YZ_SQL(
     "INSERT INTO rollup_daily(" ROLLUP_COLS ", n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
@@ -36,35 +31,61 @@ static struct yz_sql_def q_add_month = YZ_SQL(
     "INSERT INTO rollup_monthly(" MONTH_COLS ", n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
     " ON CONFLICT(" MONTH_COLS ") DO UPDATE SET n = n + 1");
 
+/* The key columns of two rows a and b (table names or aliases) equal. */
+#define SAME_REST(a, b)                                                                            \
+    a ".kind = " b ".kind AND " a ".event = " b ".event AND " a ".from_state = " b ".from_state"   \
+    " AND " a ".state = " b ".state AND " a ".channel = " b ".channel AND " a ".days = " b ".days"
+#define SAME_DAY(a, b) a ".court_id = " b ".court_id AND " a ".day = " b ".day AND " SAME_REST(a, b)
+#define SAME_MONTH(a, b)                                                                           \
+    a ".court_id = " b ".court_id AND " a ".month = " b ".month AND " SAME_REST(a, b)
+#define KEY_TYPES                                                                                  \
+    " kind TEXT NOT NULL, event TEXT NOT NULL, from_state TEXT NOT NULL, state TEXT NOT NULL,"     \
+    " channel TEXT NOT NULL, days INTEGER NOT NULL, n INTEGER NOT NULL,"
+
+/* The counters recomputed from the history, daily and monthly, keyed as the
+ * stored ones so that each stored row is compared by one index lookup. */
 static struct yz_sql_def q_fresh = YZ_SQL(
-    "CREATE TEMP TABLE IF NOT EXISTS rollup_fresh(court_id INTEGER, day TEXT, kind TEXT,"
-    " event TEXT, from_state TEXT, state TEXT, channel TEXT, days INTEGER, n INTEGER)");
+    "CREATE TEMP TABLE IF NOT EXISTS rollup_fresh(court_id INTEGER NOT NULL, day TEXT NOT NULL,"
+    KEY_TYPES " PRIMARY KEY (" ROLLUP_COLS ")) WITHOUT ROWID");
+static struct yz_sql_def q_fresh_months = YZ_SQL(
+    "CREATE TEMP TABLE IF NOT EXISTS rollup_fresh_monthly(court_id INTEGER NOT NULL,"
+    " month TEXT NOT NULL," KEY_TYPES " PRIMARY KEY (" MONTH_COLS ")) WITHOUT ROWID");
 static struct yz_sql_def q_fresh_clear = YZ_SQL("DELETE FROM temp.rollup_fresh");
-/* Every workflow event of every matter: the matter streams, events whose
- * payload names the resulting state (effects' own events do not). */
-static struct yz_sql_def q_fresh_fill = YZ_SQL(
+static struct yz_sql_def q_fresh_months_clear = YZ_SQL("DELETE FROM temp.rollup_fresh_monthly");
+static struct yz_sql_def q_last_event = YZ_SQL("SELECT coalesce(max(id), 0) FROM events");
+/* The workflow events of matters among events (?1, ?2] (the matter streams,
+ * events whose payload names the resulting state; effects' own events do
+ * not), added to the fresh counters. One run's keys are grouped in memory,
+ * so the runs bound what the rebuild holds besides the counters themselves. */
+static struct yz_sql_def q_fresh_add = YZ_SQL(
     "INSERT INTO temp.rollup_fresh(" ROLLUP_COLS ", n) SELECT " ROLLUP_KEY ", count(*)"
     " FROM events e JOIN matters m ON m.id = CAST(substr(e.stream, 8) AS INTEGER)"
-    " WHERE e.stream LIKE 'matter/%' AND json_extract(e.payload, '$.to') IS NOT NULL"
+    " WHERE e.id > ?1 AND e.id <= ?2 AND e.stream LIKE 'matter/%'"
+    " AND json_extract(e.payload, '$.to') IS NOT NULL"
     " AND e.type = m.kind || '.' || json_extract(e.payload, '$.event')"
-    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8");
-/* Keys whose count differs, or that only one side has (each counted once). */
-static struct yz_sql_def q_differ = YZ_SQL(
-    "SELECT count(*) FROM (SELECT " ROLLUP_COLS " FROM (SELECT " ROLLUP_COLS ", n FROM"
-    " temp.rollup_fresh EXCEPT SELECT " ROLLUP_COLS ", n FROM rollup_daily) UNION SELECT "
-    ROLLUP_COLS " FROM (SELECT " ROLLUP_COLS ", n FROM rollup_daily EXCEPT SELECT " ROLLUP_COLS
-    ", n FROM temp.rollup_fresh))");
-static struct yz_sql_def q_differ_months = YZ_SQL(
-    "SELECT count(*) FROM (SELECT " MONTH_COLS " FROM (SELECT " MONTH_COLS ", n FROM ("
-    FRESH_MONTHS ") EXCEPT SELECT " MONTH_COLS ", n FROM rollup_monthly) UNION SELECT "
-    MONTH_COLS " FROM (SELECT " MONTH_COLS ", n FROM rollup_monthly EXCEPT SELECT " MONTH_COLS
-    ", n FROM (" FRESH_MONTHS ")))");
-static struct yz_sql_def q_clear_months = YZ_SQL("DELETE FROM rollup_monthly");
-static struct yz_sql_def q_copy_months =
-    YZ_SQL("INSERT INTO rollup_monthly(" MONTH_COLS ", n) " FRESH_MONTHS);
-static struct yz_sql_def q_clear = YZ_SQL("DELETE FROM rollup_daily");
-static struct yz_sql_def q_copy = YZ_SQL("INSERT INTO rollup_daily(" ROLLUP_COLS ", n) SELECT "
-                                         ROLLUP_COLS ", n FROM temp.rollup_fresh");
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ON CONFLICT (" ROLLUP_COLS ") DO UPDATE SET n = n + excluded.n");
+static struct yz_sql_def q_fresh_months_fill = YZ_SQL(
+    "INSERT INTO temp.rollup_fresh_monthly(" MONTH_COLS ", n) SELECT court_id, substr(day, 1, 7),"
+    " kind, event, from_state, state, channel, days, n FROM temp.rollup_fresh WHERE true"
+    " ON CONFLICT (" MONTH_COLS ") DO UPDATE SET n = n + excluded.n");
+/* Each stored counter put right: the rows whose key the history does not
+ * have go, and the rows the history has with another count, or not at all,
+ * are written. Each statement's changes are rows that differed (a key with
+ * another count is counted once). */
+static struct yz_sql_def q_drop_extra = YZ_SQL(
+    "DELETE FROM rollup_daily WHERE NOT EXISTS (SELECT 1 FROM temp.rollup_fresh f WHERE "
+    SAME_DAY("f", "rollup_daily") ")");
+static struct yz_sql_def q_put_right = YZ_SQL(
+    "INSERT INTO rollup_daily(" ROLLUP_COLS ", n) SELECT " ROLLUP_COLS ", n FROM temp.rollup_fresh f"
+    " WHERE NOT EXISTS (SELECT 1 FROM rollup_daily d WHERE " SAME_DAY("d", "f") " AND d.n = f.n)"
+    " ON CONFLICT (" ROLLUP_COLS ") DO UPDATE SET n = excluded.n");
+static struct yz_sql_def q_drop_extra_months = YZ_SQL(
+    "DELETE FROM rollup_monthly WHERE NOT EXISTS (SELECT 1 FROM temp.rollup_fresh_monthly f WHERE "
+    SAME_MONTH("f", "rollup_monthly") ")");
+static struct yz_sql_def q_put_right_months = YZ_SQL(
+    "INSERT INTO rollup_monthly(" MONTH_COLS ", n) SELECT " MONTH_COLS ", n"
+    " FROM temp.rollup_fresh_monthly f WHERE NOT EXISTS (SELECT 1 FROM rollup_monthly d WHERE "
+    SAME_MONTH("d", "f") " AND d.n = f.n) ON CONFLICT (" MONTH_COLS ") DO UPDATE SET n = excluded.n");
 static struct yz_sql_def q_rows = YZ_SQL("SELECT count(*) FROM rollup_daily");
 
 /* The text SQL makes of json_extract(payload, path) where it lands in a text
@@ -161,21 +182,49 @@ static enum yz_err count_of(struct yz_tx *tx, struct yz_sql_def *q, int64_t *out
     return e;
 }
 
-enum yz_err yz_rollup_rebuild(struct yz_tx *tx, int64_t *rows, int64_t *differed)
+/* Runs q and adds the rows it changed to *changed. */
+static enum yz_err exec_counting(struct yz_tx *tx, struct yz_sql_def *q, int64_t *changed)
+{
+    enum yz_err e = yz_exec(yz_sql(tx, q));
+    if (e == YZ_OK)
+        *changed += yz_tx_changes(tx);
+    return e;
+}
+
+enum yz_err yz_rollup_rebuild_in_runs(struct yz_tx *tx, int64_t run_events, int64_t *rows,
+                                      int64_t *differed)
 {
     enum yz_err e;
-    int64_t months_differed = 0;
+    int64_t last = 0;
+    *rows = *differed = 0;
+    if (run_events < 1)
+        return YZ_ERR_INTERNAL;
     if ((e = yz_exec(yz_sql(tx, &q_fresh))) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_fresh_months))) != YZ_OK ||
         (e = yz_exec(yz_sql(tx, &q_fresh_clear))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_fill))) != YZ_OK ||
-        (e = count_of(tx, &q_differ, differed)) != YZ_OK ||
-        (e = count_of(tx, &q_differ_months, &months_differed)) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_clear))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_copy))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_clear_months))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_copy_months))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_clear))) != YZ_OK)
+        (e = yz_exec(yz_sql(tx, &q_fresh_months_clear))) != YZ_OK ||
+        (e = count_of(tx, &q_last_event, &last)) != YZ_OK)
         return e;
-    *differed += months_differed;
+    for (int64_t from = 0, to; from < last; from = to) {
+        to = run_events < last - from ? from + run_events : last;
+        struct yz_stmt *st = yz_sql(tx, &q_fresh_add);
+        yz_bind_i64(st, 1, from);
+        yz_bind_i64(st, 2, to);
+        if ((e = yz_exec(st)) != YZ_OK)
+            return e;
+    }
+    if ((e = yz_exec(yz_sql(tx, &q_fresh_months_fill))) != YZ_OK ||
+        (e = exec_counting(tx, &q_drop_extra, differed)) != YZ_OK ||
+        (e = exec_counting(tx, &q_put_right, differed)) != YZ_OK ||
+        (e = exec_counting(tx, &q_drop_extra_months, differed)) != YZ_OK ||
+        (e = exec_counting(tx, &q_put_right_months, differed)) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_fresh_clear))) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_fresh_months_clear))) != YZ_OK)
+        return e;
     return count_of(tx, &q_rows, rows);
+}
+
+enum yz_err yz_rollup_rebuild(struct yz_tx *tx, int64_t *rows, int64_t *differed)
+{
+    return yz_rollup_rebuild_in_runs(tx, YZ_ROLLUP_RUN_EVENTS, rows, differed);
 }

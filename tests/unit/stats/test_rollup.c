@@ -8,7 +8,10 @@
  * a filing's days to its decision (and none after a decision, none for other
  * kinds), the filing channel from the fields or else the event's, fields of
  * other JSON types, and the events that are not counted (another kind's
- * type, an event name that does not match, no resulting state).
+ * type, an event name that does not match, no resulting state). The rebuild
+ * reads the history in runs; runs of one event add up as one run does. And
+ * counters gone wrong (another count, missing, extra; daily and monthly) are
+ * each found once and put right.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,13 +127,24 @@ static void record(const struct event *ev)
 }
 
 struct rebuild {
+    int64_t run_events; /* 0: yz_rollup_rebuild's own */
     int64_t rows, differed;
 };
 
 static enum yz_err rebuild_tx(struct yz_tx *tx, void *p)
 {
     struct rebuild *r = p;
-    return yz_rollup_rebuild(tx, &r->rows, &r->differed);
+    if (r->run_events == 0)
+        return yz_rollup_rebuild(tx, &r->rows, &r->differed);
+    return yz_rollup_rebuild_in_runs(tx, r->run_events, &r->rows, &r->differed);
+}
+
+/* The rebuild's result, reading the history in runs of run_events events. */
+static struct rebuild rebuilt(int64_t run_events)
+{
+    struct rebuild r = {run_events, -1, -1};
+    assert_int_equal(yz_store_write(store, rebuild_tx, &r), YZ_OK);
+    return r;
 }
 
 struct count {
@@ -227,10 +241,14 @@ static void counters_kept_per_event_equal_the_rebuild(void **state)
     for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
         record(&events[i]);
 
-    struct rebuild r = {-1, -1};
-    assert_int_equal(yz_store_write(store, rebuild_tx, &r), YZ_OK);
-    assert_int_equal(r.differed, 0);
-    assert_int_equal(r.rows, 10);
+    /* Runs of one event each add up as one run does: the two events under
+     * one key above fall in different runs. */
+    const int64_t runs[] = {1, 2, 3, 1000, 0};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct rebuild r = rebuilt(runs[i]);
+        assert_int_equal(r.differed, 0);
+        assert_int_equal(r.rows, 10);
+    }
     struct count total = {&q_rows, {NULL}, 0, {0, 0}};
     assert_int_equal(yz_store_read(store, count_tx, &total), YZ_OK);
     assert_int_equal(total.n[0], 10);
@@ -254,10 +272,64 @@ static void counters_kept_per_event_equal_the_rebuild(void **state)
     assert_int_equal(daily("2026-03-01", "inquiry", "create", "", "registered", "web", -1), 1);
 }
 
+static struct yz_sql_def q_tamper[] = {
+    /* Another count. */
+    YZ_SQL("UPDATE rollup_daily SET n = n + 5 WHERE day = '2026-03-01' AND event = 'register'"),
+    /* Missing. */
+    YZ_SQL("DELETE FROM rollup_daily WHERE day = '2026-02-28' AND event = 'submit'"),
+    /* Extra: a key the history does not have. */
+    YZ_SQL("INSERT INTO rollup_daily(court_id, day, kind, event, from_state, state, channel, days,"
+           " n) VALUES (1, '2026-03-01', 'filing', 'register', 'submitted', 'registered', 'hall',"
+           " 4, 1)"),
+    /* The same by month. */
+    YZ_SQL("UPDATE rollup_monthly SET n = 0 WHERE month = '2026-02' AND event = 'submit'"),
+    YZ_SQL("DELETE FROM rollup_monthly WHERE month = '2026-03' AND event = 'register'"),
+    YZ_SQL("INSERT INTO rollup_monthly(court_id, month, kind, event, from_state, state, channel,"
+           " days, n) VALUES (1, '2026-01', 'inquiry', 'create', '', 'registered', 'web', -1, 2)"),
+};
+
+static enum yz_err tamper_tx(struct yz_tx *tx, void *p)
+{
+    (void)p;
+    enum yz_err e = YZ_OK;
+    for (size_t i = 0; e == YZ_OK && i < sizeof q_tamper / sizeof q_tamper[0]; i++)
+        e = yz_exec(yz_sql(tx, &q_tamper[i]));
+    return e;
+}
+
+/* Runs after counters_kept_per_event_equal_the_rebuild, on its events. */
+static void counters_gone_wrong_are_found_and_put_right(void **state)
+{
+    (void)state;
+    assert_int_equal(yz_store_write(store, tamper_tx, NULL), YZ_OK);
+    assert_int_equal(daily("2026-02-28", "filing", "submit", "", "submitted", "window", -1), 0);
+
+    struct rebuild r = rebuilt(2);
+    assert_int_equal(r.differed, 6); /* each wrong row once, daily and monthly */
+    assert_int_equal(r.rows, 10);
+    assert_int_equal(
+        daily("2026-03-01", "filing", "register", "submitted", "registered", "hall", 5), 2);
+    assert_int_equal(daily("2026-02-28", "filing", "submit", "", "submitted", "window", -1), 1);
+    assert_int_equal(
+        daily("2026-03-01", "filing", "register", "submitted", "registered", "hall", 4), 0);
+    assert_int_equal(monthly("2026-02", "filing", "submit", "submitted", "window", -1), 1);
+    assert_int_equal(monthly("2026-03", "filing", "register", "registered", "hall", 5), 2);
+    assert_int_equal(monthly("2026-01", "inquiry", "create", "registered", "web", -1), 0);
+    struct count total = {&q_rows, {NULL}, 0, {0, 0}};
+    assert_int_equal(yz_store_read(store, count_tx, &total), YZ_OK);
+    assert_int_equal(total.n[0], 10);
+    assert_int_equal(total.n[1], 11);
+
+    r = rebuilt(0);
+    assert_int_equal(r.differed, 0);
+    assert_int_equal(r.rows, 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counters_kept_per_event_equal_the_rebuild),
+        cmocka_unit_test(counters_gone_wrong_are_found_and_put_right),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
