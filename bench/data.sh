@@ -187,10 +187,12 @@ ypid=""
 # stays in the figures (and in the work directory kept with --keep) if it fails.
 say "rollup rebuild (the counters from the whole history)"
 t0=$(date +%s.%N)
-"$BIN" rollup rebuild --dir "$work/var" >"$work/rollup.out" 2>&1 ||
+/usr/bin/time -f %M -o "$work/rollup.kb" "$BIN" rollup rebuild --dir "$work/var" \
+    >"$work/rollup.out" 2>&1 ||
     { cat "$work/rollup.out" >&2; die "rollup rebuild reported differences or failed"; }
 t1=$(date +%s.%N)
 fig "value rollup.rebuild $(printf '%.1f' "$(echo "$t1 - $t0" | bc -l)") s"
+fig "value rollup.rebuild.peak_rss $(awk '{ printf "%.1f", $1 / 1024 }' "$work/rollup.kb") MB"
 fig "value rollup.rows $(sed -n 's/^ok: \([0-9]*\) rollup rows.*/\1/p' "$work/rollup.out") count"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -229,7 +231,7 @@ section=$work/section.md
     dash_row overdue_filings "overdue filings today (not from the counters)"
     echo "| before (the daily query the dashboard ran until migration 14), supervisor, all courts, 3660 days | $(v dashboard.before_daily_query.supervisor_all_3660d.median) ($(v dashboard.before_daily_query.supervisor_all_3660d.max)) | | |"
     echo "| \`GET /api/v1/dashboard\` as the 渝05 supervisor, 3660 days, one request | $(v http.dashboard_3660d) ms | | |"
-    echo "| \`yizhan rollup rebuild\` (all counters from the history) | $(v rollup.rebuild) s | – | |"
+    echo "| \`yizhan rollup rebuild\` (all counters from the history): wall, peak RSS | $(v rollup.rebuild) s, $(v rollup.rebuild.peak_rss) MB | – | |"
     echo "| server reading: \`GET /api/v1/matters/{id}\`, 64 conns, 10 s | $(v http.matter.c64.rps) req/s, p50 $(v http.matter.c64.p50) ms, p99 $(v http.matter.c64.p99) ms, $(v http.matter.c64.errors) errors | | |"
     echo "| server memory after the reads: RssAnon (its own) / RssFile / VmRSS / VmHWM | $(v server.rss_anon) / $(v server.rss_file) / $(v server.rss) / $(v server.hwm) MB | < 64 MB beyond the page cache | $(verdict "$(v server.rss) < 64") |"
     echo
