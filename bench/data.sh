@@ -9,6 +9,8 @@
 #   - the import's raw-SQLite reference (bench/import_floor.sh): the same rows
 #     copied by INSERT ... SELECT into a fresh database batch by batch, when
 #     the disk holds a second copy; import ÷ copy as a ratio of rates;
+#   - the disk's random 4 KiB read past the page cache (O_DIRECT), the
+#     reference of the lookups, and their p99 as a ratio to its p99;
 #   - in-process point lookups (build/bench/data_measure): 10,000 random keys by
 #     matter id and by case number, the row alone and the whole
 #     yz_matter_get, p50/p99/max; the dashboard (yz_dashboard, every
@@ -20,8 +22,8 @@
 #     supervisor (bearer token, TOTP from `yizhan user code`), then its
 #     VmRSS, RssAnon (its own memory), RssFile and VmHWM from /proc.
 # The database goes under $BENCH_TMPDIR (default /var/tmp) and is deleted at
-# the end (also on Ctrl-C). The free space is checked first: about 10 KB per
-# case are needed (1M: 10 GB; 10M: 100 GB).
+# the end (also on Ctrl-C). The free space is checked first: 7.5 KB per case
+# and 4 GB to spare (1M: 11.5 GB; 10M: 79 GB).
 #
 # usage: bench/data.sh N [--keep DIR]   (--keep: generate into DIR and keep it)
 # Writes build/bench/RESULTS-data-N.md and, for N = 1000000 or 10000000, its
@@ -105,6 +107,9 @@ fig "value data.cases $n count"
 fig "value data.registered $registered count"
 fig "value data.events $events count"
 fig "value import.seconds $(printf '%.1f' "$gen_s") s"
+# Part of it: the deferred indexes built at its end (absent when it built none).
+index_s=$(sed -n 's/^deferred indexes built at the end in \([0-9.]*\) s$/\1/p' "$work/gen.out")
+[ -z "$index_s" ] || fig "value import.index_build $index_s s"
 fig "value import.rate $(echo "$n / $gen_s" | bc) cases/s"
 fig "value db.size $(echo "scale=2; $db_bytes / 1048576" | bc) MB"
 fig "value db.bytes_per_case $((db_bytes / n)) B"
@@ -121,12 +126,18 @@ if [ "$avail_kb" -gt $((db_bytes / 1024 + 4 * 1024 * 1024)) ]; then
     copy_s=$(sed -n 's/^value sqlite.copy.seconds \([0-9.]*\) s$/\1/p' "$figures")
     fig "ratio import.vs_sqlite_copy $(echo "scale=3; $copy_s / $gen_s" | bc -l | sed 's/^\./0./')"
 else
-    say "not copying the rows with raw SQLite: $((avail_kb / 1024)) MB free"
+    copy_skipped="not run: $((avail_kb / 1024)) MB free, a copy needs $((db_bytes / 1048576 + 4096)) MB"
+    say "not copying the rows with raw SQLite: $copy_skipped"
 fi
 
 say "in-process lookups and dashboard"
 "$MEASURE" --dir "$work/var" --lookups 10000 --runs 20 >>"$figures" 2>"$work/measure.err" ||
     { cat "$work/measure.err" >&2; die "data_measure failed"; }
+# A cold lookup reads the disk: its p99 against the disk's own (when measured).
+disk_p99=$(awk '$2 == "disk.read4k.p99" { print $3 }' "$figures")
+row_p99=$(awk '$2 == "lookup.row.id.p99" { print $3 }' "$figures")
+[ -z "$disk_p99" ] ||
+    fig "ratio lookup.row.id.p99_vs_disk $(echo "scale=3; $row_p99 / $disk_p99" | bc -l | sed 's/^\./0./')"
 
 # The demo supervisor's court (渝05) and the courts below it.
 sup_code=渝05
@@ -217,10 +228,17 @@ section=$work/section.md
     echo "| figure | this run | target | |"
     echo "|---|---:|---|---|"
     echo "| import ($(v data.cases) cases, \`yizhan generate\`, wall) | $(v import.seconds) s, $(v import.rate) cases/s | 1M < 60 s | $(verdict "$(v import.seconds) * 1000000 / $n < 60") |"
-    echo "| the same rows copied by raw SQLite (\`bench/import_floor.sh\`: INSERT ... SELECT per batch, no application work), wall / CPU | $(v sqlite.copy.seconds) s / $(v sqlite.copy.cpu) s | | |"
-    echo "| import ÷ raw SQLite copy (rate) | $(v import.vs_sqlite_copy) | | |"
+    echo "| of which the deferred indexes built at the end | $(v import.index_build) s | | |"
+    if [ -n "${copy_skipped:-}" ]; then
+        echo "| the same rows copied by raw SQLite (\`bench/import_floor.sh\`) | $copy_skipped | | |"
+    else
+        echo "| the same rows copied by raw SQLite (\`bench/import_floor.sh\`: INSERT ... SELECT per batch, no application work), wall / CPU | $(v sqlite.copy.seconds) s / $(v sqlite.copy.cpu) s | | |"
+        echo "| import ÷ raw SQLite copy (rate) | $(v import.vs_sqlite_copy) | | |"
+    fi
     echo "| database file | $(v db.size) MB, $(v db.bytes_per_case) B per case | – | |"
+    echo "| the disk: a random 4 KiB read of the database file past the page cache (O_DIRECT), p50 / p99 / max µs: what a lookup whose page is not cached waits for | $(v disk.read4k.p50) / $(v disk.read4k.p99) / $(v disk.read4k.max) | | |"
     look_row row.id "point lookup by id, the row: p50 / p99 / CPU p99 µs"
+    echo "| the lookup by id's p99 ÷ the disk read's p99 | $(v lookup.row.id.p99_vs_disk) | | |"
     look_row row.caseno "point lookup by case number, the row"
     look_row matter.id "\`yz_matter_get\` by id (row, policy, deadlines, JSON)"
     look_row matter.caseno "\`yz_matter_get\` by case number"

@@ -9,6 +9,10 @@
  *   lookup.row.caseno  one read transaction: the case by its number (案号),
  *                      then its matter row
  *   lookup.matter.caseno  the same, then yz_matter_get_text
+ *   disk.read4k        the reference for the lookups: one random 4 KiB read
+ *                      of the database file past the page cache (O_DIRECT),
+ *                      what a lookup whose page is not cached waits for at
+ *                      least; skipped where the file system refuses O_DIRECT
  *   dashboard.before_daily_query.*  the query the dashboard ran before the
  *                      monthly counters (all daily rows of the span, grouped),
  *                      over the same courts: the "before" of that change
@@ -24,6 +28,7 @@
  * usage: data_measure --dir DIR [--data DIR] [--lookups N] [--runs N]
  * Output: the figure lines of bench/README.md ("value NAME VALUE UNIT").
  */
+#define _GNU_SOURCE /* O_DIRECT */
 #include "app/app.h"
 #include "cli/cli_config.h"
 #include "core/clock.h"
@@ -34,10 +39,13 @@
 #include "stats/dashboard.h"
 #include "store/store.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static struct yz_sql_def q_range = YZ_SQL("SELECT min(id), max(id) FROM matters");
 static struct yz_sql_def q_row = YZ_SQL(
@@ -212,6 +220,49 @@ static int run_lookups(struct yz_app *app, const struct yz_principal *who, const
     return 0;
 }
 
+/* n random 4 KiB reads of the file at path, aligned, past the page cache. */
+static int run_disk_reads(const char *path, int n)
+{
+    enum { BLOCK = 4096 };
+    int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size < BLOCK) {
+        fprintf(stderr, "data_measure: no O_DIRECT reads of %s: the disk reference is skipped\n",
+                path);
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    void *buf = NULL;
+    int64_t *ns = calloc((size_t)n, sizeof *ns);
+    if (!ns || posix_memalign(&buf, BLOCK, BLOCK) != 0) {
+        free(ns);
+        close(fd);
+        return 1;
+    }
+    uint64_t blocks = (uint64_t)sb.st_size / BLOCK;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        off_t at = (off_t)(next_random() % blocks) * BLOCK;
+        int64_t t0 = now_ns();
+        if (pread(fd, buf, BLOCK, at) != BLOCK) {
+            fprintf(stderr, "data_measure: O_DIRECT read of %s failed\n", path);
+            rc = 1;
+        }
+        ns[i] = now_ns() - t0;
+    }
+    if (rc == 0) {
+        qsort(ns, (size_t)n, sizeof *ns, cmp_i64);
+        printf("value disk.read4k.p50 %.1f us\nvalue disk.read4k.p99 %.1f us\n"
+               "value disk.read4k.max %.1f us\n",
+               pct_us(ns, n, 50), pct_us(ns, n, 99), (double)ns[n - 1] / 1000.0);
+    }
+    free(buf);
+    free(ns);
+    close(fd);
+    return rc;
+}
+
 struct dash {
     struct yz_app *app;
     struct yz_principal who;
@@ -360,7 +411,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "data_measure: %d random keys among matters %lld-%lld\n", k.n,
             (long long)k.min_id, (long long)k.max_id);
     printf("value lookup.keys %d count\n", k.n);
-    rc = run_lookups(&app, &sup, &k, false, false, "lookup.row.id") ||
+    rc = run_disk_reads(app.db_path, k.n) ||
+         run_lookups(&app, &sup, &k, false, false, "lookup.row.id") ||
          run_lookups(&app, &sup, &k, true, false, "lookup.row.caseno") ||
          run_lookups(&app, &sup, &k, false, true, "lookup.matter.id") ||
          run_lookups(&app, &sup, &k, true, true, "lookup.matter.caseno");
