@@ -68,24 +68,25 @@ static struct yz_sql_def q_fresh_months_fill = YZ_SQL(
     "INSERT INTO temp.rollup_fresh_monthly(" MONTH_COLS ", n) SELECT court_id, substr(day, 1, 7),"
     " kind, event, from_state, state, channel, days, n FROM temp.rollup_fresh WHERE true"
     " ON CONFLICT (" MONTH_COLS ") DO UPDATE SET n = n + excluded.n");
-/* Each stored counter put right: the rows whose key the history does not
- * have go, and the rows the history has with another count, or not at all,
- * are written. Each statement's changes are rows that differed (a key with
- * another count is counted once). */
-static struct yz_sql_def q_drop_extra = YZ_SQL(
-    "DELETE FROM rollup_daily WHERE NOT EXISTS (SELECT 1 FROM temp.rollup_fresh f WHERE "
-    SAME_DAY("f", "rollup_daily") ")");
-static struct yz_sql_def q_put_right = YZ_SQL(
-    "INSERT INTO rollup_daily(" ROLLUP_COLS ", n) SELECT " ROLLUP_COLS ", n FROM temp.rollup_fresh f"
-    " WHERE NOT EXISTS (SELECT 1 FROM rollup_daily d WHERE " SAME_DAY("d", "f") " AND d.n = f.n)"
-    " ON CONFLICT (" ROLLUP_COLS ") DO UPDATE SET n = excluded.n");
-static struct yz_sql_def q_drop_extra_months = YZ_SQL(
-    "DELETE FROM rollup_monthly WHERE NOT EXISTS (SELECT 1 FROM temp.rollup_fresh_monthly f WHERE "
-    SAME_MONTH("f", "rollup_monthly") ")");
-static struct yz_sql_def q_put_right_months = YZ_SQL(
-    "INSERT INTO rollup_monthly(" MONTH_COLS ", n) SELECT " MONTH_COLS ", n"
-    " FROM temp.rollup_fresh_monthly f WHERE NOT EXISTS (SELECT 1 FROM rollup_monthly d WHERE "
-    SAME_MONTH("d", "f") " AND d.n = f.n) ON CONFLICT (" MONTH_COLS ") DO UPDATE SET n = excluded.n");
+/* Each stored counter of TABLE put right from FRESH (keyed by COLS, compared
+ * by SAME): the rows whose key the history does not have go, and the rows the
+ * history has with another count, or not at all, are written. Each
+ * statement's changes are rows that differed (a key with another count is
+ * counted once). */
+#define DROP_EXTRA(table, fresh, same)                                                             \
+    "DELETE FROM " table " WHERE NOT EXISTS (SELECT 1 FROM " fresh " f WHERE " same("f", table) ")"
+#define PUT_RIGHT(table, fresh, cols, same)                                                        \
+    "INSERT INTO " table "(" cols ", n) SELECT " cols ", n FROM " fresh " f WHERE NOT EXISTS"     \
+    " (SELECT 1 FROM " table " d WHERE " same("d", "f") " AND d.n = f.n)"                          \
+    " ON CONFLICT (" cols ") DO UPDATE SET n = excluded.n"
+static struct yz_sql_def q_drop_extra =
+    YZ_SQL(DROP_EXTRA("rollup_daily", "temp.rollup_fresh", SAME_DAY));
+static struct yz_sql_def q_put_right =
+    YZ_SQL(PUT_RIGHT("rollup_daily", "temp.rollup_fresh", ROLLUP_COLS, SAME_DAY));
+static struct yz_sql_def q_drop_extra_months =
+    YZ_SQL(DROP_EXTRA("rollup_monthly", "temp.rollup_fresh_monthly", SAME_MONTH));
+static struct yz_sql_def q_put_right_months =
+    YZ_SQL(PUT_RIGHT("rollup_monthly", "temp.rollup_fresh_monthly", MONTH_COLS, SAME_MONTH));
 static struct yz_sql_def q_rows = YZ_SQL("SELECT count(*) FROM rollup_daily");
 
 /* The text SQL makes of json_extract(payload, path) where it lands in a text
