@@ -127,7 +127,7 @@ if [ "$avail_kb" -gt $((db_bytes / 1024 + 4 * 1024 * 1024)) ]; then
     fig "ratio import.vs_sqlite_copy $(echo "scale=3; $copy_s / $gen_s" | bc -l | sed 's/^\./0./')"
 else
     copy_skipped="not run: $((avail_kb / 1024)) MB free, a copy needs $((db_bytes / 1048576 + 4096)) MB"
-    say "not copying the rows with raw SQLite: $copy_skipped"
+    say "raw SQLite copy of the rows $copy_skipped"
 fi
 
 say "in-process lookups and dashboard"
