@@ -18,12 +18,10 @@
     " AND json_extract(e.payload, '$.from') NOT IN ('registered', 'refused')"                      \
     " THEN (e.at - m.created_at) / 86400000 ELSE -1 END"
 #define ROLLUP_KEY "m.court_id, date((e.at + 28800000) / 1000, 'unixepoch')," ROLLUP_REST
-/* The same key with the month (YYYY-MM) instead of the day. */
-#define ROLLUP_MONTH_KEY                                                                           \
-    "m.court_id, strftime('%Y-%m', (e.at + 28800000) / 1000, 'unixepoch')," ROLLUP_REST
 #define ROLLUP_COLS "court_id, day, kind, event, from_state, state, channel, days"
 #define MONTH_COLS "court_id, month, kind, event, from_state, state, channel, days"
-/* One event more under a key (the key as ROLLUP_KEY / ROLLUP_MONTH_KEY make it). */
+/* One event more under a key: the key as ROLLUP_KEY makes it, and for the
+ * month the same with the day's first seven characters (YYYY-MM). */
 static struct yz_sql_def q_add = YZ_SQL(
     "INSERT INTO rollup_daily(" ROLLUP_COLS ", n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
     " ON CONFLICT(" ROLLUP_COLS ") DO UPDATE SET n = n + 1");
