@@ -183,6 +183,14 @@ static double pct_us(int64_t *ns, int n, int pct)
     return (double)ns[rank > 0 ? rank - 1 : 0] / 1000.0;
 }
 
+/* Sorts the n wall times ns and prints NAME.p50, .p99 and .max in µs. */
+static void print_latency(const char *name, int64_t *ns, int n)
+{
+    qsort(ns, (size_t)n, sizeof *ns, cmp_i64);
+    printf("value %s.p50 %.1f us\nvalue %s.p99 %.1f us\nvalue %s.max %.1f us\n", name,
+           pct_us(ns, n, 50), name, pct_us(ns, n, 99), name, (double)ns[n - 1] / 1000.0);
+}
+
 static int run_lookups(struct yz_app *app, const struct yz_principal *who, const struct keys *k,
                        bool by_number, bool full, const char *name)
 {
@@ -208,13 +216,10 @@ static int run_lookups(struct yz_app *app, const struct yz_principal *who, const
             return 1;
         }
     }
-    qsort(ns, (size_t)k->n, sizeof *ns, cmp_i64);
+    print_latency(name, ns, k->n);
     qsort(cpu, (size_t)k->n, sizeof *cpu, cmp_i64);
     /* Wall time includes waiting for a CPU on a busy machine; CPU time does not. */
-    printf("value %s.p50 %.1f us\nvalue %s.p99 %.1f us\nvalue %s.max %.1f us\n"
-           "value %s.cpu_p99 %.1f us\n",
-           name, pct_us(ns, k->n, 50), name, pct_us(ns, k->n, 99), name,
-           (double)ns[k->n - 1] / 1000.0, name, pct_us(cpu, k->n, 99));
+    printf("value %s.cpu_p99 %.1f us\n", name, pct_us(cpu, k->n, 99));
     free(ns);
     free(cpu);
     return 0;
@@ -251,12 +256,8 @@ static int run_disk_reads(const char *path, int n)
         }
         ns[i] = now_ns() - t0;
     }
-    if (rc == 0) {
-        qsort(ns, (size_t)n, sizeof *ns, cmp_i64);
-        printf("value disk.read4k.p50 %.1f us\nvalue disk.read4k.p99 %.1f us\n"
-               "value disk.read4k.max %.1f us\n",
-               pct_us(ns, n, 50), pct_us(ns, n, 99), (double)ns[n - 1] / 1000.0);
-    }
+    if (rc == 0)
+        print_latency("disk.read4k", ns, n);
     free(buf);
     free(ns);
     close(fd);
