@@ -52,6 +52,7 @@ case "$n" in '' | *[!0-9]*) die "N must be a number of cases" ;; esac
 [ -x "$BIN" ] || die "$BIN missing: run make all first"
 [ -x "$MEASURE" ] || die "$MEASURE missing: run make build/bench/data_measure"
 command -v wrk >/dev/null 2>&1 || die "wrk missing (bench/run.sh installs it)"
+[ -x /usr/bin/time ] || die "GNU time missing (bench/run.sh installs it)"
 
 tmp=${BENCH_TMPDIR:-/var/tmp}
 # 7.5 KB a case: the database measured 7,247 B per case at 1M (48eecde), the
