@@ -17,14 +17,24 @@ if timeout 300 $vg "$bin" init --dir "$dir/var" --demo >/dev/null 2>"$dir/init.l
 else
     echo "valgrind: init failed"; tail -n 40 "$dir/init.log"; failed=$((failed + 1))
 fi
-# A court document typeset as PDF (cairo, pango, fontconfig, then their shutdown).
-if timeout 300 $vg "$bin" template render summons --case-file tests/fixtures/template_case.json \
-    --inputs tests/fixtures/template_inputs_summons.json --format pdf --out "$dir/summons.pdf" \
-    >/dev/null 2>"$dir/pdf.log" && head -c 5 "$dir/summons.pdf" | grep -q '%PDF-'; then
-    passed=$((passed + 1))
-else
-    echo "valgrind: template render failed"; tail -n 40 "$dir/pdf.log"; failed=$((failed + 1))
-fi
+# A court document typeset as PDF (cairo, pango, fontconfig, then their shutdown):
+# once as it comes, once with pango's font sorting on its worker thread delayed
+# (tests/shims/slow_fontsort.c) so that shutdown meets it still running.
+render() { # NAME [ENV...]: renders the summons under valgrind, its log in $dir/NAME.log
+    name=$1; shift
+    if env "$@" timeout 300 $vg "$bin" template render summons \
+        --case-file tests/fixtures/template_case.json \
+        --inputs tests/fixtures/template_inputs_summons.json --format pdf --out "$dir/$name.pdf" \
+        >/dev/null 2>"$dir/$name.log" && head -c 5 "$dir/$name.pdf" | grep -q '%PDF-'; then
+        passed=$((passed + 1))
+    else
+        echo "valgrind: template render ($name) failed"
+        grep -v '^==[0-9]*==    ' "$dir/$name.log" | head -n 20; tail -n 40 "$dir/$name.log"
+        failed=$((failed + 1))
+    fi
+}
+render pdf
+render pdf-slow-sort LD_PRELOAD="$(dirname "$bin")/shims/slow_fontsort.so" YZ_SLOW_FONTSORT_MS=2000
 ( timeout 300 $vg "$bin" serve --dir "$dir/var" --port 0 --port-file "$dir/port" 2>"$dir/serve.log"
   echo $? >"$dir/serve.rc" ) &
 i=0

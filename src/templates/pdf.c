@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define MM(x) ((x) * 72.0 / 25.4)
 /* GB/T 9704-2012: A4; top 37 mm, inner margin 28 mm, a 156 x 225 mm text block. */
@@ -28,6 +29,8 @@
 #define FOOT_PT 14.0                /* 四号 */
 #define PITCH (TEXT_H / 22.0)       /* 22 lines a page */
 #define TITLE_PITCH (PITCH * 1.6)
+/* How long shutdown waits for pango's font work still running (see yz_pdf_shutdown). */
+#define SHUTDOWN_WAIT_S 10
 #define FONT_FAMILY "Noto Serif CJK SC"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -198,14 +201,59 @@ enum yz_err yz_pdf_render(const struct yz_doc *d, struct yz_buf *out, int *pages
     return e;
 }
 
+/*
+ * Pango 1.50 sorts the fonts of each pattern ahead, on a worker thread, and
+ * that work holds the font map (and through it cairo's font faces and
+ * fontconfig's caches) until it ends, even when rendering never asked for
+ * it. Resetting cairo's and fontconfig's static data while it runs trips
+ * their assertions (cairo-hash.c: live_entries == 0) and aborts the process,
+ * so shutdown waits, bounded, for the font map to be finalized first.
+ */
+static pthread_mutex_t gone_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gone_cond = PTHREAD_COND_INITIALIZER;
+static bool fontmap_gone; /* under gone_lock */
+
+/* The destroy notify of a mark on the font map: GObject runs it last in
+ * finalize, after pango has released what the map held (a weak reference
+ * would be notified at dispose, before that), on whichever thread dropped
+ * the last reference. */
+static void fontmap_finalized(gpointer mark)
+{
+    (void)mark;
+    pthread_mutex_lock(&gone_lock);
+    fontmap_gone = true;
+    pthread_cond_broadcast(&gone_cond);
+    pthread_mutex_unlock(&gone_lock);
+}
+
+static bool fontmap_gone_within(int seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += seconds;
+    pthread_mutex_lock(&gone_lock);
+    int rc = 0;
+    while (!fontmap_gone && rc == 0)
+        rc = pthread_cond_timedwait(&gone_cond, &gone_lock, &until);
+    bool gone = fontmap_gone;
+    pthread_mutex_unlock(&gone_lock);
+    return gone;
+}
+
 void yz_pdf_shutdown(void)
 {
     pthread_mutex_lock(&lock);
+    bool gone = true;
     if (fontmap) {
+        g_object_set_data_full(G_OBJECT(fontmap), "yz-finalized", &fontmap_gone, fontmap_finalized);
         g_object_unref(fontmap);
         fontmap = NULL;
+        gone = fontmap_gone_within(SHUTDOWN_WAIT_S);
     }
-    if (used) {
+    if (used && !gone)
+        yz_log_warn("pango still holds its font map after %d s; font caches left to the exit",
+                    SHUTDOWN_WAIT_S);
+    if (used && gone) {
         cairo_debug_reset_static_data();
         FcFini();
         used = false;

@@ -28,7 +28,9 @@ enum yz_err yz_pdf_render(const struct yz_doc *d, struct yz_buf *out, int *pages
                           struct yz_buf *err);
 
 /* Releases the shared font map and the font caches; harmless when nothing was
- * rendered. Call once, at process exit, with no render running. */
+ * rendered. Call once, at process exit, with no render running. Pango may
+ * still be sorting fonts on a thread of its own: this waits for that, up to
+ * 10 s, and leaves the caches to the exit if it has not ended by then. */
 void yz_pdf_shutdown(void);
 
 #endif
