@@ -16,7 +16,8 @@
 #     yz_matter_get, p50/p99/max; the dashboard (yz_dashboard, every
 #     indicator) for the busiest court over 30/365/3660 days and for the
 #     supervisor of the top court over all courts, and the overdue count;
-#   - `yizhan rollup rebuild`: the counters recomputed from the whole history;
+#   - `yizhan rollup rebuild`: the counters recomputed from the whole history,
+#     with a writer beside it (bench/write_beside.py) and how long it waited;
 #   - the server: `yizhan serve` on the database, wrk for 10 s on
 #     GET /api/v1/matters/{random id} and GET /api/v1/dashboard as the
 #     supervisor (bearer token, TOTP from `yizhan user code`), then its
@@ -197,15 +198,22 @@ ypid=""
 
 # Last: at 10M it needs the most memory and time, and what was measured before
 # stays in the figures (and in the work directory kept with --keep) if it fails.
-say "rollup rebuild (the counters from the whole history)"
+# Beside it, a writer as a server on the same database would be (one short
+# transaction every 50 ms, a 5 s busy timeout): how long its writes wait.
+say "rollup rebuild (the counters from the whole history), a writer beside it"
 t0=$(date +%s.%N)
-/usr/bin/time -f %M -o "$work/rollup.kb" "$BIN" rollup rebuild --dir "$work/var" \
-    >"$work/rollup.out" 2>&1 ||
+"$ROOT/bench/write_beside.py" "$work/var/yizhan.db" -- /usr/bin/time -f %M -o "$work/rollup.kb" \
+    "$BIN" rollup rebuild --dir "$work/var" >"$work/rollup.out" 2>&1 ||
     { cat "$work/rollup.out" >&2; die "rollup rebuild reported differences or failed"; }
 t1=$(date +%s.%N)
+beside() { awk -v k="$1" '$1 == "writes" { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$work/rollup.out"; }
 fig "value rollup.rebuild $(printf '%.1f' "$(echo "$t1 - $t0" | bc -l)") s"
 fig "value rollup.rebuild.peak_rss $(awk '{ printf "%.1f", $1 / 1024 }' "$work/rollup.kb") MB"
 fig "value rollup.rows $(sed -n 's/^ok: \([0-9]*\) rollup rows.*/\1/p' "$work/rollup.out") count"
+fig "value rollup.rebuild.beside.writes $(beside writes) count"
+fig "value rollup.rebuild.beside.wait_p99 $(beside wait_p99_ms) ms"
+fig "value rollup.rebuild.beside.wait_max $(beside wait_max_ms) ms"
+fig "value rollup.rebuild.beside.failed $(beside failed) count"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- The section for RESULTS.md ---------------------------------------------
@@ -251,6 +259,7 @@ section=$work/section.md
     echo "| before (the daily query the dashboard ran until migration 14), supervisor, all courts, 3660 days | $(v dashboard.before_daily_query.supervisor_all_3660d.median) ($(v dashboard.before_daily_query.supervisor_all_3660d.max)) | | |"
     echo "| \`GET /api/v1/dashboard\` as the 渝05 supervisor, 3660 days, one request | $(v http.dashboard_3660d) ms | | |"
     echo "| \`yizhan rollup rebuild\` (all counters from the history): wall, peak RSS | $(v rollup.rebuild) s, $(v rollup.rebuild.peak_rss) MB | – | |"
+    echo "| a writer beside the rebuild (a write every 50 ms, 5 s busy timeout as the server's): writes, wait p99 / max, failed | $(v rollup.rebuild.beside.writes), $(v rollup.rebuild.beside.wait_p99) / $(v rollup.rebuild.beside.wait_max) ms, $(v rollup.rebuild.beside.failed) | none failed | $(verdict "$(v rollup.rebuild.beside.failed) == 0") |"
     echo "| server reading: \`GET /api/v1/matters/{id}\`, 64 conns, 10 s | $(v http.matter.c64.rps) req/s, p50 $(v http.matter.c64.p50) ms, p99 $(v http.matter.c64.p99) ms, $(v http.matter.c64.errors) errors | | |"
     echo "| server memory after the reads: RssAnon (its own) / RssFile / VmRSS / VmHWM | $(v server.rss_anon) / $(v server.rss_file) / $(v server.rss) / $(v server.hwm) MB | < 64 MB beyond the page cache | $(verdict "$(v server.rss) < 64") |"
     echo

@@ -3,9 +3,11 @@
 #include "core/clock.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The key of one workflow event e of matter m. Asia/Shanghai has been UTC+8
  * without daylight saving since 1991. */
@@ -50,6 +52,15 @@ static struct yz_sql_def q_fresh_months = YZ_SQL(
     " month TEXT NOT NULL," KEY_TYPES " PRIMARY KEY (" MONTH_COLS ")) WITHOUT ROWID");
 static struct yz_sql_def q_fresh_clear = YZ_SQL("DELETE FROM temp.rollup_fresh");
 static struct yz_sql_def q_fresh_months_clear = YZ_SQL("DELETE FROM temp.rollup_fresh_monthly");
+/* How far the fresh counters have read, as the connection holds them: a step
+ * that finds another value (say the connection was opened again, which loses
+ * temp tables) stops rather than put right from counters it did not make. */
+static struct yz_sql_def q_done_table =
+    YZ_SQL("CREATE TEMP TABLE IF NOT EXISTS rollup_fresh_done(done INTEGER NOT NULL)");
+static struct yz_sql_def q_done_clear = YZ_SQL("DELETE FROM temp.rollup_fresh_done");
+static struct yz_sql_def q_done_start = YZ_SQL("INSERT INTO temp.rollup_fresh_done(done) VALUES (0)");
+static struct yz_sql_def q_done = YZ_SQL("SELECT coalesce(max(done), -1) FROM temp.rollup_fresh_done");
+static struct yz_sql_def q_done_set = YZ_SQL("UPDATE temp.rollup_fresh_done SET done = ?");
 static struct yz_sql_def q_last_event = YZ_SQL("SELECT coalesce(max(id), 0) FROM events");
 /* The workflow events of matters among events (?1, ?2] (the matter streams,
  * events whose payload names the resulting state; effects' own events do
@@ -62,19 +73,22 @@ static struct yz_sql_def q_fresh_add = YZ_SQL(
     " AND json_extract(e.payload, '$.to') IS NOT NULL"
     " AND e.type = m.kind || '.' || json_extract(e.payload, '$.event')"
     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ON CONFLICT (" ROLLUP_COLS ") DO UPDATE SET n = n + excluded.n");
+/* Court ?1's monthly counters summed from its daily ones. */
 static struct yz_sql_def q_fresh_months_fill = YZ_SQL(
     "INSERT INTO temp.rollup_fresh_monthly(" MONTH_COLS ", n) SELECT court_id, substr(day, 1, 7),"
-    " kind, event, from_state, state, channel, days, n FROM temp.rollup_fresh WHERE true"
+    " kind, event, from_state, state, channel, days, n FROM temp.rollup_fresh WHERE court_id = ?1"
     " ON CONFLICT (" MONTH_COLS ") DO UPDATE SET n = n + excluded.n");
-/* Each stored counter of TABLE put right from FRESH (keyed by COLS, compared
- * by SAME): the rows whose key the history does not have go, and the rows the
- * history has with another count, or not at all, are written. Each
- * statement's changes are rows that differed (a key with another count is
- * counted once). */
+/* Each stored counter of court ?1 in TABLE put right from FRESH (keyed by
+ * COLS, compared by SAME): the rows whose key the history does not have go,
+ * and the rows the history has with another count, or not at all, are
+ * written. Each statement's changes are rows that differed (a key with
+ * another count is counted once). */
 #define DROP_EXTRA(table, fresh, same)                                                             \
-    "DELETE FROM " table " WHERE NOT EXISTS (SELECT 1 FROM " fresh " f WHERE " same("f", table) ")"
+    "DELETE FROM " table " WHERE court_id = ?1 AND NOT EXISTS (SELECT 1 FROM " fresh " f WHERE "  \
+    same("f", table) ")"
 #define PUT_RIGHT(table, fresh, cols, same)                                                        \
-    "INSERT INTO " table "(" cols ", n) SELECT " cols ", n FROM " fresh " f WHERE NOT EXISTS"     \
+    "INSERT INTO " table "(" cols ", n) SELECT " cols ", n FROM " fresh " f WHERE f.court_id = ?1" \
+    " AND NOT EXISTS"                                                                              \
     " (SELECT 1 FROM " table " d WHERE " same("d", "f") " AND d.n = f.n)"                          \
     " ON CONFLICT (" cols ") DO UPDATE SET n = excluded.n"
 static struct yz_sql_def q_drop_extra =
@@ -85,6 +99,11 @@ static struct yz_sql_def q_drop_extra_months =
     YZ_SQL(DROP_EXTRA("rollup_monthly", "temp.rollup_fresh_monthly", SAME_MONTH));
 static struct yz_sql_def q_put_right_months =
     YZ_SQL(PUT_RIGHT("rollup_monthly", "temp.rollup_fresh_monthly", MONTH_COLS, SAME_MONTH));
+/* The next court after ?1 that has counters, fresh or stored: count 0 when none. */
+static struct yz_sql_def q_next_court = YZ_SQL(
+    "SELECT count(c), min(c) FROM (SELECT min(court_id) AS c FROM temp.rollup_fresh"
+    " WHERE court_id > ?1 UNION ALL SELECT min(court_id) FROM rollup_daily WHERE court_id > ?1"
+    " UNION ALL SELECT min(court_id) FROM rollup_monthly WHERE court_id > ?1)");
 static struct yz_sql_def q_rows = YZ_SQL("SELECT count(*) FROM rollup_daily");
 
 /* The text SQL makes of json_extract(payload, path) where it lands in a text
@@ -181,49 +200,162 @@ static enum yz_err count_of(struct yz_tx *tx, struct yz_sql_def *q, int64_t *out
     return e;
 }
 
-/* Runs q and adds the rows it changed to *changed. */
-static enum yz_err exec_counting(struct yz_tx *tx, struct yz_sql_def *q, int64_t *changed)
+/* Empties the fresh counters and their mark. */
+static enum yz_err fresh_clear(struct yz_tx *tx)
 {
-    enum yz_err e = yz_exec(yz_sql(tx, q));
+    enum yz_err e;
+    if ((e = yz_exec(yz_sql(tx, &q_fresh_clear))) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_fresh_months_clear))) != YZ_OK)
+        return e;
+    return yz_exec(yz_sql(tx, &q_done_clear));
+}
+
+enum yz_err yz_rollup_rebuild_begin(struct yz_tx *tx, struct yz_rollup_rebuild *r)
+{
+    enum yz_err e;
+    *r = (struct yz_rollup_rebuild){.settled = INT64_MIN};
+    if ((e = yz_exec(yz_sql(tx, &q_fresh))) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_fresh_months))) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_done_table))) != YZ_OK || (e = fresh_clear(tx)) != YZ_OK ||
+        (e = yz_exec(yz_sql(tx, &q_done_start))) != YZ_OK)
+        return e;
+    return count_of(tx, &q_last_event, &r->upto);
+}
+
+/* Adds the events (r->done, to] to the fresh counters, in runs of run_events. */
+static enum yz_err add_events(struct yz_tx *tx, struct yz_rollup_rebuild *r, int64_t to,
+                              int64_t run_events)
+{
+    int64_t done;
+    if (run_events < 1)
+        return YZ_ERR_INTERNAL;
+    /* On a connection opened since begin the mark is made here, empty. */
+    enum yz_err e = yz_exec(yz_sql(tx, &q_done_table));
     if (e == YZ_OK)
+        e = count_of(tx, &q_done, &done);
+    if (e != YZ_OK)
+        return e;
+    if (done != r->done)
+        return YZ_ERR_CONFLICT;
+    for (int64_t from = done, next; from < to; from = next) {
+        next = run_events < to - from ? from + run_events : to;
+        struct yz_stmt *st = yz_sql(tx, &q_fresh_add);
+        yz_bind_i64(st, 1, from);
+        yz_bind_i64(st, 2, next);
+        if ((e = yz_exec(st)) != YZ_OK)
+            return e;
+    }
+    struct yz_stmt *st = yz_sql(tx, &q_done_set);
+    yz_bind_i64(st, 1, to > done ? to : done);
+    if ((e = yz_exec(st)) == YZ_OK)
+        r->done = to > done ? to : done;
+    return e;
+}
+
+enum yz_err yz_rollup_rebuild_run(struct yz_tx *tx, struct yz_rollup_rebuild *r,
+                                  int64_t run_events)
+{
+    int64_t to = run_events < r->upto - r->done ? r->done + run_events : r->upto;
+    return add_events(tx, r, to, run_events);
+}
+
+/* Runs q for court ?1 and adds the rows it changed to *changed (unless NULL). */
+static enum yz_err exec_court(struct yz_tx *tx, struct yz_sql_def *q, int64_t court,
+                              int64_t *changed)
+{
+    struct yz_stmt *st = yz_sql(tx, q);
+    yz_bind_i64(st, 1, court);
+    enum yz_err e = yz_exec(st);
+    if (e == YZ_OK && changed)
         *changed += yz_tx_changes(tx);
     return e;
 }
 
-enum yz_err yz_rollup_rebuild_in_runs(struct yz_tx *tx, int64_t run_events, int64_t *rows,
-                                      int64_t *differed)
+/* The next court after r->settled with counters; false when there is none. */
+static enum yz_err next_court(struct yz_tx *tx, const struct yz_rollup_rebuild *r, int64_t *court,
+                              bool *found)
 {
-    enum yz_err e;
-    int64_t last = 0;
-    *rows = *differed = 0;
-    if (run_events < 1)
-        return YZ_ERR_INTERNAL;
-    if ((e = yz_exec(yz_sql(tx, &q_fresh))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_months))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_clear))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_months_clear))) != YZ_OK ||
-        (e = count_of(tx, &q_last_event, &last)) != YZ_OK)
-        return e;
-    for (int64_t from = 0, to; from < last; from = to) {
-        to = run_events < last - from ? from + run_events : last;
-        struct yz_stmt *st = yz_sql(tx, &q_fresh_add);
-        yz_bind_i64(st, 1, from);
-        yz_bind_i64(st, 2, to);
-        if ((e = yz_exec(st)) != YZ_OK)
-            return e;
-    }
-    if ((e = yz_exec(yz_sql(tx, &q_fresh_months_fill))) != YZ_OK ||
-        (e = exec_counting(tx, &q_drop_extra, differed)) != YZ_OK ||
-        (e = exec_counting(tx, &q_put_right, differed)) != YZ_OK ||
-        (e = exec_counting(tx, &q_drop_extra_months, differed)) != YZ_OK ||
-        (e = exec_counting(tx, &q_put_right_months, differed)) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_clear))) != YZ_OK ||
-        (e = yz_exec(yz_sql(tx, &q_fresh_months_clear))) != YZ_OK)
-        return e;
-    return count_of(tx, &q_rows, rows);
+    struct yz_stmt *st = yz_sql(tx, &q_next_court);
+    yz_bind_i64(st, 1, r->settled);
+    bool row;
+    enum yz_err e = yz_step(st, &row);
+    *found = e == YZ_OK && row && yz_col_i64(st, 0) > 0;
+    *court = *found ? yz_col_i64(st, 1) : 0;
+    if (e == YZ_OK)
+        e = yz_exec(st);
+    return e;
 }
 
-enum yz_err yz_rollup_rebuild(struct yz_tx *tx, int64_t *rows, int64_t *differed)
+enum yz_err yz_rollup_rebuild_settle(struct yz_tx *tx, struct yz_rollup_rebuild *r,
+                                     const struct yz_rollup_pace *pace)
 {
-    return yz_rollup_rebuild_in_runs(tx, YZ_ROLLUP_RUN_EVENTS, rows, differed);
+    enum yz_err e;
+    int64_t last, court;
+    bool found;
+    if ((e = count_of(tx, &q_last_event, &last)) != YZ_OK ||
+        (e = add_events(tx, r, last, pace->run_events)) != YZ_OK)
+        return e;
+    int64_t started = yz_time_mono_ms();
+    do {
+        if ((e = next_court(tx, r, &court, &found)) != YZ_OK)
+            return e;
+        if (!found) {
+            r->finished = true;
+            if ((e = fresh_clear(tx)) != YZ_OK)
+                return e;
+            return count_of(tx, &q_rows, &r->rows);
+        }
+        if ((e = exec_court(tx, &q_fresh_months_fill, court, NULL)) != YZ_OK ||
+            (e = exec_court(tx, &q_drop_extra, court, &r->differed)) != YZ_OK ||
+            (e = exec_court(tx, &q_put_right, court, &r->differed)) != YZ_OK ||
+            (e = exec_court(tx, &q_drop_extra_months, court, &r->differed)) != YZ_OK ||
+            (e = exec_court(tx, &q_put_right_months, court, &r->differed)) != YZ_OK)
+            return e;
+        r->settled = court;
+    } while (yz_time_mono_ms() - started < pace->settle_ms);
+    return YZ_OK;
+}
+
+/* One step of yz_rollup_rebuild, run as its own write transaction. */
+struct step {
+    struct yz_rollup_rebuild *r;
+    const struct yz_rollup_pace *pace;
+    enum { STEP_BEGIN, STEP_RUN, STEP_SETTLE } what;
+};
+
+static enum yz_err step_tx(struct yz_tx *tx, void *p)
+{
+    struct step *s = p;
+    switch (s->what) {
+    case STEP_BEGIN:
+        return yz_rollup_rebuild_begin(tx, s->r);
+    case STEP_RUN:
+        return yz_rollup_rebuild_run(tx, s->r, s->pace->run_events);
+    default:
+        return yz_rollup_rebuild_settle(tx, s->r, s->pace);
+    }
+}
+
+/* Sleeps ms between two steps (see yz_rollup_rebuild). */
+static void pause_ms(int ms)
+{
+    struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&left, &left) != 0 && errno == EINTR) {
+    }
+}
+
+enum yz_err yz_rollup_rebuild(struct yz_store *s, const struct yz_rollup_pace *pace,
+                              int64_t *rows, int64_t *differed)
+{
+    struct yz_rollup_rebuild r;
+    struct step st = {&r, pace, STEP_BEGIN};
+    enum yz_err e = yz_store_write(s, step_tx, &st);
+    while (e == YZ_OK && !r.finished) {
+        st.what = r.done < r.upto ? STEP_RUN : STEP_SETTLE;
+        pause_ms(pace->pause_ms);
+        e = yz_store_write(s, step_tx, &st);
+    }
+    *rows = e == YZ_OK ? r.rows : 0;
+    *differed = e == YZ_OK ? r.differed : 0;
+    return e;
 }

@@ -11,7 +11,9 @@
  * type, an event name that does not match, no resulting state). The rebuild
  * reads the history in runs; runs of one event add up as one run does. And
  * counters gone wrong (another count, missing, extra; daily and monthly) are
- * each found once and put right.
+ * each found once and put right. The rebuild's steps are transactions of
+ * their own: events written between them are counted, and a rebuild whose
+ * fresh counters were lost or reset stops without putting anything right.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,24 +129,44 @@ static void record(const struct event *ev)
 }
 
 struct rebuild {
-    int64_t run_events; /* 0: yz_rollup_rebuild's own */
     int64_t rows, differed;
 };
 
-static enum yz_err rebuild_tx(struct yz_tx *tx, void *p)
-{
-    struct rebuild *r = p;
-    if (r->run_events == 0)
-        return yz_rollup_rebuild(tx, &r->rows, &r->differed);
-    return yz_rollup_rebuild_in_runs(tx, r->run_events, &r->rows, &r->differed);
-}
-
-/* The rebuild's result, reading the history in runs of run_events events. */
+/* The rebuild's result, reading the history in runs of run_events events
+ * (0: yz_rollup_rebuild's own). */
 static struct rebuild rebuilt(int64_t run_events)
 {
-    struct rebuild r = {run_events, -1, -1};
-    assert_int_equal(yz_store_write(store, rebuild_tx, &r), YZ_OK);
+    struct rebuild r = {-1, -1};
+    struct yz_rollup_pace pace = YZ_ROLLUP_PACE;
+    if (run_events)
+        pace.run_events = run_events;
+    pace.pause_ms = 0;
+    assert_int_equal(yz_rollup_rebuild(store, &pace, &r.rows, &r.differed), YZ_OK);
     return r;
+}
+
+/* One step of a rebuild driven by hand, in a write transaction of its own:
+ * 'b'egin, 'r'un or 's'ettle, in runs of 4 events, one court a settling step. */
+struct step {
+    struct yz_rollup_rebuild *r;
+    char what;
+};
+
+static enum yz_err step_tx(struct yz_tx *tx, void *p)
+{
+    struct step *s = p;
+    const struct yz_rollup_pace pace = {4, 0, 0};
+    if (s->what == 'b')
+        return yz_rollup_rebuild_begin(tx, s->r);
+    if (s->what == 'r')
+        return yz_rollup_rebuild_run(tx, s->r, pace.run_events);
+    return yz_rollup_rebuild_settle(tx, s->r, &pace);
+}
+
+static enum yz_err step(struct yz_rollup_rebuild *r, char what)
+{
+    struct step s = {r, what};
+    return yz_store_write(store, step_tx, &s);
 }
 
 struct count {
@@ -325,11 +347,116 @@ static void counters_gone_wrong_are_found_and_put_right(void **state)
     assert_int_equal(r.rows, 10);
 }
 
+static struct yz_sql_def q_court2 = YZ_SQL("INSERT INTO courts(id, local_id, code, name, level) "
+                                           "VALUES (2, 'c2', '渝0104', '大渡口法院', 'basic')");
+static struct yz_sql_def q_matter2 =
+    YZ_SQL("INSERT INTO matters(id, kind, state, court_id, title, channel, created_by, created_at,"
+           " updated_at, version) VALUES (3, 'filing', 'x', 2, 't', 'web', 1, 0, 0, 1)");
+static const struct yz_rollup_matter filing2 = {2, "filing", 0};
+
+static enum yz_err exec_tx(struct yz_tx *tx, void *p)
+{
+    return yz_exec(yz_sql(tx, p));
+}
+
+/* Runs after the tests above. A server writes between the rebuild's steps:
+ * events appended between two runs, after the last run, and between two
+ * settling steps, to a court settled and to one not yet, are counted, and
+ * the counters they moved are found right. */
+static void events_written_between_the_steps_are_counted(void **state)
+{
+    (void)state;
+    assert_int_equal(yz_store_write(store, exec_tx, &q_court2), YZ_OK);
+    assert_int_equal(yz_store_write(store, exec_tx, &q_matter2), YZ_OK);
+    const struct event note = {&filing, filing_id, "filing.note", "web", FEB_END_MS + 4 * DAY_MS,
+                               "{\"event\":\"note\",\"from\":\"refused\",\"to\":\"refused\","
+                               "\"fields\":{}}"};
+    const struct event close = {&inquiry, inquiry_id, "inquiry.close", "web",
+                                FEB_END_MS + 5 * DAY_MS,
+                                "{\"event\":\"close\",\"from\":\"registered\",\"to\":"
+                                "\"closed\",\"fields\":{}}"};
+    const struct event submit2 = {&filing2, 3, "filing.submit", "web", FEB_END_MS,
+                                  "{\"event\":\"submit\",\"from\":null,\"to\":\"submitted\","
+                                  "\"fields\":{\"channel\":\"web\"}}"};
+    record(&submit2);
+    struct yz_rollup_rebuild r;
+    assert_int_equal(step(&r, 'b'), YZ_OK);
+    assert_int_equal(r.upto, 16);
+    assert_int_equal(step(&r, 'r'), YZ_OK);
+    assert_int_equal(r.done, 4);
+    record(&note);
+    while (r.done < r.upto)
+        assert_int_equal(step(&r, 'r'), YZ_OK);
+    assert_int_equal(r.done, 16);
+    record(&note);
+    assert_int_equal(step(&r, 's'), YZ_OK);
+    assert_int_equal(r.done, 18);
+    assert_int_equal(r.settled, 1);
+    assert_false(r.finished);
+    /* One event of the court settled, two of the court not yet. */
+    record(&close);
+    record(&submit2);
+    record(&submit2);
+    while (!r.finished)
+        assert_int_equal(step(&r, 's'), YZ_OK);
+    assert_int_equal(r.done, 21);
+    assert_int_equal(r.differed, 0);
+    assert_int_equal(r.rows, 13);
+    assert_int_equal(daily("2026-03-04", "filing", "note", "refused", "refused", "web", -1), 2);
+    assert_int_equal(daily("2026-03-05", "inquiry", "close", "registered", "closed", "web", -1), 1);
+    assert_int_equal(monthly("2026-03", "inquiry", "close", "closed", "web", -1), 1);
+    struct count total = {&q_rows, {NULL}, 0, {0, 0}};
+    assert_int_equal(yz_store_read(store, count_tx, &total), YZ_OK);
+    assert_int_equal(total.n[1], 17);
+    struct rebuild whole = rebuilt(0);
+    assert_int_equal(whole.differed, 0);
+    assert_int_equal(whole.rows, 13);
+}
+
+static struct yz_sql_def q_wrong =
+    YZ_SQL("UPDATE rollup_daily SET n = n + 5 WHERE day = '2026-03-05' AND event = 'close'");
+static struct yz_sql_def q_lose = YZ_SQL("DROP TABLE temp.rollup_fresh_done");
+
+/* Runs after the tests above. A rebuild whose fresh counters are not the ones
+ * its steps left (lost with the connection's temp tables, or reset by another
+ * rebuild) stops and puts nothing right from them. */
+static void a_rebuild_whose_fresh_counters_are_gone_stops(void **state)
+{
+    (void)state;
+    assert_int_equal(yz_store_write(store, exec_tx, &q_wrong), YZ_OK);
+    struct yz_rollup_rebuild r, other;
+    assert_int_equal(step(&r, 'b'), YZ_OK);
+    assert_int_equal(step(&r, 'r'), YZ_OK);
+    assert_int_equal(yz_store_write(store, exec_tx, &q_lose), YZ_OK);
+    assert_int_equal(step(&r, 'r'), YZ_ERR_CONFLICT);
+    assert_int_equal(step(&r, 's'), YZ_ERR_CONFLICT);
+
+    assert_int_equal(step(&r, 'b'), YZ_OK);
+    while (r.done < r.upto)
+        assert_int_equal(step(&r, 'r'), YZ_OK);
+    assert_int_equal(step(&other, 'b'), YZ_OK);
+    assert_int_equal(step(&r, 's'), YZ_ERR_CONFLICT);
+    assert_int_equal(daily("2026-03-05", "inquiry", "close", "registered", "closed", "web", -1), 6);
+
+    /* The other rebuild, the one the counters now belong to, goes on. */
+    while (other.done < other.upto)
+        assert_int_equal(step(&other, 'r'), YZ_OK);
+    while (!other.finished)
+        assert_int_equal(step(&other, 's'), YZ_OK);
+    assert_int_equal(other.differed, 1);
+    assert_int_equal(daily("2026-03-05", "inquiry", "close", "registered", "closed", "web", -1), 1);
+    struct rebuild whole = rebuilt(0);
+    assert_int_equal(whole.differed, 0);
+    assert_int_equal(whole.rows, 13);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counters_kept_per_event_equal_the_rebuild),
         cmocka_unit_test(counters_gone_wrong_are_found_and_put_right),
+        cmocka_unit_test(events_written_between_the_steps_are_counted),
+        cmocka_unit_test(a_rebuild_whose_fresh_counters_are_gone_stops),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
