@@ -1,6 +1,7 @@
 /* Civil-date arithmetic (Howard Hinnant's days_from_civil) and UTC/Shanghai formatting. */
 #include "core/clock.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,15 @@ int64_t yz_time_mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void yz_time_sleep_ms(int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec left = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+    }
 }
 
 int64_t yz_date_to_days(struct yz_date d)

@@ -21,6 +21,8 @@ struct yz_date {
 int64_t yz_time_now_ms(void);
 /* Monotonic ms, for durations only. */
 int64_t yz_time_mono_ms(void);
+/* Sleeps ms milliseconds (none when ms <= 0), the whole of them across signals. */
+void yz_time_sleep_ms(int64_t ms);
 /* Pins yz_time_now_ms() to a value (0 to unpin); for tests only. */
 void yz_time_set_fake(int64_t ms);
 

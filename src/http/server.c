@@ -723,7 +723,7 @@ void yz_server_stop(struct yz_server *s)
      * to send their answers before it closes the connections. */
     yz_workers_stop(s->writers);
     for (int i = 0; i < 200 && atomic_load(&s->handed_over) > 0; i++)
-        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+        yz_time_sleep_ms(10);
     MHD_stop_daemon(s->d);
     yz_workers_free(s->writers);
     free(s);

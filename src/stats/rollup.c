@@ -3,11 +3,9 @@
 #include "core/clock.h"
 #include "store/store.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The key of one workflow event e of matter m. Asia/Shanghai has been UTC+8
  * without daylight saving since 1991. */
@@ -245,10 +243,12 @@ static enum yz_err add_events(struct yz_tx *tx, struct yz_rollup_rebuild *r, int
         if ((e = yz_exec(st)) != YZ_OK)
             return e;
     }
+    if (to < done)
+        to = done;
     struct yz_stmt *st = yz_sql(tx, &q_done_set);
-    yz_bind_i64(st, 1, to > done ? to : done);
+    yz_bind_i64(st, 1, to);
     if ((e = yz_exec(st)) == YZ_OK)
-        r->done = to > done ? to : done;
+        r->done = to;
     return e;
 }
 
@@ -336,14 +336,6 @@ static enum yz_err step_tx(struct yz_tx *tx, void *p)
     }
 }
 
-/* Sleeps ms between two steps (see yz_rollup_rebuild). */
-static void pause_ms(int ms)
-{
-    struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (ms > 0 && nanosleep(&left, &left) != 0 && errno == EINTR) {
-    }
-}
-
 enum yz_err yz_rollup_rebuild(struct yz_store *s, const struct yz_rollup_pace *pace,
                               int64_t *rows, int64_t *differed)
 {
@@ -352,7 +344,7 @@ enum yz_err yz_rollup_rebuild(struct yz_store *s, const struct yz_rollup_pace *p
     enum yz_err e = yz_store_write(s, step_tx, &st);
     while (e == YZ_OK && !r.finished) {
         st.what = r.done < r.upto ? STEP_RUN : STEP_SETTLE;
-        pause_ms(pace->pause_ms);
+        yz_time_sleep_ms(pace->pause_ms);
         e = yz_store_write(s, step_tx, &st);
     }
     *rows = e == YZ_OK ? r.rows : 0;
