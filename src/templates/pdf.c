@@ -245,6 +245,9 @@ void yz_pdf_shutdown(void)
     pthread_mutex_lock(&lock);
     bool gone = true;
     if (fontmap) {
+        pthread_mutex_lock(&gone_lock);
+        fontmap_gone = false;
+        pthread_mutex_unlock(&gone_lock);
         g_object_set_data_full(G_OBJECT(fontmap), "yz-finalized", &fontmap_gone, fontmap_finalized);
         g_object_unref(fontmap);
         fontmap = NULL;
