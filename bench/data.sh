@@ -274,8 +274,12 @@ say "wrote $md"
 if [ "$n" = 1000000 ] || [ "$n" = 10000000 ]; then
     res=$ROOT/bench/RESULTS.md
     touch "$res"
+    # A section ends at its stop line, or at the next section's start should a
+    # hand edit have lost the stop line: one lost line must not take the
+    # sections after it along.
     awk -v start="<!-- data-at-scale-$n:" -v stop="<!-- /data-at-scale-$n -->" '
-        index($0, start) == 1 { skip = 1 }
+        index($0, start) == 1 { skip = 1; next }
+        skip && /^<!-- data-at-scale-[0-9]+:/ { skip = 0 }
         !skip { print }
         skip && $0 == stop { skip = 0 }' "$res" >"$work/res.md"
     { cat "$work/res.md"; echo; cat "$section"; } | cat -s >"$res"
