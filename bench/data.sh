@@ -248,6 +248,7 @@ section=$work/section.md
     echo "| the disk: a random 4 KiB read of the database file past the page cache (O_DIRECT), p50 / p99 / max µs: what a lookup whose page is not cached waits for | $(v disk.read4k.p50) / $(v disk.read4k.p99) / $(v disk.read4k.max) | | |"
     look_row row.id "point lookup by id, the row: p50 / p99 / CPU p99 µs"
     echo "| the lookup by id's p99 ÷ the disk read's p99 | $(v lookup.row.id.p99_vs_disk) | | |"
+    echo "| read from the disk per lookup by id, the row (\`/proc/self/io\` read_bytes, readahead included; a page is 8 KiB) | $(v lookup.row.id.read_kib) KiB | | |"
     look_row row.caseno "point lookup by case number, the row"
     look_row matter.id "\`yz_matter_get\` by id (row, policy, deadlines, JSON)"
     look_row matter.caseno "\`yz_matter_get\` by case number"

@@ -77,6 +77,21 @@ static int64_t cpu_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Bytes this process caused to be read from the storage layer (readahead
+ * included), from /proc/self/io; -1 where the kernel does not count them. */
+static int64_t storage_read_bytes(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    char line[128];
+    long long v = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "read_bytes: %lld", &v) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return v;
+}
+
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 static uint64_t next_random(void)
 {
@@ -201,6 +216,7 @@ static int run_lookups(struct yz_app *app, const struct yz_principal *who, const
         return 1;
     }
     struct lookup l = {.app = app, .who = *who, .full = full};
+    int64_t read0 = storage_read_bytes();
     for (int i = 0; i < k->n; i++) {
         l.id = k->ids[i];
         l.number = by_number ? k->numbers[i] : NULL;
@@ -216,7 +232,10 @@ static int run_lookups(struct yz_app *app, const struct yz_principal *who, const
             return 1;
         }
     }
+    int64_t read1 = storage_read_bytes();
     print_latency(name, ns, k->n);
+    if (read0 >= 0 && read1 >= read0)
+        printf("value %s.read_kib %.1f KiB\n", name, (double)(read1 - read0) / 1024.0 / k->n);
     qsort(cpu, (size_t)k->n, sizeof *cpu, cmp_i64);
     /* Wall time includes waiting for a CPU on a busy machine; CPU time does not. */
     printf("value %s.cpu_p99 %.1f us\n", name, pct_us(cpu, k->n, 99));
