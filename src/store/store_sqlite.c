@@ -165,6 +165,7 @@ struct sqlite_store {
     bool cpaused;            /* the writer runs its own checkpoint: start none */
     bool cfailing;           /* the last checkpoint failed: log only the first of a run */
     int64_t checkpoints, ckpt_failures, forced;
+    int64_t forced_ms;       /* the writer's time in its own checkpoints (waits included) */
 
     /* Watches (yz_store_watch): filled before nwatch counts them. */
     struct {
@@ -745,11 +746,13 @@ static enum yz_err apply_bulk(struct sqlite_store *st, struct yz_buf *err)
         st->woken_at = 0;
         pthread_mutex_lock(&st->clock);
         int64_t by_checkpointer = st->checkpoints, by_writer = st->forced,
-                failed = st->ckpt_failures;
+                writer_ms = st->forced_ms, failed = st->ckpt_failures;
         pthread_mutex_unlock(&st->clock);
         yz_log_info("bulk mode off, the WAL checkpointed; since open %lld checkpoints by the "
-                    "checkpointer, %lld by the writer at the WAL's hard limit, %lld failed",
-                    (long long)by_checkpointer, (long long)by_writer, (long long)failed);
+                    "checkpointer, %lld by the writer at the WAL's hard limit (%lld ms), "
+                    "%lld failed",
+                    (long long)by_checkpointer, (long long)by_writer, (long long)writer_ms,
+                    (long long)failed);
     }
     if (e == YZ_OK)
         st->bulk_on = want;
@@ -832,8 +835,10 @@ static void bound_wal(struct sqlite_store *st)
     int64_t pages = atomic_load(&st->wal_pages);
     if (pages < ckpt_threshold(st) * CKPT_HARD_FACTOR || pages < st->forced_retry)
         return;
+    int64_t t0 = yz_time_mono_ms();
     int rc = writer_checkpoint(st, SQLITE_CHECKPOINT_RESTART);
     pthread_mutex_lock(&st->clock);
+    st->forced_ms += yz_time_mono_ms() - t0;
     if (rc == SQLITE_OK)
         st->forced++;
     else
