@@ -7,6 +7,7 @@
 #include "filing/filing.h"
 #include "mediation/mediation.h"
 #include "payments/ledger.h"
+#include "payments/unpaid.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "workflow/workflow.h"
@@ -101,6 +102,7 @@ static const struct {
     {"check_relief_case", yz_fees_check_relief_case},
     {"apply_fee_relief", yz_fees_apply_relief},
     {"schedule_fee_payment", yz_payments_schedule_effect},
+    {"check_fee_unpaid", yz_payments_check_unpaid_effect},
     {"notify_parties", notify_parties},
     {"record_channel", record_channel},
     {"assign_case_number", yz_filing_assign_case_number},

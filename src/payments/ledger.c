@@ -40,6 +40,8 @@ static struct yz_sql_def q_defer = YZ_SQL(
     " due_date = excluded.due_date, unit = excluded.unit, n = excluded.n,"
     " beyond_calendar = 0, stopped_at = NULL");
 
+static struct yz_sql_def q_state = YZ_SQL("SELECT kind, state FROM matters WHERE id = ?");
+
 static const struct yz_wf_deadline fee_payment = {
     "fee_payment", "预交诉讼费用期限", YZ_WF_DAYS, YZ_FEE_PAYMENT_DAYS};
 
@@ -140,6 +142,21 @@ static enum yz_err stop(struct yz_tx *tx, int64_t case_id)
     return yz_exec(st);
 }
 
+/* Whether the case has ended (closed, concluded by consent, deemed withdrawn):
+ * the fee still owed is then collected with the judgment, not by a ruling. */
+static enum yz_err ended(struct yz_tx *tx, const struct yz_app *app, int64_t case_id, bool *out)
+{
+    struct yz_stmt *st = yz_sql(tx, &q_state);
+    yz_bind_i64(st, 1, case_id);
+    enum yz_err e = yz_step_one(st);
+    if (e != YZ_OK)
+        return e;
+    const struct yz_workflow *wf = yz_workflow_find(app->workflows, yz_col_text(st, 0));
+    const struct yz_wf_state *s = wf ? yz_workflow_state(wf, yz_col_text(st, 1)) : NULL;
+    *out = s && s->final;
+    return yz_exec(st);
+}
+
 /* RULE: fee-payment-deadline — 办法 art. 22, 民诉解释 art. 213; a deferral
  * (办法 art. 47) moves the deadline to the date decided. */
 enum yz_err yz_fee_ledger_sync_deadline(struct yz_tx *tx, struct yz_app *app, int64_t case_id)
@@ -150,7 +167,10 @@ enum yz_err yz_fee_ledger_sync_deadline(struct yz_tx *tx, struct yz_app *app, in
         return e;
     if (!l.registered || !l.has_fee)
         return YZ_OK; /* no payment notice yet: nothing to run */
-    if (l.due_fen == 0 || l.relief_pending)
+    bool over = false;
+    if ((e = ended(tx, app, case_id, &over)) != YZ_OK)
+        return e;
+    if (l.due_fen == 0 || l.relief_pending || over)
         return stop(tx, case_id);
     char due[16] = "";
     bool running = false;

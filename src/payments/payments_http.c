@@ -1,5 +1,7 @@
 #include "payments/payments_http.h"
 #include "payments/payments.h"
+#include "payments/unpaid.h"
+#include "core/num.h"
 #include "store/store.h"
 
 static const char *const methods[] = {"window", "online", NULL};
@@ -11,6 +13,10 @@ const struct yz_field_spec yz_payments_matter_params[] = {
 };
 const struct yz_field_spec yz_payments_id_params[] = {
     {"id", YZ_V_ID, true, 0, 0, NULL, "缴费编号"},
+    YZ_FIELDS_END,
+};
+const struct yz_field_spec yz_payments_unpaid_params[] = {
+    {"limit", YZ_V_INT, false, 1, 1000, NULL, "每页条数"},
     YZ_FIELDS_END,
 };
 const struct yz_field_spec yz_payments_create_body[] = {
@@ -115,4 +121,20 @@ enum yz_err yz_payments_http_list(struct yz_req *req, struct yz_resp *resp)
 {
     struct list_ctx c = {req, resp};
     return yz_store_read(req->app->store, list_tx, &c);
+}
+
+static enum yz_err unpaid_tx(struct yz_tx *tx, void *p)
+{
+    struct list_ctx *c = p;
+    int64_t limit = yz_tx_max_rows(tx);
+    const char *l = yz_req_query(c->req, "limit");
+    if (l)
+        yz_parse_i64(l, 1, limit, &limit);
+    return yz_payments_unpaid_list(tx, c->req->app, &c->req->who, limit, &c->resp->body);
+}
+
+enum yz_err yz_payments_http_unpaid(struct yz_req *req, struct yz_resp *resp)
+{
+    struct list_ctx c = {req, resp};
+    return yz_store_read(req->app->store, unpaid_tx, &c);
 }

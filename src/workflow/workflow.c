@@ -43,7 +43,7 @@ const char *const yz_known_effects[] = {
     "start_mediation", "load_case", "set_mediation_period", "issue_consent_judgment",
     "file_for_consent_judgment", "draw_assignment", "record_designation", "commit_draw_seed",
     "propose_track", "record_triage_decision", "start_trial_period", "record_conversion",
-    "check_relief_case", "apply_fee_relief", "schedule_fee_payment",
+    "check_relief_case", "apply_fee_relief", "schedule_fee_payment", "check_fee_unpaid",
     NULL,
 };
 
@@ -895,6 +895,27 @@ static void check_graph(struct loader *l, struct yz_workflow *wf)
     }
 }
 
+/* Deadlines an effect starts itself rather than its event's "deadline" (the
+ * fee-payment deadline follows the fee ledger: payments/ledger.h). */
+static const struct {
+    const char *effect, *deadline;
+} effect_deadlines[] = {
+    {"schedule_fee_payment", "fee_payment"},
+};
+
+/* Whether event ev starts the deadline named name, itself or by an effect. */
+static bool starts(const struct yz_wf_event *ev, const char *name)
+{
+    if (ev->has_deadline && strcmp(ev->deadline.name, name) == 0)
+        return true;
+    for (size_t e = 0; e < ev->neffects; e++)
+        for (size_t d = 0; d < sizeof effect_deadlines / sizeof *effect_deadlines; d++)
+            if (strcmp(ev->effects[e], effect_deadlines[d].effect) == 0 &&
+                strcmp(effect_deadlines[d].deadline, name) == 0)
+                return true;
+    return false;
+}
+
 static void check_deadlines(struct loader *l, struct yz_workflow *wf)
 {
     for (size_t i = 0; i < wf->nevents; i++) {
@@ -902,8 +923,7 @@ static void check_deadlines(struct loader *l, struct yz_workflow *wf)
         for (size_t k = 0; k < ev->nstops; k++) {
             bool started = false;
             for (size_t j = 0; j < wf->nevents && !started; j++)
-                started = wf->events[j].has_deadline &&
-                          strcmp(wf->events[j].deadline.name, ev->stops[k]) == 0;
+                started = starts(&wf->events[j], ev->stops[k]);
             if (!started) {
                 char ctx[CTX_MAX];
                 label(ctx, NULL, "event", ev->name, i);

@@ -99,23 +99,7 @@ static void ledger(struct yzt_client *who, int64_t case_id, struct yzt_response 
 /* The case's fee_payment deadline: its due date into due, and whether it runs. */
 static bool fee_deadline(int64_t case_id, char due[16])
 {
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)case_id);
-    struct yzt_response r = {0};
-    yzt_request(&clerk, "GET", path, NULL, NULL, &r);
-    yzt_assert_status(&r, 200);
-    size_t i;
-    json_t *d;
-    bool running = false;
-    due[0] = 0;
-    json_array_foreach(yzt_json_at(r.json, "deadlines"), i, d)
-        if (strcmp(json_string_value(json_object_get(d, "name")), "fee_payment") == 0) {
-            snprintf(due, 16, "%s", json_string_value(json_object_get(d, "due_date")));
-            running = !json_is_true(json_object_get(d, "stopped"));
-        }
-    assert_true(due[0]);
-    yzt_response_free(&r);
-    return running;
+    return yzt_case_fee_deadline(&clerk, case_id, due);
 }
 
 static int64_t events_of(int64_t case_id, const char *type)

@@ -79,3 +79,24 @@ int64_t yzt_case_online_loan(struct yzt_client *who, struct yzt_client *clerk, i
     yzt_response_free(&r);
     return id;
 }
+
+bool yzt_case_fee_deadline(struct yzt_client *staff, int64_t case_id, char due[16])
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/matters/%lld", (long long)case_id);
+    struct yzt_response r = {0};
+    yzt_request(staff, "GET", path, NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    size_t i;
+    json_t *d;
+    bool running = false;
+    due[0] = 0;
+    json_array_foreach(yzt_json_at(r.json, "deadlines"), i, d)
+        if (strcmp(json_string_value(json_object_get(d, "name")), "fee_payment") == 0) {
+            snprintf(due, 16, "%s", json_string_value(json_object_get(d, "due_date")));
+            running = !json_is_true(json_object_get(d, "stopped"));
+        }
+    assert_true(due[0]);
+    yzt_response_free(&r);
+    return running;
+}

@@ -9,6 +9,8 @@
 
 #include "lib/apitest.h"
 
+#include <stdbool.h>
+
 /* A plaintiff: an organisation (credit_code set) or a natural person (citizen_id set). */
 struct yzt_plaintiff {
     const char *name;
@@ -38,5 +40,9 @@ int64_t yzt_case_register(struct yzt_client *clerk, int64_t court, json_t *appli
  * YZT_LOAN_CASE_FEE_FEN. Returns the matter id; fails the test otherwise. */
 int64_t yzt_case_online_loan(struct yzt_client *who, struct yzt_client *clerk, int64_t court,
                              const char *title);
+
+/* The case's fee_payment deadline as staff (of its court) see it: its due
+ * date into due, and whether it runs. Fails the test when there is none. */
+bool yzt_case_fee_deadline(struct yzt_client *staff, int64_t case_id, char due[16]);
 
 #endif
