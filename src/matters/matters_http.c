@@ -226,6 +226,10 @@ enum yz_err yz_matters_http_workflows(struct yz_req *req, struct yz_resp *resp)
                                                               "title", fd->value_titles[v]));
                     json_object_set_new(fo, "values", vals);
                 }
+                if (fd->multiline) /* the form offers a text area */
+                    json_object_set_new(fo, "multiline", json_true());
+                if (fd->min)
+                    json_object_set_new(fo, "min", json_integer(fd->min));
                 if (fd->max)
                     json_object_set_new(fo, "max", json_integer(fd->max));
                 json_array_append_new(fields, fo);

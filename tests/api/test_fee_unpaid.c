@@ -155,6 +155,28 @@ static int teardown(void **state)
     return yzt_global_teardown(state);
 }
 
+/* The ruling's form as the workflows describe it: its reasons in a text area, 10..2000. */
+static void the_ruling_is_described_with_its_reasons(void **state)
+{
+    struct yzt_response r = {0};
+    yzt_request(&clerk, "GET", "/api/v1/workflows", NULL, NULL, &r);
+    yzt_assert_status(&r, 200);
+    json_t *field = NULL, *wf, *ev;
+    size_t i, k;
+    json_array_foreach(yzt_json_at(r.json, "items"), i, wf)
+        if (strcmp(json_string_value(json_object_get(wf, "kind")), "filing") == 0)
+            json_array_foreach(json_object_get(wf, "events"), k, ev)
+                if (strcmp(json_string_value(json_object_get(ev, "name")), "deem_withdrawn") == 0)
+                    field = json_array_get(json_object_get(ev, "fields"), 0);
+    assert_non_null(field);
+    assert_string_equal(json_string_value(json_object_get(field, "name")), "reasons");
+    assert_true(json_is_true(json_object_get(field, "required")));
+    assert_true(json_is_true(json_object_get(field, "multiline")));
+    assert_int_equal(json_integer_value(json_object_get(field, "min")), 10);
+    assert_int_equal(json_integer_value(json_object_get(field, "max")), 2000);
+    yzt_response_free(&r);
+}
+
 /* RULE: fee-unpaid-withdrawal — not before the deadline has passed. */
 static void before_the_deadline_nothing_is_listed_and_the_ruling_is_refused(void **state)
 {
@@ -312,6 +334,7 @@ static void an_ended_case_keeps_its_deadline_stopped(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_ruling_is_described_with_its_reasons),
         cmocka_unit_test(before_the_deadline_nothing_is_listed_and_the_ruling_is_refused),
         cmocka_unit_test(after_the_deadline_the_unpaid_are_listed_and_ruled_withdrawn),
         cmocka_unit_test(an_ended_case_keeps_its_deadline_stopped),

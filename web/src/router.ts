@@ -23,6 +23,8 @@ const TEAM_READERS: Role[] = ['triage_officer', 'judge', 'assistant', 'clerk', '
 const CONFLICTS: Role[] = ['judge', 'triage_officer', 'court_admin']
 const MEDIATION: Role[] = ['party', 'lawyer', 'mediator', 'filing_clerk', 'court_admin']
 const ROSTER: Role[] = ['mediator', 'org_admin']
+// Who may rule a case withdrawn for an unpaid fee (filing.json deem_withdrawn), and the court admin.
+const FEE_RULING: Role[] = ['filing_clerk', 'judge', 'court_admin']
 
 const routes: RouteRecordRaw[] = [
   { path: '/', component: () => import('./pages/HomePage.vue'), meta: { title: 'nav.home' } },
@@ -47,7 +49,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/assignment', component: () => import('./pages/AssignmentListPage.vue'), meta: { title: 'staffNav.assignment', roles: TRIAGE } },
   { path: '/teams', component: () => import('./pages/TeamsPage.vue'), meta: { title: 'staffNav.teams', roles: TEAM_READERS } },
   { path: '/teams/:id', component: () => import('./pages/TeamQueuePage.vue'), meta: { title: 'teams.queue', roles: TEAM_READERS } },
-  { path: '/cases/:id', component: () => import('./pages/StaffCasePage.vue'), meta: { title: 'staffCase.page', roles: TEAM_READERS } },
+  { path: '/cases/:id', component: () => import('./pages/StaffCasePage.vue'), meta: { title: 'staffCase.page', roles: [...TEAM_READERS, 'filing_clerk'] } },
   { path: '/me/queue', component: () => import('./pages/MyQueuePage.vue'), meta: { title: 'staffNav.myQueue', roles: ['judge'] } },
   { path: '/cross-region', component: () => import('./pages/CrossRegionQueuePage.vue'), meta: { title: 'staffNav.crossRegion', roles: CLERK } },
   { path: '/cross-region/:id', component: () => import('./pages/CrossRegionPage.vue'), meta: { title: 'crossRegion.title', roles: CLERK } },
@@ -59,6 +61,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/filing/batches/:id', component: () => import('./pages/BatchPage.vue'), meta: { title: 'batch.resultTitle', roles: PARTY } },
   // Mediation (诉前调解): the party's application, everyone's list and room, the roster's workload.
   // Fee relief (诉讼费用缓减免): the court's queue and one application.
+  { path: '/fees/unpaid', component: () => import('./pages/UnpaidFeesPage.vue'), meta: { title: 'unpaid.title', roles: FEE_RULING } },
   { path: '/fee-relief', component: () => import('./pages/FeeReliefQueuePage.vue'), meta: { title: 'relief.queueTitle', roles: CLERK } },
   { path: '/fee-relief/:id', component: () => import('./pages/FeeReliefPage.vue'), meta: { title: 'relief.title', signedIn: true } },
   { path: '/mediation', component: () => import('./pages/MediationListPage.vue'), meta: { title: 'mediation.title', roles: MEDIATION } },
