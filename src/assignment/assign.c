@@ -85,9 +85,7 @@ const char *yz_assign_team_kind_for(const char *state)
 
 bool yz_assign_is_open(struct yz_app *app, const char *kind, const char *state)
 {
-    const struct yz_workflow *wf = yz_workflow_find(app->workflows, kind);
-    const struct yz_wf_state *s = wf ? yz_workflow_state(wf, state) : NULL;
-    return !s || !s->final;
+    return !yz_workflows_is_final(app->workflows, kind, state);
 }
 
 enum yz_err yz_assign_court_loads(struct yz_tx *tx, struct yz_app *app, int64_t court_id,

@@ -143,7 +143,8 @@ static enum yz_err stop(struct yz_tx *tx, int64_t case_id)
 }
 
 /* Whether the case has ended (closed, concluded by consent, deemed withdrawn):
- * the fee still owed is then collected with the judgment, not by a ruling. */
+ * a fee still owed is then settled as the case's end says, and no ruling for
+ * non-payment (unpaid.h) can follow, so the deadline has nothing left to time. */
 static enum yz_err ended(struct yz_tx *tx, const struct yz_app *app, int64_t case_id, bool *out)
 {
     struct yz_stmt *st = yz_sql(tx, &q_state);
@@ -151,9 +152,7 @@ static enum yz_err ended(struct yz_tx *tx, const struct yz_app *app, int64_t cas
     enum yz_err e = yz_step_one(st);
     if (e != YZ_OK)
         return e;
-    const struct yz_workflow *wf = yz_workflow_find(app->workflows, yz_col_text(st, 0));
-    const struct yz_wf_state *s = wf ? yz_workflow_state(wf, yz_col_text(st, 1)) : NULL;
-    *out = s && s->final;
+    *out = yz_workflows_is_final(app->workflows, yz_col_text(st, 0), yz_col_text(st, 1));
     return yz_exec(st);
 }
 

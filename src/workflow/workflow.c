@@ -1202,6 +1202,13 @@ const struct yz_wf_state *yz_workflow_state(const struct yz_workflow *wf, const 
     return i < 0 ? NULL : &wf->states[i];
 }
 
+bool yz_workflows_is_final(const struct yz_workflows *ws, const char *kind, const char *state)
+{
+    const struct yz_workflow *wf = yz_workflow_find(ws, kind);
+    const struct yz_wf_state *s = wf ? yz_workflow_state(wf, state) : NULL;
+    return s && s->final;
+}
+
 size_t yz_workflow_event_count(const struct yz_workflow *wf)
 {
     return wf->nevents;

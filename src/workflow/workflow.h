@@ -135,6 +135,8 @@ size_t yz_workflows_count(const struct yz_workflows *ws);
 const struct yz_workflow *yz_workflows_at(const struct yz_workflows *ws, size_t i);
 /* The workflow of a kind, or NULL. */
 const struct yz_workflow *yz_workflow_find(const struct yz_workflows *ws, const char *kind);
+/* Whether state is a final state of kind's workflow (false for an unknown kind or state). */
+bool yz_workflows_is_final(const struct yz_workflows *ws, const char *kind, const char *state);
 
 /* ---- A workflow ------------------------------------------------------- */
 

@@ -287,37 +287,35 @@ static void after_the_deadline_the_unpaid_are_listed_and_ruled_withdrawn(void **
     yzt_response_free(&r);
 }
 
+/* Put on the simplified track by the triage officer, then closed by the judge. */
+static void tried_and_closed(int64_t id)
+{
+    const char *why = "{s:s, s:{s:s}}";
+    struct yzt_response r = {0};
+    fire(&officer, id, json_pack(why, "event", "decide_simplified", "fields", "reason",
+                                 "事实清楚、权利义务关系明确"),
+         &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+    fire(&judge, id, json_pack(why, "event", "close_case", "fields", "outcome", "judgment"), &r);
+    yzt_assert_status(&r, 200);
+    yzt_response_free(&r);
+}
+
 /* RULE: fee-payment-deadline — a case that ended stops it, and a relief
  * decision made afterwards does not start it again. */
 static void an_ended_case_keeps_its_deadline_stopped(void **state)
 {
-    const char *why = "{s:s, s:{s:s}}";
-    struct yzt_response r = {0};
-    fire(&officer, unpaid2, json_pack(why, "event", "decide_simplified", "fields", "reason",
-                                      "事实清楚、权利义务关系明确"),
-         &r);
-    yzt_assert_status(&r, 200);
-    yzt_response_free(&r);
-    fire(&judge, unpaid2, json_pack(why, "event", "close_case", "fields", "outcome", "judgment"),
-         &r);
-    yzt_assert_status(&r, 200);
-    yzt_response_free(&r);
+    tried_and_closed(unpaid2);
     char due[16];
     assert_false(yzt_case_fee_deadline(&clerk, unpaid2, due));
+    struct yzt_response r = {0};
     list(&clerk, "", &r);
     assert_int_equal(json_array_size(yzt_json_at(r.json, "items")), 0);
     yzt_response_free(&r);
 
     /* The case whose deferral waits ends too; then the deferral is denied. */
-    fire(&officer, asked, json_pack(why, "event", "decide_simplified", "fields", "reason",
-                                    "事实清楚、权利义务关系明确"),
-         &r);
-    yzt_assert_status(&r, 200);
-    yzt_response_free(&r);
-    fire(&judge, asked, json_pack(why, "event", "close_case", "fields", "outcome", "judgment"),
-         &r);
-    yzt_assert_status(&r, 200);
-    yzt_response_free(&r);
+    tried_and_closed(asked);
     char sql[160];
     snprintf(sql, sizeof sql,
              "SELECT relief_matter_id FROM fee_reliefs WHERE case_matter_id = %lld",
@@ -325,7 +323,9 @@ static void an_ended_case_keeps_its_deadline_stopped(void **state)
     int64_t relief = yzt_db_count(&srv, sql);
     assert_true(relief > 0);
     fire(&clerk, relief,
-         json_pack(why, "event", "deny", "fields", "reasons", "未提交经济困难证明材料"), &r);
+         json_pack("{s:s, s:{s:s}}", "event", "deny", "fields", "reasons",
+                   "未提交经济困难证明材料"),
+         &r);
     yzt_assert_status(&r, 200);
     yzt_response_free(&r);
     assert_false(yzt_case_fee_deadline(&clerk, asked, due));
