@@ -614,6 +614,12 @@ enum yz_err yz_recusal_record(struct yz_tx *tx, struct yz_app *app, const struct
     bool self = in->kind && strcmp(in->kind, "self_declared") == 0;
     if (strcmp(m.kind, "filing") != 0 || !yz_policy_recusal(app, who, m.court_id, in->judge_id))
         return YZ_ERR_FORBIDDEN;
+    /* RULE: recusal-while-pending — CPL art. 48: recusal is raised while the
+     * case is tried; a case that has ended keeps its judge and awaits no draw. */
+    if (!yz_assign_is_open(app, m.kind, m.state)) {
+        yz_field_errors_add(fe, "matter", "ended", "%s", "案件已经结束，不能再登记回避");
+        return YZ_ERR_INVALID_TRANSITION;
+    }
     if (who->role == YZ_ROLE_JUDGE && !self)
         yz_field_errors_add(fe, "kind", "self_only", "法官本人只能登记自行回避");
     else if (!in->kind || strcmp(recusal_kind_title(in->kind), in->kind) == 0)

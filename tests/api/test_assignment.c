@@ -664,6 +664,24 @@ static void recusals_recorded_and_never_violated(void **state)
         int64_t got = current_judge(m);
         assert_true(got != 0 && got != out);
     }
+
+    /* RULE: recusal-while-pending — a case that has ended keeps its judge. */
+    int64_t closed = new_case(true);
+    draw(closed, 200, &r);
+    int64_t held = current_judge(closed);
+    assert_true(held != 0);
+    fire(&judge, closed,
+         json_pack("{s:s, s:{s:s}}", "event", "close_case", "fields", "outcome", "judgment"), 200,
+         &r);
+    char before[65], after[65];
+    yzt_db_snapshot_hash(&srv, before);
+    recuse(&triage, closed, held, "party_application", "结案后申请回避", 409, &r);
+    yzt_assert_problem(&r, 409, "invalid_transition");
+    yzt_assert_field_error_code(&r, "matter", "ended");
+    yzt_db_snapshot_hash(&srv, after);
+    assert_string_equal(before, after);
+    assert_int_equal(current_judge(closed), held);
+
     char vout[4096];
     int rc = assign_verify(vout, sizeof vout);
     if (rc != 0)

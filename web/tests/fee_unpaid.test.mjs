@@ -5,7 +5,8 @@
 // deadline is a projection row, not history). The court admin finds the case
 // on the list at phone width; the judge finds it from the menu, opens it,
 // is told the ruling needs its reasons (the field named, nothing stored),
-// gives them, and the case is 按撤诉处理 and off the list.
+// gives them, and the case is 按撤诉处理 (no recusal offered any more) and off
+// the list.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -66,6 +67,7 @@ test('the judge rules the case withdrawn from the list; the reasons are required
   await page.locator(`[data-test=unpaid-case-${caseId}]`).click()
   await page.waitForURL(`**/cases/${caseId}`)
   await page.locator('[data-test=case-state]', { hasText: '已立案，待分流' }).waitFor()
+  await page.locator('[data-test=recusal-submit]').waitFor()
   const ruling = page.locator('[data-test=ruling-deem_withdrawn]')
   await ruling.locator('summary').click()
   await check(judge, 'fu02-ruling-form')
@@ -79,6 +81,8 @@ test('the judge rules the case withdrawn from the list; the reasons are required
   await ruling.locator('[data-test=ev-deem_withdrawn-submit]').click()
   await page.locator('[data-test=case-state]', { hasText: '按撤诉处理' }).waitFor()
   assert.equal(await page.locator('[data-test=ruling-deem_withdrawn]').count(), 0)
+  // An ended case keeps its judge: no recusal is offered (the API refuses one too).
+  assert.equal(await page.locator('[data-test=recusal-submit]').count(), 0)
   await check(judge, 'fu04-ruled')
   await page.getByRole('link', { name: '逾期未交费' }).click()
   await page.locator('[data-test=unpaid-none]').waitFor()
