@@ -3,7 +3,7 @@
  * case — the mediation agreement (调解协议), the simplified-procedure,
  * small-claims and element-style judgments (简易程序民事判决书, 小额诉讼
  * 民事判决书, 要素式判决书), the summons
- * (传票) — kept as data in data/templates/<id>.json so that a court can word
+ * (传票), the ruling for a fee not paid in time (按撤诉处理民事裁定书) — kept as data in data/templates/<id>.json so that a court can word
  * them without code changes.
  *
  * A template file:

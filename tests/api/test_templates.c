@@ -174,15 +174,16 @@ static void the_templates_offered_follow_the_case_class(void **state)
     /* Simplified: both appealable judgments, not the final small-claims one. */
     offered(card_case, ids, sizeof ids, procedure, sizeof procedure);
     assert_string_equal(procedure, "simplified");
-    assert_string_equal(ids, "credit_card_element_judgment,mediation_agreement,simple_judgment,summons");
+    assert_string_equal(ids, "credit_card_element_judgment,fee_withdrawal_ruling,mediation_agreement,"
+                             "simple_judgment,summons");
     /* Small claims: only the small-claims judgment among judgments. */
     offered(small_case, ids, sizeof ids, procedure, sizeof procedure);
     assert_string_equal(procedure, "small_claims");
-    assert_string_equal(ids, "mediation_agreement,small_claims_judgment,summons");
+    assert_string_equal(ids, "fee_withdrawal_ruling,mediation_agreement,small_claims_judgment,summons");
     /* Awaiting triage: no judgment at all; and a loan is no credit-card case. */
     offered(loan_case, ids, sizeof ids, procedure, sizeof procedure);
     assert_string_equal(procedure, "(none)");
-    assert_string_equal(ids, "mediation_agreement,summons");
+    assert_string_equal(ids, "fee_withdrawal_ruling,mediation_agreement,summons");
 }
 
 /* RULE: template-case-class — a small-claims judgment is final (CPL art. 165). */
@@ -216,7 +217,7 @@ static void a_small_claims_judgment_is_final_and_survives_closing(void **state)
     char ids[256], procedure[32];
     offered(small_case, ids, sizeof ids, procedure, sizeof procedure);
     assert_string_equal(procedure, "small_claims");
-    assert_string_equal(ids, "mediation_agreement,small_claims_judgment,summons");
+    assert_string_equal(ids, "fee_withdrawal_ruling,mediation_agreement,small_claims_judgment,summons");
     render(&judge, small_case, "small_claims_judgment", json_pack("{s:O}", "inputs", inputs), &r);
     yzt_assert_status(&r, 200);
     yzt_response_free(&r);
@@ -253,6 +254,36 @@ static void a_summons_as_text_names_the_parties_and_masks_id_numbers(void **stat
     assert_non_null(strstr(r.body, "被告：王五"));
     assert_non_null(strstr(r.body, "　　二、原告放弃利息请求。\n")); /* one paragraph per line */
     assert_null(strstr(r.body, person.citizen_id));
+    yzt_response_free(&r);
+}
+
+/* RULE: fee-unpaid-withdrawal — the ruling's document (民诉解释 art. 213). */
+static void a_ruling_for_an_unpaid_fee_treats_the_plaintiff_as_withdrawn(void **state)
+{
+    struct yzt_response r = {0};
+    render(&judge, loan_case, "fee_withdrawal_ruling",
+           json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "format", "text", "inputs", "notice_date",
+                     "2026-03-02", "failure", "在指定期限内未预交，也未申请缓交、减交、免交",
+                     "judge", "郑法官", "clerk", "陈书记员"),
+           &r);
+    yzt_assert_status(&r, 200);
+    static const char *const want[] = {
+        "民事裁定书", "原告张三与被告王五民间借贷纠纷一案",
+        "本院于2026年3月2日通知原告张三预交案件受理费，原告张三在指定期限内未预交，"
+        "也未申请缓交、减交、免交。",
+        "第二百一十三条规定，裁定如下：", "本案按原告张三撤回起诉处理。", "审判员　郑法官"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(r.body, want[i]))
+            fail_msg("missing \"%s\" in:\n%s", want[i], r.body);
+    assert_non_null(strstr(r.body, loan_number));
+    assert_null(strstr(r.body, person.citizen_id));
+    yzt_response_free(&r);
+    /* Every input is required: the missing ones are named. */
+    render(&judge, loan_case, "fee_withdrawal_ruling",
+           json_pack("{s:{s:s}}", "inputs", "judge", "郑法官"), &r);
+    yzt_assert_problem(&r, 400, "validation_failed");
+    yzt_assert_field_error(&r, "inputs/notice_date");
+    yzt_assert_field_error(&r, "inputs/failure");
     yzt_response_free(&r);
 }
 
@@ -498,6 +529,7 @@ int main(void)
         cmocka_unit_test(the_templates_offered_follow_the_case_class),
         cmocka_unit_test(a_small_claims_judgment_is_final_and_survives_closing),
         cmocka_unit_test(a_summons_as_text_names_the_parties_and_masks_id_numbers),
+        cmocka_unit_test(a_ruling_for_an_unpaid_fee_treats_the_plaintiff_as_withdrawn),
         cmocka_unit_test(documents_carry_no_full_id_or_mobile_number),
         cmocka_unit_test(a_long_judgment_is_a_paginated_pdf_with_chinese_text),
         cmocka_unit_test(bad_input_and_foreign_access_are_refused),
