@@ -105,7 +105,7 @@ static enum yz_err queue_items(struct yz_tx *tx, struct yz_app *app, struct yz_s
         return e;
     }
     char today[16];
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), today, sizeof today);
+    yz_today_text(today, sizeof today);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         struct item *it = &items[i];
@@ -353,7 +353,7 @@ enum yz_err yz_assign_pending(struct yz_tx *tx, struct yz_app *app, const struct
         return e;
     }
     char today[16];
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), today, sizeof today);
+    yz_today_text(today, sizeof today);
     const struct yz_workflow *wf = yz_workflow_find(app->workflows, "filing");
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {

@@ -189,3 +189,8 @@ struct yz_date yz_date_of_shanghai(int64_t ms)
     split(ms + YZ_SHANGHAI_OFFSET_MS, &d, &h, &m, &s, &milli);
     return d;
 }
+
+void yz_today_text(char *out, size_t size)
+{
+    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), out, size);
+}

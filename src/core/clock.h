@@ -32,6 +32,8 @@ void yz_time_format_utc(int64_t ms, char *out, size_t size);
 void yz_time_format_shanghai(int64_t ms, char *out, size_t size);
 /* The civil date in Asia/Shanghai at instant ms (what a court calls "today"). */
 struct yz_date yz_date_of_shanghai(int64_t ms);
+/* Today's date in Asia/Shanghai as "YYYY-MM-DD" (the form deadlines store); size >= 11. */
+void yz_today_text(char *out, size_t size);
 
 bool yz_date_valid(int year, int month, int day);
 /* Parses exactly "YYYY-MM-DD" into a real calendar date (year 1900-2999). */

@@ -31,11 +31,6 @@ const struct yz_field_spec yz_filing_progress_params[] = {
     YZ_FIELDS_END,
 };
 
-static void today_text(char out[16])
-{
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), out, 16);
-}
-
 static struct yz_sql_def q_queue = YZ_SQL(
     "SELECT m.id, m.state, m.title, m.channel, m.created_at, m.version, d.due_date,"
     " d.beyond_calendar, m.cause_name, m.amount_fen"
@@ -60,7 +55,7 @@ static enum yz_err queue_tx(struct yz_tx *tx, void *p)
     if (l)
         yz_parse_i64(l, 1, yz_tx_max_rows(tx), &limit);
     char today[16];
-    today_text(today);
+    yz_today_text(today, sizeof today);
     struct yz_stmt *st = yz_sql(tx, &q_queue);
     yz_bind_i64(st, 1, c->req->who.court_id);
     yz_bind_text(st, 2, state ? state : "");

@@ -15,7 +15,7 @@ static struct yz_sql_def q_overdue = YZ_SQL(
 enum yz_err yz_filing_overdue_counts(struct yz_tx *tx, yz_filing_overdue_fn each, void *arg)
 {
     char today[16];
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), today, sizeof today);
+    yz_today_text(today, sizeof today);
     struct yz_stmt *st = yz_sql(tx, &q_overdue);
     yz_bind_text(st, 1, today);
     bool row;

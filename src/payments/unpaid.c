@@ -24,11 +24,6 @@ static struct yz_sql_def q_lapsed = YZ_SQL(
 static struct yz_sql_def q_due_date = YZ_SQL(
     "SELECT due_date FROM deadlines WHERE matter_id = ? AND name = 'fee_payment'");
 
-static void today_text(char out[16])
-{
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), out, 16);
-}
-
 /* Whole days from the date text due to today's date text (both valid). */
 static int64_t days_after(const char *due, const char *today)
 {
@@ -52,7 +47,7 @@ enum yz_err yz_payments_unpaid_list(struct yz_tx *tx, struct yz_app *app,
                                     const struct yz_principal *who, int64_t limit, json_t **out)
 {
     char today[16];
-    today_text(today);
+    yz_today_text(today, sizeof today);
     json_t *states = ruling_states(app);
     char *states_text = json_dumps(states, JSON_COMPACT);
     json_decref(states);
@@ -133,7 +128,7 @@ enum yz_err yz_payments_check_unpaid_effect(struct yz_effect_ctx *c)
         yz_exec(st);
     }
     char today[16];
-    today_text(today);
+    yz_today_text(today, sizeof today);
     if (!due[0])
         return refuse(c, "not_lapsed", "本案尚未通知预交诉讼费用，不能裁定按撤诉处理");
     if (strcmp(due, today) >= 0) {

@@ -91,7 +91,7 @@ static enum yz_err view_tx(struct yz_tx *tx, void *p)
     const struct yz_court *court = yz_courts_find(&c->req->app->courts, ref.court_id);
     char registered[16], today[16];
     yz_date_format(yz_date_of_shanghai(yz_col_i64(st, 3)), registered, sizeof registered);
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), today, sizeof today);
+    yz_today_text(today, sizeof today);
     c->view = json_pack("{s:s, s:s, s:s, s:s, s:O}", "court", court ? court->name : "",
                         "case_number", yz_col_text(st, 2), "registered_on", registered, "today",
                         today, "application", json_object_get(data, "application"));

@@ -115,7 +115,7 @@ static enum yz_err queue_tx(struct yz_tx *tx, void *p)
     struct queue_ctx *c = p;
     const char *state = yz_req_query(c->req, "state");
     char today[16], at[40];
-    yz_date_format(yz_date_of_shanghai(yz_time_now_ms()), today, sizeof today);
+    yz_today_text(today, sizeof today);
     struct yz_stmt *st = yz_sql(tx, &q_queue);
     yz_bind_i64(st, 1, c->court_id);
     yz_bind_text(st, 2, state ? state : "");

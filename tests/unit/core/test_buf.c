@@ -187,6 +187,11 @@ static void dates_and_times(void **state)
     yz_time_format_shanghai(ms, out, sizeof out);
     assert_string_equal(out, "2026-11-30T00:30:00+08:00");
     assert_int_equal(yz_date_of_shanghai(ms).day, 30);
+    /* "Today" is Shanghai's date: already the 30th at 16:30 UTC on the 29th. */
+    yz_time_set_fake(ms);
+    yz_today_text(out, sizeof out);
+    yz_time_set_fake(0);
+    assert_string_equal(out, "2026-11-30");
 }
 
 /* The digit-by-digit UTC form is what the printf form gives, from year 0 to
