@@ -9,8 +9,8 @@
 #include <string.h>
 
 static struct yz_sql_def q_case = YZ_SQL(
-    "SELECT c.fee_fen, c.id IS NOT NULL FROM matters m LEFT JOIN cases c ON c.matter_id = m.id"
-    " WHERE m.id = ?");
+    "SELECT c.fee_fen, c.id IS NOT NULL, m.kind, m.state FROM matters m"
+    " LEFT JOIN cases c ON c.matter_id = m.id WHERE m.id = ?");
 static struct yz_sql_def q_totals = YZ_SQL(
     "SELECT coalesce(sum(CASE WHEN kind = 'payment' AND status = 'paid' THEN amount_fen END), 0),"
     " coalesce(sum(CASE WHEN kind = 'refund' THEN amount_fen END), 0),"
@@ -26,9 +26,6 @@ static struct yz_sql_def q_reliefs = YZ_SQL(
     "SELECT relief_matter_id, relief, state, coalesce(applied, ''), amount_fen,"
     " coalesce(deferred_until, ''), updated_at FROM fee_reliefs WHERE case_matter_id = ?"
     " ORDER BY relief_matter_id LIMIT 100");
-static struct yz_sql_def q_pay_by = YZ_SQL(
-    "SELECT due_date FROM deadlines WHERE matter_id = ? AND name = 'fee_payment'"
-    " AND stopped_at IS NULL");
 static struct yz_sql_def q_deadline = YZ_SQL(
     "SELECT due_date, stopped_at IS NOT NULL FROM deadlines WHERE matter_id = ? AND name = ?");
 static struct yz_sql_def q_stop = YZ_SQL(
@@ -39,8 +36,6 @@ static struct yz_sql_def q_defer = YZ_SQL(
     " ON CONFLICT(matter_id, name) DO UPDATE SET start_date = excluded.start_date,"
     " due_date = excluded.due_date, unit = excluded.unit, n = excluded.n,"
     " beyond_calendar = 0, stopped_at = NULL");
-
-static struct yz_sql_def q_state = YZ_SQL("SELECT kind, state FROM matters WHERE id = ?");
 
 static const struct yz_wf_deadline fee_payment = {
     "fee_payment", "预交诉讼费用期限", YZ_WF_DAYS, YZ_FEE_PAYMENT_DAYS};
@@ -61,6 +56,8 @@ enum yz_err yz_fee_ledger_load(struct yz_tx *tx, int64_t case_id, struct yz_fee_
     l->has_fee = !yz_col_null(st, 0);
     l->fee_fen = l->has_fee ? yz_col_i64(st, 0) : 0;
     l->registered = yz_col_i64(st, 1) == 1;
+    yz_strlcpy(l->kind, yz_col_text(st, 2), sizeof l->kind);
+    yz_strlcpy(l->state, yz_col_text(st, 3), sizeof l->state);
     yz_exec(st);
 
     st = yz_sql(tx, &q_totals);
@@ -84,14 +81,18 @@ enum yz_err yz_fee_ledger_load(struct yz_tx *tx, int64_t case_id, struct yz_fee_
     l->relief_pending = yz_col_i64(st, 3) == 1;
     yz_exec(st);
 
-    st = yz_sql(tx, &q_pay_by);
+    st = yz_sql(tx, &q_deadline);
     yz_bind_i64(st, 1, case_id);
+    yz_bind_text(st, 2, fee_payment.name);
     if ((e = yz_step(st, &row)) != YZ_OK)
         return e;
     if (row) {
-        yz_strlcpy(l->pay_by, yz_col_text(st, 0), sizeof l->pay_by);
+        yz_strlcpy(l->deadline_due, yz_col_text(st, 0), sizeof l->deadline_due);
+        l->deadline_running = yz_col_i64(st, 1) == 0;
         yz_exec(st);
     }
+    if (l->deadline_running)
+        yz_strlcpy(l->pay_by, l->deadline_due, sizeof l->pay_by);
 
     /* RULE: fee-relief-effect — 免交 takes off the whole fee, 减交 the amounts
      * decided (never more than the fee); 缓交 changes when, not what. */
@@ -142,20 +143,6 @@ static enum yz_err stop(struct yz_tx *tx, int64_t case_id)
     return yz_exec(st);
 }
 
-/* Whether the case has ended (closed, concluded by consent, deemed withdrawn):
- * a fee still owed is then settled as the case's end says, and no ruling for
- * non-payment (unpaid.h) can follow, so the deadline has nothing left to time. */
-static enum yz_err ended(struct yz_tx *tx, const struct yz_app *app, int64_t case_id, bool *out)
-{
-    struct yz_stmt *st = yz_sql(tx, &q_state);
-    yz_bind_i64(st, 1, case_id);
-    enum yz_err e = yz_step_one(st);
-    if (e != YZ_OK)
-        return e;
-    *out = yz_workflows_is_final(app->workflows, yz_col_text(st, 0), yz_col_text(st, 1));
-    return yz_exec(st);
-}
-
 /* RULE: fee-payment-deadline — 办法 art. 22, 民诉解释 art. 213; a deferral
  * (办法 art. 47) moves the deadline to the date decided. */
 enum yz_err yz_fee_ledger_sync_deadline(struct yz_tx *tx, struct yz_app *app, int64_t case_id)
@@ -166,34 +153,22 @@ enum yz_err yz_fee_ledger_sync_deadline(struct yz_tx *tx, struct yz_app *app, in
         return e;
     if (!l.registered || !l.has_fee)
         return YZ_OK; /* no payment notice yet: nothing to run */
-    bool over = false;
-    if ((e = ended(tx, app, case_id, &over)) != YZ_OK)
-        return e;
-    if (l.due_fen == 0 || l.relief_pending || over)
+    /* A case that has ended (closed, concluded by consent, deemed withdrawn)
+     * settles a fee still owed as its end says, and no ruling for non-payment
+     * (unpaid.h) can follow: the deadline has nothing left to time. */
+    bool ended = yz_workflows_is_final(app->workflows, l.kind, l.state);
+    if (l.due_fen == 0 || l.relief_pending || ended)
         return stop(tx, case_id);
-    char due[16] = "";
-    bool running = false;
-    struct yz_stmt *st = yz_sql(tx, &q_deadline);
-    yz_bind_i64(st, 1, case_id);
-    yz_bind_text(st, 2, fee_payment.name);
-    bool row;
-    if ((e = yz_step(st, &row)) != YZ_OK)
-        return e;
-    if (row) {
-        yz_strlcpy(due, yz_col_text(st, 0), sizeof due);
-        running = yz_col_i64(st, 1) == 0;
-        yz_exec(st);
-    }
     struct yz_date today = yz_date_of_shanghai(yz_time_now_ms());
     if (l.deferred_until[0]) {
         struct yz_date until;
-        if (running && strcmp(due, l.deferred_until) == 0)
+        if (l.deadline_running && strcmp(l.deadline_due, l.deferred_until) == 0)
             return YZ_OK;
         if (!yz_date_parse(l.deferred_until, &until))
             return YZ_ERR_INTERNAL;
         char start[16];
         yz_date_format(today, start, sizeof start);
-        st = yz_sql(tx, &q_defer);
+        struct yz_stmt *st = yz_sql(tx, &q_defer);
         yz_bind_i64(st, 1, case_id);
         yz_bind_text(st, 2, fee_payment.name);
         yz_bind_text(st, 3, start);
@@ -201,7 +176,7 @@ enum yz_err yz_fee_ledger_sync_deadline(struct yz_tx *tx, struct yz_app *app, in
         yz_bind_i64(st, 5, yz_date_to_days(until) - yz_date_to_days(today));
         return yz_exec(st);
     }
-    if (running)
+    if (l.deadline_running)
         return YZ_OK;
     return yz_matter_start_deadline(tx, app, case_id, &fee_payment);
 }

@@ -45,6 +45,9 @@ struct yz_fee_ledger {
     char deferred_until[16]; /* YYYY-MM-DD of the latest deferral granted, "" when none */
     bool relief_pending;     /* an application on the case waits for a decision */
     char pay_by[16];         /* due date of the running fee_payment deadline, "" when none */
+    char deadline_due[16];   /* due date of the fee_payment deadline, running or stopped */
+    bool deadline_running;
+    char kind[48], state[48]; /* the matter's: whether the case has ended */
 };
 
 /* Loads the ledger of a matter (all zero for one that is not a registered case). */

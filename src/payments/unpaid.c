@@ -6,14 +6,13 @@
 #include "store/store.h"
 #include "workflow/workflow.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RULING "deem_withdrawn" /* filing's event the list leads to */
 
-/* The states the ruling may be made in, as in the workflow, so that the list
- * offers nothing the ruling would refuse. */
+/* ?3: the states the ruling may be made in (JSON array, from the workflow), so
+ * that the list offers nothing the ruling would refuse. */
 static struct yz_sql_def q_lapsed = YZ_SQL(
     "SELECT m.id, coalesce(c.case_number, ''), m.title, m.state, m.version, d.due_date"
     " FROM deadlines d JOIN matters m ON m.id = d.matter_id"
@@ -21,8 +20,6 @@ static struct yz_sql_def q_lapsed = YZ_SQL(
     " WHERE d.stopped_at IS NULL AND d.due_date < ?1 AND d.name = 'fee_payment'"
     " AND m.court_id = ?2 AND m.kind = 'filing' AND m.state IN (SELECT value FROM json_each(?3))"
     " ORDER BY d.due_date, m.id LIMIT ?4");
-static struct yz_sql_def q_due_date = YZ_SQL(
-    "SELECT due_date FROM deadlines WHERE matter_id = ? AND name = 'fee_payment'");
 
 /* Whole days from the date text due to today's date text (both valid). */
 static int64_t days_after(const char *due, const char *today)
@@ -33,14 +30,16 @@ static int64_t days_after(const char *due, const char *today)
     return yz_date_to_days(b) - yz_date_to_days(a);
 }
 
-static json_t *ruling_states(const struct yz_app *app)
+/* The states of wf the ruling may be made in, as a JSON array's text (free it). */
+static char *ruling_states(const struct yz_workflow *wf)
 {
     json_t *states = json_array();
-    const struct yz_workflow *wf = yz_workflow_find(app->workflows, "filing");
     const struct yz_wf_event *ev = wf ? yz_workflow_event(wf, RULING) : NULL;
     for (size_t i = 0; ev && i < yz_wf_event_from_count(ev); i++)
         json_array_append_new(states, json_string(yz_wf_event_from_at(ev, i)));
-    return states;
+    char *text = json_dumps(states, JSON_COMPACT);
+    json_decref(states);
+    return text;
 }
 
 enum yz_err yz_payments_unpaid_list(struct yz_tx *tx, struct yz_app *app,
@@ -48,11 +47,8 @@ enum yz_err yz_payments_unpaid_list(struct yz_tx *tx, struct yz_app *app,
 {
     char today[16];
     yz_today_text(today, sizeof today);
-    json_t *states = ruling_states(app);
-    char *states_text = json_dumps(states, JSON_COMPACT);
-    json_decref(states);
     const struct yz_workflow *wf = yz_workflow_find(app->workflows, "filing");
-
+    char *states_text = ruling_states(wf);
     struct yz_stmt *st = yz_sql(tx, &q_lapsed);
     yz_bind_text(st, 1, today);
     yz_bind_i64(st, 2, who->court_id);
@@ -76,12 +72,10 @@ enum yz_err yz_payments_unpaid_list(struct yz_tx *tx, struct yz_app *app,
     }
     size_t i;
     json_t *it;
+    struct yz_fee_ledger l;
     json_array_foreach(items, i, it) {
-        if (e != YZ_OK)
-            break;
-        struct yz_fee_ledger l;
-        e = yz_fee_ledger_load(tx, json_integer_value(json_object_get(it, "id")), &l);
-        if (e != YZ_OK)
+        if (e != YZ_OK ||
+            (e = yz_fee_ledger_load(tx, json_integer_value(json_object_get(it, "id")), &l)) != YZ_OK)
             break;
         json_object_set_new(it, "fee_fen", json_integer(l.fee_fen));
         json_object_set_new(it, "payable_fen", json_integer(l.payable_fen));
@@ -105,7 +99,7 @@ static enum yz_err refuse(struct yz_effect_ctx *c, const char *code, const char 
 
 /* RULE: fee-unpaid-withdrawal — 民诉解释 art. 213, 办法 art. 22. The event
  * has stopped the deadline already (matters.c stops before effects run), so
- * its due date is read whether it runs or not. */
+ * the ledger's due date of it counts whether it runs or not. */
 enum yz_err yz_payments_check_unpaid_effect(struct yz_effect_ctx *c)
 {
     struct yz_fee_ledger l;
@@ -117,24 +111,14 @@ enum yz_err yz_payments_check_unpaid_effect(struct yz_effect_ctx *c)
     if (l.relief_pending)
         return refuse(c, "relief_pending",
                       "当事人申请的诉讼费用缓交、减交、免交尚待审查，作出决定前不能裁定按撤诉处理");
-    struct yz_stmt *st = yz_sql(c->tx, &q_due_date);
-    yz_bind_i64(st, 1, c->matter_id);
-    bool row;
-    if ((e = yz_step(st, &row)) != YZ_OK)
-        return e;
-    char due[16] = "";
-    if (row) {
-        snprintf(due, sizeof due, "%s", yz_col_text(st, 0));
-        yz_exec(st);
-    }
+    if (!l.deadline_due[0])
+        return refuse(c, "not_lapsed", "本案尚未通知预交诉讼费用，不能裁定按撤诉处理");
     char today[16];
     yz_today_text(today, sizeof today);
-    if (!due[0])
-        return refuse(c, "not_lapsed", "本案尚未通知预交诉讼费用，不能裁定按撤诉处理");
-    if (strcmp(due, today) >= 0) {
+    if (strcmp(l.deadline_due, today) >= 0) {
         yz_field_errors_add(c->fe, "event", "not_lapsed",
                             "预交诉讼费用期限（至 %s）尚未届满，期满仍未预交的方可裁定按撤诉处理",
-                            due);
+                            l.deadline_due);
         return YZ_ERR_VALIDATION;
     }
     return YZ_OK;
